@@ -1,0 +1,169 @@
+import { compareSpans, type Span } from "./span.js";
+
+export type Severity = "error" | "warning";
+
+/**
+ * One finding. Codes are stable and grouped by phase (docs/diagnostics.md):
+ * NV0xxx lex, NV1xxx parse, NV2xxx names/checks/lints, NV3xxx lower, NV4xxx emit,
+ * NV5xxx runtime inputs (inventory, flows, tests, modules).
+ * Messages start lowercase, have no final period and put user input in backticks.
+ */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Where: absent only for errors that have no source location (e.g. a missing file). */
+  span?: Span;
+  /** Short text printed under the caret. */
+  label?: string;
+  /** One `help:` line: what to do about it. */
+  help?: string;
+  /** Secondary locations ("rule 20 is here"). */
+  related?: { span: Span; message: string }[];
+  /** A file name to print when there is no span. */
+  file?: string;
+}
+
+/** Source texts by file name, for snippets. */
+export type SourceTexts = ReadonlyMap<string, string>;
+
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => compareSpans(a.span, b.span) || a.code.localeCompare(b.code));
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === "error");
+}
+
+export interface RenderOptions {
+  color?: boolean;
+}
+
+interface Paint {
+  red(s: string): string;
+  yellow(s: string): string;
+  blue(s: string): string;
+  bold(s: string): string;
+}
+
+const plain: Paint = { red: (s) => s, yellow: (s) => s, blue: (s) => s, bold: (s) => s };
+
+function ansi(code: number): (s: string) => string {
+  return (s) => `\x1b[${code}m${s}\x1b[0m`;
+}
+
+const colored: Paint = { red: ansi(31), yellow: ansi(33), blue: ansi(34), bold: ansi(1) };
+
+/** Render rustc-style: header, `-->` location, numbered snippet line, caret underline, help. */
+export function renderDiagnostic(d: Diagnostic, sources: SourceTexts, opts: RenderOptions = {}): string {
+  const p = opts.color ? colored : plain;
+  const sev = d.severity === "error" ? p.red(`error[${d.code}]`) : p.yellow(`warning[${d.code}]`);
+  const out = [p.bold(`${sev}: ${d.message}`)];
+  if (d.span) {
+    out.push(...renderSnippet(d.span, d.label, sources, p, d.severity === "error" ? p.red : p.yellow));
+  } else if (d.file) {
+    out.push(`  ${p.blue("-->")} ${d.file}`);
+  }
+  for (const r of d.related ?? []) {
+    out.push(...renderSnippet(r.span, r.message, sources, p, p.blue, "note"));
+  }
+  if (d.help) out.push(`   ${p.blue("=")} help: ${d.help}`);
+  return out.join("\n");
+}
+
+function renderSnippet(
+  span: Span,
+  label: string | undefined,
+  sources: SourceTexts,
+  p: Paint,
+  mark: (s: string) => string,
+  kind?: string,
+): string[] {
+  const out: string[] = [];
+  const text = sources.get(span.file);
+  const loc = `${span.file}:${span.start.line}:${span.start.col}`;
+  if (kind) out.push(`${p.blue("note")}: ${label ?? ""}`);
+  out.push(`  ${p.blue("-->")} ${loc}`);
+  if (text === undefined) return out;
+  const lines = text.split("\n");
+  const lineText = printable((lines[span.start.line - 1] ?? "").replace(/\r$/, ""));
+  const num = String(span.start.line);
+  const pad = " ".repeat(num.length);
+  const endCol = span.end.line === span.start.line ? span.end.col : lineText.length + 1;
+  const width = Math.max(1, endCol - span.start.col);
+  out.push(`${pad} ${p.blue("|")}`);
+  out.push(`${p.blue(num)} ${p.blue("|")} ${lineText}`);
+  const caret = " ".repeat(Math.max(0, span.start.col - 1)) + "^".repeat(width);
+  out.push(`${pad} ${p.blue("|")} ${mark(caret + (label && !kind ? ` ${label}` : ""))}`);
+  return out;
+}
+
+/** Keep snippets to one terminal line: tabs and control bytes would shift the caret. */
+function printable(line: string): string {
+  const clipped = line.length > 400 ? line.slice(0, 400) + "…" : line;
+  return clipped.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD").replace(/\t/g, " ");
+}
+
+export function renderAll(ds: readonly Diagnostic[], sources: SourceTexts, opts: RenderOptions = {}): string {
+  const errors = ds.filter((d) => d.severity === "error").length;
+  const warnings = ds.length - errors;
+  const body = ds.map((d) => renderDiagnostic(d, sources, opts)).join("\n\n");
+  const summary = `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+  return body ? `${body}\n\n${summary}` : summary;
+}
+
+/** JSON form: stable field names, documented in docs/diagnostics.md. */
+export function diagnosticToJson(d: Diagnostic): Record<string, unknown> {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.span?.file ?? d.file ?? null,
+    line: d.span?.start.line ?? null,
+    col: d.span?.start.col ?? null,
+    endLine: d.span?.end.line ?? null,
+    endCol: d.span?.end.col ?? null,
+    label: d.label ?? null,
+    help: d.help ?? null,
+  };
+}
+
+/** SARIF 2.1.0, as GitHub code scanning reads it. */
+export function toSarif(ds: readonly Diagnostic[], toolVersion: string, catalog: ReadonlyMap<string, string>): object {
+  const codes = [...new Set(ds.map((d) => d.code))].sort();
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "nvp",
+            version: toolVersion,
+            rules: codes.map((c) => ({ id: c, shortDescription: { text: catalog.get(c) ?? c } })),
+          },
+        },
+        results: ds.map((d) => ({
+          ruleId: d.code,
+          level: d.severity === "error" ? "error" : "warning",
+          message: { text: d.help ? `${d.message}\nhelp: ${d.help}` : d.message },
+          locations: d.span
+            ? [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: d.span.file },
+                    region: {
+                      startLine: d.span.start.line,
+                      startColumn: d.span.start.col,
+                      endLine: d.span.end.line,
+                      endColumn: d.span.end.col,
+                    },
+                  },
+                },
+              ]
+            : [],
+        })),
+      },
+    ],
+  };
+}
