@@ -1,0 +1,133 @@
+/**
+ * The reference evaluator: docs/semantics.md S1–S7 read line by line over a PolicyModel. It is
+ * the oracle the compiled WebAssembly module must agree with, so every step is a plain linear
+ * scan and every step leaves a line in the trace.
+ */
+import { formatIp } from "../../common/ip.js";
+import { ACTION_RANK, type EndpointInfo, type Flow, type LookupResult, type Verdict } from "../../common/schema.js";
+import type { PolicyModel } from "../model.js";
+import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
+import { parseFlow, type ParsedFlow } from "./flow-input.js";
+import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
+import { effectiveMode, endpointMode, nodesNeverBlocked, ruleAction } from "./modes.js";
+import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
+
+export type { EvalContext };
+
+/** Above this many rules the trace lists only rules whose source and destination matched. */
+export const TRACE_ALL_RULES_LIMIT = 30;
+
+interface Side {
+  ip: bigint;
+  ep: Endpoint;
+  ms: Map<number, Membership>;
+  info: EndpointInfo;
+}
+
+function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | undefined): Side {
+  const ep = resolveEndpointIp(ctx.inventory, ip);
+  const ms = membershipsIp(model, ctx, ip, ep, host);
+  const info: EndpointInfo = { ip: formatIp(ip), kind: ep.kind, groups: groupNames(model, ms) };
+  if (ep.workload) info.name = `${ep.workload.namespace}/${ep.workload.name}`;
+  else if (ep.node) info.name = ep.node.name;
+  const mode = endpointMode(model, ep);
+  if (mode !== undefined) info.mode = mode;
+  return { ip, ep, ms, info };
+}
+
+function describeSide(role: string, s: Side): string {
+  const mode = s.info.mode ? `mode ${s.info.mode}` : "unmanaged";
+  const groups = s.info.groups.length ? s.info.groups.join(", ") : "(none)";
+  return `${role} ${describeEndpoint(s.ip, s.ep)}, ${mode}; groups: ${groups}`;
+}
+
+function describeMatch(model: PolicyModel, c: RuleCheck, pf: ParsedFlow): string {
+  const r = c.rule;
+  if (c.result === "no") return `rule ${r.id}: no match: ${explainCheck(model, c, pf.app)}`;
+  if (c.result === "maybe") return `rule ${r.id}: may match, awaiting ${c.awaiting}: ${explainCheck(model, c, pf.app)}`;
+  const parts = [`${r.action}${r.learned ? " (learned)" : ""}`];
+  if (r.ports.length) parts.push(`port ${r.ports.map(formatPort).join(", ")}`);
+  if (r.apps.length) parts.push(`app ${formatApps(r.apps)}`);
+  return `rule ${r.id}: matches (${parts.join(", ")})`;
+}
+
+/** S3 + S4 for one source/destination pair. */
+function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: string[], prefix = ""): LookupResult {
+  const trace = { push: (...lines: string[]) => out.push(...lines.map((l) => prefix + l)) };
+  const onlyHits = model.rules.length > TRACE_ALL_RULES_LIMIT;
+  const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app }, onlyHits);
+  if (onlyHits) {
+    const looked = fm.considered.length + fm.omitted;
+    trace.push(
+      `rules: ${looked} of ${model.rules.length} looked at; ${fm.omitted} skipped because source or destination is not in their groups`,
+    );
+  }
+  for (const c of fm.considered) trace.push(describeMatch(model, c, pf));
+  if (!fm.decided) trace.push("no rule matches: implicit rule 0");
+
+  const srcMode = src.info.mode;
+  const dstMode = dst.info.mode;
+  const eff = effectiveMode(model, srcMode, dstMode);
+  trace.push(`mode: ${eff.why}`);
+  const result: LookupResult = { action: "pending", rule: fm.decided?.rule.id ?? 0 };
+  if (eff.reported) result.mode = eff.mode;
+
+  if (fm.decided?.result === "maybe") {
+    result.awaiting = fm.decided.awaiting ?? "app";
+    trace.push(`action: pending on rule ${result.rule} until the ${result.awaiting === "app" ? "application" : "virtual host"} is known`);
+    return result;
+  }
+  const decided = ruleAction(fm.decided?.rule, eff.mode, srcMode, dstMode);
+  trace.push(`action: ${decided.why}`);
+  result.action = nodesNeverBlocked(decided.action, src.ep, dst.ep);
+  if (result.action !== decided.action) trace.push("nodes are never blocked: deny becomes violate");
+  return result;
+}
+
+function describeFlow(pf: ParsedFlow): string {
+  const proto = typeof pf.proto === "number" ? `ip proto ${pf.proto}` : pf.proto;
+  const port = pf.port !== undefined ? `/${pf.port}` : "";
+  const app = pf.app.state === "known" ? pf.app.name : pf.app.state === "unknown" ? "unknown" : "not yet identified";
+  const host = pf.host === undefined ? "not yet known" : pf.host === "" ? "none" : pf.host;
+  return `flow ${formatIp(pf.src)} -> ${formatIp(pf.dst)} ${proto}${port}, app ${app}, host ${host}`;
+}
+
+/**
+ * Decide a flow (S1–S7). Throws FlowError for input that is not a flow (bad address, protocol
+ * or port); everything else yields a verdict.
+ */
+export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verdict {
+  const pf = parseFlow(flow);
+  const trace: string[] = [describeFlow(pf)];
+  const src = side(model, ctx, pf.src, pf.host);
+  const dst = side(model, ctx, pf.dst, pf.host);
+  trace.push(describeSide("source", src), describeSide("destination", dst));
+  const primary = lookup(model, pf, src, dst, trace);
+  let verdict: Verdict = { ...primary, src: src.info, dst: dst.info, trace };
+
+  if (pf.xffText !== undefined && model.settings.xff) {
+    if (pf.xff === undefined) {
+      trace.push(`xff: \`${pf.xffText}\` is not an IP address; ignored`);
+    } else {
+      trace.push(`xff: second lookup with the X-Forwarded-For client as source`);
+      const client = side(model, ctx, pf.xff, pf.host);
+      trace.push(describeSide("xff source", client));
+      const second = lookup(model, pf, client, dst, trace, "xff ");
+      verdict.xff = { ...second, src: client.info };
+      // The more severe verdict wins; on a tie the primary lookup stands.
+      if (ACTION_RANK[second.action] > ACTION_RANK[primary.action]) {
+        const { action, rule, mode, awaiting } = second;
+        verdict = { action, rule, src: src.info, dst: dst.info, xff: verdict.xff, trace };
+        if (mode !== undefined) verdict.mode = mode;
+        if (awaiting !== undefined) verdict.awaiting = awaiting;
+        trace.push(`xff: the X-Forwarded-For lookup is more severe and decides`);
+      } else {
+        trace.push(`xff: the primary lookup is at least as severe and decides`);
+      }
+    }
+  } else if (pf.xffText !== undefined) {
+    trace.push("xff: X-Forwarded-For matching is off; header ignored");
+  }
+  trace.push(`verdict: ${verdict.action}, rule ${verdict.rule}${verdict.mode ? `, mode ${verdict.mode}` : ""}`);
+  return verdict;
+}
