@@ -1,0 +1,232 @@
+/**
+ * Small typed readers over plain YAML/JSON values. Each reader reports what is wrong (with a span
+ * into the file) and returns `undefined`, so a loader keeps going and reports every problem at once.
+ */
+import type { Diagnostic, Severity } from "../../common/diagnostics.js";
+import type { Span } from "../../common/span.js";
+import type { Part, Path, PathSeg, SourceDoc } from "./source-doc.js";
+
+/** A value's place: the document and the path from its root. */
+export interface Loc {
+  doc: SourceDoc;
+  path: Path;
+}
+
+export function at(loc: Loc, ...segs: PathSeg[]): Loc {
+  return { doc: loc.doc, path: [...loc.path, ...segs] };
+}
+
+export function spanOf(loc: Loc, part: Part = "value"): Span | undefined {
+  return loc.doc.span(loc.path, part);
+}
+
+/** The value at `loc` (paths are only ever built from values the reader already walked). */
+export function valueAt(loc: Loc): unknown {
+  let v: unknown = loc.doc.value;
+  for (const seg of loc.path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[seg as string];
+  }
+  return v;
+}
+
+/** How a path reads in a message: `workloads[3].ips[0]`. */
+export function pathText(path: Path): string {
+  let s = "";
+  for (const seg of path) s += typeof seg === "number" ? `[${seg}]` : s ? `.${seg}` : seg;
+  return s || "(document)";
+}
+
+export interface Report {
+  label: string;
+  help: string;
+  part?: Part;
+  related?: { span: Span; message: string }[];
+}
+
+/** A related note, when the place has a span (a detached value has none). */
+export function relatedAt(loc: Loc, message: string): { span: Span; message: string }[] {
+  const span = spanOf(loc);
+  return span ? [{ span, message }] : [];
+}
+
+/** Collects diagnostics. Spans are computed when a problem is reported, never before. */
+export class Sink {
+  readonly diagnostics: Diagnostic[] = [];
+
+  report(severity: Severity, code: string, message: string, loc: Loc, r: Report): void {
+    const d: Diagnostic = { code, severity, message, label: r.label, help: r.help };
+    const span = spanOf(loc, r.part);
+    if (span) d.span = span;
+    else d.file = loc.doc.file;
+    if (r.related) d.related = r.related;
+    this.diagnostics.push(d);
+  }
+
+  error(code: string, message: string, loc: Loc, r: Report): void {
+    this.report("error", code, message, loc, r);
+  }
+
+  warn(code: string, message: string, loc: Loc, r: Report): void {
+    this.report("warning", code, message, loc, r);
+  }
+
+  addAll(ds: readonly Diagnostic[]): void {
+    this.diagnostics.push(...ds);
+  }
+}
+
+/** Describes a value for "found …" in messages. */
+export function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  if (typeof v === "number") return "a number";
+  if (typeof v === "boolean") return "a boolean";
+  return `a ${typeof v}`;
+}
+
+/** `out[k] = v` that stays a data property even for the key `__proto__`. */
+export function setOwn<T>(out: Record<string, T>, k: string, v: T): void {
+  if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Codes a reader needs from its caller: each input kind has its own NV5xxx block. */
+export interface TypeCodes {
+  type: string;
+  missing: string;
+  unknownKey: string;
+}
+
+export class Reader {
+  constructor(
+    readonly sink: Sink,
+    readonly codes: TypeCodes,
+  ) {}
+
+  typeError(loc: Loc, what: string, expected: string, help: string): void {
+    const found = kindOf(valueAt(loc));
+    this.sink.error(this.codes.type, `${what} must be ${expected}, found ${found}`, loc, { label: `expected ${expected}`, help });
+  }
+
+  map(loc: Loc, what: string, help: string): Record<string, unknown> | undefined {
+    const v = valueAt(loc);
+    if (isRecord(v)) return v;
+    this.typeError(loc, what, "a mapping", help);
+    return undefined;
+  }
+
+  list(loc: Loc, what: string, help: string): unknown[] | undefined {
+    const v = valueAt(loc);
+    if (Array.isArray(v)) return v;
+    this.typeError(loc, what, "a list", help);
+    return undefined;
+  }
+
+  /** A present string field; numbers and booleans are refused (YAML turns `1.10` into 1.1). */
+  string(loc: Loc, what: string, help: string, opts: { nonEmpty?: boolean } = {}): string | undefined {
+    const v = valueAt(loc);
+    if (typeof v === "string") {
+      if (opts.nonEmpty && v.trim() === "") {
+        this.sink.error(this.codes.type, `${what} must not be empty`, loc, { label: "empty", help });
+        return undefined;
+      }
+      return v;
+    }
+    const quoteHelp = typeof v === "number" || typeof v === "boolean" ? `quote it: \`"${String(v)}"\` (YAML read it as ${kindOf(v)})` : help;
+    this.typeError(loc, what, "a string", quoteHelp);
+    return undefined;
+  }
+
+  /** A required field: reports a missing key at the enclosing mapping. */
+  required(obj: Record<string, unknown>, loc: Loc, key: string, what: string, help: string): boolean {
+    if (obj[key] !== undefined && obj[key] !== null) return true;
+    const where = key in obj ? at(loc, key) : loc;
+    this.sink.error(this.codes.missing, `${what} is missing \`${key}\``, where, {
+      label: key in obj ? "no value" : `\`${key}\` is required`,
+      help,
+      part: key in obj ? "key" : "value",
+    });
+    return false;
+  }
+
+  stringList(loc: Loc, what: string, help: string): string[] | undefined {
+    const items = this.list(loc, what, help);
+    if (!items) return undefined;
+    const out: string[] = [];
+    let ok = true;
+    items.forEach((_, i) => {
+      const s = this.string(at(loc, i), `each entry of ${what}`, help);
+      if (s === undefined) ok = false;
+      else out.push(s);
+    });
+    return ok ? out : undefined;
+  }
+
+  /** A mapping of string to string (labels); every bad entry is reported. */
+  stringMap(loc: Loc, what: string, help: string): Record<string, string> | undefined {
+    const m = this.map(loc, what, help);
+    if (!m) return undefined;
+    const out: Record<string, string> = {};
+    let ok = true;
+    for (const k of Object.keys(m)) {
+      const s = this.string(at(loc, k), `value of \`${k}\` in ${what}`, help);
+      if (s === undefined) ok = false;
+      else setOwn(out, k, s);
+    }
+    return ok ? out : undefined;
+  }
+
+  /** Report keys outside `allowed`, with a did-you-mean when one is close. */
+  unknownKeys(obj: Record<string, unknown>, loc: Loc, allowed: readonly string[], where: string, severity: Severity, extraHelp = ""): void {
+    for (const k of Object.keys(obj)) {
+      if (allowed.includes(k)) continue;
+      const guess = closest(k, allowed);
+      const help = guess ? `did you mean \`${guess}\`?` : `${where} accepts ${allowed.map((a) => `\`${a}\``).join(", ")}${extraHelp}`;
+      this.sink.report(severity, this.codes.unknownKey, `unknown key \`${k}\` in ${where}`, at(loc, k), {
+        label: severity === "error" ? "unknown key" : "ignored",
+        help,
+        part: "key",
+      });
+    }
+  }
+}
+
+/** The candidate within edit distance ≤ max(1, ⌊len/3⌋), if any (case-insensitive). */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = Math.max(1, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(w, c.toLowerCase(), bestD);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it cannot fall below `limit`. */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin >= limit) return limit;
+    prev = cur;
+  }
+  return Math.min(prev[b.length] ?? limit, limit);
+}

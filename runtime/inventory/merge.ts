@@ -1,0 +1,92 @@
+/**
+ * Merge what every source contributed into one Inventory: derive service names (owner links may
+ * come from another file), attach namespace labels, and refuse ambiguity — one IP address must
+ * resolve to exactly one endpoint, or the policy's verdicts would depend on load order.
+ */
+import type { Inventory, Workload } from "../../common/schema.js";
+import { INVENTORY } from "../input/codes.js";
+import { relatedAt, type Loc, type Sink } from "../input/reader.js";
+import type { Collected, NodeEntry, WorkloadEntry } from "./collect.js";
+import { deriveService } from "./service-name.js";
+
+interface Claim {
+  what: string;
+  loc: Loc;
+}
+
+export function mergeCollected(c: Collected, sink: Sink): Inventory {
+  const workloads = uniqueBy(c.workloads, (e) => `${e.workload.namespace}/${e.workload.name}`, "workload", sink);
+  const nodes = uniqueBy(c.nodes, (e) => e.node.name, "node", sink);
+  const nsLabels = new Map<string, Record<string, string>>();
+  for (const ns of uniqueBy(c.namespaces, (e) => e.name, "namespace", sink)) nsLabels.set(ns.name, ns.labels);
+
+  checkIps(workloads, nodes, sink);
+
+  const out: Workload[] = workloads.map((e) => {
+    const w = e.workload;
+    const service = w.service ?? deriveService(w.name, w.namespace, w.labels, e.owner, c.owners);
+    return {
+      name: w.name,
+      namespace: w.namespace,
+      service,
+      labels: w.labels,
+      nsLabels: nsLabels.get(w.namespace) ?? {},
+      images: w.images,
+      containers: w.containers,
+      node: w.node,
+      ips: w.ips,
+    };
+  });
+  return {
+    workloads: out,
+    nodes: nodes.map((e) => e.node),
+    internalSubnets: [...new Set(c.internalSubnets.map((s) => s.text))],
+    serviceExternalIps: [...new Set(c.serviceExternalIps.map((s) => s.ip))],
+  };
+}
+
+/** Keep the first of each key; report every later one with a pointer back to the first. */
+function uniqueBy<T extends { loc: Loc }>(items: T[], key: (t: T) => string, what: string, sink: Sink): T[] {
+  const first = new Map<string, T>();
+  const out: T[] = [];
+  for (const it of items) {
+    const k = key(it);
+    const prev = first.get(k);
+    if (!prev) {
+      first.set(k, it);
+      out.push(it);
+      continue;
+    }
+    sink.error(INVENTORY.duplicateName, `${what} \`${k}\` is defined twice`, it.loc, {
+      label: "second definition",
+      help: `keep one definition of ${what} \`${k}\` (was the same file loaded twice?)`,
+      related: relatedAt(prev.loc, "first defined here"),
+    });
+  }
+  return out;
+}
+
+function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], sink: Sink): void {
+  const claims = new Map<string, Claim>();
+  const claim = (ip: string, what: string, loc: Loc): void => {
+    const prev = claims.get(ip);
+    if (!prev) {
+      claims.set(ip, { what, loc });
+      return;
+    }
+    const message = prev.what === what ? `IP \`${ip}\` is listed twice for ${what}` : `IP \`${ip}\` belongs to both ${prev.what} and ${what}`;
+    sink.error(INVENTORY.duplicateIp, message, loc, {
+      label: "address already used",
+      help: "an address must identify one endpoint; remove it from one of the two",
+      related: relatedAt(prev.loc, `used by ${prev.what} here`),
+    });
+  };
+  for (const e of workloads) {
+    const what = `workload \`${e.workload.namespace}/${e.workload.name}\``;
+    e.workload.ips.forEach((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
+  }
+  for (const e of nodes) {
+    const what = `node \`${e.node.name}\``;
+    e.node.ips.forEach((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
+  }
+}
