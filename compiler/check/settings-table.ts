@@ -1,0 +1,114 @@
+/**
+ * Every `settings { … }` key the language knows: one row per key with its validator and default.
+ * The four core settings fill the typed fields of SettingsModel; any other row lands in
+ * `SettingsModel.extra` (threat thresholds and the like) with its default when unset, so adding a
+ * setting is adding a row here — the checker, `did you mean` and the docs table read this list.
+ */
+import { MODES } from "../../common/schema.js";
+import type { SettingValue } from "../ast/types.js";
+
+export type SettingResult = { ok: true; value: string } | { ok: false; error: string; help: string; at?: SettingValue };
+
+export interface SettingSpec {
+  key: string;
+  /** One line for docs and `help:`; says what the setting does. */
+  description: string;
+  /** The accepted forms, shown in help text: `on|off`, `1..65535`, `1s..1h`. */
+  accepts: string;
+  /** The value in force when the policy does not set it, in normalized form. */
+  default: string;
+  validate(values: readonly SettingValue[]): SettingResult;
+}
+
+function single(values: readonly SettingValue[], accepts: string): SettingValue | SettingResult {
+  if (values.length === 1) return values[0]!;
+  if (values.length === 0) return { ok: false, error: "is missing a value", help: `give one of ${accepts}` };
+  return { ok: false, error: "takes one value", help: `give one of ${accepts}`, at: values[1] };
+}
+
+function isResult(x: SettingValue | SettingResult): x is SettingResult {
+  return "ok" in x;
+}
+
+/** One word from a fixed list; `aliases` map extra spellings (`true`) to a canonical word (`on`). */
+export function oneOf(words: readonly string[], aliases: Record<string, string> = {}) {
+  const accepts = words.join("|");
+  return {
+    accepts,
+    validate(values: readonly SettingValue[]): SettingResult {
+      const v = single(values, accepts);
+      if (isResult(v)) return v;
+      const w = v.text.toLowerCase();
+      const canon = words.includes(w) ? w : aliases[w];
+      if (canon === undefined) return { ok: false, error: `cannot be \`${v.text}\``, help: `use one of ${accepts}`, at: v };
+      return { ok: true, value: canon };
+    },
+  };
+}
+
+/** An integer in [min, max], normalized to decimal. */
+export function integer(min: number, max: number) {
+  const accepts = `${min}..${max}`;
+  return {
+    accepts,
+    validate(values: readonly SettingValue[]): SettingResult {
+      const v = single(values, accepts);
+      if (isResult(v)) return v;
+      const n = /^\d+$/.test(v.text) ? Number(v.text) : NaN;
+      if (!(n >= min && n <= max)) return { ok: false, error: `must be an integer in ${accepts}, not \`${v.text}\``, help: `use a number in ${accepts}`, at: v };
+      return { ok: true, value: String(n) };
+    },
+  };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration such as `500ms`, `5s`, `2m`, bounded; normalized to milliseconds. */
+export function duration(minMs: number, maxMs: number) {
+  const accepts = `a duration from ${minMs}ms to ${maxMs / 1000}s (ms, s, m, h)`;
+  return {
+    accepts,
+    validate(values: readonly SettingValue[]): SettingResult {
+      const v = single(values, accepts);
+      if (isResult(v)) return v;
+      const m = /^(\d+)(ms|s|m|h)$/.exec(v.text);
+      const ms = m ? Number(m[1]) * UNIT_MS[m[2]!]! : NaN;
+      if (!(ms >= minMs && ms <= maxMs)) return { ok: false, error: `must be ${accepts}, not \`${v.text}\``, help: "write e.g. `5s` or `500ms`", at: v };
+      return { ok: true, value: String(ms) };
+    },
+  };
+}
+
+const onOff = oneOf(["on", "off"], { true: "on", false: "off", yes: "on", no: "off" });
+const mode = oneOf(MODES);
+
+export const SETTINGS: SettingSpec[] = [
+  {
+    key: "xff",
+    description: "X-Forwarded-For based policy match: look HTTP requests up a second time with the XFF client as source",
+    default: "on",
+    ...onOff,
+  },
+  {
+    key: "contention",
+    description: "group mode contention resolution: `basic` (least restrictive mode wins) or `strict`",
+    default: "basic",
+    ...oneOf(["basic", "strict"], { restrictive: "strict" }),
+  },
+  {
+    key: "default-mode",
+    description: "mode of service groups the policy does not give a mode (NeuVector's new service mode)",
+    default: "discover",
+    ...mode,
+  },
+  {
+    key: "nodes-mode",
+    description: "mode of the `nodes` group; violations involving nodes are reported, never blocked",
+    default: "discover",
+    ...mode,
+  },
+];
+
+export function findSetting(key: string): SettingSpec | undefined {
+  return SETTINGS.find((s) => s.key === key);
+}
