@@ -20,6 +20,13 @@ export function spanOf(loc: Loc, part: Part = "value"): Span | undefined {
   return loc.doc.span(loc.path, part);
 }
 
+/** The text of the value at `loc` as written in the file (`1.10`, not the number 1.1). */
+export function sourceText(loc: Loc): string | undefined {
+  const span = spanOf(loc);
+  const text = span ? loc.doc.lines.text.slice(span.start.offset, span.end.offset) : "";
+  return text || undefined;
+}
+
 /** The value at `loc` (paths are only ever built from values the reader already walked). */
 export function valueAt(loc: Loc): unknown {
   let v: unknown = loc.doc.value;
@@ -139,7 +146,7 @@ export class Reader {
       }
       return v;
     }
-    const quoteHelp = typeof v === "number" || typeof v === "boolean" ? `quote it: \`"${String(v)}"\` (YAML read it as ${kindOf(v)})` : help;
+    const quoteHelp = typeof v === "number" || typeof v === "boolean" ? `quote it: \`"${sourceText(loc) ?? String(v)}"\` (it was read as ${kindOf(v)})` : help;
     this.typeError(loc, what, "a string", quoteHelp);
     return undefined;
   }
@@ -213,19 +220,25 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-/** Levenshtein distance, giving up (returning `limit`) once it cannot fall below `limit`. */
+/**
+ * Edit distance counting a swap of neighbours as one edit (`potr` → `port`), the commonest typo;
+ * gives up (returning `limit`) once the distance cannot fall below `limit`.
+ */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (prev2[j - 2] ?? 0) + 1);
       cur.push(v);
       rowMin = Math.min(rowMin, v);
     }
     if (rowMin >= limit) return limit;
+    prev2 = prev;
     prev = cur;
   }
   return Math.min(prev[b.length] ?? limit, limit);

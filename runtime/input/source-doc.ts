@@ -130,6 +130,13 @@ function firstLine(text: string, start: number, end: number): [number, number] {
   return [start, Math.max(start, e)];
 }
 
+/** YAML marks some errors with one character; underline the whole word there (a duplicate key). */
+function widen(text: string, start: number, end: number): number {
+  if (end - start > 1) return end;
+  const m = /^[^\s:,\[\]{}]+/.exec(text.slice(start, start + 200));
+  return m ? start + m[0].length : end;
+}
+
 /** Lowercase first letter, no final period, no YAML's "at line…" tail: the house message style. */
 export function houseMessage(m: string): string {
   const head = m.split(/ at line \d+, column \d+/)[0] ?? m;
@@ -166,7 +173,7 @@ export function readDocuments(file: string, text: string, syntaxCode: string): {
           code: syntaxCode,
           severity: "error",
           message: `invalid YAML/JSON: ${houseMessage(e.message)}`,
-          span: src.spanAt(e.pos[0], e.pos[1]),
+          span: src.spanAt(e.pos[0], widen(text, e.pos[0], e.pos[1])),
           label: "syntax error here",
           help: "fix the syntax; this document was not loaded",
         });

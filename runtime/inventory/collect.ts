@@ -13,6 +13,8 @@ export interface WorkloadEntry {
   /** Everything but the fields the merge derives (service when not given, nsLabels). */
   workload: Omit<Workload, "service" | "nsLabels"> & { service?: string };
   owner?: OwnerRef;
+  /** Namespace labels given on the workload itself; they replace the namespace's. */
+  nsLabels?: Record<string, string>;
   loc: Loc;
   /** Where each of `workload.ips` was written, index for index. */
   ipLocs: Loc[];

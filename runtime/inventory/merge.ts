@@ -30,7 +30,7 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
       namespace: w.namespace,
       service,
       labels: w.labels,
-      nsLabels: nsLabels.get(w.namespace) ?? {},
+      nsLabels: e.nsLabels ?? nsLabels.get(w.namespace) ?? {},
       images: w.images,
       containers: w.containers,
       node: w.node,

@@ -10,7 +10,8 @@ import { readIpList, type Collected } from "./collect.js";
 import type { OwnerRef } from "./service-name.js";
 
 export const TOP_KEYS = ["workloads", "nodes", "namespaces", "internalSubnets", "serviceExternalIps"] as const;
-const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "images", "image", "containers", "node", "ips"];
+/** `nsLabels` is accepted so that a serialised Inventory (common/schema.ts) loads back as it was. */
+const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "nsLabels", "images", "image", "containers", "node", "ips"];
 const NODE_KEYS = ["name", "ips"];
 const NAMESPACE_KEYS = ["labels"];
 const OWNER_KEYS = ["kind", "name"];
@@ -53,6 +54,7 @@ function readWorkload(loc: Loc, r: Reader, out: Collected): void {
   const service = str("service");
   const node = str("node");
   const labels = w.labels == null ? {} : r.stringMap(at(loc, "labels"), "`labels`", "write labels as `{key: value}` with string values");
+  const nsLabels = w.nsLabels == null ? undefined : r.stringMap(at(loc, "nsLabels"), "`nsLabels`", "write namespace labels as `{key: value}` with string values");
   const owner = w.owner == null ? undefined : readOwner(at(loc, "owner"), r);
   let images: string[] | undefined = [];
   if (w.image != null && w.images != null) {
@@ -78,10 +80,11 @@ function readWorkload(loc: Loc, r: Reader, out: Collected): void {
     return;
   }
   if (req.includes(false) || name === undefined || namespace === undefined || !ips || !labels || !images || !containers) return;
-  if (w.owner != null && !owner) return;
+  if ((w.owner != null && !owner) || (w.nsLabels != null && !nsLabels)) return;
   if (ips.ips.length === 0) return; // every address was bad, and each was reported
   out.workloads.push({
     workload: { name, namespace, ...(service !== undefined ? { service } : {}), labels, images, containers, node: node ?? "", ips: ips.ips },
+    ...(nsLabels ? { nsLabels } : {}),
     ...(owner ? { owner } : {}),
     loc,
     ipLocs: ips.locs,
