@@ -1,0 +1,214 @@
+// The decision (docs/semantics.md S3–S5): three-valued first match over the intersection of the
+// source's from-sets, the destination's to-sets, the port sets and the application sets, then
+// modes and the action table, then the X-Forwarded-For lookup. Reads only validated data.
+import {
+  ACT_ALLOW, ACT_DENY, ACT_LEARN, ACT_PENDING, ACT_VIOLATE, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP,
+  AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK, F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT,
+  F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF, HOST_ARENA_BASE, HOST_ARENA_SIZE, KIND_NODE, MODE_DISCOVER,
+  MODE_MONITOR, MODE_NONE, MODE_PROTECT, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
+  R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION,
+  R_XAWAIT, R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND, RESULT_SIZE, RULE_DENY, RULE_LEARNED,
+} from "./abi";
+import { find32 } from "./intervals";
+import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
+import { hasRule, nSum, setWord, sumWord } from "./sets";
+import {
+  appAny, apps, appsN, defaultMode, dstList, emptySet, icmpSet, otherSet, ready, ruleFlags, ruleIds, setPtr,
+  srcList, strict, tcp, tcpBase, tcpN, udp, udpBase, udpN, xffOn,
+} from "./table";
+import { markHost } from "./vhost";
+
+// Per-flow state: the side lists live in scratch; ports and apps are at most two sets each.
+let srcN: u32 = 0;
+let srcYes: u32 = 0;
+let dstN: u32 = 0;
+let dstYes: u32 = 0;
+let port0: usize = 0;
+let port1: usize = 0;
+let appFilter = false;
+let app0: usize = 0;
+let app1: usize = 0;
+
+@inline function orSum(list: usize, n: u32, i: u32): u64 {
+  let s: u64 = 0;
+  for (let j: u32 = 0; j < n; j++) s |= sumWord(load<usize>(list + (<usize>j << 2)), i);
+  return s;
+}
+
+@inline function orWord(list: usize, n: u32, k: u32): u64 {
+  let w: u64 = 0;
+  for (let j: u32 = 0; j < n; j++) w |= setWord(load<usize>(list + (<usize>j << 2)), k);
+  return w;
+}
+
+function anyHas(list: usize, n: u32, r: u32): bool {
+  for (let j: u32 = 0; j < n; j++) if (hasRule(load<usize>(list + (<usize>j << 2)), r)) return true;
+  return false;
+}
+
+/** Index of the first rule that is yes-or-maybe on every condition, or -1. */
+function firstCandidate(): i32 {
+  for (let i: u32 = 0; i < nSum; i++) {
+    let s = orSum(srcList, srcN, i);
+    if (s == 0) continue;
+    s &= orSum(dstList, dstN, i);
+    if (s == 0) continue;
+    s &= sumWord(port0, i) | sumWord(port1, i);
+    if (appFilter) s &= sumWord(app0, i) | sumWord(app1, i);
+    while (s != 0) {
+      const k = (i << 6) + <u32>ctz<u64>(s);
+      s &= s - 1;
+      let w = orWord(srcList, srcN, k);
+      if (w == 0) continue;
+      w &= orWord(dstList, dstN, k);
+      if (w == 0) continue;
+      w &= setWord(port0, k) | setWord(port1, k);
+      if (appFilter) w &= setWord(app0, k) | setWord(app1, k);
+      if (w != 0) return <i32>((k << 6) + <u32>ctz<u64>(w));
+    }
+  }
+  return -1;
+}
+
+function portSets(proto: u32, port: u32): void {
+  port1 = emptySet;
+  if (proto == PROTO_TCP) {
+    port0 = tcpBase;
+    if (tcpN > 0) port1 = setPtr(load<u32>(tcp + ((<usize>tcpN + find32(tcp, tcpN, port)) << 2)));
+  } else if (proto == PROTO_UDP) {
+    port0 = udpBase;
+    if (udpN > 0) port1 = setPtr(load<u32>(udp + ((<usize>udpN + find32(udp, udpN, port)) << 2)));
+  } else if (proto == PROTO_ICMP || proto == PROTO_ICMPV6) {
+    port0 = icmpSet;
+  } else {
+    port0 = otherSet;
+  }
+}
+
+/** Rules a known application satisfies: none listed (appAny) or listing it or its parent. */
+function appSets(app: u32): void {
+  appFilter = app != APP_UNIDENTIFIED;
+  app0 = appAny;
+  app1 = emptySet;
+  if (app == APP_UNIDENTIFIED || app == APP_UNKNOWN_ID) return;
+  let lo: u32 = 0;
+  let hi = appsN;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const id = load<u32>(apps + (<usize>mid << 3));
+    if (id == app) {
+      app1 = setPtr(load<u32>(apps + (<usize>mid << 3), 4));
+      return;
+    }
+    if (id < app) lo = mid + 1;
+    else hi = mid;
+  }
+}
+
+// One lookup's outcome.
+let outAction: u32 = 0;
+let outMode: u32 = 0;
+let outAwait: u32 = 0;
+let outRule: u32 = 0;
+
+/** S3 + S4 for the current side lists; srcKind/srcMode and dstKind/dstMode as resolved. */
+function lookup(srcKind: u32, srcMode: u32, dstKind: u32, dstMode: u32): void {
+  // Effective mode: unmanaged sides do not count; basic takes the less restrictive, strict the more.
+  let eff = defaultMode;
+  outMode = MODE_NONE;
+  if (srcMode != MODE_NONE || dstMode != MODE_NONE) {
+    if (srcMode == MODE_NONE) eff = dstMode;
+    else if (dstMode == MODE_NONE) eff = srcMode;
+    else eff = strict ? max(srcMode, dstMode) : min(srcMode, dstMode);
+    outMode = eff;
+  }
+  outAwait = AWAIT_NONE;
+  const r = firstCandidate();
+  if (r < 0) {
+    outRule = 0;
+    outAction = eff == MODE_DISCOVER ? ACT_LEARN : eff == MODE_MONITOR ? ACT_VIOLATE : ACT_DENY;
+  } else {
+    const ri = <u32>r;
+    outRule = load<u32>(ruleIds + (<usize>ri << 2));
+    const appYes = !appFilter ? hasRule(appAny, ri) : true;
+    if (!appYes || !anyHas(srcList, srcYes, ri) || !anyHas(dstList, dstYes, ri)) {
+      outAction = ACT_PENDING;
+      outAwait = appYes ? AWAIT_HOST : AWAIT_APP;
+      return;
+    }
+    const flags = <u32>load<u8>(ruleFlags + ri);
+    if ((flags & RULE_DENY) != 0) outAction = eff == MODE_PROTECT ? ACT_DENY : ACT_VIOLATE;
+    else if ((flags & RULE_LEARNED) != 0) outAction = srcMode == MODE_DISCOVER || dstMode == MODE_DISCOVER ? ACT_LEARN : ACT_ALLOW;
+    else outAction = ACT_ALLOW;
+  }
+  // Nodes are never blocked.
+  if (outAction == ACT_DENY && (srcKind == KIND_NODE || dstKind == KIND_NODE)) outAction = ACT_VIOLATE;
+}
+
+function fail(res: usize, code: u32): u32 {
+  memory.fill(res, 0, RESULT_SIZE);
+  store<u8>(res + R_STATUS, <u8>code);
+  return code;
+}
+
+/** Decide the flow record at `flow`, write the result record at `res`. Returns its status. */
+export function decideOne(flow: usize, res: usize): u32 {
+  if (!ready) return fail(res, E_NO_TABLE);
+  const flags = <u32>load<u8>(flow + F_FLAGS);
+  const hostOff = load<u32>(flow + F_HOST_OFF);
+  const hostLen = load<u32>(flow + F_HOST_LEN);
+  if (hostOff > HOST_ARENA_SIZE || hostLen > HOST_ARENA_SIZE - hostOff) return fail(res, E_FLOW);
+  const hostKnown = (flags & FLAG_HOST_KNOWN) != 0;
+  if (hostKnown) markHost(HOST_ARENA_BASE + hostOff, hostLen);
+  portSets(<u32>load<u8>(flow + F_PROTO), <u32>load<u16>(flow + F_PORT));
+  appSets(load<u32>(flow + F_APP));
+
+  resolveSide(flow + F_DST, 1, dstList, hostKnown);
+  dstN = sideN;
+  dstYes = sideYes;
+  const dstKind = sideKind;
+  const dstMode = sideMode;
+  resolveSide(flow + F_SRC, 0, srcList, hostKnown);
+  srcN = sideN;
+  srcYes = sideYes;
+  const srcKind = sideKind;
+  lookup(srcKind, sideMode, dstKind, dstMode);
+
+  memory.fill(res, 0, RESULT_SIZE);
+  store<u8>(res + R_SRC_KIND, <u8>srcKind);
+  store<u8>(res + R_DST_KIND, <u8>dstKind);
+  store<u8>(res + R_PACTION, <u8>outAction);
+  store<u8>(res + R_PMODE, <u8>outMode);
+  store<u8>(res + R_PAWAIT, <u8>outAwait);
+  store<u32>(res + R_PRULE, outRule);
+  let action = outAction;
+  let mode = outMode;
+  let awaiting = outAwait;
+  let rule = outRule;
+  if ((flags & FLAG_XFF) != 0 && xffOn) {
+    // S5: the same destination, the X-Forwarded-For client as source; the more severe wins.
+    resolveSide(flow + F_XFF, 0, srcList, hostKnown);
+    srcN = sideN;
+    srcYes = sideYes;
+    const xKind = sideKind;
+    lookup(xKind, sideMode, dstKind, dstMode);
+    store<u8>(res + R_XFF, 1);
+    store<u8>(res + R_XSRC_KIND, <u8>xKind);
+    store<u8>(res + R_XACTION, <u8>outAction);
+    store<u8>(res + R_XMODE, <u8>outMode);
+    store<u8>(res + R_XAWAIT, <u8>outAwait);
+    store<u32>(res + R_XRULE, outRule);
+    if (outAction > action) {
+      action = outAction;
+      mode = outMode;
+      awaiting = outAwait;
+      rule = outRule;
+    }
+  }
+  store<u8>(res + R_STATUS, <u8>E_OK);
+  store<u8>(res + R_ACTION, <u8>action);
+  store<u8>(res + R_MODE, <u8>mode);
+  store<u8>(res + R_AWAIT, <u8>awaiting);
+  store<u32>(res + R_RULE, rule);
+  return E_OK;
+}

@@ -1,0 +1,96 @@
+// Endpoint resolution (docs/semantics.md S1, S2): an address becomes a kind, a mode and a list of
+// rule sets whose union is "rules whose from (or to) contains a group of this endpoint". Yes sets
+// come first in the list, then sets that only may match (vh: groups awaiting their host).
+import {
+  DNS_REC_SIZE, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IP_ENTRY_SIZE, KIND_EXTERNAL, KIND_INTERNAL,
+  KIND_NODE, MODE_NONE,
+} from "./abi";
+import { find128, find32, isV4 } from "./intervals";
+import { hashIp } from "./mem";
+import {
+  dnsCap, dnsHash, dnsLists, dnsRec, dnsSet, int4, int4N, int6, int6N, invCap, invCls, invHash, invSet,
+} from "./regions";
+import { acls, addr4, addr4N, addr6, addr6N, kindSets, nodesMode, setPtr, vh } from "./table";
+import { hostMarked } from "./vhost";
+
+/** What resolveSide found: the endpoint kind and mode, the list length and its yes prefix. */
+export let sideKind: u32 = 0;
+export let sideMode: u32 = 0;
+export let sideN: u32 = 0;
+export let sideYes: u32 = 0;
+
+/** The hash entry for an address in a region's table, or 0. */
+function probe(hash: usize, cap: u32, lo: u64, hi: u64): usize {
+  if (cap == 0) return 0;
+  const mask = cap - 1;
+  let slot = hashIp(lo, hi) & mask;
+  for (let i: u32 = 0; i < cap; i++) {
+    const e = hash + <usize>slot * IP_ENTRY_SIZE;
+    if (load<u32>(e + IE_VALUE) == 0) return 0;
+    if (load<u64>(e + IE_LO) == lo && load<u64>(e + IE_HI) == hi) return e;
+    slot = (slot + 1) & mask;
+  }
+  return 0;
+}
+
+/** Address class of an address (static address-group intervals). */
+export function addrClass(lo: u64, hi: u64): u32 {
+  if (isV4(lo, hi)) return load<u32>(addr4 + ((<usize>addr4N + find32(addr4, addr4N, <u32>lo)) << 2));
+  return load<u32>(addr6 + (<usize>addr6N << 4) + (<usize>find128(addr6, addr6N, lo, hi) << 2));
+}
+
+function isInternal(lo: u64, hi: u64): bool {
+  if (isV4(lo, hi)) {
+    if (int4N == 0) return false;
+    return load<u32>(int4 + ((<usize>int4N + find32(int4, int4N, <u32>lo)) << 2)) != 0;
+  }
+  if (int6N == 0) return false;
+  return load<u32>(int6 + (<usize>int6N << 4) + (<usize>find128(int6, int6N, lo, hi) << 2)) != 0;
+}
+
+/** Append a set unless it is empty (an empty set adds nothing to a union). */
+@inline function push(list: usize, set: usize): void {
+  if (load<u32>(set) != 0) {
+    store<usize>(list + (<usize>sideN << 2), set);
+    sideN++;
+  }
+}
+
+/**
+ * Resolve the address at `ip` for one side. `to` = 0 for the source (from sets), 1 for the
+ * destination (to sets). `hostKnown`: vh: groups are yes/no by the marked host, else maybe.
+ */
+export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): void {
+  const lo = load<u64>(ip);
+  const hi = load<u64>(ip, 8);
+  sideN = 0;
+  const e = probe(invHash, invCap, lo, hi);
+  if (e != 0) {
+    // Workload or node: the host folded kind, workload groups and address groups into one class.
+    sideKind = <u32>load<u8>(e + IE_KIND);
+    sideMode = sideKind == KIND_NODE ? nodesMode : <u32>load<u8>(e + IE_MODE);
+    push(list, invSet(load<u32>(invCls + ((<usize>(load<u32>(e + IE_VALUE) - 1) << 3) + (<usize>to << 2)))));
+  } else {
+    sideKind = isInternal(lo, hi) ? KIND_INTERNAL : KIND_EXTERNAL;
+    sideMode = MODE_NONE;
+    push(list, setPtr(load<u32>(kindSets + ((<usize>(sideKind - 1) << 3) + (<usize>to << 2)))));
+    push(list, setPtr(load<u32>(acls + (<usize>addrClass(lo, hi) << 3) + (<usize>to << 2))));
+  }
+  const d = probe(dnsHash, dnsCap, lo, hi);
+  if (d == 0) {
+    sideYes = sideN;
+    return;
+  }
+  // Names the address resolved from: plain DNS groups are yes; vh: groups are yes when the
+  // marked host matches them, maybe while the host is unknown, and absent otherwise.
+  const rec = dnsRec + (<usize>(load<u32>(d + IE_VALUE) - 1)) * DNS_REC_SIZE;
+  push(list, dnsSet(load<u32>(rec + (<usize>to << 2))));
+  const yes = sideN;
+  const slots = dnsLists + (<usize>load<u32>(rec, 8) << 2);
+  const n = load<u32>(rec, 12);
+  for (let i: u32 = 0; i < n; i++) {
+    const slot = load<u32>(slots + (<usize>i << 2));
+    if (!hostKnown || hostMarked(slot)) push(list, setPtr(load<u32>(vh + (<usize>slot << 3) + (<usize>to << 2))));
+  }
+  sideYes = hostKnown ? sideN : yes;
+}

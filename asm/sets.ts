@@ -1,0 +1,67 @@
+// Compressed rule sets (docs/module.md "Rule sets"): a summary bit per 64-rule word, a rank per
+// summary word, and only the non-zero words. Intersections walk the summaries first (aggregated
+// bit vectors), so sparse sets cost little however many rules the policy has.
+import { SET_SUMMARY } from "./abi";
+import { fits } from "./mem";
+
+export let nRules: u32 = 0;
+export let nWords: u32 = 0;
+export let nSum: u32 = 0;
+let rankAt: u32 = 0;
+let wordsAt: u32 = 0;
+
+/** Set the geometry all sets share. False when the table's summary count does not fit its rule count. */
+export function configureSets(rules: u32, sum: u32): bool {
+  if (rules > 0x1000000) return false;
+  nRules = rules;
+  nWords = (rules + 63) >> 6;
+  nSum = sum;
+  rankAt = SET_SUMMARY + (sum << 3);
+  wordsAt = rankAt + (((sum << 2) + 7) & ~7);
+  return sum == (nWords + 63) >> 6;
+}
+
+/**
+ * Is there a well-formed set at `p`, wholly inside [lo, hi)? Ranks must be the running popcount,
+ * and no bit may lie past the last rule: every candidate a lookup finds is then a real rule and
+ * every word index stays inside the set.
+ */
+export function validSet(p: u64, lo: u64, hi: u64): bool {
+  if ((p & 7) != 0 || p < lo || !fits(p, <u64>wordsAt, hi)) return false;
+  const ptr = <usize>p;
+  const nnz = load<u32>(ptr);
+  if (!fits(p + wordsAt, (<u64>nnz) << 3, hi)) return false;
+  let acc: u32 = 0;
+  for (let i: u32 = 0; i < nSum; i++) {
+    if (load<u32>(ptr + rankAt + (i << 2)) != acc) return false;
+    acc += <u32>popcnt<u64>(load<u64>(ptr + SET_SUMMARY + (i << 3)));
+  }
+  if (acc != nnz) return false;
+  if (nSum == 0) return true;
+  const last = load<u64>(ptr + SET_SUMMARY + ((nSum - 1) << 3));
+  const used = nWords - ((nSum - 1) << 6);
+  if (used < 64 && (last >> used) != 0) return false;
+  const tail = nRules & 63;
+  if (tail != 0 && ((last >> (used - 1)) & 1) != 0) {
+    if ((load<u64>(ptr + wordsAt + ((nnz - 1) << 3)) >> tail) != 0) return false;
+  }
+  return true;
+}
+
+@inline export function sumWord(p: usize, i: u32): u64 {
+  return load<u64>(p + SET_SUMMARY + (i << 3));
+}
+
+/** Rule word k of the set (0 when not stored). */
+@inline export function setWord(p: usize, k: u32): u64 {
+  const i = k >> 6;
+  const s = load<u64>(p + SET_SUMMARY + (i << 3));
+  const bit: u64 = (<u64>1) << (k & 63);
+  if ((s & bit) == 0) return 0;
+  const r = load<u32>(p + rankAt + (i << 2)) + <u32>popcnt<u64>(s & (bit - 1));
+  return load<u64>(p + wordsAt + (r << 3));
+}
+
+@inline export function hasRule(p: usize, r: u32): bool {
+  return ((setWord(p, r >> 6) >> (r & 63)) & 1) != 0;
+}

@@ -1,0 +1,239 @@
+/**
+ * The ONE description of the engine ABI: memory layout, record layouts, table/region headers and
+ * codes shared by the TypeScript host (runtime/, compiler/) and the AssemblyScript engine (asm/).
+ * scripts/gen-abi.mjs turns this file into asm/abi.ts; a test checks the two never drift.
+ *
+ * Format rules (the generator relies on them): one `export const NAME = <integer literal>;` per
+ * line, names in UPPER_SNAKE_CASE, values decimal or hex. docs/module.md explains every field.
+ * Bump ABI_VERSION when a record or layout changes, FORMAT_VERSION when the table encoding does.
+ */
+
+// ---- versions ---------------------------------------------------------------------------------
+export const ABI_VERSION = 1;
+export const FORMAT_VERSION = 1;
+
+// ---- linear memory layout (bytes) -------------------------------------------------------------
+/** The engine's static data must end below this (checked by the build and by loadModule). */
+export const ENGINE_STATIC_MAX = 0x10000;
+/** Flow records for decideMany, BATCH_MAX of them. */
+export const FLOW_BASE = 0x10000;
+export const BATCH_MAX = 1024;
+export const FLOW_SIZE = 64;
+/** Result records, one per flow. */
+export const RESULT_BASE = 0x20000;
+export const RESULT_SIZE = 32;
+/** Virtual-host bytes of the batch's flows (F_HOST_OFF is relative to this). */
+export const HOST_ARENA_BASE = 0x28000;
+export const HOST_ARENA_SIZE = 0x8000;
+/** The decision table (the module's data segment) starts here; scratch follows it. */
+export const TABLE_BASE = 0x30000;
+export const PAGE_SIZE = 0x10000;
+
+// ---- flow record (host → engine) ----------------------------------------------------------------
+/** 128-bit addresses as two little-endian u64: low half first. IPv4 is ::ffff:a.b.c.d. */
+export const F_SRC = 0;
+export const F_DST = 16;
+export const F_XFF = 32;
+/** IP protocol number: 6 tcp, 17 udp, 1 or 58 icmp, anything else "other". */
+export const F_PROTO = 48;
+export const F_FLAGS = 49;
+export const F_PORT = 50;
+/** u32 application id: APP_UNIDENTIFIED, APP_UNKNOWN_ID or a NeuVector id. */
+export const F_APP = 52;
+export const F_HOST_OFF = 56;
+export const F_HOST_LEN = 60;
+
+export const FLAG_XFF = 1;
+export const FLAG_HOST_KNOWN = 2;
+
+export const APP_UNIDENTIFIED = 0;
+export const APP_UNKNOWN_ID = 0xffff;
+
+export const PROTO_ICMP = 1;
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+export const PROTO_ICMPV6 = 58;
+
+// ---- result record (engine → host) -------------------------------------------------------------
+/** 0 = decided; otherwise an E_* code and the rest of the record is zero. */
+export const R_STATUS = 0;
+/** The final verdict (the more severe of primary and xff; ties: primary). */
+export const R_ACTION = 1;
+export const R_MODE = 2;
+export const R_AWAIT = 3;
+export const R_RULE = 4;
+/** 1 when the X-Forwarded-For lookup ran; its own verdict follows. */
+export const R_XFF = 8;
+export const R_XACTION = 9;
+export const R_XMODE = 10;
+export const R_XAWAIT = 11;
+export const R_XRULE = 12;
+export const R_SRC_KIND = 16;
+export const R_DST_KIND = 17;
+export const R_XSRC_KIND = 18;
+/** The primary lookup's verdict, also when the xff lookup decided. */
+export const R_PACTION = 20;
+export const R_PMODE = 21;
+export const R_PAWAIT = 22;
+export const R_PRULE = 24;
+
+/** Action codes are ACTION_RANK order, so "more severe" is a numeric max. */
+export const ACT_ALLOW = 0;
+export const ACT_LEARN = 1;
+export const ACT_PENDING = 2;
+export const ACT_VIOLATE = 3;
+export const ACT_DENY = 4;
+
+/** Mode codes: 0 = unmanaged / not reported, then MODE_RANK + 1. */
+export const MODE_NONE = 0;
+export const MODE_DISCOVER = 1;
+export const MODE_MONITOR = 2;
+export const MODE_PROTECT = 3;
+
+export const AWAIT_NONE = 0;
+export const AWAIT_APP = 1;
+export const AWAIT_HOST = 2;
+
+export const KIND_WORKLOAD = 1;
+export const KIND_NODE = 2;
+export const KIND_INTERNAL = 3;
+export const KIND_EXTERNAL = 4;
+
+// ---- engine status codes ------------------------------------------------------------------------
+export const E_OK = 0;
+export const E_NO_TABLE = 1;
+export const E_TABLE_BOUNDS = 2;
+export const E_TABLE_MAGIC = 3;
+export const E_TABLE_VERSION = 4;
+export const E_TABLE_CORRUPT = 5;
+export const E_REGION_BOUNDS = 6;
+export const E_REGION_CORRUPT = 7;
+export const E_BATCH = 8;
+export const E_FLOW = 9;
+
+// ---- compressed rule sets ---------------------------------------------------------------------
+/**
+ * A set of rule indexes, nRules bits in 64-bit words. Only non-zero words are stored; a summary
+ * bit per word says which, and a rank per summary word locates them:
+ *   u32 nnz, u32 pad, u64 summary[S], u32 rank[S] (padded to 8), u64 words[nnz]
+ * where S = H_NSUM. Sets start 8-aligned.
+ */
+export const SET_NNZ = 0;
+export const SET_SUMMARY = 8;
+
+// ---- decision table header (offsets in the table; every *_OFF field is table-relative) --------
+export const TABLE_MAGIC = 0x5450564e;
+export const H_MAGIC = 0;
+export const H_FORMAT = 4;
+export const H_ABI = 8;
+export const H_LEN = 12;
+export const H_NRULES = 16;
+export const H_NSUM = 20;
+export const H_SETTINGS = 24;
+export const H_SCRATCH = 28;
+export const H_RULE_IDS = 32;
+export const H_RULE_FLAGS = 36;
+export const H_NSETS = 40;
+export const H_SET_OFFS = 44;
+export const H_SETS_LO = 48;
+export const H_SETS_HI = 52;
+export const H_KIND_SETS = 56;
+export const H_ADDR4_N = 60;
+export const H_ADDR4 = 64;
+export const H_ADDR6_N = 68;
+export const H_ADDR6 = 72;
+export const H_ACLS_N = 76;
+export const H_ACLS = 80;
+export const H_TCP_BASE = 84;
+export const H_TCP_N = 88;
+export const H_TCP = 92;
+export const H_UDP_BASE = 96;
+export const H_UDP_N = 100;
+export const H_UDP = 104;
+export const H_ICMP_SET = 108;
+export const H_OTHER_SET = 112;
+export const H_APP_ANY = 116;
+export const H_APPS_N = 120;
+export const H_APPS = 124;
+export const H_VH_N = 128;
+export const H_VH = 132;
+export const H_NAMES_CAP = 136;
+export const H_NAMES = 140;
+export const H_STR = 144;
+export const H_STR_LEN = 148;
+export const H_LISTS_N = 152;
+export const H_LISTS = 156;
+export const H_GROUPS_N = 160;
+export const H_GROUPS = 164;
+export const H_GRULES_N = 168;
+export const H_GRULES = 172;
+export const HEADER_SIZE = 176;
+
+/** H_SETTINGS bits: xff on, strict contention; default and nodes mode are MODE_* codes. */
+export const SET_XFF = 1;
+export const SET_STRICT = 2;
+export const SET_DEFAULT_MODE_SHIFT = 8;
+export const SET_NODES_MODE_SHIFT = 16;
+
+/** H_RULE_FLAGS byte per rule. */
+export const RULE_DENY = 1;
+export const RULE_LEARNED = 2;
+
+/** Virtual-host name table entry (open addressing, FNV-1a over the name's bytes, last to first). */
+export const NAME_ENTRY_SIZE = 24;
+export const NE_HASH = 0;
+export const NE_STR = 4;
+export const NE_LEN = 8;
+export const NE_FLAGS = 12;
+export const NE_LIST = 16;
+export const NE_LIST_N = 20;
+export const NE_USED = 1;
+export const NE_WILDCARD = 2;
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
+/** Per-group rule lists for the host (fromOff, fromN, toOff, toN) as indexes into H_GRULES. */
+export const GROUP_ENTRY_SIZE = 16;
+
+// ---- host-written regions: inventory and DNS ---------------------------------------------------
+/** An IP hash entry: u64 lo, u64 hi, u32 value + 1 (0 = empty slot), u8 kind, u8 mode. */
+export const IP_ENTRY_SIZE = 32;
+export const IE_LO = 0;
+export const IE_HI = 8;
+export const IE_VALUE = 16;
+export const IE_KIND = 20;
+export const IE_MODE = 21;
+
+export const INVENTORY_MAGIC = 0x4950564e;
+export const I_MAGIC = 0;
+export const I_LEN = 4;
+export const I_HCAP = 8;
+export const I_HASH = 12;
+export const I_NCLS = 16;
+export const I_CLS = 20;
+export const I_INT4_N = 24;
+export const I_INT4 = 28;
+export const I_INT6_N = 32;
+export const I_INT6 = 36;
+export const I_NSETS = 40;
+export const I_SET_OFFS = 44;
+export const I_SETS_LO = 48;
+export const I_SETS_HI = 52;
+export const I_HEADER_SIZE = 56;
+
+export const DNS_MAGIC = 0x4450564e;
+export const D_MAGIC = 0;
+export const D_LEN = 4;
+export const D_HCAP = 8;
+export const D_HASH = 12;
+export const D_NREC = 16;
+export const D_REC = 20;
+export const D_LISTS_N = 24;
+export const D_LISTS = 28;
+export const D_NSETS = 32;
+export const D_SET_OFFS = 36;
+export const D_SETS_LO = 40;
+export const D_SETS_HI = 44;
+export const D_HEADER_SIZE = 48;
+/** DNS record: plain-name from/to set, then the vh slots whose name resolved to the IP. */
+export const DNS_REC_SIZE = 16;
