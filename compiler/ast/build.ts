@@ -1,0 +1,209 @@
+/**
+ * CST → AST (compiler/ast/types.ts), one item at a time, with exact spans. Checks that belong to the
+ * syntax but not to the LL grammar are made here as NV1xxx errors: declared names without `${…}`,
+ * criterion keys, label keys, mode scopes, duplicate rule options, numbers too large to hold.
+ *
+ * On a CST the parser had to repair, the builder keeps what the user actually wrote: a group keeps
+ * its complete entries, an item missing a required part is dropped (see cst.ts, Incomplete).
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type { Span } from "../../common/span.js";
+import type { ItemRule } from "../../grammar/parser.js";
+import { buildRule } from "./build-rule.js";
+import {
+  child, ident, Incomplete, interpolations, nodes, nodeSpan, optChild, optToken, plainString, syntaxError, template,
+  token, tokSpan, joinSpan, type BuildContext,
+} from "./cst.js";
+import {
+  CRITERION_KEYS, type AddressItem, type AddressList, type Criterion, type CriterionKey, type CriterionOp,
+  type GroupDecl, type GroupEntry, type Item, type ModeProp, type ModeScope, type ServiceDecl, type Setting,
+  type SettingValue, type SettingsDecl, type Template, type Value,
+} from "./types.js";
+
+export type { BuildContext } from "./cst.js";
+
+/** Operators as written → the AST's canonical operator (`@` contains, `^` prefix, `~` regex, `!~` !regex). */
+const OPS: Record<string, CriterionOp> = {
+  "=": "=", "!=": "!=", contains: "contains", "@": "contains", prefix: "prefix", "^": "prefix",
+  regex: "regex", "~": "regex", "!regex": "!regex", "!~": "!regex",
+};
+
+function quoted(t: IToken): boolean {
+  return t.tokenType.name === "StringLit";
+}
+
+function modeProp(ctx: BuildContext, node: CstNode): ModeProp {
+  const first = token(node, "first");
+  const second = optToken(node, "second");
+  const span = nodeSpan(ctx, node);
+  if (!second) return { kind: "mode", scope: "all", mode: ident(ctx, first, "a mode"), span };
+  if (first.image !== "network" && first.image !== "process") {
+    syntaxError(ctx, "NV1013", `unknown mode scope \`${first.image}\``, tokSpan(ctx, first), "expected `network` or `process`",
+      "modes look like `mode protect`, `mode network protect` or `mode process monitor`");
+  }
+  return { kind: "mode", scope: first.image as ModeScope, mode: ident(ctx, second, "a mode"), span };
+}
+
+/** A criterion value: a string or number is a template; a bare name is a parameter; a word with `${…}` a template. */
+function value(ctx: BuildContext, t: IToken): Value {
+  if (t.tokenType.name === "Word" && interpolations(t).length === 0) {
+    return { kind: "param-ref", name: t.image, span: tokSpan(ctx, t) };
+  }
+  return template(ctx, t, quoted(t));
+}
+
+function criterion(ctx: BuildContext, node: CstNode): Criterion {
+  const keyTok = token(node, "key");
+  const keySpan = tokSpan(ctx, keyTok);
+  const key = keyTok.image as CriterionKey;
+  if (!CRITERION_KEYS.includes(key)) {
+    syntaxError(ctx, "NV1014", `unknown criterion key \`${keyTok.image}\``, keySpan, "not a criterion key",
+      `criterion keys are ${CRITERION_KEYS.map((k) => `\`${k}\``).join(", ")}`);
+    throw new Incomplete("criterion key");
+  }
+  const labelNode = optChild(node, "labelKey");
+  const opTok = token(child(node, "op"), "op");
+  const c: Criterion = {
+    kind: "criterion",
+    key,
+    keySpan,
+    op: OPS[opTok.image] ?? "=",
+    opSpan: tokSpan(ctx, opTok),
+    value: value(ctx, token(child(node, "value"), "value")),
+    span: nodeSpan(ctx, node),
+  };
+  const takesLabel = key === "label" || key === "ns-label";
+  if (labelNode) {
+    const lt = token(labelNode, "key");
+    if (!takesLabel) {
+      syntaxError(ctx, "NV1015", `\`${key}\` takes no label name`, tokSpan(ctx, lt), "unexpected label name",
+        `only \`label\` and \`ns-label\` name a label; write \`${key} ${opTok.image} …\``);
+    }
+    c.labelKey = template(ctx, lt, quoted(lt));
+  } else if (takesLabel) {
+    syntaxError(ctx, "NV1016", `\`${key}\` needs a label name`, keySpan, "no label name",
+      `${key} criteria look like: ${key} tier = "front"`);
+  }
+  return c;
+}
+
+function addressList(ctx: BuildContext, node: CstNode): AddressList {
+  const itemNodes = nodes(node, "item");
+  if (itemNodes.length === 0) throw new Incomplete("address");
+  const items = itemNodes.map((n): AddressItem => {
+    const vh = optToken(n, "vh");
+    const v = token(n, "value");
+    return { vh: vh !== undefined, value: template(ctx, v, quoted(v)), span: joinSpan(ctx, vh ?? v, v) };
+  });
+  return { kind: "address", items, span: nodeSpan(ctx, node) };
+}
+
+function groupEntry(ctx: BuildContext, node: CstNode): GroupEntry {
+  const m = optChild(node, "modeProp");
+  if (m) return modeProp(ctx, m);
+  const a = optChild(node, "addressList");
+  if (a) return addressList(ctx, a);
+  return criterion(ctx, child(node, "criterion"));
+}
+
+/** Entries of a body; an entry the parser had to repair is left out, the others are kept. */
+function entries<T>(ctx: BuildContext, body: CstNode | undefined, build: (n: CstNode) => T): T[] {
+  const out: T[] = [];
+  for (const n of body ? nodes(body, "entry") : []) {
+    try {
+      out.push(build(n));
+    } catch (e) {
+      if (!(e instanceof Incomplete)) throw e;
+    }
+  }
+  return out;
+}
+
+function settingValue(ctx: BuildContext, t: IToken): SettingValue {
+  const span = tokSpan(ctx, t);
+  switch (t.tokenType.name) {
+    case "StringLit":
+      return { kind: "string", text: plainString(ctx, t, "a setting value"), span };
+    case "NumberLit":
+      return { kind: "number", text: t.image, span };
+    case "Duration":
+      return { kind: "duration", text: t.image, span };
+    default:
+      if (interpolations(t).length) plainString(ctx, t, "a setting value");
+      return { kind: "word", text: t.image, span };
+  }
+}
+
+function nonEmpty<T>(xs: T[]): T[] {
+  if (xs.length === 0) throw new Incomplete("list");
+  return xs;
+}
+
+function setting(ctx: BuildContext, node: CstNode): Setting {
+  return {
+    key: ident(ctx, token(node, "key"), "a setting name"),
+    values: nonEmpty(nodes(node, "value")).map((v) => settingValue(ctx, token(v, "value"))),
+    span: nodeSpan(ctx, node),
+  };
+}
+
+function paramDefault(ctx: BuildContext, node: CstNode): Template {
+  const t = token(node, "value");
+  return template(ctx, t, quoted(t));
+}
+
+function item(ctx: BuildContext, rule: ItemRule, node: CstNode, span: Span): Item {
+  switch (rule) {
+    case "policyDecl":
+      return { kind: "policy", name: ident(ctx, token(node, "name"), "a policy name"), span };
+    case "importDecl": {
+      const p = token(node, "path");
+      return { kind: "import", path: plainString(ctx, p, "an import path"), pathSpan: tokSpan(ctx, p), span };
+    }
+    case "paramDecl": {
+      const d = optChild(node, "default");
+      const name = ident(ctx, token(node, "name"), "a parameter name");
+      return d ? { kind: "param", name, default: paramDefault(ctx, d), span } : { kind: "param", name, span };
+    }
+    case "serviceDecl": {
+      const sel = token(node, "selector");
+      const s: ServiceDecl = {
+        kind: "service",
+        name: ident(ctx, token(node, "name"), "a service alias"),
+        selector: template(ctx, sel, quoted(sel)),
+        props: entries(ctx, optChild(node, "body"), (n) => modeProp(ctx, n)),
+        span,
+      };
+      return s;
+    }
+    case "groupDecl": {
+      const body = child(node, "body");
+      const g: GroupDecl = {
+        kind: "group",
+        name: ident(ctx, token(node, "name"), "a group name"),
+        entries: entries(ctx, body, (n) => groupEntry(ctx, n)),
+        span,
+      };
+      return g;
+    }
+    case "ruleDecl":
+      return buildRule(ctx, node, span);
+    case "settingsDecl": {
+      const s: SettingsDecl = { kind: "settings", entries: entries(ctx, child(node, "body"), (n) => setting(ctx, n)), span };
+      return s;
+    }
+  }
+}
+
+/**
+ * Build the AST of one parsed item. Returns undefined when a required part is missing (the parser
+ * reported why); `ctx.diagnostics` receives the builder's own NV1xxx errors.
+ */
+export function buildItem(ctx: BuildContext, rule: ItemRule, node: CstNode): Item | undefined {
+  try {
+    return item(ctx, rule, node, nodeSpan(ctx, node));
+  } catch (e) {
+    if (e instanceof Incomplete) return undefined;
+    throw e;
+  }
+}

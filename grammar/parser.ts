@@ -1,0 +1,323 @@
+/**
+ * The .nvp grammar as a Chevrotain CstParser. One top-level rule per item kind: the item splitter
+ * (items.ts) cuts the token stream at item keywords and parses each item on its own, which is what
+ * makes one mistake per item give one diagnostic. Recovery is on, so a single missing or extra token
+ * still yields a CST the AST builder can use.
+ *
+ * The rule names and CST labels are read by compiler/ast/build.ts and grammar/messages.ts.
+ */
+import "./polyfill.js";
+import { CstParser, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { messageProvider } from "./messages.js";
+import {
+  AddressLit, Address, ALL_TOKENS, Allow, App, Apps, Arrow, At, Caret, Comma, Contains, Deny, Duration, Eq, Group,
+  Import, Keyword, KEYWORDS, LCurly, Learned, Mode, Newline, NotEq, NotRegex, NotTilde, NumberLit, NumRange, Param, Policy,
+  Port, PortSpec, Ports, Prefix, RCurly, Regex, Rule, Sep, Service, Settings, StringLit, Tilde, VhPrefix, Word,
+} from "./tokens.js";
+
+const OPERATORS: ReadonlySet<TokenType> = new Set([Eq, NotEq, Contains, Prefix, Regex, NotRegex, At, Caret, Tilde, NotTilde]);
+
+class NvpParser extends CstParser {
+  constructor() {
+    super(ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: messageProvider,
+      nodeLocationTracking: "none",
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** `policy shop` */
+  policyDecl = this.RULE("policyDecl", () => {
+    this.CONSUME(Policy);
+    this.CONSUME(Word, { LABEL: "name" });
+  });
+
+  /** `import "std/net"` */
+  importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(Import);
+    this.CONSUME(StringLit, { LABEL: "path" });
+  });
+
+  /** `param ns = "shop-dev"`, `param port = 5432`, `param ns` */
+  paramDecl = this.RULE("paramDecl", () => {
+    this.CONSUME(Param);
+    // A parameter may be named like a keyword (`param port = 5432`); it is then used as `${port}`.
+    this.OR1([
+      { ALT: () => this.CONSUME(Word, { LABEL: "name" }) },
+      { ALT: () => this.CONSUME(Keyword, { LABEL: "name" }) },
+    ]);
+    this.OPTION(() => {
+      this.CONSUME(Eq);
+      this.SUBRULE(this.paramDefault, { LABEL: "default" });
+    });
+  });
+
+  paramDefault = this.RULE("paramDefault", () => {
+    this.OR({
+      DEF: [StringLit, Word, NumberLit, NumRange, Duration, AddressLit, PortSpec].map((t) => ({
+        ALT: () => this.CONSUME(t, { LABEL: "value" }),
+      })),
+      ERR_MSG: "a default value (a string, a name or a number)",
+    });
+  });
+
+  /** `service web = nv.web.${ns} { mode protect }` */
+  serviceDecl = this.RULE("serviceDecl", () => {
+    this.CONSUME(Service);
+    this.CONSUME(Word, { LABEL: "name" });
+    this.CONSUME(Eq);
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME2(Word, { LABEL: "selector" }) },
+        { ALT: () => this.CONSUME(StringLit, { LABEL: "selector" }) },
+      ],
+      ERR_MSG: "a service group such as `nv.web.${ns}`",
+    });
+    this.OPTION(() => this.SUBRULE(this.serviceBody, { LABEL: "body" }));
+  });
+
+  serviceBody = this.RULE("serviceBody", () => {
+    this.CONSUME(LCurly);
+    this.MANY(() => this.CONSUME(Sep));
+    this.OPTION(() => {
+      this.SUBRULE(this.modeProp, { LABEL: "entry" });
+      this.MANY2(() => {
+        this.AT_LEAST_ONE(() => this.CONSUME2(Sep));
+        this.OPTION2(() => this.SUBRULE2(this.modeProp, { LABEL: "entry" }));
+      });
+    });
+    this.CONSUME(RCurly);
+  });
+
+  /** `mode protect`, `mode network protect` */
+  modeProp = this.RULE("modeProp", () => {
+    this.CONSUME(Mode);
+    this.CONSUME(Word, { LABEL: "first" });
+    this.OPTION(() => this.CONSUME2(Word, { LABEL: "second" }));
+  });
+
+  /** `group frontends { domain = ns; label tier = "front" }` */
+  groupDecl = this.RULE("groupDecl", () => {
+    this.CONSUME(Group);
+    this.CONSUME(Word, { LABEL: "name" });
+    this.SUBRULE(this.groupBody, { LABEL: "body" });
+  });
+
+  groupBody = this.RULE("groupBody", () => {
+    this.CONSUME(LCurly);
+    this.MANY(() => this.CONSUME(Sep));
+    this.OPTION(() => {
+      this.SUBRULE(this.groupEntry, { LABEL: "entry" });
+      this.MANY2(() => {
+        this.AT_LEAST_ONE(() => this.CONSUME2(Sep));
+        this.OPTION2(() => this.SUBRULE2(this.groupEntry, { LABEL: "entry" }));
+      });
+    });
+    this.CONSUME(RCurly);
+  });
+
+  groupEntry = this.RULE("groupEntry", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.modeProp) },
+        { ALT: () => this.SUBRULE(this.addressList) },
+        { ALT: () => this.SUBRULE(this.criterion) },
+      ],
+      ERR_MSG: "a group entry (a criterion such as `label tier = \"front\"`, `address …` or `mode …`)",
+    });
+  });
+
+  /** `label tier = "front"`, `image prefix "registry.local/"`, `domain = ns` */
+  criterion = this.RULE("criterion", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Word, { LABEL: "key" }) },
+      { ALT: () => this.CONSUME(Service, { LABEL: "key" }) },
+    ]);
+    // A label name is present exactly when an operator follows it (`label prefix = "x"` vs
+    // `image prefix "x"`). Chevrotain's OPTION lookahead ignores what follows the option, so gate it.
+    this.OPTION({
+      GATE: () => OPERATORS.has(this.LA(2).tokenType),
+      DEF: () => this.SUBRULE(this.labelKey, { LABEL: "labelKey" }),
+    });
+    this.SUBRULE(this.criterionOp, { LABEL: "op" });
+    this.SUBRULE(this.criterionValue, { LABEL: "value" });
+  });
+
+  /** A label name: a bare name, a string, or any keyword (`label app = "web"`). */
+  labelKey = this.RULE("labelKey", () => {
+    // Keywords are listed one by one, not as the Keyword category: Chevrotain's lookahead analysis
+    // does not expand categories, and `image prefix "x"` must see that `prefix` is also an operator.
+    this.OR([Word, StringLit, ...KEYWORDS.values()].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "key" }) })));
+  });
+
+  criterionOp = this.RULE("criterionOp", () => {
+    this.OR({
+      DEF: [...OPERATORS].map((t) => ({
+        ALT: () => this.CONSUME(t, { LABEL: "op" }),
+      })),
+      ERR_MSG: "an operator (`=`, `!=`, `contains`, `prefix`, `regex` or `!regex`)",
+    });
+  });
+
+  criterionValue = this.RULE("criterionValue", () => {
+    this.OR({
+      DEF: [StringLit, Word, NumberLit].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
+      ERR_MSG: "a value (a string, a parameter name or a number)",
+    });
+  });
+
+  /** `address 10.0.0.0/8, "db.example.com", vh:shop.example.com`; may continue on the next line after a comma. */
+  addressList = this.RULE("addressList", () => {
+    this.CONSUME(Address);
+    this.SUBRULE(this.addressItem, { LABEL: "item" });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.MANY2(() => this.CONSUME(Newline));
+      this.SUBRULE2(this.addressItem, { LABEL: "item" });
+    });
+  });
+
+  addressItem = this.RULE("addressItem", () => {
+    this.OPTION(() => this.CONSUME(VhPrefix, { LABEL: "vh" }));
+    this.OR({
+      DEF: [StringLit, Word, AddressLit].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
+      ERR_MSG: "an address (an IP, CIDR, range, DNS name or a string)",
+    });
+  });
+
+  /** `rule 20 allow api -> db-ext app postgresql port tcp/5432 learned "comment"` */
+  ruleDecl = this.RULE("ruleDecl", () => {
+    this.CONSUME(Rule);
+    this.CONSUME(NumberLit, { LABEL: "id" });
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(Allow, { LABEL: "action" }) },
+        { ALT: () => this.CONSUME(Deny, { LABEL: "action" }) },
+      ],
+      ERR_MSG: "`allow` or `deny`",
+    });
+    this.SUBRULE(this.groupRefs, { LABEL: "from" });
+    this.CONSUME(Arrow);
+    this.SUBRULE2(this.groupRefs, { LABEL: "to" });
+    this.MANY(() => this.SUBRULE(this.ruleOption, { LABEL: "option" }));
+  });
+
+  groupRefs = this.RULE("groupRefs", () => {
+    this.CONSUME(Word, { LABEL: "ref" });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME2(Word, { LABEL: "ref" });
+    });
+  });
+
+  ruleOption = this.RULE("ruleOption", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.appOption, { LABEL: "apps" }) },
+      { ALT: () => this.SUBRULE(this.portOption, { LABEL: "ports" }) },
+      { ALT: () => this.CONSUME(Learned, { LABEL: "learned" }) },
+      { ALT: () => this.CONSUME(StringLit, { LABEL: "comment" }) },
+    ]);
+  });
+
+  appOption = this.RULE("appOption", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(App, { LABEL: "keyword" }) },
+      { ALT: () => this.CONSUME(Apps, { LABEL: "keyword" }) },
+    ]);
+    this.CONSUME(Word, { LABEL: "app" });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.CONSUME2(Word, { LABEL: "app" });
+    });
+  });
+
+  portOption = this.RULE("portOption", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Port, { LABEL: "keyword" }) },
+      { ALT: () => this.CONSUME(Ports, { LABEL: "keyword" }) },
+    ]);
+    this.SUBRULE(this.portItem, { LABEL: "port" });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.portItem, { LABEL: "port" });
+    });
+  });
+
+  portItem = this.RULE("portItem", () => {
+    this.OR({
+      DEF: [PortSpec, NumberLit, NumRange, Word].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
+      ERR_MSG: "a port (`tcp/80`, `udp/53-60`, `tcp/any`, `icmp`, `any`, `8080` or `8000-8080`)",
+    });
+  });
+
+  /** `settings { xff on; contention strict; dns-tunnel.window 5s }` */
+  settingsDecl = this.RULE("settingsDecl", () => {
+    this.CONSUME(Settings);
+    this.SUBRULE(this.settingsBody, { LABEL: "body" });
+  });
+
+  settingsBody = this.RULE("settingsBody", () => {
+    this.CONSUME(LCurly);
+    this.MANY(() => this.CONSUME(Sep));
+    this.OPTION(() => {
+      this.SUBRULE(this.setting, { LABEL: "entry" });
+      this.MANY2(() => {
+        this.AT_LEAST_ONE(() => this.CONSUME2(Sep));
+        this.OPTION2(() => this.SUBRULE2(this.setting, { LABEL: "entry" }));
+      });
+    });
+    this.CONSUME(RCurly);
+  });
+
+  setting = this.RULE("setting", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(Word, { LABEL: "key" }) },
+        { ALT: () => this.CONSUME(Keyword, { LABEL: "key" }) },
+      ],
+      ERR_MSG: "a setting name",
+    });
+    this.SUBRULE(this.settingValue, { LABEL: "value" });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.settingValue, { LABEL: "value" });
+    });
+  });
+
+  settingValue = this.RULE("settingValue", () => {
+    this.OR({
+      DEF: [Word, NumberLit, StringLit, Duration].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
+      ERR_MSG: "a setting value (a word, a number, a string or a duration such as `5s`)",
+    });
+  });
+}
+
+/** The item rule for each item keyword. */
+export type ItemRule = "policyDecl" | "importDecl" | "paramDecl" | "serviceDecl" | "groupDecl" | "ruleDecl" | "settingsDecl";
+
+const ITEM_RULES: ReadonlyMap<TokenType, ItemRule> = new Map<TokenType, ItemRule>([
+  [Policy, "policyDecl"], [Import, "importDecl"], [Param, "paramDecl"], [Service, "serviceDecl"],
+  [Group, "groupDecl"], [Rule, "ruleDecl"], [Settings, "settingsDecl"],
+]);
+
+export function itemRuleFor(keyword: TokenType): ItemRule | undefined {
+  return ITEM_RULES.get(keyword);
+}
+
+// Self-analysis is the expensive part: one instance, reused for every item of every file.
+let shared: NvpParser | undefined;
+
+export interface ItemParse {
+  cst: CstNode;
+  errors: IRecognitionException[];
+}
+
+/** Parse one item's tokens (the first is its item keyword) with the rule for that keyword. */
+export function parseItem(rule: ItemRule, tokens: IToken[]): ItemParse {
+  const p = (shared ??= new NvpParser());
+  p.input = tokens;
+  const cst = p[rule]();
+  return { cst, errors: [...p.errors] };
+}
