@@ -85,19 +85,24 @@ export function readIp(r: Reader, loc: Loc, what: string): string | undefined {
   return formatIp(ip);
 }
 
-/** A list of addresses; bad entries are reported and left out. */
-export function readIpList(r: Reader, loc: Loc, what: string): { ips: string[]; locs: Loc[] } | undefined {
+/**
+ * A list of addresses. Every bad entry is reported; `ok` is false if there was one, so the owner
+ * (a workload, a node) is left out rather than kept with part of its addresses.
+ */
+export function readIpList(r: Reader, loc: Loc, what: string): { ips: string[]; locs: Loc[]; ok: boolean } | undefined {
   const items = r.list(loc, what, "write a list of addresses, e.g. `[10.0.1.5, fd00::1:5]`");
   if (!items) return undefined;
   const ips: string[] = [];
   const locs: Loc[] = [];
+  let ok = true;
   items.forEach((_, i) => {
     const l = at(loc, i);
     const ip = readIp(r, l, `each entry of ${what}`);
-    if (ip !== undefined) {
+    if (ip === undefined) ok = false;
+    else {
       ips.push(ip);
       locs.push(l);
     }
   });
-  return { ips, locs };
+  return { ips, locs, ok };
 }

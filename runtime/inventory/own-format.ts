@@ -81,7 +81,7 @@ function readWorkload(loc: Loc, r: Reader, out: Collected): void {
   }
   if (req.includes(false) || name === undefined || namespace === undefined || !ips || !labels || !images || !containers) return;
   if ((w.owner != null && !owner) || (w.nsLabels != null && !nsLabels)) return;
-  if (ips.ips.length === 0) return; // every address was bad, and each was reported
+  if (!ips.ok) return; // each bad address was reported; a workload is never kept half-addressed
   out.workloads.push({
     workload: { name, namespace, ...(service !== undefined ? { service } : {}), labels, images, containers, node: node ?? "", ips: ips.ips },
     ...(nsLabels ? { nsLabels } : {}),
@@ -118,7 +118,7 @@ function readNode(loc: Loc, r: Reader, out: Collected): void {
     });
     return;
   }
-  if (name === undefined || !ips || ips.ips.length === 0) return;
+  if (name === undefined || !ips?.ok) return;
   out.nodes.push({ node: { name, ips: ips.ips }, loc, ipLocs: ips.locs });
 }
 
