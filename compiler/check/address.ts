@@ -43,7 +43,7 @@ export function checkAddressItem(item: AddressItem, params: Params, d: Diags): A
       const net = `${formatIp(r.lo)}/${text.slice(slash + 1)}`;
       d.warn("NV2202", {
         span,
-        message: `CIDR block ${q(text)} has host bits set`,
+        message: `address block ${q(text)} has host bits set`,
         label: `this is the network ${net}`,
         help: `write \`${net}\` (the block covers ${formatIp(r.lo)} to ${formatIp(r.hi)}), or a single address without a prefix length`,
       });
@@ -58,7 +58,7 @@ export function checkAddressItem(item: AddressItem, params: Params, d: Diags): A
   if (c.singleLabel) {
     d.warn("NV2218", {
       span,
-      message: `DNS name ${q(text)} has a single label`,
+      message: `name ${q(text)} has a single label`,
       label: "not fully qualified",
       help: "names are matched against DNS answers, which carry fully qualified names: write e.g. `db.ns.svc.cluster.local`",
     });

@@ -24,7 +24,7 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   NV2110: { severity: "error", title: "rule id out of range" },
   // Values.
   NV2201: { severity: "error", title: "invalid IP address, CIDR block or range" },
-  NV2202: { severity: "warning", title: "CIDR block with host bits set" },
+  NV2202: { severity: "warning", title: "address block (CIDR) with host bits set" },
   NV2203: { severity: "error", title: "invalid DNS name, wildcard or virtual host" },
   NV2204: { severity: "error", title: "address entries mixed with workload criteria" },
   NV2205: { severity: "error", title: "invalid port" },

@@ -29,7 +29,7 @@ export function checkDnsName(text: string): DnsCheck {
   }
   if (name.length === 0) return { ok: false, error: `\`${text}\` is not a DNS name`, help: "write a host name such as `db.example.com`" };
   if (name.length > 253) {
-    return { ok: false, error: `DNS name \`${text}\` is longer than 253 characters`, help: "a DNS name has at most 253 characters" };
+    return { ok: false, error: `name \`${text}\` is longer than 253 characters`, help: "a DNS name has at most 253 characters" };
   }
   const labels = name.split(".");
   for (const l of labels) {

@@ -1,0 +1,106 @@
+import { describe, expect, test } from "vitest";
+import { check, codes, expectClean, expectOne } from "./helpers.js";
+
+describe("label criteria are OR'd (NV2301)", () => {
+  test("two positive labels with different names", () => {
+    const r = check('group fe { label app = "web"; label tier = "front" }\nrule 1 allow fe -> nodes');
+    expectOne(r, {
+      code: "NV2301",
+      severity: "warning",
+      message: "label criteria on `app` and `tier` are OR'd, not AND'd",
+      underlined: 'label tier = "front"',
+      label: "selects workloads with either label",
+      help: /selects app=web or tier=front; to require both/,
+      related: ['label app = "web"'],
+    });
+    expect(r.model).toBeDefined();
+  });
+  test("ns-label criteria too", () => {
+    expectOne(check('group g { ns-label team = "a"; ns-label env = "b" }\nrule 1 allow g -> nodes'), {
+      code: "NV2301",
+      message: "ns-label criteria on `team` and `env` are OR'd, not AND'd",
+    });
+  });
+  test("same label name, negative criteria, or other keys: no warning", () => {
+    expectClean(check('group g { label app = "a"; label app = "b" }\nrule 1 allow g -> nodes'));
+    expectClean(check('group g { label app = "a"; label tier != "b" }\nrule 1 allow g -> nodes'));
+    expectClean(check('group g { label app = "a"; domain = "shop" }\nrule 1 allow g -> nodes'));
+  });
+});
+
+describe("groups that match nothing (NV2303)", () => {
+  test("empty body", () => {
+    expectOne(check("group g { }\nrule 1 allow g -> nodes"), {
+      code: "NV2303",
+      message: "group `g` can match nothing",
+      underlined: "g",
+      help: "it has no criteria; rules naming it never match",
+    });
+  });
+  test("an all-negative key that rejects everything", () => {
+    expectOne(check('group g { image != "*"; image != "x" }\nrule 1 allow g -> nodes'), {
+      code: "NV2303",
+      help: /`image != "\*"` rejects every image/,
+    });
+    expectOne(check('group g { node !~ ".*" }\nrule 1 allow g -> nodes'), { code: "NV2303" });
+  });
+  test("a mixed key is OR'd, and a missing label meets a negative criterion", () => {
+    expectClean(check('group g { image != "*"; image = "x" }\nrule 1 allow g -> nodes'));
+    expectClean(check('group g { label app != "*" }\nrule 1 allow g -> nodes'));
+  });
+});
+
+describe("any -> any allows (NV2304)", () => {
+  test("warned", () => {
+    expectOne(check("rule 1 allow any -> any"), {
+      code: "NV2304",
+      message: "rule 1 allows `any` to `any`",
+      underlined: "rule 1 allow any -> any",
+      label: "allows all traffic",
+      help: /every workload, node and outside address is in `any`/,
+    });
+    expectOne(check("rule 1 allow any -> nodes, any port tcp/80"), { code: "NV2304", label: /on these ports/ });
+  });
+  test("deny any -> any and narrower allows are fine", () => {
+    expectClean(check("rule 1 deny any -> any"));
+    expectClean(check("rule 1 allow any -> nodes"));
+  });
+});
+
+describe("Discover mode left on (NV2305)", () => {
+  test("an explicit mode discover", () => {
+    expectOne(check("service s = nv.s.ns { mode discover }"), {
+      code: "NV2305",
+      message: "service `s` is in Discover mode",
+      underlined: "mode discover",
+      help: /switch to `mode monitor`/,
+    });
+    expectOne(check("service s = nv.s.ns { mode network discover }"), { code: "NV2305" });
+    expectClean(check("service s = nv.s.ns { mode process discover; mode network protect }"));
+  });
+  test("default-mode and nodes-mode", () => {
+    const r = check("settings { default-mode discover; nodes-mode discover }");
+    expect(codes(r)).toEqual(["NV2305", "NV2305"]);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "service groups without a mode are in Discover mode",
+      "`nodes` is in Discover mode",
+    ]);
+  });
+  test("the implicit default is not warned about", () => {
+    expectClean(check("service s = nv.s.ns"));
+  });
+});
+
+describe("unused groups (NV2306)", () => {
+  test("a custom group no rule names", () => {
+    expectOne(check('group lonely { label app = "x" }'), {
+      code: "NV2306",
+      message: "group `lonely` is never used",
+      underlined: "lonely",
+      help: "use it in a rule or remove it",
+    });
+  });
+  test("services set a mode, so they are never unused; stdlib groups are exempt", () => {
+    expectClean(check('import "std/net"\nservice s = nv.s.ns { mode protect }'));
+  });
+});
