@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../common/diagnostics.js";
 import { formatIp, parseIp } from "../../common/ip.js";
 import type { DnsTable } from "../../common/schema.js";
 import { FLOWS } from "./codes.js";
-import { at, Reader, relatedAt, setOwn, Sink, valueAt, type Loc } from "./reader.js";
+import { at, Reader, relatedAt, rootLoc, setOwn, Sink, valueAt, type Loc } from "./reader.js";
 import { readDocuments } from "./source-doc.js";
 
 const LABEL = "[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?";
@@ -25,7 +25,7 @@ export function parseDnsTable(path: string, text: string): { table: DnsTable; di
   const { docs, diagnostics } = readDocuments(path, text, FLOWS.syntax);
   sink.addAll(diagnostics);
   const table: DnsTable = {};
-  for (const doc of docs) readDnsTable({ doc, path: [] }, sink, table);
+  for (const doc of docs) readDnsTable(rootLoc(doc), sink, table);
   return { table, diagnostics: sink.diagnostics };
 }
 
@@ -55,7 +55,7 @@ export function readDnsTable(loc: Loc, sink: Sink, into: DnsTable = {}): DnsTabl
         label: "addresses merged with the first entry",
         help: "names are compared in lower case without a trailing dot; keep one entry",
         part: "key",
-        related: relatedAt({ doc: prev.doc, path: prev.path }, "first listed here"),
+        related: relatedAt(prev, "first listed here"),
       });
     } else firstSeen.set(name, l);
     if (!ips) continue;

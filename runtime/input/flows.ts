@@ -9,7 +9,7 @@ import type { Diagnostic } from "../../common/diagnostics.js";
 import { formatIp, parseIp } from "../../common/ip.js";
 import type { Flow, Proto } from "../../common/schema.js";
 import { FLOWS } from "./codes.js";
-import { at, closest, kindOf, Reader, Sink, valueAt, type Loc } from "./reader.js";
+import { at, closest, kindOf, Reader, rootLoc, Sink, valueAt, type Loc } from "./reader.js";
 import { detachedDoc, jsonSlice, LineIndex, readDocuments } from "./source-doc.js";
 
 export const FLOW_KEYS = ["src", "dst", "from", "to", "proto", "port", "sport", "app", "host", "xff"] as const;
@@ -46,7 +46,7 @@ export function flowReader(sink: Sink): Reader {
  */
 export function parseFlow(obj: unknown, where: string | Loc): { flow?: Flow; diagnostics: Diagnostic[] } {
   const sink = new Sink();
-  const loc = typeof where === "string" ? { doc: detachedDoc(where, obj), path: [] } : where;
+  const loc = typeof where === "string" ? rootLoc(detachedDoc(where, obj)) : where;
   const flow = readFlow(loc, sink);
   return flow ? { flow, diagnostics: sink.diagnostics } : { diagnostics: sink.diagnostics };
 }
@@ -271,7 +271,7 @@ export function parseFlowsNdjson(text: string, path: string): { flows: NumberedF
         });
       }
       if (ok) {
-        const flow = readFlow({ doc: jsonSlice(path, lines, value, start, end), path: [] }, sink);
+        const flow = readFlow(rootLoc(jsonSlice(path, lines, value, start, end)), sink);
         if (flow) flows.push({ flow, line: n });
       }
     }
@@ -288,7 +288,7 @@ export function parseFlowDocument(path: string, text: string): { flows: Flow[]; 
   sink.addAll(diagnostics);
   const flows: Flow[] = [];
   for (const doc of docs) {
-    const root = { doc, path: [] };
+    const root = rootLoc(doc);
     const items = Array.isArray(doc.value) ? doc.value.map((_, i) => at(root, i)) : [root];
     for (const l of items) {
       const f = readFlow(l, sink);

@@ -12,7 +12,7 @@ import { TESTS } from "./codes.js";
 import { readDnsTable } from "./dns.js";
 import { readFlow } from "./flows.js";
 import type { FileRef, PolicyTestCase, PolicyTestExpect, PolicyTestRun, PolicyTestSuite } from "./policy-test-types.js";
-import { at, closest, isRecord, kindOf, pathText, Reader, relatedAt, Sink, spanOf, valueAt, type Loc } from "./reader.js";
+import { at, closest, isRecord, kindOf, pathText, Reader, relatedAt, rootLoc, Sink, spanOf, valueAt, type Loc } from "./reader.js";
 import { readDocuments } from "./source-doc.js";
 
 export type * from "./policy-test-types.js";
@@ -38,7 +38,7 @@ export function parsePolicyTests(path: string, text: string): { suite?: PolicyTe
   const r = new Reader(sink, { type: TESTS.type, missing: TESTS.missing, unknownKey: TESTS.unknownKey });
   const doc = docs[0];
   for (const extra of docs.slice(1)) {
-    sink.error(TESTS.shape, "a test file holds one suite", { doc: extra, path: [] }, {
+    sink.error(TESTS.shape, "a test file holds one suite", rootLoc(extra), {
       label: "second document",
       help: "use `variants:` to run the tests with several parameter sets",
     });
@@ -47,7 +47,7 @@ export function parsePolicyTests(path: string, text: string): { suite?: PolicyTe
     if (diagnostics.length === 0) sink.diagnostics.push({ code: TESTS.noTests, severity: "warning", message: "test file is empty", file: path, help: "add `tests:` with flows and expected verdicts" });
     return { diagnostics: sortDiagnostics(sink.diagnostics) };
   }
-  const root: Loc = { doc, path: [] };
+  const root = rootLoc(doc);
   const top = doc.value;
   if (!isRecord(top)) {
     sink.error(TESTS.shape, `a test file must be a mapping, found ${kindOf(top)}`, root, {
@@ -230,7 +230,7 @@ function checkNoVariantFilter(cases: ReadCase[], r: Reader): void {
     if (!c.only) continue;
     r.sink.error(TESTS.variant, "`variants` has no effect here", at(c.loc, "variants"), {
       label: "no variants to choose from",
-      help: `a test under \`${pathText(c.loc.path.slice(0, -1))}\` runs in exactly one place; remove \`variants\``,
+      help: `a test under \`${pathText(c.loc.parent?.path ?? [])}\` runs in exactly one place; remove \`variants\``,
       part: "key",
     });
   }

@@ -6,14 +6,41 @@ import type { Diagnostic, Severity } from "../../common/diagnostics.js";
 import type { Span } from "../../common/span.js";
 import type { Part, Path, PathSeg, SourceDoc } from "./source-doc.js";
 
-/** A value's place: the document and the path from its root. */
-export interface Loc {
-  doc: SourceDoc;
-  path: Path;
+/**
+ * A value's place: the document, the value, and how it was reached. Locations are built for every
+ * field of every workload, so they are a parent-linked chain (one small object per step) and the
+ * path array is only materialised when a diagnostic needs a span.
+ */
+export class Loc {
+  private cached: PathSeg[] | undefined;
+  constructor(
+    readonly doc: SourceDoc,
+    readonly value: unknown,
+    readonly parent?: Loc,
+    readonly seg?: PathSeg,
+  ) {}
+
+  get path(): Path {
+    if (this.cached) return this.cached;
+    const out: PathSeg[] = [];
+    for (let l: Loc | undefined = this; l?.parent; l = l.parent) out.push(l.seg as PathSeg);
+    return (this.cached = out.reverse());
+  }
+}
+
+/** The root of a document. */
+export function rootLoc(doc: SourceDoc): Loc {
+  return new Loc(doc, doc.value);
 }
 
 export function at(loc: Loc, ...segs: PathSeg[]): Loc {
-  return { doc: loc.doc, path: [...loc.path, ...segs] };
+  let l = loc;
+  for (const seg of segs) {
+    const v = l.value;
+    const child = v !== null && typeof v === "object" && Object.prototype.hasOwnProperty.call(v, seg) ? (v as Record<string, unknown>)[seg as string] : undefined;
+    l = new Loc(l.doc, child, l, seg);
+  }
+  return l;
 }
 
 export function spanOf(loc: Loc, part: Part = "value"): Span | undefined {
@@ -27,14 +54,9 @@ export function sourceText(loc: Loc): string | undefined {
   return text || undefined;
 }
 
-/** The value at `loc` (paths are only ever built from values the reader already walked). */
+/** The value at `loc`. */
 export function valueAt(loc: Loc): unknown {
-  let v: unknown = loc.doc.value;
-  for (const seg of loc.path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[seg as string];
-  }
-  return v;
+  return loc.value;
 }
 
 /** How a path reads in a message: `workloads[3].ips[0]`. */

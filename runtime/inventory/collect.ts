@@ -3,7 +3,7 @@
  * from, so the merge can name both places of a duplicate, and owner links that can only be
  * resolved once every source is read.
  */
-import { formatIp, parseIp } from "../../common/ip.js";
+import { formatIp, parseIp, parseIpv4 } from "../../common/ip.js";
 import type { InventoryNode, Workload } from "../../common/schema.js";
 import { INVENTORY } from "../input/codes.js";
 import { at, Reader, type Loc, type Sink } from "../input/reader.js";
@@ -76,6 +76,8 @@ export function inventoryReader(sink: Sink): Reader {
 export function readIp(r: Reader, loc: Loc, what: string): string | undefined {
   const text = r.string(loc, what, "write an IPv4 or IPv6 address, e.g. `10.0.1.5` or `fd00::1:5`");
   if (text === undefined) return undefined;
+  // Fast path: strict IPv4 text is already canonical, and skips the 128-bit formatting.
+  if (parseIpv4(text) !== null) return text;
   const ip = parseIp(text.trim());
   if (ip === null) {
     const help = text.includes("/") ? "write a single address here; subnets belong in `internalSubnets`" : "write an IPv4 or IPv6 address, e.g. `10.0.1.5` or `fd00::1:5`";

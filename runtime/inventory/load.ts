@@ -6,7 +6,7 @@
 import { sortDiagnostics, type Diagnostic } from "../../common/diagnostics.js";
 import type { Inventory } from "../../common/schema.js";
 import { INVENTORY } from "../input/codes.js";
-import { isRecord, Sink, type Loc } from "../input/reader.js";
+import { isRecord, rootLoc, Sink, type Loc } from "../input/reader.js";
 import { readDocuments } from "../input/source-doc.js";
 import { emptyCollected, inventoryReader, type Collected, type SkippedPods } from "./collect.js";
 import { looksLikeKubectl, readKubectl } from "./kubectl.js";
@@ -41,7 +41,7 @@ export function loadInventory(sources: readonly InventorySource[]): LoadedInvent
         help: "add `workloads:` and `nodes:`, or save `kubectl get pods -A -o json` into it",
       });
     }
-    for (const doc of docs) collectValue({ doc, path: [] }, sink, collected);
+    for (const doc of docs) collectValue(rootLoc(doc), sink, collected);
   }
   const inventory = mergeCollected(collected, sink);
   return {
@@ -55,7 +55,7 @@ export function loadInventory(sources: readonly InventorySource[]): LoadedInvent
 /** Read one inventory value (a whole document, or an inline `inventory:` of a test file). */
 export function collectValue(loc: Loc, sink: Sink, out: Collected): void {
   const r = inventoryReader(sink);
-  const value = loc.path.reduce<unknown>((v, k) => (isRecord(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), loc.doc.value);
+  const value = loc.value;
   if (value == null) return;
   if (!isRecord(value)) {
     sink.error(INVENTORY.shape, `an inventory must be a mapping, found ${Array.isArray(value) ? "a list" : `a ${typeof value}`}`, loc, {
