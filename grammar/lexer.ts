@@ -10,8 +10,8 @@ import type { Diagnostic } from "../common/diagnostics.js";
 import type { Pos, Span } from "../common/span.js";
 import { classifyChunk, NAME_RE } from "./words.js";
 import {
-  Arrow, At, Caret, Comma, Eq, LCurly, Newline, NotEq, NotRegex, NotTilde, RCurly, Semi, StringLit, Tilde,
-  VhPrefix, type InterpPart, type TemplateParts,
+  Arrow, At, Caret, Comma, Eq, KEYWORDS, LCurly, Newline, NotEq, NotRegex, NotTilde, NumberLit, RCurly, Semi,
+  StringLit, Tilde, VhPrefix, Word, type InterpPart, type TemplateParts,
 } from "./tokens.js";
 
 export interface LexedComment {
@@ -27,6 +27,8 @@ const SINGLE: ReadonlyMap<number, TokenType> = new Map([
 const ESCAPES: ReadonlyMap<string, string> = new Map([
   ['"', '"'], ["\\", "\\"], ["n", "\n"], ["t", "\t"], ["r", "\r"], ["$", "$"],
 ]);
+
+const ALL_DIGITS = /^[0-9]+$/;
 
 function isChunkChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f ||
@@ -197,11 +199,14 @@ export class Scanner {
     let litStart = start;
     let interpolated = false;
     let bad = false;
+    // Only letters, digits and `_` so far: the common case, classified without regexes.
+    let plain = true;
     let j = start;
     while (j < s.length) {
       const c = s.charCodeAt(j);
       if (c === 0x2d && s.charCodeAt(j + 1) === 0x3e) break;
       if (isChunkChar(c)) {
+        if (c === 0x2e || c === 0x3a || c === 0x2f || c === 0x2a || c === 0x2d) plain = false;
         j++;
         continue;
       }
@@ -227,6 +232,12 @@ export class Scanner {
     }
     this.i = j;
     if (bad) return undefined;
+    if (plain && !interpolated) {
+      const c = s.charCodeAt(start);
+      const text = parts[0] as string;
+      if (c > 0x39) return this.tok(KEYWORDS.get(text) ?? Word, start, j, parts);
+      if (ALL_DIGITS.test(text)) return this.tok(NumberLit, start, j, parts);
+    }
     const kind = classifyChunk(shape, interpolated);
     if (!kind.ok) {
       const text = s.slice(start, j);

@@ -9,7 +9,7 @@
 import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { Diagnostic } from "../common/diagnostics.js";
 import type { Pos, Span } from "../common/span.js";
-import { Keyword, Newline, Word } from "./tokens.js";
+import { Keyword, LCurly, Newline, Semi, Word } from "./tokens.js";
 
 interface Expected {
   /** What the parser wanted, as a phrase: "`->`", "a group name". */
@@ -134,6 +134,13 @@ const HELP: Record<string, string> = {
   policyDecl: "the header looks like: policy shop",
 };
 
+/** What a body holds, for "expected a group entry or `}`". */
+const BODY_ENTRY: Record<string, string> = {
+  groupBody: "a group entry",
+  serviceBody: "`mode …`",
+  settingsBody: "a setting",
+};
+
 /** Item nouns, for "unexpected `x` after the rule". */
 const ITEM_NOUN: Record<string, string> = {
   policyDecl: "the policy header",
@@ -237,9 +244,12 @@ export function syntaxDiagnostic(err: IRecognitionException, at: ItemEnd): Diagn
       related = [{ span: tokenSpan(at.file, at.open), message: "this `{` is not closed" }];
     }
   }
-  if (!e.after) {
-    const prev = previousToken(at.tokens, atEnd ? undefined : err.token.startOffset);
-    if (prev) e.after = ` after ${quote(prev.image)}`;
+  const prev = previousToken(at.tokens, atEnd ? undefined : err.token.startOffset);
+  if (!e.after && prev) e.after = ` after ${quote(prev.image)}`;
+  const body = stack[stack.length - 1] ?? "";
+  if (!atEnd && e.what === BODY_END && BODY_ENTRY[body] && (!prev || prev.tokenType === LCurly || prev.tokenType === Semi)) {
+    // Right after `{` or `;` an entry could come as well as `}`; a separator could not.
+    e.what = `${BODY_ENTRY[body]} or \`}\``;
   }
   const d: Diagnostic = {
     code: "NV1001",

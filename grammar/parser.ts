@@ -7,7 +7,7 @@
  * The rule names and CST labels are read by compiler/ast/build.ts and grammar/messages.ts.
  */
 import "./polyfill.js";
-import { CstParser, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { messageProvider } from "./messages.js";
 import {
   AddressLit, Address, ALL_TOKENS, Allow, App, Apps, Arrow, At, Caret, Comma, Contains, Deny, Duration, Eq, Group,
@@ -28,6 +28,29 @@ class NvpParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  // Alternatives are built once, not on every rule invocation (Chevrotain's advice for speed).
+  // `occurrence` plays the role of the digit in CONSUME2: distinct per token type within one rule.
+  private alts(types: readonly TokenType[], label: string, occurrence = 0): IOrAlt<IToken>[] {
+    return types.map((t) => ({ ALT: () => this.consume(occurrence, t, { LABEL: label }) }));
+  }
+
+  private readonly nameAlts = this.alts([Word, Keyword], "name");
+  private readonly defaultAlts = this.alts([StringLit, Word, NumberLit, NumRange, Duration, AddressLit, PortSpec], "value");
+  private readonly selectorAlts = this.alts([Word, StringLit], "selector", 2);
+  private readonly keyAlts = this.alts([Word, Service], "key");
+  // Keywords are listed one by one, not as the Keyword category: Chevrotain's lookahead analysis does
+  // not expand categories, and `image prefix "x"` must see that `prefix` is also an operator.
+  private readonly labelKeyAlts = this.alts([Word, StringLit, ...KEYWORDS.values()], "key");
+  private readonly opAlts = this.alts([...OPERATORS], "op");
+  private readonly valueAlts = this.alts([StringLit, Word, NumberLit], "value");
+  private readonly addressAlts = this.alts([StringLit, Word, AddressLit], "value");
+  private readonly actionAlts = this.alts([Allow, Deny], "action");
+  private readonly appKwAlts = this.alts([App, Apps], "keyword");
+  private readonly portKwAlts = this.alts([Port, Ports], "keyword");
+  private readonly portAlts = this.alts([PortSpec, NumberLit, NumRange, Word], "value");
+  private readonly settingKeyAlts = this.alts([Word, Keyword], "key");
+  private readonly settingValueAlts = this.alts([Word, NumberLit, StringLit, Duration], "value");
+
   /** `policy shop` */
   policyDecl = this.RULE("policyDecl", () => {
     this.CONSUME(Policy);
@@ -44,10 +67,7 @@ class NvpParser extends CstParser {
   paramDecl = this.RULE("paramDecl", () => {
     this.CONSUME(Param);
     // A parameter may be named like a keyword (`param port = 5432`); it is then used as `${port}`.
-    this.OR1([
-      { ALT: () => this.CONSUME(Word, { LABEL: "name" }) },
-      { ALT: () => this.CONSUME(Keyword, { LABEL: "name" }) },
-    ]);
+    this.OR1(this.nameAlts);
     this.OPTION(() => {
       this.CONSUME(Eq);
       this.SUBRULE(this.paramDefault, { LABEL: "default" });
@@ -55,12 +75,7 @@ class NvpParser extends CstParser {
   });
 
   paramDefault = this.RULE("paramDefault", () => {
-    this.OR({
-      DEF: [StringLit, Word, NumberLit, NumRange, Duration, AddressLit, PortSpec].map((t) => ({
-        ALT: () => this.CONSUME(t, { LABEL: "value" }),
-      })),
-      ERR_MSG: "a default value (a string, a name or a number)",
-    });
+    this.OR({ DEF: this.defaultAlts, ERR_MSG: "a default value (a string, a name or a number)" });
   });
 
   /** `service web = nv.web.${ns} { mode protect }` */
@@ -68,13 +83,7 @@ class NvpParser extends CstParser {
     this.CONSUME(Service);
     this.CONSUME(Word, { LABEL: "name" });
     this.CONSUME(Eq);
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME2(Word, { LABEL: "selector" }) },
-        { ALT: () => this.CONSUME(StringLit, { LABEL: "selector" }) },
-      ],
-      ERR_MSG: "a service group such as `nv.web.${ns}`",
-    });
+    this.OR({ DEF: this.selectorAlts, ERR_MSG: "a service group such as `nv.web.${ns}`" });
     this.OPTION(() => this.SUBRULE(this.serviceBody, { LABEL: "body" }));
   });
 
@@ -118,23 +127,22 @@ class NvpParser extends CstParser {
     this.CONSUME(RCurly);
   });
 
+  private readonly entryAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.modeProp) },
+    { ALT: () => this.SUBRULE(this.addressList) },
+    { ALT: () => this.SUBRULE(this.criterion) },
+  ];
+
   groupEntry = this.RULE("groupEntry", () => {
     this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.modeProp) },
-        { ALT: () => this.SUBRULE(this.addressList) },
-        { ALT: () => this.SUBRULE(this.criterion) },
-      ],
+      DEF: this.entryAlts,
       ERR_MSG: "a group entry (a criterion such as `label tier = \"front\"`, `address …` or `mode …`)",
     });
   });
 
   /** `label tier = "front"`, `image prefix "registry.local/"`, `domain = ns` */
   criterion = this.RULE("criterion", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Word, { LABEL: "key" }) },
-      { ALT: () => this.CONSUME(Service, { LABEL: "key" }) },
-    ]);
+    this.OR(this.keyAlts);
     // A label name is present exactly when an operator follows it (`label prefix = "x"` vs
     // `image prefix "x"`). Chevrotain's OPTION lookahead ignores what follows the option, so gate it.
     this.OPTION({
@@ -147,25 +155,15 @@ class NvpParser extends CstParser {
 
   /** A label name: a bare name, a string, or any keyword (`label app = "web"`). */
   labelKey = this.RULE("labelKey", () => {
-    // Keywords are listed one by one, not as the Keyword category: Chevrotain's lookahead analysis
-    // does not expand categories, and `image prefix "x"` must see that `prefix` is also an operator.
-    this.OR([Word, StringLit, ...KEYWORDS.values()].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "key" }) })));
+    this.OR(this.labelKeyAlts);
   });
 
   criterionOp = this.RULE("criterionOp", () => {
-    this.OR({
-      DEF: [...OPERATORS].map((t) => ({
-        ALT: () => this.CONSUME(t, { LABEL: "op" }),
-      })),
-      ERR_MSG: "an operator (`=`, `!=`, `contains`, `prefix`, `regex` or `!regex`)",
-    });
+    this.OR({ DEF: this.opAlts, ERR_MSG: "an operator (`=`, `!=`, `contains`, `prefix`, `regex` or `!regex`)" });
   });
 
   criterionValue = this.RULE("criterionValue", () => {
-    this.OR({
-      DEF: [StringLit, Word, NumberLit].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
-      ERR_MSG: "a value (a string, a parameter name or a number)",
-    });
+    this.OR({ DEF: this.valueAlts, ERR_MSG: "a value (a string, a parameter name or a number)" });
   });
 
   /** `address 10.0.0.0/8, "db.example.com", vh:shop.example.com`; may continue on the next line after a comma. */
@@ -181,23 +179,14 @@ class NvpParser extends CstParser {
 
   addressItem = this.RULE("addressItem", () => {
     this.OPTION(() => this.CONSUME(VhPrefix, { LABEL: "vh" }));
-    this.OR({
-      DEF: [StringLit, Word, AddressLit].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
-      ERR_MSG: "an address (an IP, CIDR, range, DNS name or a string)",
-    });
+    this.OR({ DEF: this.addressAlts, ERR_MSG: "an address (an IP, CIDR, range, DNS name or a string)" });
   });
 
   /** `rule 20 allow api -> db-ext app postgresql port tcp/5432 learned "comment"` */
   ruleDecl = this.RULE("ruleDecl", () => {
     this.CONSUME(Rule);
     this.CONSUME(NumberLit, { LABEL: "id" });
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(Allow, { LABEL: "action" }) },
-        { ALT: () => this.CONSUME(Deny, { LABEL: "action" }) },
-      ],
-      ERR_MSG: "`allow` or `deny`",
-    });
+    this.OR({ DEF: this.actionAlts, ERR_MSG: "`allow` or `deny`" });
     this.SUBRULE(this.groupRefs, { LABEL: "from" });
     this.CONSUME(Arrow);
     this.SUBRULE2(this.groupRefs, { LABEL: "to" });
@@ -212,20 +201,19 @@ class NvpParser extends CstParser {
     });
   });
 
+  private readonly optionAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.appOption, { LABEL: "apps" }) },
+    { ALT: () => this.SUBRULE(this.portOption, { LABEL: "ports" }) },
+    { ALT: () => this.CONSUME(Learned, { LABEL: "learned" }) },
+    { ALT: () => this.CONSUME(StringLit, { LABEL: "comment" }) },
+  ];
+
   ruleOption = this.RULE("ruleOption", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.appOption, { LABEL: "apps" }) },
-      { ALT: () => this.SUBRULE(this.portOption, { LABEL: "ports" }) },
-      { ALT: () => this.CONSUME(Learned, { LABEL: "learned" }) },
-      { ALT: () => this.CONSUME(StringLit, { LABEL: "comment" }) },
-    ]);
+    this.OR(this.optionAlts);
   });
 
   appOption = this.RULE("appOption", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(App, { LABEL: "keyword" }) },
-      { ALT: () => this.CONSUME(Apps, { LABEL: "keyword" }) },
-    ]);
+    this.OR(this.appKwAlts);
     this.CONSUME(Word, { LABEL: "app" });
     this.MANY(() => {
       this.CONSUME(Comma);
@@ -234,10 +222,7 @@ class NvpParser extends CstParser {
   });
 
   portOption = this.RULE("portOption", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Port, { LABEL: "keyword" }) },
-      { ALT: () => this.CONSUME(Ports, { LABEL: "keyword" }) },
-    ]);
+    this.OR(this.portKwAlts);
     this.SUBRULE(this.portItem, { LABEL: "port" });
     this.MANY(() => {
       this.CONSUME(Comma);
@@ -246,10 +231,7 @@ class NvpParser extends CstParser {
   });
 
   portItem = this.RULE("portItem", () => {
-    this.OR({
-      DEF: [PortSpec, NumberLit, NumRange, Word].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
-      ERR_MSG: "a port (`tcp/80`, `udp/53-60`, `tcp/any`, `icmp`, `any`, `8080` or `8000-8080`)",
-    });
+    this.OR({ DEF: this.portAlts, ERR_MSG: "a port (`tcp/80`, `udp/53-60`, `tcp/any`, `icmp`, `any`, `8080` or `8000-8080`)" });
   });
 
   /** `settings { xff on; contention strict; dns-tunnel.window 5s }` */
@@ -272,13 +254,7 @@ class NvpParser extends CstParser {
   });
 
   setting = this.RULE("setting", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(Word, { LABEL: "key" }) },
-        { ALT: () => this.CONSUME(Keyword, { LABEL: "key" }) },
-      ],
-      ERR_MSG: "a setting name",
-    });
+    this.OR({ DEF: this.settingKeyAlts, ERR_MSG: "a setting name" });
     this.SUBRULE(this.settingValue, { LABEL: "value" });
     this.MANY(() => {
       this.CONSUME(Comma);
@@ -287,10 +263,7 @@ class NvpParser extends CstParser {
   });
 
   settingValue = this.RULE("settingValue", () => {
-    this.OR({
-      DEF: [Word, NumberLit, StringLit, Duration].map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "value" }) })),
-      ERR_MSG: "a setting value (a word, a number, a string or a duration such as `5s`)",
-    });
+    this.OR({ DEF: this.settingValueAlts, ERR_MSG: "a setting value (a word, a number, a string or a duration such as `5s`)" });
   });
 }
 

@@ -5,7 +5,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import type { Span } from "../../common/span.js";
 import {
-  child, ident, Incomplete, nodes, nodeSpan, optChild, optToken, plainString, someTokens, syntaxError, template, token,
+  child, ident, Incomplete, joinSpan, nodes, optChild, optToken, plainString, someTokens, syntaxError, template, token,
   tokSpan, type BuildContext,
 } from "./cst.js";
 import type { GroupRef, Ident, PortItem, RuleDecl } from "./types.js";
@@ -76,6 +76,17 @@ const DUPLICATE: Record<OptionKind, { message: string; help: string }> = {
   comment: { message: "the rule has two comments", help: "a rule has at most one \"comment\"; join them" },
 };
 
+/** From the option's keyword (or its only token) to its last list item. */
+function optionSpan(ctx: BuildContext, opt: CstNode, kind: OptionKind): Span {
+  if (kind === "learned" || kind === "comment") return tokSpan(ctx, token(opt, kind));
+  const list = child(opt, kind === "app" ? "apps" : "ports");
+  const last = kind === "app"
+    ? someTokens(list, "app").pop()
+    : nodes(list, "port").map((p) => token(p, "value")).pop();
+  if (!last) throw new Incomplete(kind);
+  return joinSpan(ctx, token(list, "keyword"), last);
+}
+
 export function buildRule(ctx: BuildContext, node: CstNode, span: Span): RuleDecl {
   const idTok = token(node, "id");
   const idSpan = tokSpan(ctx, idTok);
@@ -94,7 +105,7 @@ export function buildRule(ctx: BuildContext, node: CstNode, span: Span): RuleDec
   const seen = new Map<OptionKind, Span>();
   for (const opt of nodes(node, "option")) {
     const kind = optionKind(opt);
-    const optSpan = nodeSpan(ctx, opt);
+    const optSpan = optionSpan(ctx, opt, kind);
     const first = seen.get(kind);
     if (first) {
       syntaxError(ctx, "NV1018", DUPLICATE[kind].message, optSpan, "given again here", DUPLICATE[kind].help,

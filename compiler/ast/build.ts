@@ -35,7 +35,7 @@ function quoted(t: IToken): boolean {
 function modeProp(ctx: BuildContext, node: CstNode): ModeProp {
   const first = token(node, "first");
   const second = optToken(node, "second");
-  const span = nodeSpan(ctx, node);
+  const span = joinSpan(ctx, token(node, "Kw_mode"), second ?? first);
   if (!second) return { kind: "mode", scope: "all", mode: ident(ctx, first, "a mode"), span };
   if (first.image !== "network" && first.image !== "process") {
     syntaxError(ctx, "NV1013", `unknown mode scope \`${first.image}\``, tokSpan(ctx, first), "expected `network` or `process`",
@@ -63,14 +63,15 @@ function criterion(ctx: BuildContext, node: CstNode): Criterion {
   }
   const labelNode = optChild(node, "labelKey");
   const opTok = token(child(node, "op"), "op");
+  const valueTok = token(child(node, "value"), "value");
   const c: Criterion = {
     kind: "criterion",
     key,
     keySpan,
     op: OPS[opTok.image] ?? "=",
     opSpan: tokSpan(ctx, opTok),
-    value: value(ctx, token(child(node, "value"), "value")),
-    span: nodeSpan(ctx, node),
+    value: value(ctx, valueTok),
+    span: joinSpan(ctx, keyTok, valueTok),
   };
   const takesLabel = key === "label" || key === "ns-label";
   if (labelNode) {
@@ -90,12 +91,13 @@ function criterion(ctx: BuildContext, node: CstNode): Criterion {
 function addressList(ctx: BuildContext, node: CstNode): AddressList {
   const itemNodes = nodes(node, "item");
   if (itemNodes.length === 0) throw new Incomplete("address");
+  let last = token(node, "Kw_address");
   const items = itemNodes.map((n): AddressItem => {
     const vh = optToken(n, "vh");
-    const v = token(n, "value");
+    const v = (last = token(n, "value"));
     return { vh: vh !== undefined, value: template(ctx, v, quoted(v)), span: joinSpan(ctx, vh ?? v, v) };
   });
-  return { kind: "address", items, span: nodeSpan(ctx, node) };
+  return { kind: "address", items, span: joinSpan(ctx, token(node, "Kw_address"), last) };
 }
 
 function groupEntry(ctx: BuildContext, node: CstNode): GroupEntry {
@@ -140,10 +142,12 @@ function nonEmpty<T>(xs: T[]): T[] {
 }
 
 function setting(ctx: BuildContext, node: CstNode): Setting {
+  const key = token(node, "key");
+  const valueToks = nonEmpty(nodes(node, "value")).map((v) => token(v, "value"));
   return {
-    key: ident(ctx, token(node, "key"), "a setting name"),
-    values: nonEmpty(nodes(node, "value")).map((v) => settingValue(ctx, token(v, "value"))),
-    span: nodeSpan(ctx, node),
+    key: ident(ctx, key, "a setting name"),
+    values: valueToks.map((t) => settingValue(ctx, t)),
+    span: joinSpan(ctx, key, valueToks[valueToks.length - 1] as IToken),
   };
 }
 

@@ -78,14 +78,17 @@ export function joinSpan(ctx: BuildContext, first: IToken, last: IToken): Span {
   return { file: ctx.file, start: startPos(first), end: endPos(last) };
 }
 
-/** First and last real token of a node, iteratively (no recursion on untrusted depth). */
+/**
+ * First and last real token of a node, iteratively (no recursion on untrusted depth). Used once per
+ * item; entries know their first and last tokens and use joinSpan directly.
+ */
 export function tokenRange(node: CstNode): [IToken, IToken] | undefined {
   let first: IToken | undefined;
   let last: IToken | undefined;
   const stack: CstNode[] = [node];
   for (let n = stack.pop(); n; n = stack.pop()) {
-    for (const list of Object.values(n.children)) {
-      for (const e of list) {
+    for (const key in n.children) {
+      for (const e of n.children[key] as CstElement[]) {
         if (!isToken(e)) {
           stack.push(e);
           continue;
