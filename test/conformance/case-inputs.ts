@@ -1,25 +1,22 @@
 /**
  * Turning a corpus case's inputs into what engines take: the `.nvp` text through the real front
- * end (parse + check) into a PolicyModel, and the inline inventory through the real inventory
+ * end (compileSources: load, imports incl. `std/`, parse, check) into a PolicyModel, and the inline inventory through the real inventory
  * loader. Any error diagnostic is a broken case, reported with the rendered diagnostics.
  */
 import { stringify } from "yaml";
 import { hasErrors, renderAll } from "../../common/diagnostics.js";
 import type { Inventory } from "../../common/schema.js";
-import { parseSource } from "../../compiler/ast/parse.js";
-import { checkPolicy } from "../../compiler/check/check.js";
+import { compileSources } from "../../compiler/check/compile-sources.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { loadInventory } from "../../runtime/inventory/index.js";
 
-/** Compile one policy file (no imports) with `--set` overrides; throws on any error. */
+/** Compile one policy file (it may import `std/…`) with `--set` overrides; throws on any error. */
 export function compilePolicy(path: string, text: string, params: Record<string, string> = {}): PolicyModel {
-  const parsed = parseSource(path, text);
-  const checked = hasErrors(parsed.diagnostics) ? { diagnostics: parsed.diagnostics } : checkPolicy([parsed.file], { params });
-  const diagnostics = [...(hasErrors(parsed.diagnostics) ? [] : parsed.diagnostics), ...checked.diagnostics];
-  if (!checked.model || hasErrors(diagnostics)) {
-    throw new Error(`case policy does not compile:\n${renderAll(diagnostics, new Map([[path, text]]))}`);
+  const compiled = compileSources({ [path]: text }, [path], params);
+  if (!compiled.model || hasErrors(compiled.diagnostics)) {
+    throw new Error(`case policy does not compile:\n${renderAll(compiled.diagnostics, compiled.sources)}`);
   }
-  return checked.model;
+  return compiled.model;
 }
 
 /** Load a case's inline inventory (docs/formats.md shape) with the runtime's loader; throws on errors. */
