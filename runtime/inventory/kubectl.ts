@@ -23,9 +23,9 @@ export function readKubectl(obj: Record<string, unknown>, root: Loc, r: Reader, 
   if (kind.endsWith("List")) {
     const items = obj.items == null ? [] : r.list(at(root, "items"), "`items`", "a kubectl list has `items: [...]`");
     const itemKind = kind === "List" ? undefined : kind.slice(0, -"List".length);
-    items?.forEach((_, i) => readObject(at(root, "items", i), itemKind, r, out, ignored));
+    items?.forEach((_, i) => readObject(at(root, "items", i), itemKind, r, out, ignored, true));
   } else {
-    readObject(root, kind, r, out, ignored);
+    readObject(root, kind, r, out, ignored, false);
   }
   for (const [k, { count, loc }] of ignored) {
     r.sink.warn(INVENTORY.ignoredKind, `${count} \`${k}\` object${count === 1 ? " is" : "s are"} ignored`, loc, {
@@ -35,7 +35,8 @@ export function readKubectl(obj: Record<string, unknown>, root: Loc, r: Reader, 
   }
 }
 
-function readObject(loc: Loc, defaultKind: string | undefined, r: Reader, out: Collected, ignored: Map<string, { count: number; loc: Loc }>): void {
+/** `inList`: controllers are quiet inside a List (`kubectl get all`), but a file holding only a Deployment is a mistake worth a warning. */
+function readObject(loc: Loc, defaultKind: string | undefined, r: Reader, out: Collected, ignored: Map<string, { count: number; loc: Loc }>, inList: boolean): void {
   const o = r.map(loc, "a kubectl list item", "each item of a kubectl list is an object with `kind` and `metadata`");
   if (!o) return;
   let kind = defaultKind;
@@ -58,7 +59,7 @@ function readObject(loc: Loc, defaultKind: string | undefined, r: Reader, out: C
     case "Job":
       return readOwnerLink(kind, loc, r, out);
     default: {
-      if (QUIET_KINDS.has(kind)) return;
+      if (QUIET_KINDS.has(kind) && inList) return;
       const seen = ignored.get(kind);
       if (seen) seen.count++;
       else ignored.set(kind, { count: 1, loc: at(loc, "kind") });

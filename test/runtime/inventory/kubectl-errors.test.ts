@@ -63,6 +63,12 @@ describe("kubectl diagnostics", () => {
     expect(r.inventory.workloads).toHaveLength(1);
   });
 
+  test("NV5110 a lone Deployment is ignored with a warning (inside a List it is quiet)", () => {
+    const dep = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } };
+    expect(load(dep).d("NV5110")).toMatchObject({ message: "1 `Deployment` object is ignored", at: '"Deployment"' });
+    expect(load(list(dep)).diagnostics).toEqual([]);
+  });
+
   test("NV5105 a pod without a namespace", () => {
     const p = pod("p", "default", "10.0.0.1");
     delete (p.metadata as Record<string, unknown>).namespace;
