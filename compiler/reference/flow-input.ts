@@ -96,6 +96,17 @@ export function normaliseName(name: string): string {
   return lower.endsWith(".") ? lower.slice(0, -1) : lower;
 }
 
+/** The HTTP Host may carry `:port`; the virtual host is the name alone (an IPv6 literal keeps its colons). */
+export function normaliseHost(host: string): string {
+  const m = /^([^:]*):\d+$/.exec(host.trim());
+  return normaliseName(m ? (m[1] ?? "") : host.trim());
+}
+
+/** NeuVector uses the leftmost X-Forwarded-For entry, up to the first comma. */
+export function leftmostXff(value: string): string {
+  return (value.split(",")[0] ?? "").trim();
+}
+
 export function parseFlow(flow: Flow): ParsedFlow {
   if (flow === null || typeof flow !== "object") throw new FlowError("a flow must be an object", "src", flow);
   const src = parseAddress(flow.src, "src");
@@ -106,13 +117,13 @@ export function parseFlow(flow: Flow): ParsedFlow {
   if (flow.host !== undefined && typeof flow.host !== "string") {
     throw new FlowError(`flow host \`${String(flow.host)}\` is not a string`, "host", flow.host);
   }
-  const host = flow.host === undefined ? undefined : normaliseName(flow.host);
+  const host = flow.host === undefined ? undefined : normaliseHost(flow.host);
   // An unparsable XFF value is ignored (S5): the header is client-controlled, not our input error.
   let xff: bigint | undefined;
   let xffText: string | undefined;
   if (flow.xff !== undefined) {
     xffText = String(flow.xff);
-    xff = typeof flow.xff === "string" ? (parseIp(flow.xff.trim()) ?? undefined) : undefined;
+    xff = typeof flow.xff === "string" ? (parseIp(leftmostXff(flow.xff)) ?? undefined) : undefined;
   }
   return { flow, src, dst, proto, port, app, host, xff, xffText };
 }

@@ -70,7 +70,8 @@ const REGEXES = ["^web", "b", "ngin[xy]", "(api|db)$", "^$", ".*", "-dev$", "^no
 /** Applications rules and flows use: base protocols, a database, and an HTTP server child. */
 const RULE_APPS = [1001, 1002, 1004, 2001, 2002, 2006];
 const FLOW_APPS = ["http", "HTTP", "ssl", "tls", "dns", "mysql", "MariaDB", "redis", "postgres", "nginx", "ssh", "unknown", "gopher"];
-const HOSTS = [...DNS_NAMES, "SHOP.example.com", "shop.example.com.", "other.net", ""];
+/** Hosts as enforcers report them: any case, a trailing dot, an HTTP `:port`, none (""). */
+const HOSTS = [...DNS_NAMES, "SHOP.example.com", "shop.example.com.", "shop.example.com:8443", "other.net", ""];
 const PORTS = [0, 22, 53, 80, 443, 3306, 5432, 6379, 8000, 8080, 8443, 65535];
 
 // ---- inventory and DNS ---------------------------------------------------------------------------
@@ -275,7 +276,11 @@ export function arbFlow(addresses: readonly string[] = ADDRESS_POOL): fc.Arbitra
       port: fc.oneof(fc.constantFrom(...PORTS), fc.integer({ min: 0, max: 65535 })),
       app: fc.option(fc.constantFrom(...FLOW_APPS), { nil: undefined }),
       host: fc.option(fc.constantFrom(...HOSTS), { nil: undefined, freq: 2 }),
-      xff: fc.option(fc.oneof(fc.constantFrom(...ADDRESS_POOL), fc.constant("not-an-ip")), { nil: undefined, freq: 3 }),
+      // A whole header value uses its leftmost entry; a bad value is ignored.
+      xff: fc.option(fc.oneof(fc.constantFrom(...ADDRESS_POOL), fc.constantFrom("not-an-ip", "203.0.113.5, 10.0.0.1")), {
+        nil: undefined,
+        freq: 3,
+      }),
       withPort: fc.boolean(),
     })
     .map(({ withPort, ...f }) => {

@@ -72,3 +72,21 @@ describe("flow input errors", () => {
     expect(v.trace).toContain("xff: `unknown` is not an IP address; ignored");
   });
 });
+
+describe("flow normalisation", () => {
+  const ctx = { inventory: inv, dns: { "shop.example.com": ["203.0.113.10"] } };
+  const m = model(
+    [{ name: "shop", kind: "address", addresses: [{ kind: "vh", name: "shop.example.com", wildcard: false, text: "vh:shop.example.com" }] }],
+    [{ id: 1, from: ["any"], to: ["shop"] }, { id: 2, action: "deny", from: ["external"], to: ["any"] }],
+  );
+  test("the Host header's :port, case and trailing dot do not matter", () => {
+    for (const host of ["shop.example.com:8443", "Shop.Example.com.", "SHOP.EXAMPLE.COM:80"]) {
+      expect(evaluate(m, ctx, { src: "10.0.0.5", dst: "203.0.113.10", proto: "tcp", port: 443, host }).rule).toBe(1);
+    }
+  });
+  test("a whole X-Forwarded-For header uses its leftmost entry", () => {
+    const v = evaluate(m, ctx, { src: "10.0.0.5", dst: "10.0.0.5", proto: "tcp", port: 80, xff: " 198.51.100.7 , 10.0.0.1" });
+    expect(v.xff?.src.ip).toBe("198.51.100.7");
+    expect(v.xff?.rule).toBe(2);
+  });
+});
