@@ -1,27 +1,45 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, processIo, type Io } from "./io.js";
+import { UsageError, type CommandContext } from "./shared.js";
 import { VERSION } from "./version.js";
+import * as check from "./commands/check.js";
+import * as evalCmd from "./commands/eval.js";
+import * as explain from "./commands/explain.js";
+import * as fmt from "./commands/fmt.js";
+import * as test from "./commands/test.js";
+
+const COMMANDS = [check, fmt, test, explain, evalCmd];
 
 /** Run `nvp` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const program = new Command("nvp")
-    .description("policy-as-code for container network segmentation")
-    .version(VERSION, "-V, --version")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError("(run with --help for usage)");
   let code: number = EXIT.ok;
-  const setCode = (c: number) => {
-    code = c;
+  const ctx: CommandContext = {
+    io,
+    exit(c) {
+      code = Math.max(code, c);
+    },
   };
-  void setCode;
+  const program = new Command("nvp")
+    .description("policy-as-code for container network segmentation: check, test and compile .nvp policies")
+    .version(VERSION, "-V, --version")
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError("(run with --help for usage)")
+    .enablePositionalOptions();
+  for (const c of COMMANDS) c.register(program, ctx);
+  program.commands.forEach((c) => c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }));
+  program.exitOverride();
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
+      // --help and --version exit 0; everything commander rejects is a usage error.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.usage;
   }
   return code;

@@ -1,0 +1,116 @@
+/**
+ * An evaluation session for explain, eval and test: a checked policy, an inventory, DNS resolutions
+ * and an engine (the reference evaluator, or the compiled WebAssembly module).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Diagnostic } from "../common/diagnostics.js";
+import { emptyInventory, type DnsTable, type Flow, type Inventory, type LookupResult, type Verdict } from "../common/schema.js";
+import type { PolicyModel } from "../compiler/model.js";
+import { evaluate, loadAndCheck } from "../compiler/index.js";
+import { loadInventory } from "../runtime/inventory/index.js";
+import { parseDnsTable } from "../runtime/input/dns.js";
+import { EXIT } from "./io.js";
+import { reportDiagnostics, UsageError, type CommandContext } from "./shared.js";
+
+export type EngineName = "reference" | "wasm";
+export const ENGINES: readonly EngineName[] = ["reference"];
+
+export interface Decider {
+  readonly engine: EngineName;
+  readonly model: PolicyModel;
+  /** The verdict for one flow; the wasm engine's verdict has its action/rule/mode and the reference trace. */
+  decide(flow: Flow): Verdict;
+  decideMany(flows: readonly Flow[]): Verdict[];
+  /** Just the decision (no endpoints, no trace): the fast path for eval and test. */
+  lookupMany(flows: readonly Flow[]): Decision[];
+}
+
+export type Decision = LookupResult & { xff?: LookupResult };
+
+function toDecision(v: Decision): Decision {
+  const d: Decision = { action: v.action, rule: v.rule };
+  if (v.mode) d.mode = v.mode;
+  if (v.awaiting) d.awaiting = v.awaiting;
+  if (v.xff) d.xff = toDecision(v.xff);
+  return d;
+}
+
+export interface SessionInputs {
+  policy: string[];
+  params: Record<string, string>;
+  inventory?: Inventory;
+  dns?: DnsTable;
+  engine: EngineName;
+  /** Base directory for relative paths. */
+  cwd: string;
+}
+
+export type SessionResult = { decider: Decider; diagnostics: Diagnostic[] } | { decider?: undefined; diagnostics: Diagnostic[]; sources: ReadonlyMap<string, string>; ioError: boolean };
+
+/** Check the policy and build the engine; undefined (after printing why) when the policy has errors. */
+export function openSession(inputs: SessionInputs): SessionResult {
+  const checked = loadAndCheck(inputs.policy, { params: inputs.params, cwd: inputs.cwd });
+  if (!checked.model) {
+    return { diagnostics: checked.diagnostics, sources: checked.sources, ioError: checked.ioError };
+  }
+  const model = checked.model;
+  const ctx = { inventory: inputs.inventory ?? emptyInventory(), dns: inputs.dns ?? {} };
+  const reference = (flow: Flow) => evaluate(model, ctx, flow);
+  if (inputs.engine === "reference") {
+    return {
+      diagnostics: checked.diagnostics,
+      decider: {
+        engine: "reference",
+        model,
+        decide: reference,
+        decideMany: (fs) => fs.map(reference),
+        lookupMany: (fs) => fs.map((f) => toDecision(reference(f))),
+      },
+    };
+  }
+  throw new UsageError(`engine \`${inputs.engine}\` is not available`);
+}
+
+/** Read inventory files (own format or kubectl JSON) and report their problems; undefined on errors. */
+export function readInventory(ctx: CommandContext, paths: readonly string[]): Inventory | undefined {
+  if (paths.length === 0) return emptyInventory();
+  const sources = paths.map((p) => ({ path: p, text: readText(p, ctx.io.cwd) }));
+  const r = loadInventory(sources);
+  reportDiagnostics(ctx, r.diagnostics, new Map(sources.map((s) => [s.path, s.text])), "human");
+  if (r.diagnostics.some((d) => d.severity === "error")) {
+    ctx.exit(EXIT.findings);
+    return undefined;
+  }
+  return r.inventory;
+}
+
+/** `--dns name=ip[,ip]` pairs and `--dns-file` tables merged into one table. */
+export function readDns(ctx: CommandContext, pairs: readonly string[], file?: string): DnsTable | undefined {
+  const table: DnsTable = {};
+  if (file) {
+    const text = readText(file, ctx.io.cwd);
+    const r = parseDnsTable(file, text);
+    reportDiagnostics(ctx, r.diagnostics, new Map([[file, text]]), "human");
+    if (r.diagnostics.some((d) => d.severity === "error")) {
+      ctx.exit(EXIT.findings);
+      return undefined;
+    }
+    Object.assign(table, r.table);
+  }
+  for (const p of pairs) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--dns expects \`name=ip[,ip…]\`, got \`${p}\``);
+    const name = p.slice(0, eq).toLowerCase().replace(/\.$/, "");
+    table[name] = [...(table[name] ?? []), ...p.slice(eq + 1).split(",").map((s) => s.trim())];
+  }
+  return table;
+}
+
+export function readText(path: string, cwd: string): string {
+  try {
+    return readFileSync(resolve(cwd, path), "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}

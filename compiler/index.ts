@@ -1,0 +1,71 @@
+/**
+ * The compiler's public face for the CLI and embedders: load + check a policy from disk, format a
+ * file, evaluate flows with the reference evaluator, and the diagnostic catalog.
+ */
+import { resolve } from "node:path";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../common/diagnostics.js";
+import { INPUT_CODE_CATALOG } from "../runtime/input/codes.js";
+import { CHECK_CODES } from "./check/codes.js";
+import { checkPolicy } from "./check/check.js";
+import { loadPolicy, nodeFs } from "./check/load.js";
+import type { PolicyModel } from "./model.js";
+import { parseSource } from "./ast/parse.js";
+import { formatSource } from "./fmt/format.js";
+import { decodeSource } from "./source.js";
+
+export { evaluate, type EvalContext } from "./reference/index.js";
+export { compileSources } from "./check/compile-sources.js";
+export type { PolicyModel } from "./model.js";
+
+export interface CheckedPolicy {
+  model?: PolicyModel;
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+  /** An entry file could not be read: a usage/I-O problem (exit 2), not a finding. */
+  ioError: boolean;
+}
+
+/** Load `files` (and their imports) from disk relative to `cwd`, and check them as one policy. */
+export function loadAndCheck(files: readonly string[], opts: { params?: Record<string, string>; cwd?: string } = {}): CheckedPolicy {
+  const cwd = opts.cwd ?? process.cwd();
+  const fs = { readFile: (p: string) => nodeFs.readFile(resolve(cwd, p)) };
+  const loaded = loadPolicy(files, { fs });
+  const ioError = loaded.diagnostics.some((d) => d.code === "NV2001" && !d.span);
+  if (hasErrors(loaded.diagnostics)) {
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), sources: loaded.sources, ioError };
+  }
+  const checked = checkPolicy(loaded.files, { params: { ...(opts.params ?? {}) } });
+  const out: CheckedPolicy = {
+    diagnostics: sortDiagnostics([...loaded.diagnostics, ...checked.diagnostics]),
+    sources: loaded.sources,
+    ioError,
+  };
+  if (checked.model) out.model = checked.model;
+  return out;
+}
+
+/** Every diagnostic code with its one-line title (docs/diagnostics.md, SARIF rules). */
+export function diagnosticCatalog(): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [code, info] of Object.entries(CHECK_CODES)) m.set(code, info.title);
+  for (const [code, title] of INPUT_CODE_CATALOG) m.set(code, title);
+  return m;
+}
+
+export interface Formatted {
+  /** The formatted text; absent when the file does not decode or parse. */
+  text?: string;
+  original?: string;
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+}
+
+/** Format one file's bytes. A file with syntax errors is not formatted (its diagnostics say why). */
+export function formatText(path: string, bytes: Uint8Array): Formatted {
+  const decoded = decodeSource(path, bytes);
+  if (decoded.text === undefined) return { diagnostics: decoded.diagnostics, sources: new Map() };
+  const sources = new Map([[path, decoded.text]]);
+  const parsed = parseSource(path, decoded.text);
+  if (hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics, sources, original: decoded.text };
+  return { text: formatSource(parsed.file), original: decoded.text, diagnostics: [], sources };
+}

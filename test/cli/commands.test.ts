@@ -1,0 +1,205 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { main } from "../../cli/main.js";
+import { memoryIo } from "../../cli/io.js";
+
+const root = join(import.meta.dirname, "../..");
+
+async function run(args: string[], cwd = root, stdin?: string) {
+  const io = memoryIo(cwd);
+  const code = await main(args, io);
+  void stdin;
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+function scratch(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "nvp-cli-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe("nvp check", () => {
+  test("a clean policy exits 0 and says so", async () => {
+    const r = await run(["check", "examples/egress/egress.nvp"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ok: policy `egress`: 4 rules, \d+ groups\n$/);
+  });
+
+  test("every error at once, rendered with code, location, caret and help; exit 1", async () => {
+    const dir = scratch({
+      "bad.nvp": "policy p\nservice web = nv.web.shop\nrule 10 allow web -> web-fronted\nrule 20 allow web -> api port tcp/99999\n",
+    });
+    const r = await run(["check", "bad.nvp"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error[NV2103]: group `web-fronted` is not defined");
+    expect(r.err).toContain("--> bad.nvp:3:22");
+    expect(r.err).toContain("error[NV2205]");
+    expect(r.err).toMatch(/\d+ errors?, \d+ warnings?\n$/);
+  });
+
+  test("--format json lists diagnostics with positions", async () => {
+    const dir = scratch({ "bad.nvp": "rule 10 allow nope -> any\n" });
+    const r = await run(["check", "--format", "json", "bad.nvp"], dir);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out) as { diagnostics: { code: string; line: number; col: number; file: string }[] };
+    expect(j.diagnostics[0]).toMatchObject({ code: "NV2103", file: "bad.nvp", line: 1, col: 15 });
+  });
+
+  test("--format sarif is SARIF 2.1.0 with the rule catalog", async () => {
+    const dir = scratch({ "bad.nvp": "rule 10 allow nope -> any\n" });
+    const r = await run(["check", "--format", "sarif", "bad.nvp"], dir);
+    const s = JSON.parse(r.out);
+    expect(s.version).toBe("2.1.0");
+    expect(s.runs[0].results[0].ruleId).toBe("NV2103");
+    expect(s.runs[0].tool.driver.rules[0].shortDescription.text).toMatch(/not defined/);
+    expect(s.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(1);
+  });
+
+  test("--deny-warnings turns warnings into findings", async () => {
+    const dir = scratch({ "w.nvp": "group unused { address 10.0.0.0/8 }\nrule 10 allow any -> any\n" });
+    expect((await run(["check", "w.nvp"], dir)).code).toBe(0);
+    expect((await run(["check", "--deny-warnings", "w.nvp"], dir)).code).toBe(1);
+  });
+
+  test("--set overrides a parameter; an undeclared one is an error", async () => {
+    expect((await run(["check", "examples/shop/shop.nvp", "--set", "ns=shop"])).code).toBe(0);
+    const r = await run(["check", "examples/shop/shop.nvp", "--set", "nss=shop"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("NV2107");
+  });
+
+  test("a missing file is an I/O error: exit 2", async () => {
+    const r = await run(["check", "no-such-file.nvp"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("no-such-file.nvp");
+  });
+
+  test("garbage in: a binary file gives a clear error and no stack trace", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-cli-"));
+    writeFileSync(join(dir, "bin.nvp"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]));
+    writeFileSync(join(dir, "utf.nvp"), Buffer.from([0x70, 0x6f, 0xc3, 0x28, 0x0a]));
+    const r = await run(["check", "bin.nvp", "utf.nvp"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("NV0002");
+    expect(r.err).toContain("NV0003");
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("nvp test", () => {
+  test("the shipped examples pass", async () => {
+    const r = await run(["test", "examples", "-v"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/PASS examples\/shop\/shop.test.yaml:\d+ \[prod\]: orders reaches the managed database by name/);
+    expect(r.out).toMatch(/^PASS: (\d+)\/\1$/m);
+  });
+
+  test("a failing expectation is reported at its line with expected and actual; exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-cli-"));
+    cpSync(join(root, "examples/vhosts"), dir, { recursive: true });
+    const path = join(dir, "vhosts.test.yaml");
+    writeFileSync(path, readFileSync(path, "utf8").replace("expect: {action: deny, rule: 10, mode: protect}", "expect: {action: allow, rule: 10}"));
+    const r = await run(["test", "."], dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAIL vhosts.test.yaml:\d+: the admin site on the same address is denied/);
+    expect(r.out).toContain("expected  allow (rule 10)");
+    expect(r.out).toContain("got       deny (rule 10, mode protect)");
+    expect(r.out).toMatch(/FAIL: 1\/5/);
+  });
+
+  test("--format json reports each result", async () => {
+    const r = await run(["test", "examples/egress", "--format", "json"]);
+    const j = JSON.parse(r.out);
+    expect(j.failed).toBe(0);
+    expect(j.passed).toBe(j.results.length);
+  });
+
+  test("no test files is a usage error", async () => {
+    const r = await run(["test", "docs"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no \*\.test\.yaml files/);
+  });
+});
+
+describe("nvp explain and eval", () => {
+  const inv = "examples/egress/inventory.yaml";
+  test("explain prints the trace and the verdict", async () => {
+    const r = await run(["explain", "examples/egress/egress.nvp", "--inventory", inv, "--from", "10.8.1.10", "--to", "172.20.9.15", "--port", "tcp/636", "--dns", "ldap.corp.example.com=172.20.9.15"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("rule 10: matches");
+    expect(r.out).toMatch(/verdict\s+allow \(rule 10, mode protect\)/);
+  });
+
+  test("explain --format json is the verdict schema", async () => {
+    const r = await run(["explain", "examples/egress/egress.nvp", "--inventory", inv, "--from", "10.8.1.10", "--to", "8.8.8.8", "--port", "udp/53", "--format", "json"]);
+    const v = JSON.parse(r.out);
+    expect(v).toMatchObject({ action: "deny", rule: 40, mode: "protect", src: { kind: "workload" }, dst: { kind: "external" } });
+  });
+
+  test("explain rejects a bad address with exit 2", async () => {
+    const r = await run(["explain", "examples/egress/egress.nvp", "--from", "10.8.1.999", "--to", "8.8.8.8", "--port", "80"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: /);
+  });
+
+  test("eval: one verdict per NDJSON line, bad lines reported and skipped, --fail-on", async () => {
+    const dir = scratch({
+      "flows.ndjson": [
+        '{"src":"10.8.1.10","dst":"172.20.4.7","port":"tcp/636"}',
+        "not json",
+        '{"src":"10.8.1.10","dst":"8.8.8.8","port":"tcp/443"}',
+      ].join("\n"),
+    });
+    const r = await run(["eval", join(root, "examples/egress/egress.nvp"), "--inventory", join(root, inv), "--flows", "flows.ndjson", "--fail-on", "deny"], dir);
+    const lines = r.out.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.line, l.action, l.rule])).toEqual([
+      [1, "allow", 10],
+      [3, "deny", 40],
+    ]);
+    expect(r.err).toContain("flows.ndjson:2");
+    expect(r.code).toBe(2);
+  });
+});
+
+describe("nvp fmt", () => {
+  test("the shipped examples are formatted (--check exits 0)", async () => {
+    const r = await run(["fmt", "--check", "examples/shop/shop.nvp", "examples/egress/egress.nvp", "examples/vhosts/vhosts.nvp", "examples/ingress-xff/storefront.nvp"]);
+    expect(r.out).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  test("--check lists an unformatted file and exits 1; -w fixes it and keeps comments", async () => {
+    const dir = scratch({ "p.nvp": "# head\nrule   10 allow any->any   # why\n" });
+    const c = await run(["fmt", "--check", "p.nvp"], dir);
+    expect(c.code).toBe(1);
+    expect(c.out).toBe("p.nvp: not formatted\n");
+    expect((await run(["fmt", "-w", "p.nvp"], dir)).code).toBe(0);
+    expect(readFileSync(join(dir, "p.nvp"), "utf8")).toBe("# head\nrule 10 allow any -> any  # why\n");
+    expect((await run(["fmt", "--check", "p.nvp"], dir)).code).toBe(0);
+  });
+
+  test("a file with syntax errors is reported and left alone", async () => {
+    const dir = scratch({ "p.nvp": "rule 10 allow a ->\n" });
+    const r = await run(["fmt", "-w", "p.nvp"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error[NV1");
+    expect(readFileSync(join(dir, "p.nvp"), "utf8")).toBe("rule 10 allow a ->\n");
+  });
+
+  test("-w and --check together is a usage error", async () => {
+    expect((await run(["fmt", "-w", "--check", "x.nvp"])).code).toBe(2);
+  });
+});
+
+describe("--help", () => {
+  test.each(["check", "fmt", "test", "explain", "eval"])("nvp %s --help describes the command", async (cmd) => {
+    const r = await run([cmd, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Usage: nvp ${cmd}`);
+    expect(r.out).toContain("Options:");
+  });
+});
