@@ -41,6 +41,15 @@ export function checkRules(decls: readonly RuleDecl[], groups: GroupTable, d: Di
       });
     }
     if (!prev || prev.id !== r.id) prev = r;
+    if (r.learned && r.action === "deny") {
+      // Discover mode learns allow rules only (reference §1); mode contention reads `learned` on allows.
+      d.error("NV2219", {
+        span: r.span,
+        message: `deny rule ${r.id} is marked \`learned\``,
+        label: "only allow rules are learned",
+        help: "Discover mode learns allow rules only: drop `learned`, or make the rule an allow",
+      });
+    }
     const from = resolveAll(r.from, groups);
     const to = resolveAll(r.to, groups);
     const ports = checkPorts(r.ports, d);

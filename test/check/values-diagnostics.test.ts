@@ -79,6 +79,18 @@ describe("ports (NV2205)", () => {
   });
 });
 
+describe("learned rules (NV2219)", () => {
+  test("only allow rules can be learned", () => {
+    expectOne(check("rule 7 deny nodes -> nodes learned"), {
+      code: "NV2219",
+      message: "deny rule 7 is marked `learned`",
+      underlined: "rule 7 deny nodes -> nodes learned",
+      label: "only allow rules are learned",
+    });
+    expect(check("rule 7 allow nodes -> nodes learned").model!.rules[0]!.learned).toBe(true);
+  });
+});
+
 describe("applications (NV2206)", () => {
   test("unknown name with did you mean", () => {
     expectOne(check("rule 1 allow nodes -> nodes app postgress"), {
