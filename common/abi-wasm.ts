@@ -1,0 +1,137 @@
+/**
+ * The little of the WebAssembly binary format nvp needs on both sides: LEB128, the section list,
+ * data segments and custom sections. The compiler patches modules with it (compiler/emit/), the
+ * runtime checks them before handing them to the WebAssembly API (runtime/module.ts).
+ * Every read is bounds-checked and failures are WasmFormatError, never an exception from a typed array.
+ */
+
+export const SEC_CUSTOM = 0;
+export const SEC_MEMORY = 5;
+export const SEC_CODE = 10;
+export const SEC_DATA = 11;
+export const SEC_DATACOUNT = 12;
+
+export class WasmFormatError extends Error {
+  constructor(
+    message: string,
+    /** True when the bytes simply end too early. */
+    readonly truncated = false,
+  ) {
+    super(message);
+  }
+}
+
+export function readUleb(b: Uint8Array, at: number, limit = b.length): [value: number, next: number] {
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    if (at >= limit) throw new WasmFormatError("LEB128 number runs past the end", true);
+    if (shift > 28) throw new WasmFormatError("LEB128 number is too long");
+    const byte = b[at++] as number;
+    v += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return [v, at];
+    shift += 7;
+  }
+}
+
+export function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = v & 0x7f;
+    v = Math.floor(v / 128);
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+export function sleb32(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+export interface WasmSection {
+  id: number;
+  /** Offsets in the module: the section's id byte, its payload, the end of the payload. */
+  start: number;
+  body: number;
+  end: number;
+}
+
+export function hasWasmMagic(b: Uint8Array): boolean {
+  return b.length >= 8 && b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d;
+}
+
+export function wasmSections(b: Uint8Array): WasmSection[] {
+  if (!hasWasmMagic(b)) throw new WasmFormatError("not a WebAssembly module (bad magic)", b.length < 8);
+  if (b[4] !== 1 || b[5] !== 0 || b[6] !== 0 || b[7] !== 0) throw new WasmFormatError("unsupported WebAssembly binary version");
+  const out: WasmSection[] = [];
+  let at = 8;
+  while (at < b.length) {
+    const id = b[at] as number;
+    const [size, body] = readUleb(b, at + 1);
+    if (body + size > b.length) throw new WasmFormatError(`section ${id} runs past the end of the module`, true);
+    out.push({ id, start: at, body, end: body + size });
+    at = body + size;
+  }
+  return out;
+}
+
+/** Name and payload of a custom section. */
+export function customSection(b: Uint8Array, s: WasmSection): { name: string; payload: Uint8Array } {
+  const [len, at] = readUleb(b, s.body, s.end);
+  if (at + len > s.end) throw new WasmFormatError("custom section name runs past its section", true);
+  const name = new TextDecoder().decode(b.subarray(at, at + len));
+  return { name, payload: b.subarray(at + len, s.end) };
+}
+
+export interface DataSegment {
+  /** Memory address for an active segment with an i32.const offset; undefined otherwise. */
+  offset?: number;
+  bytes: Uint8Array;
+}
+
+/** The segments of a data section. */
+export function dataSegments(b: Uint8Array, s: WasmSection): DataSegment[] {
+  const out: DataSegment[] = [];
+  let [count, at] = readUleb(b, s.body, s.end);
+  for (let i = 0; i < count; i++) {
+    let flags: number;
+    [flags, at] = readUleb(b, at, s.end);
+    let offset: number | undefined;
+    if (flags === 0 || flags === 2) {
+      if (flags === 2) [, at] = readUleb(b, at, s.end);
+      // Only `i32.const n; end` offsets are understood; anything else has no known address.
+      if (b[at] === 0x41) {
+        let v = 0;
+        let shift = 0;
+        let byte: number;
+        at++;
+        do {
+          if (at >= s.end) throw new WasmFormatError("data segment offset runs past its section", true);
+          byte = b[at++] as number;
+          v |= (byte & 0x7f) << shift;
+          shift += 7;
+        } while (byte & 0x80 && shift < 35);
+        if (shift < 32 && byte & 0x40) v |= -1 << shift;
+        offset = v >>> 0;
+      }
+      while (at < s.end && b[at] !== 0x0b) at++;
+      at++;
+    } else if (flags !== 1) {
+      throw new WasmFormatError(`unknown data segment kind ${flags}`);
+    }
+    let len: number;
+    [len, at] = readUleb(b, at, s.end);
+    if (at + len > s.end) throw new WasmFormatError("data segment runs past its section", true);
+    out.push({ offset, bytes: b.subarray(at, at + len) });
+    at += len;
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/** Builds the `nvp.meta` custom section (common/abi-meta.ts) from the IR and the encoded table. */
+import { createHash } from "node:crypto";
+import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../../common/abi.js";
+import { metaBody, type MetaGroup, type ModuleMeta } from "../../common/abi-meta.js";
+import { appById } from "../../common/apps.js";
+import type { DecisionIR } from "../lower/ir.js";
+import type { PolicyModel } from "../model.js";
+
+export function moduleHash(table: Uint8Array, body: string): string {
+  return createHash("sha256").update(table).update(new Uint8Array([0])).update(body, "utf8").digest("hex");
+}
+
+export function buildMeta(
+  model: PolicyModel,
+  ir: DecisionIR,
+  table: Uint8Array,
+  scratch: number,
+  sizes: Record<string, number>,
+  compiler: string,
+): ModuleMeta {
+  const groups: MetaGroup[] = ir.groups.map((g) => {
+    const m: MetaGroup = { name: g.name, kind: g.kind };
+    if (g.builtin) m.builtin = g.builtin;
+    if (g.service) m.service = g.service;
+    if (g.mode) m.mode = g.mode;
+    if (g.criteria) {
+      m.criteria = g.criteria.map((c) => (c.labelKey !== undefined ? { key: c.key, labelKey: c.labelKey, op: c.op, value: c.value } : { key: c.key, op: c.op, value: c.value }));
+    }
+    if (g.dns) m.dns = g.dns;
+    if (g.vh) m.vh = g.vh;
+    return m;
+  });
+  const appIds = [...new Set(model.rules.flatMap((r) => r.apps))].sort((a, b) => a - b);
+  const withoutHash: Omit<ModuleMeta, "hash"> = {
+    format: FORMAT_VERSION,
+    abi: ABI_VERSION,
+    policy: model.name,
+    compiler,
+    table: { base: TABLE_BASE, length: table.length, scratch },
+    settings: { ...ir.settings },
+    rules: ir.rules.map((r) => r.id),
+    groups,
+    apps: appIds.map((id) => ({ id, name: appById(id)?.name ?? String(id) })),
+    sizes,
+  };
+  const body = metaBody(withoutHash);
+  return { hash: moduleHash(table, body), ...withoutHash };
+}

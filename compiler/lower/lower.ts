@@ -1,0 +1,69 @@
+/**
+ * Lowering: the checked PolicyModel → the decision-table IR (ir.ts). Everything that does not
+ * depend on the inventory or on DNS is decided here: per-group rule lists, endpoint-kind sets,
+ * address classes, port and application sets, vh: slots. Workload criteria stay criteria: the
+ * runtime evaluates them when the inventory is set (runtime/membership.ts).
+ */
+import type { BuiltinGroup, PolicyModel } from "../model.js";
+import { lowerAddresses } from "./addresses.js";
+import { lowerApps, lowerNames } from "./apps-names.js";
+import type { DecisionIR, EndpointKindName, FromTo, IrGroup } from "./ir.js";
+import { lowerPorts } from "./ports.js";
+import { unionLists } from "./rule-lists.js";
+
+/** Rule indexes per group, for from and to. */
+function groupRuleLists(model: PolicyModel): FromTo[] {
+  const lists: FromTo[] = model.groups.map(() => ({ from: [], to: [] }));
+  model.rules.forEach((r, index) => {
+    for (const g of new Set(r.from)) lists[g]?.from.push(index);
+    for (const g of new Set(r.to)) lists[g]?.to.push(index);
+  });
+  return lists;
+}
+
+/** Built-in memberships by endpoint kind (S2.1–S2.4). */
+const KIND_BUILTINS: Record<EndpointKindName, BuiltinGroup[]> = {
+  workload: ["any", "containers"],
+  node: ["any", "nodes"],
+  internal: ["any"],
+  external: ["any", "external"],
+};
+
+function kindSets(model: PolicyModel, lists: readonly FromTo[]): Record<EndpointKindName, FromTo> {
+  const out = {} as Record<EndpointKindName, FromTo>;
+  for (const kind of Object.keys(KIND_BUILTINS) as EndpointKindName[]) {
+    const groups = model.groups.filter((g) => g.kind === "builtin" && g.builtin && KIND_BUILTINS[kind].includes(g.builtin));
+    out[kind] = {
+      from: unionLists(groups.map((g) => lists[g.index]?.from ?? [])),
+      to: unionLists(groups.map((g) => lists[g.index]?.to ?? [])),
+    };
+  }
+  return out;
+}
+
+export function lowerModel(model: PolicyModel): DecisionIR {
+  const lists = groupRuleLists(model);
+  const groups: IrGroup[] = model.groups.map((g) => {
+    const ir: IrGroup = { index: g.index, name: g.name, kind: g.kind, ...(lists[g.index] ?? { from: [], to: [] }) };
+    if (g.builtin) ir.builtin = g.builtin;
+    if (g.service) ir.service = { ...g.service };
+    if (g.mode) ir.mode = g.mode;
+    if (g.criteria) ir.criteria = g.criteria.map((c) => ({ ...c }));
+    return ir;
+  });
+  const vhSlots = lowerNames(model, groups, lists);
+  const { intervals, classes } = lowerAddresses(model, lists);
+  const { xff, contention, defaultMode, nodesMode } = model.settings;
+  return {
+    policy: model.name,
+    settings: { xff, contention, defaultMode, nodesMode },
+    rules: model.rules.map((r, index) => ({ index, id: r.id, action: r.action, learned: r.learned })),
+    groups,
+    kinds: kindSets(model, lists),
+    addrIntervals: intervals,
+    addrClasses: classes,
+    ports: lowerPorts(model.rules),
+    apps: lowerApps(model.rules),
+    vhSlots,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The host's read-only view of a module's decision table: per-group rule lists, the endpoint-kind
+ * and address-class rule sets, and the table geometry — what the runtime needs to fold workload
+ * memberships into inventory classes. Cross-checked against the metadata on load.
+ */
+import * as A from "../common/abi.js";
+import type { ModuleMeta } from "../common/abi-meta.js";
+import { readSet, setGeometry, type SetGeometry } from "../common/abi-sets.js";
+import { MODULE_CODES, NvpRuntimeError } from "./errors.js";
+
+export type KindName = "workload" | "node" | "internal" | "external";
+const KIND_INDEX: Record<KindName, number> = { workload: 0, node: 1, internal: 2, external: 3 };
+
+export class TableView {
+  readonly geo: SetGeometry;
+  readonly vhSlots: number;
+  private readonly view: DataView;
+  private readonly decoded = new Map<number, number[]>();
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    meta: ModuleMeta,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.geo = setGeometry(this.h(A.H_NRULES));
+    this.vhSlots = this.h(A.H_VH_N);
+    const bad = (what: string) => {
+      throw new NvpRuntimeError(MODULE_CODES.badMeta, `module metadata does not match its table: ${what}`, "rebuild it with `nvp compile`");
+    };
+    if (meta.rules.length !== this.geo.nRules) bad("rule count");
+    if (meta.groups.length !== this.h(A.H_GROUPS_N)) bad("group count");
+    for (const g of meta.groups) for (const v of g.vh ?? []) if (v.slot >= this.vhSlots) bad(`vh slot of group \`${g.name}\``);
+  }
+
+  /** A header field (the engine has validated the table before the host reads it). */
+  h(field: number): number {
+    return this.view.getUint32(field, true);
+  }
+
+  private u32(at: number): number {
+    return this.view.getUint32(at, true);
+  }
+
+  /** Rule indexes of set `idx` of the table's pool. */
+  set(idx: number): number[] {
+    let list = this.decoded.get(idx);
+    if (!list) {
+      list = readSet(this.view, this.u32(this.h(A.H_SET_OFFS) + idx * 4), this.geo);
+      this.decoded.set(idx, list);
+    }
+    return list;
+  }
+
+  /** from (side 0) or to (side 1) rules of the built-in groups an endpoint kind belongs to. */
+  kindRules(kind: KindName, side: 0 | 1): number[] {
+    return this.set(this.u32(this.h(A.H_KIND_SETS) + (KIND_INDEX[kind] * 2 + side) * 4));
+  }
+
+  addrClassRules(cls: number, side: 0 | 1): number[] {
+    return this.set(this.u32(this.h(A.H_ACLS) + (cls * 2 + side) * 4));
+  }
+
+  /** Rule indexes whose from (side 0) or to (side 1) lists group `g`. */
+  groupRules(g: number, side: 0 | 1): number[] {
+    const e = this.h(A.H_GROUPS) + g * A.GROUP_ENTRY_SIZE + side * 8;
+    const off = this.u32(e);
+    const n = this.u32(e + 4);
+    const base = this.h(A.H_GRULES);
+    const out: number[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.u32(base + (off + i) * 4);
+    return out;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The differential property test (design.md §6): random policies × inventories × DNS tables ×
+ * flows, compiled to a module and run on the WebAssembly engine, must get the reference
+ * evaluator's action, rule, mode and awaiting — for the final verdict and the X-Forwarded-For
+ * lookup. A case is one (policy, inventory, DNS, flow) combination; each run checks at least
+ * 10⁴ of them. Locally: NVP_PROPERTY_RUNS=1000000 (scenarios) for a long run.
+ */
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { compileModule } from "../../compiler/emit/compile-module.js";
+import { evaluate, FlowError } from "../../compiler/reference/index.js";
+import type { Flow } from "../../common/schema.js";
+import { Enforcer, loadModule, NvpRuntimeError } from "../../runtime/index.js";
+import { arbScenario, type Scenario } from "../arbitraries/model.js";
+import { referenceDecision } from "./helpers.js";
+
+const SCENARIOS = Number(process.env.NVP_PROPERTY_RUNS ?? 3000);
+const FLOWS_PER_SCENARIO = 8;
+
+function check({ model, ctx, flows }: Scenario): number {
+  const enforcer = new Enforcer(loadModule(compileModule(model).bytes));
+  enforcer.setInventory(ctx.inventory);
+  for (const [name, ips] of Object.entries(ctx.dns)) enforcer.addDnsResolution(name, ips);
+  for (const flow of flows) {
+    let expected: ReturnType<typeof referenceDecision> | "error";
+    try {
+      expected = referenceDecision(evaluate(model, ctx, flow));
+    } catch (e) {
+      if (!(e instanceof FlowError)) throw e;
+      expected = "error";
+    }
+    if (expected === "error") {
+      expect(() => enforcer.decide(flow as Flow)).toThrow(NvpRuntimeError);
+      continue;
+    }
+    expect({ flow, got: enforcer.decide(flow) }).toEqual({ flow, got: expected });
+  }
+  return flows.length;
+}
+
+describe("wasm engine = reference evaluator", () => {
+  test(`${SCENARIOS} random scenarios of up to ${FLOWS_PER_SCENARIO} flows`, () => {
+    let cases = 0;
+    fc.assert(
+      fc.property(arbScenario({ maxRules: 10, maxFlows: FLOWS_PER_SCENARIO }), (s) => {
+        cases += check(s);
+      }),
+      { numRuns: SCENARIOS },
+    );
+    // The floor a default CI run promises (about 4.5 flows per scenario on average).
+    if (SCENARIOS >= 3000) expect(cases).toBeGreaterThanOrEqual(10_000);
+  });
+});
