@@ -82,7 +82,7 @@ export function describeVerdict(v: { action: string; rule: number; mode?: string
 }
 
 function renderExplanation(v: Verdict, engine: string): string {
-  const lines = [...v.trace, ""];
+  const lines = [...v.trace.filter((t) => !t.startsWith("verdict:")), ""];
   if (v.xff) lines.push(`xff      ${v.xff.src.ip} (${v.xff.src.kind}): ${describeVerdict(v.xff)}`);
   lines.push(`verdict  ${describeVerdict(v)}${engine === "wasm" ? "  [engine: wasm]" : ""}`);
   return lines.join("\n") + "\n";

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm start`: the main job on the shipped example (seed 001's orders service, DEV -> QA -> PROD).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f dist/cli/main.js ] || npm run build --silent
+nvp() { node bin/nvp.js "$@"; }
+ex=examples/shop
+
+echo "== nvp check $ex/shop.nvp (PROD parameters)"
+nvp check "$ex/shop.nvp" --set ns=shop --set db=prod-db
+
+echo
+echo "== nvp test examples (every example policy, every variant)"
+nvp test examples
+
+echo
+echo "== nvp explain: may orders in PROD reach the managed database?"
+nvp explain "$ex/shop.nvp" --set ns=shop --set db=prod-db \
+  --inventory "$ex/inventory-prod.yaml" --dns orders-db.prod.example.com=10.40.12.7 \
+  --from 10.3.0.31 --to 10.40.12.7 --port tcp/5432 --app postgresql
