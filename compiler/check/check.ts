@@ -9,12 +9,14 @@ import type { PolicyModel } from "../model.js";
 import { Containment } from "./containment.js";
 import { Diags } from "./diag.js";
 import { GroupTable } from "./groups.js";
+import { importTarget } from "./import-path.js";
 import { lintDiscover, lintGroups, lintRules } from "./lints.js";
 import { collectDeclarations } from "./names.js";
 import { Params } from "./params.js";
 import { checkRules } from "./rules.js";
 import { checkSettings } from "./settings.js";
 import { lintShadowed } from "./shadow.js";
+import { isStdPath } from "./stdlib-path.js";
 
 export interface CheckOptions {
   /** `--set k=v` overrides, by parameter name. */
@@ -31,7 +33,8 @@ export function checkPolicy(files: readonly SourceFile[], opts: CheckOptions = {
   const decls = collectDeclarations(files, d);
   const params = new Params(decls.params, opts.params ?? {}, d);
   const settings = checkSettings(decls.settings, d);
-  const table = new GroupTable(params, d);
+  const libraries = importedFiles(files);
+  const table = new GroupTable(params, d, (path) => isStdPath(path) || libraries.has(path));
   for (const g of decls.groups) table.declare(g);
   const rules = checkRules(decls.rules, table, d);
 
@@ -56,6 +59,19 @@ export function checkPolicy(files: readonly SourceFile[], opts: CheckOptions = {
       rules: rules.map((r) => r.model),
     },
   };
+}
+
+/** Files some other file imports: their groups are a library's, not reported as unused. */
+function importedFiles(files: readonly SourceFile[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    for (const item of f.items) {
+      if (item.kind !== "import") continue;
+      const t = importTarget(f.path, item.path);
+      if (!("error" in t)) out.add(t.display);
+    }
+  }
+  return out;
 }
 
 /** Without a `policy` line the name is the last file's base name (the entry file in load order). */

@@ -25,8 +25,8 @@ export interface GroupInfo {
   modeProp?: ModeProp;
   /** Named by at least one rule. */
   used: boolean;
-  /** Declared in the standard library (never reported as unused). */
-  std: boolean;
+  /** Declared in the standard library or in a file another file imports: never reported as unused. */
+  library: boolean;
   /** The declaration had an error; lints skip it rather than guess. */
   broken: boolean;
 }
@@ -39,6 +39,8 @@ export class GroupTable {
   constructor(
     private readonly params: Params,
     private readonly d: Diags,
+    /** Is the file a library (standard library, or imported by another file)? */
+    private readonly isLibrary: (path: string) => boolean = isStdPath,
   ) {}
 
   /** Declare a group or service whose name already passed the duplicate and reserved checks. */
@@ -49,7 +51,7 @@ export class GroupTable {
       decl,
       criterionSpans: [],
       used: false,
-      std: isStdPath(decl.span.file),
+      library: this.isLibrary(decl.span.file),
       broken: false,
     };
     if (decl.kind === "service") this.declareService(decl, info);
@@ -204,7 +206,7 @@ export class GroupTable {
     const known = this.byName.get(name);
     if (known !== undefined) return known;
     const index = this.groups.length;
-    this.groups.push({ model: { index, name, ...fields }, criterionSpans: [], used: false, std: false, broken: false });
+    this.groups.push({ model: { index, name, ...fields }, criterionSpans: [], used: false, library: false, broken: false });
     this.byName.set(name, index);
     return index;
   }

@@ -11,6 +11,7 @@ import type { GroupInfo } from "./groups.js";
 import type { CheckedRule } from "./rules.js";
 import type { CheckedSettings } from "./settings.js";
 import { isNegative } from "./criteria.js";
+import { isStdPath } from "./stdlib-path.js";
 
 export function lintGroups(groups: readonly GroupInfo[], d: Diags): void {
   for (const g of groups) {
@@ -26,7 +27,7 @@ export function lintGroups(groups: readonly GroupInfo[], d: Diags): void {
         help: `${why}; rules naming it never match`,
       });
     }
-    if (!g.used && !g.std && g.model.kind !== "service") {
+    if (!g.used && !g.library && g.model.kind !== "service") {
       d.warn("NV2306", {
         span: g.decl.name.span,
         message: `group ${q(g.model.name)} is never used`,
@@ -81,7 +82,7 @@ export function lintRules(rules: readonly CheckedRule[], groups: readonly GroupI
 
 export function lintDiscover(groups: readonly GroupInfo[], settings: CheckedSettings, d: Diags): void {
   for (const g of groups) {
-    if (g.modeProp && g.model.mode === "discover" && !g.std) discoverWarning(g.modeProp, `service ${q(g.model.name)} is in Discover mode`, d);
+    if (g.modeProp && g.model.mode === "discover" && !isStdPath(g.modeProp.span.file)) discoverWarning(g.modeProp, `service ${q(g.model.name)} is in Discover mode`, d);
   }
   for (const key of ["default-mode", "nodes-mode"]) {
     const s = settings.explicit.get(key);

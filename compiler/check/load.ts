@@ -13,7 +13,8 @@ import { parseSource } from "../ast/parse.js";
 import type { SourceFile } from "../ast/types.js";
 import { decodeSource } from "../source.js";
 import { Diags, q } from "./diag.js";
-import { STD_PREFIX, defaultStdlibDir, isStdModuleName, isStdPath } from "./stdlib-path.js";
+import { importTarget, normalizePath, withExtension } from "./import-path.js";
+import { defaultStdlibDir, isStdPath } from "./stdlib-path.js";
 
 export interface LoadFs {
   /** The file's bytes, or undefined when it does not exist or cannot be read. */
@@ -109,34 +110,14 @@ export function loadPolicy(entry: readonly string[], opts: LoadOptions = {}): Lo
   return out;
 }
 
-function normalizePath(path: string): string {
-  return posix.normalize(path.replace(/\\/g, "/"));
-}
-
-function withExtension(path: string): string {
-  const base = path.slice(path.lastIndexOf("/") + 1);
-  return base.includes(".") ? path : `${path}.nvp`;
-}
-
 function resolveImport(from: Target, spec: string, stdlibDir: string): Target | { error: string; help: string } {
-  if (spec.startsWith(STD_PREFIX)) {
-    const name = spec.slice(STD_PREFIX.length).replace(/\.nvp$/, "");
-    if (!isStdModuleName(name)) {
-      return { error: `${q(spec)} is not a standard library module name`, help: `standard library imports look like \`import "std/net"\`` };
-    }
-    return { display: `${STD_PREFIX}${name}.nvp`, real: join(stdlibDir, `${name}.nvp`) };
-  }
-  if (spec.trim() === "") return { error: "empty import path", help: 'give a path relative to this file, such as `import "./base.nvp"`' };
+  const t = importTarget(from.display, spec);
+  if ("error" in t) return t;
+  if (t.std !== undefined) return { display: t.display, real: join(stdlibDir, `${t.std}.nvp`) };
   const rel = withExtension(spec.replace(/\\/g, "/"));
-  if (isStdPath(from.display)) {
-    // A standard library file imports its siblings.
-    const name = posix.normalize(rel).replace(/^\.\//, "").replace(/\.nvp$/, "");
-    if (!isStdModuleName(name)) return { error: `${q(spec)} is outside the standard library`, help: "standard library files import only each other" };
-    return { display: `${STD_PREFIX}${name}.nvp`, real: join(stdlibDir, `${name}.nvp`) };
-  }
-  const display = rel.startsWith("/") ? posix.normalize(rel) : posix.normalize(posix.join(posix.dirname(from.display), rel));
+  // The bytes are read relative to where the importing file was read from.
   const real = rel.startsWith("/") ? rel : posix.join(posix.dirname(from.real.replace(/\\/g, "/")), rel);
-  return { display, real };
+  return { display: t.display, real };
 }
 
 function notFound(d: Diags, t: Target, stdlibDir: string, from?: { span: Span; spec: string }): void {

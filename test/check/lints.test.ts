@@ -100,6 +100,9 @@ describe("unused groups (NV2306)", () => {
       help: "use it in a rule or remove it",
     });
   });
+  test("groups of an imported file are a library's and exempt", () => {
+    expectClean(check('import "./lib"\nrule 1 allow nodes -> nodes', { files: { "lib.nvp": "group spare { address 10.0.0.1 }" } }));
+  });
   test("services set a mode, so they are never unused; stdlib groups are exempt", () => {
     expectClean(check('import "std/net"\nservice s = nv.s.ns { mode protect }'));
   });
