@@ -18,6 +18,8 @@ interface Expected {
   after: string;
   /** A name was expected (for the reserved-word hint). */
   wantsName: boolean;
+  /** The item was complete and more followed (Chevrotain reports this as "expected EOF" while recovering). */
+  tail?: boolean;
 }
 
 /** What a bare name means in each rule, so "expected a name" becomes "expected a group name". */
@@ -77,6 +79,7 @@ function firstTokens(paths: TokenType[][]): TokenType[] {
 
 export const messageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, ruleName }) {
+    if (expected === EOF) return encode({ what: "", after: "", wantsName: false, tail: true });
     return encode({
       what: noun(ruleName, expected),
       after: afterPhrase(ruleName, expected),
@@ -84,7 +87,7 @@ export const messageProvider: IParserErrorMessageProvider = {
     });
   },
   buildNotAllInputParsedMessage() {
-    return encode({ what: "", after: "", wantsName: false });
+    return encode({ what: "", after: "", wantsName: false, tail: true });
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, customUserDescription, ruleName }) {
     const firsts = firstTokens(expectedPathsPerAlt.flat());
@@ -223,7 +226,7 @@ export function syntaxDiagnostic(err: IRecognitionException, at: ItemEnd): Diagn
   if (!atEnd && found && e.wantsName && found.tokenType.CATEGORIES?.includes(Keyword)) {
     help = `${quote(found.image)} is a reserved word; choose another name`;
   }
-  if (err.name === "NotAllInputParsedException") {
+  if (e.tail) {
     return {
       code: "NV1002",
       severity: "error",

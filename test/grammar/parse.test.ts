@@ -241,3 +241,11 @@ describe("syntax errors", () => {
     expect(ds[100]!.span!.start.line).toBe(101);
   });
 });
+
+describe("trailing tokens", () => {
+  test("a word after a complete rule is reported as unexpected, not as `expected EOF`", () => {
+    expectOne("rule 1 allow a -> b apps postgresql app2", {
+      code: "NV1002", message: "unexpected `app2` after the rule", underlined: "app2",
+    });
+  });
+});
