@@ -9,14 +9,13 @@ import type { PolicyModel } from "../model.js";
 import { Containment } from "./containment.js";
 import { Diags } from "./diag.js";
 import { GroupTable } from "./groups.js";
-import { importTarget } from "./import-path.js";
+import { importTarget, isStdPath } from "./import-path.js";
 import { lintDiscover, lintGroups, lintRules } from "./lints.js";
 import { collectDeclarations } from "./names.js";
 import { Params } from "./params.js";
 import { checkRules } from "./rules.js";
 import { checkSettings } from "./settings.js";
 import { lintShadowed } from "./shadow.js";
-import { isStdPath } from "./stdlib-path.js";
 
 export interface CheckOptions {
   /** `--set k=v` overrides, by parameter name. */

@@ -6,7 +6,7 @@ import { type Diagnostic, hasErrors, sortDiagnostics } from "../../common/diagno
 import type { PolicyModel } from "../model.js";
 import { checkPolicy } from "./check.js";
 import { type LoadFs, loadPolicy, nodeFs } from "./load.js";
-import { defaultStdlibDir } from "./stdlib-path.js";
+import { defaultStdlibDir } from "./import-path.js";
 
 export interface CompiledSources {
   model?: PolicyModel;

@@ -2,7 +2,8 @@
  * DNS names in address groups, by NeuVector's rules: RFC 1123 host labels (letters, digits, inner
  * hyphens, 1..63 characters, 253 in all), compared in lower case; a wildcard only as a leading `*.`
  * followed by at least two labels (`*.example.com`, never `*.com`), because the data path matches
- * each wildcard suffix of a snooped name and stops before the top-level domain.
+ * each wildcard suffix of a snooped name and stops before the top-level domain. Also NeuVector's
+ * service group names `nv.<service>.<namespace>`, whose parts are Kubernetes DNS-1123 labels.
  */
 
 export type DnsCheck =
@@ -60,4 +61,33 @@ export function checkDnsName(text: string): DnsCheck {
 /** Does exact name `n` fall under wildcard `*.suffix` (at least one more label)? */
 export function underWildcard(n: string, suffix: string): boolean {
   return n.length > suffix.length + 1 && n.endsWith(`.${suffix}`);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export type ServiceName = { ok: true; service: string; namespace: string } | { ok: false; error: string; help: string };
+
+export function parseServiceName(text: string): ServiceName {
+  const parts = text.split(".");
+  if (parts.length !== 3 || parts[0] !== "nv") {
+    return {
+      ok: false,
+      error: `\`${text}\` is not a service group name`,
+      help: "a service group is `nv.<service>.<namespace>`: three dot-separated parts, e.g. `nv.web.shop`",
+    };
+  }
+  const [, service, namespace] = parts as [string, string, string];
+  for (const [what, part] of [
+    ["service", service],
+    ["namespace", namespace],
+  ] as const) {
+    if (!DNS1123_LABEL.test(part)) {
+      return {
+        ok: false,
+        error: `${what} \`${part}\` in \`${text}\` is not a DNS-1123 label`,
+        help: "Kubernetes names are lower-case letters, digits and inner hyphens, at most 63 characters",
+      };
+    }
+  }
+  return { ok: true, service, namespace };
 }

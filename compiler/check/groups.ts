@@ -10,11 +10,10 @@ import type { GroupDecl, GroupRef, ModeProp, ServiceDecl } from "../ast/types.js
 import { BUILTIN_GROUPS, type AddressModel, type BuiltinGroup, type CriterionModel, type GroupModel } from "../model.js";
 import { checkAddressItem } from "./address.js";
 import { checkCriterion } from "./criteria.js";
-import { type Diags, q } from "./diag.js";
-import { suggest } from "./did-you-mean.js";
+import { type Diags, q, suggest } from "./diag.js";
 import type { Params } from "./params.js";
-import { parseServiceName } from "./service-name.js";
-import { isStdPath } from "./stdlib-path.js";
+import { parseServiceName } from "./dns-name.js";
+import { isStdPath } from "./import-path.js";
 
 export interface GroupInfo {
   model: GroupModel;

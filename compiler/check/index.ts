@@ -7,4 +7,4 @@ export { CHECK_CODES, type CodeInfo } from "./codes.js";
 export { compileSources, type CompiledSources } from "./compile-sources.js";
 export { loadPolicy, nodeFs, type LoadFs, type LoadOptions, type LoadResult } from "./load.js";
 export { SETTINGS, duration, findSetting, integer, oneOf, type SettingSpec } from "./settings-table.js";
-export { defaultStdlibDir, isStdPath } from "./stdlib-path.js";
+export { defaultStdlibDir, isStdPath } from "./import-path.js";

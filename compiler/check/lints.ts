@@ -11,7 +11,7 @@ import type { GroupInfo } from "./groups.js";
 import type { CheckedRule } from "./rules.js";
 import type { CheckedSettings } from "./settings.js";
 import { isNegative } from "./criteria.js";
-import { isStdPath } from "./stdlib-path.js";
+import { isStdPath } from "./import-path.js";
 
 export function lintGroups(groups: readonly GroupInfo[], d: Diags): void {
   for (const g of groups) {

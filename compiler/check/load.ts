@@ -13,8 +13,7 @@ import { parseSource } from "../ast/parse.js";
 import type { SourceFile } from "../ast/types.js";
 import { decodeSource } from "../source.js";
 import { Diags, q } from "./diag.js";
-import { importTarget, normalizePath, withExtension } from "./import-path.js";
-import { defaultStdlibDir, isStdPath } from "./stdlib-path.js";
+import { importTarget, normalizePath, withExtension, defaultStdlibDir, isStdPath } from "./import-path.js";
 
 export interface LoadFs {
   /** The file's bytes, or undefined when it does not exist or cannot be read. */

@@ -5,8 +5,7 @@
  * the value without piling a second error on top of the first.
  */
 import type { ParamDecl, Template, Value } from "../ast/types.js";
-import { Diags, q } from "./diag.js";
-import { suggest } from "./did-you-mean.js";
+import { Diags, q, suggest } from "./diag.js";
 
 export class Params {
   private readonly decls = new Map<string, ParamDecl>();

@@ -7,8 +7,7 @@
 import { APPS, appNames, findApp } from "../../common/apps.js";
 import type { Ident, PortItem } from "../ast/types.js";
 import type { PortModel } from "../model.js";
-import { type Diags, q } from "./diag.js";
-import { suggest } from "./did-you-mean.js";
+import { type Diags, q, suggest } from "./diag.js";
 
 const MAX_PORT = 65535;
 

@@ -5,8 +5,7 @@
 import type { Mode } from "../../common/schema.js";
 import type { Setting, SettingsDecl } from "../ast/types.js";
 import type { Contention, SettingsModel } from "../model.js";
-import { type Diags, q } from "./diag.js";
-import { suggest } from "./did-you-mean.js";
+import { type Diags, q, suggest } from "./diag.js";
 import { SETTINGS, findSetting } from "./settings-table.js";
 
 export interface CheckedSettings {

@@ -17,8 +17,7 @@
 import { APPS } from "../../common/apps.js";
 import type { PortModel } from "../model.js";
 import type { Containment } from "./containment.js";
-import type { Diags } from "./diag.js";
-import { listAnd } from "./diag.js";
+import { type Diags, listAnd } from "./diag.js";
 import type { CheckedRule } from "./rules.js";
 
 export const PAIRWISE_GROUPS = 600;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { type LoadFs, loadPolicy } from "../../compiler/check/load.js";
-import { defaultStdlibDir } from "../../compiler/check/stdlib-path.js";
+import { defaultStdlibDir } from "../../compiler/check/import-path.js";
 import { check, expectOne } from "./helpers.js";
 
 function memFs(files: Record<string, string | Uint8Array>): LoadFs & { reads: string[] } {

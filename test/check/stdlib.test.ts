@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { parseIp } from "../../common/ip.js";
-import { defaultStdlibDir } from "../../compiler/check/stdlib-path.js";
+import { defaultStdlibDir } from "../../compiler/check/import-path.js";
 import type { GroupModel } from "../../compiler/model.js";
 import { check } from "./helpers.js";
 

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { checkDnsName, underWildcard } from "../../compiler/check/dns-name.js";
-import { checkRegex } from "../../compiler/check/regex-re2.js";
-import { closest, editDistance } from "../../compiler/check/did-you-mean.js";
-import { parseServiceName } from "../../compiler/check/service-name.js";
+import { checkDnsName, underWildcard, parseServiceName } from "../../compiler/check/dns-name.js";
+import { checkRegex } from "../../compiler/check/criteria.js";
+import { closest, editDistance } from "../../compiler/check/diag.js";
 import { normalizePorts } from "../../compiler/check/ports-apps.js";
 import { accepts, globMatch } from "../../compiler/check/group-facts.js";
 
