@@ -14,6 +14,7 @@ import { checkPolicy } from "../../compiler/check/check.js";
 import { CHECK_CODES } from "../../compiler/check/codes.js";
 import { compileSources } from "../../compiler/check/compile-sources.js";
 import type { PolicyModel } from "../../compiler/model.js";
+import { arbSourceFile } from "../arbitraries/ast.js";
 import { arbParams, arbSourceFiles } from "../arbitraries/check-ast.js";
 import { expectWellFormed } from "./helpers.js";
 
@@ -44,6 +45,16 @@ describe("the checker never throws", () => {
         expectSound(r.diagnostics, r.model, true);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  test("on the formatter's syntactically valid ASTs (test/arbitraries/ast.ts)", () => {
+    fc.assert(
+      fc.property(fc.array(arbSourceFile({ maxItems: 15 }), { minLength: 1, maxLength: 2 }), (files) => {
+        const r = checkPolicy(files);
+        expectSound(r.diagnostics, r.model, true);
+      }),
+      { numRuns: 200 },
     );
   });
 
