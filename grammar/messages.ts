@@ -243,7 +243,7 @@ export function syntaxDiagnostic(err: IRecognitionException, at: ItemEnd): Diagn
     e.what = "`}`";
     e.after = "";
     if (at.open) {
-      help = "close the `{` before starting the next item";
+      help = at.next ? "close the `{` before starting the next item" : "add the missing `}`";
       related = [{ span: tokenSpan(at.file, at.open), message: "this `{` is not closed" }];
     }
   }

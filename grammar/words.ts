@@ -64,7 +64,7 @@ export function classifyChunk(text: string, interpolated: boolean): Classified {
     return {
       ok: false,
       label: "not a name or a port",
-      help: `ports look like \`tcp/80\` or \`udp/53-60\`; quote other text: "${text}"`,
+      help: `quote text that contains \`/\`: "${text}" (ports are written \`tcp/80\`, \`udp/53-60\` or \`tcp/any\`)`,
     };
   }
   return invalidName(text);
