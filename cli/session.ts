@@ -7,14 +7,16 @@ import { resolve } from "node:path";
 import type { Diagnostic } from "../common/diagnostics.js";
 import { emptyInventory, type DnsTable, type Flow, type Inventory, type LookupResult, type Verdict } from "../common/schema.js";
 import type { PolicyModel } from "../compiler/model.js";
-import { evaluate, loadAndCheck } from "../compiler/index.js";
+import { compileModule, evaluate, loadAndCheck } from "../compiler/index.js";
+import { Enforcer, loadModule } from "../runtime/index.js";
+import { VERSION } from "./version.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { parseDnsTable } from "../runtime/input/dns.js";
 import { EXIT } from "./io.js";
 import { reportDiagnostics, UsageError, type CommandContext } from "./shared.js";
 
 export type EngineName = "reference" | "wasm";
-export const ENGINES: readonly EngineName[] = ["reference"];
+export const ENGINES: readonly EngineName[] = ["reference", "wasm"];
 
 export interface Decider {
   readonly engine: EngineName;
@@ -69,7 +71,37 @@ export function openSession(inputs: SessionInputs): SessionResult {
       },
     };
   }
-  throw new UsageError(`engine \`${inputs.engine}\` is not available`);
+  const wasm = wasmEnforcer(model, ctx.inventory, ctx.dns);
+  const merge = (flow: Flow, r: Decision): Verdict => {
+    const ref = reference(flow);
+    const v: Verdict = { ...ref, action: r.action, rule: r.rule };
+    if (ref.action !== r.action || ref.rule !== r.rule) {
+      v.trace = [...ref.trace, `warning: the reference evaluator decides ${ref.action} (rule ${ref.rule}); the engines disagree — please report this`];
+    }
+    delete v.mode;
+    delete v.awaiting;
+    if (r.mode) v.mode = r.mode;
+    if (r.awaiting) v.awaiting = r.awaiting;
+    return v;
+  };
+  return {
+    diagnostics: checked.diagnostics,
+    decider: {
+      engine: "wasm",
+      model,
+      decide: (flow) => merge(flow, wasm.decide(flow)),
+      decideMany: (flows) => wasm.decideMany(flows).map((r, i) => merge(flows[i]!, r)),
+      lookupMany: (flows) => wasm.decideMany(flows).map(toDecision),
+    },
+  };
+}
+
+/** Compile the model into a module, load it as an enforcer would, and give it the inventory and DNS. */
+export function wasmEnforcer(model: PolicyModel, inventory: Inventory, dns: DnsTable): Enforcer {
+  const enforcer = new Enforcer(loadModule(compileModule(model, { compilerVersion: VERSION }).bytes));
+  enforcer.setInventory(inventory);
+  for (const [name, ips] of Object.entries(dns)) enforcer.addDnsResolution(name, ips);
+  return enforcer;
 }
 
 /** Read inventory files (own format or kubectl JSON) and report their problems; undefined on errors. */

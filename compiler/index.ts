@@ -9,12 +9,11 @@ import { CHECK_CODES } from "./check/codes.js";
 import { checkPolicy } from "./check/check.js";
 import { loadPolicy, nodeFs } from "./check/load.js";
 import type { PolicyModel } from "./model.js";
-import { parseSource } from "./ast/parse.js";
-import { formatSource } from "./fmt/format.js";
-import { decodeSource } from "./source.js";
 
 export { evaluate, type EvalContext } from "./reference/index.js";
 export { compileSources } from "./check/compile-sources.js";
+export { formatText, type FormatResult } from "./fmt/index.js";
+export { compileModule, DUMP_STAGES, type DumpStage, type CompiledModule } from "./emit/compile-module.js";
 export type { PolicyModel } from "./model.js";
 
 export interface CheckedPolicy {
@@ -52,20 +51,3 @@ export function diagnosticCatalog(): Map<string, string> {
   return m;
 }
 
-export interface Formatted {
-  /** The formatted text; absent when the file does not decode or parse. */
-  text?: string;
-  original?: string;
-  diagnostics: Diagnostic[];
-  sources: Map<string, string>;
-}
-
-/** Format one file's bytes. A file with syntax errors is not formatted (its diagnostics say why). */
-export function formatText(path: string, bytes: Uint8Array): Formatted {
-  const decoded = decodeSource(path, bytes);
-  if (decoded.text === undefined) return { diagnostics: decoded.diagnostics, sources: new Map() };
-  const sources = new Map([[path, decoded.text]]);
-  const parsed = parseSource(path, decoded.text);
-  if (hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics, sources, original: decoded.text };
-  return { text: formatSource(parsed.file), original: decoded.text, diagnostics: [], sources };
-}

@@ -33,7 +33,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--dns <name=ip,...>", "a DNS resolution (repeatable)", collect, [])
     .option("--dns-file <file>", "DNS resolutions as a JSON/YAML table")
     .addOption(setOption())
-    .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default("reference"))
+    .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default("wasm"))
     .option("--fail-on <actions>", "exit 1 if any verdict is one of these (comma-separated, e.g. deny,violate)")
     .option("--trace", "include the reasoning and endpoint groups in each verdict")
     .action((files: string[], opts: EvalOptions) => {

@@ -41,7 +41,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--dns-file <file>", "DNS resolutions as a JSON/YAML table")
     .addOption(setOption())
     .addOption(formatOption())
-    .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default("reference"))
+    .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default("wasm"))
     .action((files: string[], opts: ExplainOptions) => {
       const raw: Record<string, unknown> = { src: opts.from, dst: opts.to };
       raw["port"] = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;

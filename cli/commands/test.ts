@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(formatOption())
     .option("-v, --verbose", "list passing tests too")
     .option("--run <pattern>", "only tests whose name contains this text")
-    .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default(ENGINES[ENGINES.length - 1]))
+    .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default("wasm"))
     .action((paths: string[], opts: TestOptions) => {
       const files = paths.flatMap((p) => findTestFiles(resolve(ctx.io.cwd, p), p));
       if (files.length === 0) throw new UsageError(`no *.test.yaml files under ${paths.map((p) => `\`${p}\``).join(", ")}`);

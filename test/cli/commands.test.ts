@@ -196,10 +196,67 @@ describe("nvp fmt", () => {
 });
 
 describe("--help", () => {
-  test.each(["check", "fmt", "test", "explain", "eval"])("nvp %s --help describes the command", async (cmd) => {
+  test.each(["check", "fmt", "compile", "inspect", "test", "explain", "eval"])("nvp %s --help describes the command", async (cmd) => {
     const r = await run([cmd, "--help"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Usage: nvp ${cmd}`);
     expect(r.out).toContain("Options:");
+  });
+});
+
+describe("nvp compile and inspect", () => {
+  const prod = ["examples/shop/shop.nvp", "--set", "ns=shop", "--set", "db=prod-db"];
+
+  test("compile writes a module inspect accepts; the same input gives the same bytes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-cli-"));
+    const a = await run(["compile", ...prod, "-o", join(dir, "a.wasm")]);
+    expect(a.code).toBe(0);
+    expect(a.err).toMatch(/^wrote .*a\.wasm: \d+ bytes, 4 rules/);
+    await run(["compile", ...prod, "-o", join(dir, "b.wasm")]);
+    expect(readFileSync(join(dir, "a.wasm")).equals(readFileSync(join(dir, "b.wasm")))).toBe(true);
+    const i = await run(["inspect", join(dir, "a.wasm"), "--format", "json"]);
+    expect(i.code).toBe(0);
+    expect(JSON.parse(i.out)).toMatchObject({ valid: true, meta: { policy: "shop" } });
+  });
+
+  test("inspect refuses a tampered module with a clear error and exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-cli-"));
+    const path = join(dir, "p.wasm");
+    await run(["compile", ...prod, "-o", path]);
+    const bytes = readFileSync(path);
+    const i = await run(["inspect", path]);
+    const tableBytes = Number(/table (\d+) bytes/.exec(i.out)?.[1]);
+    expect(tableBytes).toBeGreaterThan(0);
+    // Flip one byte inside the data segment (just past the engine code, in the table).
+    const at = bytes.indexOf(Buffer.from("nvp.meta")) - tableBytes / 2;
+    bytes[at] = bytes[at]! ^ 0xff;
+    writeFileSync(path, bytes);
+    const r = await run(["inspect", path]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error\[NV54\d\d\]: /);
+    expect(r.err).toContain("help:");
+  });
+
+  test("--dump-after lower prints the IR", async () => {
+    const r = await run(["compile", ...prod, "-o", join(mkdtempSync(join(tmpdir(), "nvp-cli-")), "p.wasm"), "--dump-after", "lower"]);
+    expect(r.code).toBe(0);
+    expect(r.out.length).toBeGreaterThan(100);
+    expect(r.out).toMatch(/rule/i);
+  });
+
+  test("a policy with errors is not compiled (exit 1)", async () => {
+    const dir = scratch({ "bad.nvp": "rule 10 allow nope -> any\n" });
+    const r = await run(["compile", "bad.nvp", "-o", "out.wasm"], dir);
+    expect(r.code).toBe(1);
+    expect(() => readFileSync(join(dir, "out.wasm"))).toThrow();
+  });
+
+  test("nvp test runs the examples through the wasm engine by default and through the reference on request", async () => {
+    for (const engine of ["wasm", "reference"]) {
+      const r = await run(["test", "examples", "--engine", engine, "--format", "json"]);
+      const j = JSON.parse(r.out);
+      expect(j.failed).toBe(0);
+      expect(j.passed).toBeGreaterThan(20);
+    }
   });
 });

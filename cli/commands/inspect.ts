@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { loadModule, NvpRuntimeError } from "../../runtime/index.js";
+import { EXIT } from "../io.js";
+import { formatOption, UsageError, type CommandContext } from "../shared.js";
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("inspect")
+    .summary("show a compiled module's metadata and table sizes, and verify it")
+    .description(
+      "Load policy.wasm exactly as an enforcer does (magic, ABI and format version, content hash) and print its\n" +
+        "metadata: policy name, hash, compiler version, rules, groups, applications, table sizes.\n" +
+        "Exit: 0 a valid module, 1 the module is refused (the error says why), 2 the file cannot be read.",
+    )
+    .argument("<module>", "compiled module (.wasm)")
+    .addOption(formatOption())
+    .action((file: string, opts: { format: string }) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(resolve(ctx.io.cwd, file));
+      } catch (e) {
+        throw new UsageError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+      let mod;
+      try {
+        mod = loadModule(bytes);
+      } catch (e) {
+        if (!(e instanceof NvpRuntimeError)) throw e;
+        if (opts.format === "json") ctx.io.out(JSON.stringify({ valid: false, code: e.code, message: e.message, help: e.help }, null, 2) + "\n");
+        else ctx.io.err(`error[${e.code}]: ${e.message}\n  --> ${file}\n   = help: ${e.help}\n`);
+        ctx.exit(EXIT.findings);
+        return;
+      }
+      const m = mod.meta;
+      if (opts.format === "json") {
+        ctx.io.out(JSON.stringify({ valid: true, size: mod.size, tableBytes: mod.table.length, meta: m }, null, 2) + "\n");
+        return;
+      }
+      const lines = [
+        `module    ${file} (${mod.size} bytes, table ${mod.table.length} bytes)`,
+        ...Object.entries(summaryOf(m)).map(([k, v]) => `${k.padEnd(9)} ${v}`),
+      ];
+      ctx.io.out(lines.join("\n") + "\n");
+    });
+}
+
+function summaryOf(m: ReturnType<typeof loadModule>["meta"]): Record<string, string> {
+  const rec = m as unknown as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rec)) {
+    if (Array.isArray(v)) out[k] = `${v.length}` + (v.length && typeof v[0] !== "object" && v.length <= 12 ? ` (${v.join(", ")})` : "");
+    else if (v && typeof v === "object") out[k] = Object.entries(v).map(([a, b]) => `${a}=${typeof b === "object" ? JSON.stringify(b) : String(b)}`).join(", ");
+    else out[k] = String(v);
+  }
+  return out;
+}
