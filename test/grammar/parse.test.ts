@@ -249,3 +249,19 @@ describe("trailing tokens", () => {
     });
   });
 });
+
+describe("code catalog", () => {
+  test("every front-end code the sources can emit has a catalog entry", async () => {
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const { SYNTAX_CODES } = await import("../../grammar/codes.js");
+    const files = [
+      ...readdirSync("grammar").map((f) => `grammar/${f}`),
+      ...readdirSync("compiler/ast").map((f) => `compiler/ast/${f}`),
+      "compiler/source.ts",
+      "compiler/fmt/index.ts",
+    ].filter((f) => f.endsWith(".ts") && !f.endsWith("codes.ts"));
+    const used = new Set(files.flatMap((f) => readFileSync(f, "utf8").match(/NV[01]\d{3}/g) ?? []));
+    expect([...used].filter((c) => !(c in SYNTAX_CODES))).toEqual([]);
+    expect(Object.keys(SYNTAX_CODES).filter((c) => !used.has(c))).toEqual([]);
+  });
+});
