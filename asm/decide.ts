@@ -14,7 +14,7 @@ import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord } from "./sets";
 import {
   appAny, apps, appsN, defaultMode, dstList, emptySet, icmpSet, otherSet, ready, ruleFlags, ruleIds, setPtr,
-  srcList, strict, tcp, tcpBase, tcpN, udp, udpBase, udpN, xffOn,
+  ruleOrder, srcList, strict, tcp, tcpBase, tcpN, udp, udpBase, udpN, xffOn,
 } from "./table";
 import { markHost } from "./vhost";
 
@@ -46,28 +46,42 @@ function anyHas(list: usize, n: u32, r: u32): bool {
   return false;
 }
 
-/** Index of the first rule that is yes-or-maybe on every condition, or -1. */
-function firstCandidate(): i32 {
+/**
+ * The slot of the earliest rule (lowest evaluation order) that is yes-or-maybe on every
+ * condition, or -1. Slots are clustered by destination group, so the candidate words are few;
+ * every candidate word is examined because slot order is not rule order.
+ */
+function bestCandidate(): i32 {
+  let bestOrder: u32 = 0xffffffff;
+  let bestSlot: i32 = -1;
   for (let i: u32 = 0; i < nSum; i++) {
-    let s = orSum(srcList, srcN, i);
+    let s = orSum(dstList, dstN, i);
     if (s == 0) continue;
-    s &= orSum(dstList, dstN, i);
+    s &= orSum(srcList, srcN, i);
     if (s == 0) continue;
     s &= sumWord(port0, i) | sumWord(port1, i);
     if (appFilter) s &= sumWord(app0, i) | sumWord(app1, i);
     while (s != 0) {
       const k = (i << 6) + <u32>ctz<u64>(s);
       s &= s - 1;
-      let w = orWord(srcList, srcN, k);
+      let w = orWord(dstList, dstN, k);
       if (w == 0) continue;
-      w &= orWord(dstList, dstN, k);
+      w &= orWord(srcList, srcN, k);
       if (w == 0) continue;
       w &= setWord(port0, k) | setWord(port1, k);
       if (appFilter) w &= setWord(app0, k) | setWord(app1, k);
-      if (w != 0) return <i32>((k << 6) + <u32>ctz<u64>(w));
+      while (w != 0) {
+        const slot = (k << 6) + <u32>ctz<u64>(w);
+        w &= w - 1;
+        const order = load<u32>(ruleOrder + (<usize>slot << 2));
+        if (order < bestOrder) {
+          bestOrder = order;
+          bestSlot = <i32>slot;
+        }
+      }
     }
   }
-  return -1;
+  return bestSlot;
 }
 
 function portSets(proto: u32, port: u32): void {
@@ -123,7 +137,7 @@ function lookup(srcKind: u32, srcMode: u32, dstKind: u32, dstMode: u32): void {
     outMode = eff;
   }
   outAwait = AWAIT_NONE;
-  const r = firstCandidate();
+  const r = bestCandidate();
   if (r < 0) {
     outRule = 0;
     outAction = eff == MODE_DISCOVER ? ACT_LEARN : eff == MODE_MONITOR ? ACT_VIOLATE : ACT_DENY;

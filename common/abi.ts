@@ -113,7 +113,11 @@ export const E_FLOW = 9;
 
 // ---- compressed rule sets ---------------------------------------------------------------------
 /**
- * A set of rule indexes, nRules bits in 64-bit words. Only non-zero words are stored; a summary
+ * Rules live at *slots*, not at their evaluation-order index: the compiler clusters rules by
+ * destination group so that an endpoint's rule sets occupy few 64-bit words, and a lookup takes
+ * the matching slot with the lowest order (H_RULE_ORDER). H_RULE_IDS and H_RULE_FLAGS are per slot.
+ *
+ * A set of slots, nRules bits in 64-bit words. Only non-zero words are stored; a summary
  * bit per word says which, and a rank per summary word locates them:
  *   u32 nnz, u32 pad, u64 summary[S], u32 rank[S] (padded to 8), u64 words[nnz]
  * where S = H_NSUM. Sets start 8-aligned.
@@ -167,7 +171,9 @@ export const H_GROUPS_N = 160;
 export const H_GROUPS = 164;
 export const H_GRULES_N = 168;
 export const H_GRULES = 172;
-export const HEADER_SIZE = 176;
+/** u32 per slot: the evaluation-order index of the rule at that slot (see "Slots" in docs/module.md). */
+export const H_RULE_ORDER = 176;
+export const HEADER_SIZE = 184;
 
 /** H_SETTINGS bits: xff on, strict contention; default and nodes mode are MODE_* codes. */
 export const SET_XFF = 1;

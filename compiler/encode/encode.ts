@@ -8,7 +8,7 @@ import { ByteWriter, hashNameBytes, nextPow2 } from "../../common/abi-bytes.js";
 import { SetPool, setGeometry } from "../../common/abi-sets.js";
 import { MODE_RANK, type Mode } from "../../common/schema.js";
 import { V4_BASE } from "../../common/ip.js";
-import type { DecisionIR, EndpointKindName, IrAddrInterval, IrPortInterval } from "../lower/ir.js";
+import type { DecisionIR, EndpointKindName, IrAddrInterval, IrPortInterval, IrRule } from "../lower/ir.js";
 
 const KIND_ORDER: EndpointKindName[] = ["workload", "node", "internal", "external"];
 const V4_LAST = V4_BASE + 0xffffffffn;
@@ -34,9 +34,32 @@ export interface EncodedTable {
   sets: number;
 }
 
+/**
+ * Slot assignment: rules sorted by their first destination group (then by order), so that the
+ * rules an endpoint can be the destination of sit in few 64-bit words. Returns slot → rule index.
+ */
+export function assignSlots(ir: DecisionIR): Uint32Array {
+  const key = new Float64Array(ir.rules.length).fill(Number.MAX_SAFE_INTEGER);
+  for (const g of ir.groups) for (const r of g.to) key[r] = Math.min(key[r] as number, g.index);
+  const order = Array.from(ir.rules, (_, i) => i).sort((a, b) => (key[a] as number) - (key[b] as number) || a - b);
+  return Uint32Array.from(order);
+}
+
 export function encodeTable(ir: DecisionIR): EncodedTable {
   const geo = setGeometry(ir.rules.length);
-  const pool = new SetPool(geo);
+  const ruleAt = assignSlots(ir);
+  const slotOf = new Uint32Array(ruleAt.length);
+  ruleAt.forEach((rule, slot) => {
+    slotOf[rule] = slot;
+  });
+  /** Rule indexes → sorted slots: every set in the table is over slots. */
+  const slots = (list: readonly number[]): number[] => {
+    const out = new Uint32Array(list.length);
+    for (let i = 0; i < list.length; i++) out[i] = slotOf[list[i] as number] as number;
+    return Array.from(out.sort());
+  };
+  const inner = new SetPool(geo);
+  const pool = { add: (list: readonly number[]) => inner.add(slots(list)), get size() { return inner.size; }, write: inner.write.bind(inner) };
   const w = new ByteWriter();
   const sizes: Record<string, number> = {};
   const header = new Uint32Array(A.HEADER_SIZE / 4);
@@ -63,9 +86,14 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
       (modeCode(s.nodesMode) << A.SET_NODES_MODE_SHIFT),
   );
   put(A.H_RULE_IDS, w.length);
-  for (const r of ir.rules) w.u32(r.id);
+  for (const i of ruleAt) w.u32((ir.rules[i] as IrRule).id);
+  put(A.H_RULE_ORDER, w.length);
+  for (const i of ruleAt) w.u32(i);
   put(A.H_RULE_FLAGS, w.length);
-  for (const r of ir.rules) w.u8((r.action === "deny" ? A.RULE_DENY : 0) | (r.learned ? A.RULE_LEARNED : 0));
+  for (const i of ruleAt) {
+    const r = ir.rules[i] as IrRule;
+    w.u8((r.action === "deny" ? A.RULE_DENY : 0) | (r.learned ? A.RULE_LEARNED : 0));
+  }
   section("rules");
 
   w.align(8);
@@ -128,10 +156,10 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   for (const g of ir.groups) {
     w.u32(grules.length);
     w.u32(g.from.length);
-    grules.push(...g.from);
+    grules.push(...slots(g.from));
     w.u32(grules.length);
     w.u32(g.to.length);
-    grules.push(...g.to);
+    grules.push(...slots(g.to));
   }
   put(A.H_GRULES_N, grules.length);
   put(A.H_GRULES, w.length);
@@ -160,7 +188,7 @@ export function scratchBytes(vhN: number): number {
 }
 
 /** vh: slot sets, the name hash table for host matching, its strings and slot lists. */
-function encodeNames(ir: DecisionIR, w: ByteWriter, pool: SetPool, put: (f: number, v: number) => void): void {
+function encodeNames(ir: DecisionIR, w: ByteWriter, pool: { add(l: readonly number[]): number }, put: (f: number, v: number) => void): void {
   put(A.H_VH_N, ir.vhSlots.length);
   put(A.H_VH, w.length);
   for (const v of ir.vhSlots) {
