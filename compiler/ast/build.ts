@@ -109,7 +109,7 @@ function groupEntry(ctx: BuildContext, node: CstNode): GroupEntry {
 }
 
 /** Entries of a body; an entry the parser had to repair is left out, the others are kept. */
-function entries<T>(ctx: BuildContext, body: CstNode | undefined, build: (n: CstNode) => T): T[] {
+function entries<T>(body: CstNode | undefined, build: (n: CstNode) => T): T[] {
   const out: T[] = [];
   for (const n of body ? nodes(body, "entry") : []) {
     try {
@@ -175,7 +175,7 @@ function item(ctx: BuildContext, rule: ItemRule, node: CstNode, span: Span): Ite
         kind: "service",
         name: ident(ctx, token(node, "name"), "a service alias"),
         selector: template(ctx, sel, quoted(sel)),
-        props: entries(ctx, optChild(node, "body"), (n) => modeProp(ctx, n)),
+        props: entries(optChild(node, "body"), (n) => modeProp(ctx, n)),
         span,
       };
       return s;
@@ -185,7 +185,7 @@ function item(ctx: BuildContext, rule: ItemRule, node: CstNode, span: Span): Ite
       const g: GroupDecl = {
         kind: "group",
         name: ident(ctx, token(node, "name"), "a group name"),
-        entries: entries(ctx, body, (n) => groupEntry(ctx, n)),
+        entries: entries(body, (n) => groupEntry(ctx, n)),
         span,
       };
       return g;
@@ -193,7 +193,7 @@ function item(ctx: BuildContext, rule: ItemRule, node: CstNode, span: Span): Ite
     case "ruleDecl":
       return buildRule(ctx, node, span);
     case "settingsDecl": {
-      const s: SettingsDecl = { kind: "settings", entries: entries(ctx, child(node, "body"), (n) => setting(ctx, n)), span };
+      const s: SettingsDecl = { kind: "settings", entries: entries(child(node, "body"), (n) => setting(ctx, n)), span };
       return s;
     }
   }

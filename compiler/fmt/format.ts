@@ -5,7 +5,7 @@
  *   blank line (never more) wherever the source had one.
  * - Bodies (`group`, `service`, `settings`) on one line, `{ a; b }`, when that fits in WIDTH columns
  *   and no comment sits inside; otherwise one entry per line, indented by two spaces, and an address
- *   list too long for its line puts one address per line.
+ *   list too long for its line is filled over several lines.
  * - Comments: own-line comments stay before what follows them, `# …` at the end of a line stays at
  *   the end of that line (two spaces before `#`), comments inside a one-line item move above it.
  *
@@ -73,15 +73,28 @@ function entryLine(e: Entry): string {
   return "kind" in e ? entryText(e) : settingText(e);
 }
 
-/** An entry on its own line(s); an address list too wide for one line gets one address per line. */
+/**
+ * An entry on its own line(s). An address list too wide for one line is filled: as many addresses
+ * per line as fit, continuation lines aligned under the first address.
+ */
 function entryLines(e: Entry, trailing: Comment | undefined): string[] {
   const line = INDENT + entryLine(e);
-  if (!("kind" in e) || e.kind !== "address" || e.items.length < 2 || withTrailing(line, trailing).length <= WIDTH) {
+  if (!("kind" in e) || e.kind !== "address" || e.items.length < 2 || line.length <= WIDTH) {
     return [withTrailing(line, trailing)];
   }
-  const items = addressItems(e);
-  const lines = items.map((a, i) => (i === 0 ? `${INDENT}address ${a},` : `${INDENT}${INDENT}${a}${i < items.length - 1 ? "," : ""}`));
-  lines[lines.length - 1] = withTrailing(lines[lines.length - 1] as string, trailing);
+  const lead = `${INDENT}address `;
+  const pad = " ".repeat(lead.length);
+  const lines: string[] = [];
+  let cur = "";
+  for (const a of addressItems(e)) {
+    if (cur && `${cur}, ${a},`.length > WIDTH) {
+      lines.push(`${cur},`);
+      cur = pad + a;
+    } else {
+      cur = cur ? `${cur}, ${a}` : lead + a;
+    }
+  }
+  lines.push(withTrailing(cur, trailing));
   return lines;
 }
 

@@ -52,19 +52,24 @@ describe("layout", () => {
     );
   });
 
-  test("long bodies unfold, and long address lists put one address per line", () => {
+  test("long bodies unfold, and long address lists fill lines aligned under the first address", () => {
     const addrs = Array.from({ length: 12 }, (_, i) => `10.0.0.${i + 1}`);
     const out = fmtStable(`group g { label app.kubernetes = "some-long-value"; image prefix "registry.example.com/team/"; address ${addrs.join(", ")} }`);
     expect(out).toBe([
       "group g {",
       '  label app.kubernetes = "some-long-value"',
       '  image prefix "registry.example.com/team/"',
-      `  address ${addrs[0]},`,
-      ...addrs.slice(1, -1).map((a) => `    ${a},`),
-      `    ${addrs[11]}`,
+      `  address ${addrs.slice(0, 9).join(", ")},`,
+      `          ${addrs.slice(9).join(", ")}`,
       "}",
       "",
     ].join("\n"));
+    const many = Array.from({ length: 30 }, (_, i) => `2001:db8::${i + 1}`);
+    const lines = fmtStable(`group v6 { address ${many.join(", ")} }`).split("\n");
+    expect(lines[1]).toMatch(/^  address 2001:db8::1, 2001:db8::2, .*,$/);
+    expect(lines[2]).toMatch(/^ {10}2001:db8::\d+, /);
+    expect(lines.every((l) => l.length <= 100)).toBe(true);
+    expect(lines.slice(1, -2).join(" ").replace(/\s+/g, " ").trim()).toBe(`address ${many.join(", ")}`);
   });
 
   test("strings are re-escaped; templates and numbers are printed so they read back the same", () => {
