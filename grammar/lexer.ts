@@ -226,17 +226,18 @@ export class Scanner {
       }
       break;
     }
-    if (j > litStart && !bad) {
-      parts.push(s.slice(litStart, j));
-      shape += s.slice(litStart, j);
-    }
     this.i = j;
     if (bad) return undefined;
-    if (plain && !interpolated) {
-      const c = s.charCodeAt(start);
-      const text = parts[0] as string;
-      if (c > 0x39) return this.tok(KEYWORDS.get(text) ?? Word, start, j, parts);
-      if (ALL_DIGITS.test(text)) return this.tok(NumberLit, start, j, parts);
+    if (!interpolated) {
+      // No parameters: the token's image is its only part, so it carries no payload (the AST
+      // builder reads the image); this keeps long runs of tokens cheap.
+      const text = s.slice(start, j);
+      if (plain && s.charCodeAt(start) > 0x39) return this.tok(KEYWORDS.get(text) ?? Word, start, j);
+      if (plain && ALL_DIGITS.test(text)) return this.tok(NumberLit, start, j);
+      shape = text;
+    } else if (j > litStart) {
+      parts.push(s.slice(litStart, j));
+      shape += s.slice(litStart, j);
     }
     const kind = classifyChunk(shape, interpolated);
     if (!kind.ok) {
@@ -245,7 +246,7 @@ export class Scanner {
       this.error("NV0014", `invalid token \`${shown}\``, start, j, kind.label, kind.help);
       return undefined;
     }
-    return this.tok(kind.type, start, j, parts);
+    return this.tok(kind.type, start, j, interpolated ? parts : undefined);
   }
 
   /** `${name}` at `start`; on error, reports it, leaves `this.i` after the damage and returns undefined. */
