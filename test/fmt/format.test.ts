@@ -140,6 +140,11 @@ rule 1 allow a -> b
     expect(fmtStable("#no space   \n#  two spaces\nrule 1 allow a -> b")).toBe("#no space\n#  two spaces\nrule 1 allow a -> b\n");
   });
 
+  test("CRLF line endings and tabs format to LF and spaces, comment texts unchanged", () => {
+    const src = "# a\r\ngroup g {\r\n\tdomain = ns\t# b\r\n\tlabel x = \"y\"\r\n}\r\n";
+    expect(fmtStable(src)).toBe('# a\ngroup g {\n  domain = ns  # b\n  label x = "y"\n}\n');
+  });
+
   test("a file of comments only", () => {
     expect(fmtStable("# a\n\n\n# b")).toBe("# a\n\n# b\n");
     expect(fmtStable("")).toBe("");
