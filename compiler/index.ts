@@ -5,6 +5,8 @@
 import { resolve } from "node:path";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../common/diagnostics.js";
 import { INPUT_CODE_CATALOG } from "../runtime/input/codes.js";
+import { MODULE_CODE_CATALOG } from "../runtime/errors.js";
+import { SYNTAX_CODES } from "../grammar/codes.js";
 import { CHECK_CODES } from "./check/codes.js";
 import { checkPolicy } from "./check/check.js";
 import { loadPolicy, nodeFs } from "./check/load.js";
@@ -46,8 +48,10 @@ export function loadAndCheck(files: readonly string[], opts: { params?: Record<s
 /** Every diagnostic code with its one-line title (docs/diagnostics.md, SARIF rules). */
 export function diagnosticCatalog(): Map<string, string> {
   const m = new Map<string, string>();
+  for (const [code, info] of Object.entries(SYNTAX_CODES)) m.set(code, info.title);
   for (const [code, info] of Object.entries(CHECK_CODES)) m.set(code, info.title);
   for (const [code, title] of INPUT_CODE_CATALOG) m.set(code, title);
+  for (const [code, title] of MODULE_CODE_CATALOG) m.set(code, title);
   return m;
 }
 
