@@ -2,7 +2,7 @@
 // summary word, and only the non-zero words. Intersections walk the summaries first (aggregated
 // bit vectors), so sparse sets cost little however many rules the policy has.
 import { SET_SUMMARY } from "./abi";
-import { fits } from "./mem";
+import { fits, memBytes } from "./mem";
 
 export let nRules: u32 = 0;
 export let nWords: u32 = 0;
@@ -30,7 +30,8 @@ export function validSet(p: u64, lo: u64, hi: u64): bool {
   if ((p & 7) != 0 || p < lo || !fits(p, <u64>wordsAt, hi)) return false;
   const ptr = <usize>p;
   const nnz = load<u32>(ptr);
-  if (!fits(p + wordsAt, (<u64>nnz) << 3, hi)) return false;
+  // The words lie inside [lo, hi); setWord may also read the word after the last one.
+  if (!fits(p + wordsAt, (<u64>nnz) << 3, hi) || !fits(p + wordsAt, (<u64>nnz + 1) << 3, memBytes())) return false;
   let acc: u32 = 0;
   for (let i: u32 = 0; i < nSum; i++) {
     if (load<u32>(ptr + rankAt + (i << 2)) != acc) return false;
@@ -52,14 +53,16 @@ export function validSet(p: u64, lo: u64, hi: u64): bool {
   return load<u64>(p + SET_SUMMARY + (i << 3));
 }
 
-/** Rule word k of the set (0 when not stored). */
+/**
+ * Word k of the set (0 when not stored). Branchless: the rank addresses the word that would be
+ * there, and the summary bit masks it; validSet guarantees one readable word past the set.
+ */
 @inline export function setWord(p: usize, k: u32): u64 {
   const i = k >> 6;
   const s = load<u64>(p + SET_SUMMARY + (i << 3));
-  const bit: u64 = (<u64>1) << (k & 63);
-  if ((s & bit) == 0) return 0;
-  const r = load<u32>(p + rankAt + (i << 2)) + <u32>popcnt<u64>(s & (bit - 1));
-  return load<u64>(p + wordsAt + (r << 3));
+  const b = <u64>(k & 63);
+  const r = load<u32>(p + rankAt + (i << 2)) + <u32>popcnt<u64>(s & ((<u64>1 << b) - 1));
+  return load<u64>(p + wordsAt + (<usize>r << 3)) & (<u64>0 - ((s >> b) & 1));
 }
 
 @inline export function hasRule(p: usize, r: u32): bool {

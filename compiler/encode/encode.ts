@@ -35,13 +35,20 @@ export interface EncodedTable {
 }
 
 /**
- * Slot assignment: rules sorted by their first destination group (then by order), so that the
- * rules an endpoint can be the destination of sit in few 64-bit words. Returns slot → rule index.
+ * Slot assignment: rules sorted by their first destination group, then their first source group,
+ * then order. An endpoint's to-rules then form a few contiguous runs, and within a run the rules
+ * of one source group sit together, so a source/destination intersection touches few 64-bit
+ * words. Returns slot → rule index.
  */
 export function assignSlots(ir: DecisionIR): Uint32Array {
-  const key = new Float64Array(ir.rules.length).fill(Number.MAX_SAFE_INTEGER);
-  for (const g of ir.groups) for (const r of g.to) key[r] = Math.min(key[r] as number, g.index);
-  const order = Array.from(ir.rules, (_, i) => i).sort((a, b) => (key[a] as number) - (key[b] as number) || a - b);
+  const to = new Float64Array(ir.rules.length).fill(Number.MAX_SAFE_INTEGER);
+  const from = new Float64Array(ir.rules.length).fill(Number.MAX_SAFE_INTEGER);
+  for (const g of ir.groups) {
+    for (const r of g.to) to[r] = Math.min(to[r] as number, g.index);
+    for (const r of g.from) from[r] = Math.min(from[r] as number, g.index);
+  }
+  const order = Array.from(ir.rules, (_, i) => i);
+  order.sort((a, b) => (to[a] as number) - (to[b] as number) || (from[a] as number) - (from[b] as number) || a - b);
   return Uint32Array.from(order);
 }
 
