@@ -16,7 +16,7 @@ import {
 } from "./cst.js";
 import {
   CRITERION_KEYS, type AddressItem, type AddressList, type Criterion, type CriterionKey, type CriterionOp,
-  type GroupDecl, type GroupEntry, type Item, type ModeProp, type ModeScope, type ServiceDecl, type Setting,
+  type GroupDecl, type GroupEntry, type Ident, type Item, type ModeProp, type ModeScope, type ServiceDecl, type Setting,
   type SettingValue, type SettingsDecl, type Template, type Value,
 } from "./types.js";
 
@@ -36,12 +36,22 @@ function modeProp(ctx: BuildContext, node: CstNode): ModeProp {
   const first = token(node, "first");
   const second = optToken(node, "second");
   const span = joinSpan(ctx, token(node, "Kw_mode"), second ?? first);
-  if (!second) return { kind: "mode", scope: "all", mode: ident(ctx, first, "a mode"), span };
+  if (!second) return withParam(ctx, { kind: "mode", scope: "all", mode: modeWord(ctx, first), span }, first);
   if (first.image !== "network" && first.image !== "process") {
     syntaxError(ctx, "NV1013", `unknown mode scope \`${first.image}\``, tokSpan(ctx, first), "expected `network` or `process`",
       "modes look like `mode protect`, `mode network protect` or `mode process monitor`");
   }
-  return { kind: "mode", scope: first.image as ModeScope, mode: ident(ctx, second, "a mode"), span };
+  return withParam(ctx, { kind: "mode", scope: first.image as ModeScope, mode: modeWord(ctx, second), span }, second);
+}
+
+/** A mode is a word (`protect`) or a parameter (`${env_mode}`), so one policy serves DEV, QA and PROD. */
+function modeWord(ctx: BuildContext, t: IToken): Ident {
+  return interpolations(t).length ? { text: t.image, span: tokSpan(ctx, t) } : ident(ctx, t, "a mode");
+}
+
+function withParam(ctx: BuildContext, m: ModeProp, t: IToken): ModeProp {
+  if (interpolations(t).length) m.param = template(ctx, t, false);
+  return m;
 }
 
 /** A criterion value: a string or number is a template; a bare name is a parameter; a word with `${…}` a template. */

@@ -75,6 +75,8 @@ export interface ModeProp extends Node {
   scope: ModeScope;
   /** As written (checked against discover|monitor|protect by the checker). */
   mode: Ident;
+  /** Present when the mode is a parameter, `mode ${env_mode}`: substituted by the checker. */
+  param?: Template;
 }
 
 /** `service web = nv.web.${ns} { mode protect }` names NeuVector's auto group nv.<service>.<namespace>. */

@@ -105,13 +105,15 @@ export class GroupTable {
         continue;
       }
       byScope.set(p.scope, p);
-      const word = p.mode.text.toLowerCase();
+      const written = p.param ? this.params.subst(p.param) : p.mode.text;
+      if (written === undefined) continue;
+      const word = written.toLowerCase();
       if (!(MODES as readonly string[]).includes(word)) {
         this.d.error("NV2214", {
           span: p.mode.span,
-          message: `${q(p.mode.text)} is not a policy mode`,
+          message: p.param ? `parameter value ${q(written)} is not a policy mode` : `${q(p.mode.text)} is not a policy mode`,
           label: "unknown mode",
-          help: suggest(p.mode.text, MODES, "modes are discover, monitor and protect"),
+          help: suggest(written, MODES, "modes are discover, monitor and protect"),
         });
         continue;
       }

@@ -95,3 +95,31 @@ describe("parameters", () => {
     });
   });
 });
+
+describe("modes from parameters", () => {
+  const text = 'param m = "discover"\nservice web = nv.web.shop { mode ${m} }\nservice db = nv.db.shop { mode network ${m}; mode process monitor }\nrule 10 allow web -> db';
+
+  test("the substituted mode goes into the model (network scope only for split modes)", () => {
+    const r = check(text, { params: { m: "protect" } });
+    expectClean(r);
+    expect(r.model!.groups.filter((g) => g.kind === "service").map((g) => [g.name, g.mode])).toEqual([
+      ["web", "protect"],
+      ["db", "protect"],
+    ]);
+  });
+
+  test("a parameter value that is no mode is NV2214 at the mode, with did-you-mean", () => {
+    const r = check(text, { params: { m: "protekt" } });
+    const d = r.diagnostics.filter((x) => x.code === "NV2214");
+    expect(d.map((x) => [x.message, x.help])).toEqual([
+      ["parameter value `protekt` is not a policy mode", "did you mean `protect`?"],
+      ["parameter value `protekt` is not a policy mode", "did you mean `protect`?"],
+    ]);
+    expect(r.model).toBeUndefined();
+  });
+
+  test("an unknown parameter in a mode is NV2104", () => {
+    const r = check("service web = nv.web.shop { mode ${nope} }");
+    expect(r.diagnostics.map((x) => x.code)).toContain("NV2104");
+  });
+});
