@@ -104,7 +104,10 @@ export class SetPool {
       w.setU32(slots + i * 4, w.length - origin);
       writeSet(w, this.geo, list);
     });
-    return { offsets, lo, hi: w.length - origin };
+    const hi = w.length - origin;
+    // The engine reads one word past a set's last word (branchless lookup): keep it in bounds.
+    w.zeros(8);
+    return { offsets, lo, hi };
   }
 }
 

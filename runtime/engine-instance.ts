@@ -38,7 +38,7 @@ export class EngineInstance {
   }
 
   private install(at: number, bytes: Uint8Array, set: (p: number, len: number) => number, what: "inventory" | "dns"): void {
-    this.reserve(at + bytes.length);
+    this.reserve(at + bytes.length + 64);
     new Uint8Array(this.ex.memory.buffer).set(bytes, at);
     const status = set(at, bytes.length);
     if (status !== A.E_OK) {
