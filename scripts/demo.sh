@@ -7,14 +7,20 @@ nvp() { node bin/nvp.js "$@"; }
 ex=examples/shop
 
 echo "== nvp check $ex/shop.nvp (PROD parameters)"
-nvp check "$ex/shop.nvp" --set ns=shop --set db=prod-db
+nvp check "$ex/shop.nvp" --set ns=shop --set db=prod-db --set mode=protect
 
 echo
 echo "== nvp test examples (every example policy, every variant)"
 nvp test examples
 
 echo
+echo "== nvp compile (PROD) -> build/policy.wasm, then nvp inspect"
+mkdir -p build
+nvp compile "$ex/shop.nvp" --set ns=shop --set db=prod-db --set mode=protect -o build/policy.wasm
+nvp inspect build/policy.wasm
+
+echo
 echo "== nvp explain: may orders in PROD reach the managed database?"
-nvp explain "$ex/shop.nvp" --set ns=shop --set db=prod-db \
+nvp explain "$ex/shop.nvp" --set ns=shop --set db=prod-db --set mode=protect \
   --inventory "$ex/inventory-prod.yaml" --dns orders-db.prod.example.com=10.40.12.7 \
   --from 10.3.0.31 --to 10.40.12.7 --port tcp/5432 --app postgresql
