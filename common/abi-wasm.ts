@@ -69,7 +69,12 @@ export function hasWasmMagic(b: Uint8Array): boolean {
 }
 
 export function wasmSections(b: Uint8Array): WasmSection[] {
-  if (!hasWasmMagic(b)) throw new WasmFormatError("not a WebAssembly module (bad magic)", b.length < 8);
+  if (!hasWasmMagic(b)) {
+    // A short prefix of the header itself is a truncated module; anything else is not WebAssembly.
+    const header = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+    const prefix = b.length < 8 && Array.from(b).every((x, i) => x === header[i]);
+    throw new WasmFormatError("not a WebAssembly module (bad magic)", prefix);
+  }
   if (b[4] !== 1 || b[5] !== 0 || b[6] !== 0 || b[7] !== 0) throw new WasmFormatError("unsupported WebAssembly binary version");
   const out: WasmSection[] = [];
   let at = 8;

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { ABI_VERSION, E_OK, ENGINE_STATIC_MAX, FORMAT_VERSION, TABLE_BASE } from "../common/abi.js";
 import { META_SECTION, metaBody, type ModuleMeta } from "../common/abi-meta.js";
-import { customSection, dataSegments, SEC_CUSTOM, SEC_DATA, WasmFormatError, wasmSections } from "../common/abi-wasm.js";
+import { customSection, dataSegments, hasWasmMagic, SEC_CUSTOM, SEC_DATA, WasmFormatError, wasmSections } from "../common/abi-wasm.js";
 import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "./errors.js";
 import { checkMetaShape } from "./meta-shape.js";
 import { TableView } from "./table-view.js";
@@ -109,7 +109,7 @@ export function loadModule(input: Uint8Array): PolicyModule {
   } catch (e) {
     if (e instanceof WasmFormatError) {
       if (e.truncated) fail("truncated", `module is truncated: ${e.message}`, "the file was cut short; copy it again");
-      if (!bytes.length || bytes[0] !== 0) fail("notWasm", `not a WebAssembly module: ${e.message}`, "load a `.wasm` file produced by `nvp compile`");
+      if (!hasWasmMagic(bytes)) fail("notWasm", "not a WebAssembly module: the bytes do not start with `\\0asm`", "load a `.wasm` file produced by `nvp compile`");
       fail("truncated", `module is malformed: ${e.message}`, REBUILD);
     }
     throw e;

@@ -1,5 +1,11 @@
-/** Shared by the engine tests: the reference verdict reduced to what the engine reports. */
+/** Shared by the engine tests: compiling policy text, rewriting modules, reference verdicts. */
+import { createHash } from "node:crypto";
 import type { LookupResult, Verdict } from "../../common/schema.js";
+import { META_SECTION, metaBody, type ModuleMeta } from "../../common/abi-meta.js";
+import { customSection, SEC_CUSTOM, uleb, wasmSections } from "../../common/abi-wasm.js";
+import { compileSources } from "../../compiler/check/index.js";
+import { compileModule } from "../../compiler/emit/compile-module.js";
+import type { PolicyModel } from "../../compiler/model.js";
 import type { Decision } from "../../runtime/index.js";
 
 function lookup(r: LookupResult): LookupResult {
@@ -9,8 +15,42 @@ function lookup(r: LookupResult): LookupResult {
   return out;
 }
 
+/** The reference verdict reduced to what the engine reports. */
 export function referenceDecision(v: Verdict): Decision {
   const d: Decision = lookup(v);
   if (v.xff) d.xff = lookup(v.xff);
   return d;
+}
+
+/** Check `.nvp` text into a model; fails the test on errors. */
+export function modelOf(text: string, params: Record<string, string> = {}): PolicyModel {
+  const r = compileSources({ "test.nvp": text }, ["test.nvp"], params);
+  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  if (!r.model || errors.length) throw new Error(`policy does not check: ${errors.map((d) => `${d.code} ${d.message}`).join("; ")}`);
+  return r.model;
+}
+
+export function moduleBytes(text: string): Uint8Array<ArrayBuffer> {
+  return compileModule(modelOf(text)).bytes;
+}
+
+/** Replace the module's `nvp.meta` section (the last section) by `edit(meta)`; optionally re-hash. */
+export function editMeta(bytes: Uint8Array, edit: (m: ModuleMeta) => void, rehash: (m: ModuleMeta) => string | undefined = () => undefined): Uint8Array<ArrayBuffer> {
+  const secs = wasmSections(bytes);
+  const s = secs.find((x) => x.id === SEC_CUSTOM && customSection(bytes, x).name === META_SECTION);
+  if (!s) throw new Error("no meta section");
+  const meta = JSON.parse(new TextDecoder().decode(customSection(bytes, s).payload)) as ModuleMeta;
+  edit(meta);
+  const hash = rehash(meta);
+  if (hash !== undefined) meta.hash = hash;
+  const name = new TextEncoder().encode(META_SECTION);
+  const payload = new TextEncoder().encode(JSON.stringify(meta));
+  const body = [...uleb(name.length), ...name, ...payload];
+  const out = new Uint8Array([...bytes.subarray(0, s.start), 0, ...uleb(body.length), ...body, ...bytes.subarray(s.end)]);
+  return out;
+}
+
+/** The hash a module with this table and metadata must carry. */
+export function hashFor(table: Uint8Array, meta: ModuleMeta): string {
+  return createHash("sha256").update(table).update(new Uint8Array([0])).update(metaBody(meta), "utf8").digest("hex");
 }
