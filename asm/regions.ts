@@ -10,7 +10,7 @@ import {
   KIND_NODE, KIND_WORKLOAD, MODE_PROTECT,
 } from "./abi";
 import { fits, isPow2, memBytes } from "./mem";
-import { validSet } from "./sets";
+import { validSets } from "./sets";
 import { dynBase, ready, vhN } from "./table";
 
 // Current inventory (invCap == 0 and int*N == 0: no inventory, every address is external).
@@ -55,11 +55,7 @@ function regionSets(p: usize, len: u32, nOff: u32, offsOff: u32, loOff: u32, hiO
   const lo = <u64>load<u32>(p + loOff);
   const hi = <u64>load<u32>(p + hiOff);
   if (!sec(offs, n, 4, len) || lo > hi || hi > <u64>len) return -1;
-  for (let i: u32 = 0; i < n; i++) {
-    const off = <u64>load<u32>(p + offs + (<usize>i << 2));
-    if (!validSet(<u64>p + off, <u64>p + lo, <u64>p + hi)) return -1;
-  }
-  return <i64>n;
+  return validSets(<u64>p, p + offs, n, <u64>p + lo, <u64>p + hi) ? <i64>n : -1;
 }
 
 function clearInventory(): void {

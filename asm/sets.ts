@@ -24,27 +24,44 @@ export function configureSets(rules: u32, sum: u32): bool {
 /**
  * Is there a well-formed set at `p`, wholly inside [lo, hi)? Ranks must be the running popcount,
  * and no bit may lie past the last rule: every candidate a lookup finds is then a real rule and
- * every word index stays inside the set.
+ * every word index stays inside the set. Returns the end of the set, or 0 when it is malformed.
  */
-export function validSet(p: u64, lo: u64, hi: u64): bool {
-  if ((p & 7) != 0 || p < lo || !fits(p, <u64>wordsAt, hi)) return false;
+export function validSet(p: u64, lo: u64, hi: u64): u64 {
+  if ((p & 7) != 0 || p < lo || !fits(p, <u64>wordsAt, hi)) return 0;
   const ptr = <usize>p;
   const nnz = load<u32>(ptr);
   // The words lie inside [lo, hi); setWord may also read the word after the last one.
-  if (!fits(p + wordsAt, (<u64>nnz) << 3, hi) || !fits(p + wordsAt, (<u64>nnz + 1) << 3, memBytes())) return false;
+  if (!fits(p + wordsAt, (<u64>nnz) << 3, hi) || !fits(p + wordsAt, (<u64>nnz + 1) << 3, memBytes())) return 0;
   let acc: u32 = 0;
   for (let i: u32 = 0; i < nSum; i++) {
-    if (load<u32>(ptr + rankAt + (i << 2)) != acc) return false;
+    if (load<u32>(ptr + rankAt + (i << 2)) != acc) return 0;
     acc += <u32>popcnt<u64>(load<u64>(ptr + SET_SUMMARY + (i << 3)));
   }
-  if (acc != nnz) return false;
-  if (nSum == 0) return true;
+  if (acc != nnz) return 0;
+  const end = p + wordsAt + ((<u64>nnz) << 3);
+  if (nSum == 0) return end;
   const last = load<u64>(ptr + SET_SUMMARY + ((nSum - 1) << 3));
   const used = nWords - ((nSum - 1) << 6);
-  if (used < 64 && (last >> used) != 0) return false;
+  if (used < 64 && (last >> used) != 0) return 0;
   const tail = nRules & 63;
   if (tail != 0 && ((last >> (used - 1)) & 1) != 0) {
-    if ((load<u64>(ptr + wordsAt + ((nnz - 1) << 3)) >> tail) != 0) return false;
+    if ((load<u64>(ptr + wordsAt + ((nnz - 1) << 3)) >> tail) != 0) return 0;
+  }
+  return end;
+}
+
+/**
+ * Validate n sets whose offsets (relative to `base`) are at `offs`: each well formed inside
+ * [lo, hi) and starting where the previous one ended or later, so validation reads every byte
+ * at most once — a hostile table cannot make it loop for long.
+ */
+export function validSets(base: u64, offs: usize, n: u32, lo: u64, hi: u64): bool {
+  let prevEnd = lo;
+  for (let i: u32 = 0; i < n; i++) {
+    const p = base + load<u32>(offs + (<usize>i << 2));
+    if (p < prevEnd) return false;
+    prevEnd = validSet(p, lo, hi);
+    if (prevEnd == 0) return false;
   }
   return true;
 }

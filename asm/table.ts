@@ -12,7 +12,7 @@ import {
   SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC,
 } from "./abi";
 import { align8, fits, isPow2, memBytes } from "./mem";
-import { configureSets, validSet } from "./sets";
+import { configureSets, validSets } from "./sets";
 
 export let ready = false;
 export let tBase: usize = 0;
@@ -108,10 +108,7 @@ function validate(): u32 {
   const hi = <u64>h(H_SETS_HI);
   if (nSets == 0 || !section(h(H_SET_OFFS), nSets, 4) || lo > hi || hi > <u64>tLen) return E_TABLE_BOUNDS;
   setOffs = tBase + h(H_SET_OFFS);
-  const base = <u64>tBase;
-  for (let i: u32 = 0; i < nSets; i++) {
-    if (!validSet(base + load<u32>(setOffs + (<usize>i << 2)), base + lo, base + hi)) return E_TABLE_CORRUPT;
-  }
+  if (!validSets(<u64>tBase, setOffs, nSets, <u64>tBase + lo, <u64>tBase + hi)) return E_TABLE_CORRUPT;
   emptySet = setPtr(0);
   if (load<u32>(emptySet) != 0) return E_TABLE_CORRUPT;
 

@@ -32,8 +32,9 @@ export interface MetaGroup {
 
 export interface ModuleMeta {
   /**
-   * sha256 (hex) of the table bytes, a zero byte, and this object without `hash` as JSON: the
-   * table and the metadata are both covered, so neither can be altered unnoticed.
+   * sha256 (hex) of the module bytes before this section (engine code and table), a zero byte,
+   * and this object without `hash` as JSON: nothing in the module can be altered unnoticed.
+   * The `nvp.meta` section must be the module's last section.
    */
   hash: string;
   format: number;

@@ -42,19 +42,22 @@ const fail = (code: keyof typeof MODULE_CODES, message: string, help: string): n
 
 const REBUILD = "rebuild it with `nvp compile`";
 
-function findMeta(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>): ModuleMeta {
-  const metas = sections.filter((s) => s.id === SEC_CUSTOM).map((s) => customSection(bytes, s)).filter((c) => c.name === META_SECTION);
+/** The metadata and where its section starts (everything before it is hashed). */
+function findMeta(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>): { meta: ModuleMeta; start: number } {
+  const metas = sections.filter((s) => s.id === SEC_CUSTOM && customSection(bytes, s).name === META_SECTION);
   if (metas.length === 0) fail("notPolicy", `module has no \`${META_SECTION}\` section: it is not an nvp policy module`, "load a module produced by `nvp compile`");
   if (metas.length > 1) fail("badMeta", `module has ${metas.length} \`${META_SECTION}\` sections`, REBUILD);
+  const section = metas[0] as (typeof metas)[number];
+  if (section !== sections[sections.length - 1]) fail("badMeta", `the \`${META_SECTION}\` section is not the module's last section`, REBUILD);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode((metas[0] as { payload: Uint8Array }).payload));
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(customSection(bytes, section).payload));
   } catch {
     fail("badMeta", `the \`${META_SECTION}\` section is not valid UTF-8 JSON`, REBUILD);
   }
   const problem = checkMetaShape(parsed);
   if (problem) fail("badMeta", `module metadata is malformed: ${problem}`, REBUILD);
-  return parsed as ModuleMeta;
+  return { meta: parsed as ModuleMeta, start: section.start };
 }
 
 function findTable(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>, meta: ModuleMeta): Uint8Array {
@@ -94,10 +97,11 @@ export function loadModule(input: Uint8Array): PolicyModule {
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   let sections: ReturnType<typeof wasmSections>;
   let meta: ModuleMeta;
+  let metaStart: number;
   let table: Uint8Array;
   try {
     sections = wasmSections(bytes);
-    meta = findMeta(bytes, sections);
+    ({ meta, start: metaStart } = findMeta(bytes, sections));
     if (meta.format !== FORMAT_VERSION) {
       fail("format", `module table format version ${meta.format} is not supported (this runtime reads ${FORMAT_VERSION})`, REBUILD + " with this version of nvp");
     }
@@ -114,9 +118,9 @@ export function loadModule(input: Uint8Array): PolicyModule {
     }
     throw e;
   }
-  const digest = createHash("sha256").update(table).update(new Uint8Array([0])).update(metaBody(meta), "utf8").digest("hex");
+  const digest = createHash("sha256").update(bytes.subarray(0, metaStart)).update(new Uint8Array([0])).update(metaBody(meta), "utf8").digest("hex");
   if (digest !== meta.hash) {
-    fail("tampered", "module content hash does not match its table and metadata: the module was altered", "do not edit compiled modules; rebuild it with `nvp compile`");
+    fail("tampered", "module content hash does not match: the module was altered", "do not edit compiled modules; rebuild it with `nvp compile`");
   }
   let wasm: WebAssembly.Module;
   try {

@@ -13,7 +13,7 @@ import { printIr } from "../lower/print.js";
 import type { PolicyModel } from "../model.js";
 import { engineBytes } from "./engine-file.js";
 import { buildMeta } from "./meta.js";
-import { patchEngine } from "./wasm-patch.js";
+import { appendCustomSection, patchEngine } from "./wasm-patch.js";
 
 export const DUMP_STAGES = ["lower", "encode"] as const;
 export type DumpStage = (typeof DUMP_STAGES)[number];
@@ -56,16 +56,15 @@ export function compileModule(model: PolicyModel, opts: CompileOptions = {}): Co
   if (opts.dumpAfter === "encode") opts.onDump?.("encode", printTable(table.bytes));
   const bytes = timed(stages, "emit", () => {
     const scratch = scratchBytes(ir.vhSlots.length);
-    const meta = buildMeta(model, ir, table.bytes, scratch, table.sizes, opts.compilerVersion ?? "0.1.0");
     const end = TABLE_BASE + Math.ceil(table.bytes.length / 8) * 8 + scratch;
-    return patchEngine({
+    const patched = patchEngine({
       engine: opts.engine ?? engineBytes(),
       data: table.bytes,
       offset: TABLE_BASE,
       minPages: Math.ceil(end / PAGE_SIZE),
-      customName: META_SECTION,
-      customPayload: new TextEncoder().encode(JSON.stringify(meta)),
     });
+    const meta = buildMeta(model, ir, table.bytes, patched, scratch, table.sizes, opts.compilerVersion ?? "0.1.0");
+    return appendCustomSection(patched, META_SECTION, new TextEncoder().encode(JSON.stringify(meta)));
   });
   return { bytes, stages, tableBytes: table.bytes.length, sizes: table.sizes };
 }

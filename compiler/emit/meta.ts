@@ -6,14 +6,16 @@ import { appById } from "../../common/apps.js";
 import type { DecisionIR } from "../lower/ir.js";
 import type { PolicyModel } from "../model.js";
 
-export function moduleHash(table: Uint8Array, body: string): string {
-  return createHash("sha256").update(table).update(new Uint8Array([0])).update(body, "utf8").digest("hex");
+/** sha256 over the module without its metadata section (engine and table), a zero byte, and the metadata body. */
+export function moduleHash(moduleWithoutMeta: Uint8Array, body: string): string {
+  return createHash("sha256").update(moduleWithoutMeta).update(new Uint8Array([0])).update(body, "utf8").digest("hex");
 }
 
 export function buildMeta(
   model: PolicyModel,
   ir: DecisionIR,
   table: Uint8Array,
+  moduleWithoutMeta: Uint8Array,
   scratch: number,
   sizes: Record<string, number>,
   compiler: string,
@@ -44,5 +46,5 @@ export function buildMeta(
     sizes,
   };
   const body = metaBody(withoutHash);
-  return { hash: moduleHash(table, body), ...withoutHash };
+  return { hash: moduleHash(moduleWithoutMeta, body), ...withoutHash };
 }

@@ -23,8 +23,6 @@ export interface PatchInput {
   offset: number;
   /** Memory pages the module needs at least. */
   minPages: number;
-  customName: string;
-  customPayload: Uint8Array;
 }
 
 export function patchEngine(p: PatchInput): Uint8Array<ArrayBuffer> {
@@ -66,8 +64,16 @@ export function patchEngine(p: PatchInput): Uint8Array<ArrayBuffer> {
   }
   if (!sawMemory) throw new WasmPatchError("engine has no memory section");
   if (!sawData) throw new WasmPatchError("engine has no code section");
-  const name = new TextEncoder().encode(p.customName);
-  parts.push(...section(SEC_CUSTOM, [uleb(name.length), name, p.customPayload]));
+  return concat(parts);
+}
+
+/** Append a custom section (it becomes the module's last section). */
+export function appendCustomSection(bytes: Uint8Array, name: string, payload: Uint8Array): Uint8Array<ArrayBuffer> {
+  const n = new TextEncoder().encode(name);
+  return concat([bytes, ...section(SEC_CUSTOM, [uleb(n.length), n, payload])]);
+}
+
+function concat(parts: ArrayLike<number>[]): Uint8Array<ArrayBuffer> {
   let total = 0;
   for (const x of parts) total += x.length;
   const out = new Uint8Array(total);

@@ -50,7 +50,13 @@ export function editMeta(bytes: Uint8Array, edit: (m: ModuleMeta) => void, rehas
   return out;
 }
 
-/** The hash a module with this table and metadata must carry. */
-export function hashFor(table: Uint8Array, meta: ModuleMeta): string {
-  return createHash("sha256").update(table).update(new Uint8Array([0])).update(metaBody(meta), "utf8").digest("hex");
+/** The hash a module must carry: over its bytes before `nvp.meta` and the metadata body. */
+export function hashFor(moduleWithoutMeta: Uint8Array, meta: ModuleMeta): string {
+  return createHash("sha256").update(moduleWithoutMeta).update(new Uint8Array([0])).update(metaBody(meta), "utf8").digest("hex");
+}
+
+/** The module bytes before its `nvp.meta` section. */
+export function withoutMeta(bytes: Uint8Array): Uint8Array {
+  const s = wasmSections(bytes).find((x) => x.id === SEC_CUSTOM && customSection(bytes, x).name === META_SECTION);
+  return bytes.subarray(0, s?.start ?? bytes.length);
 }

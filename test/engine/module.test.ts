@@ -8,7 +8,8 @@ import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE, TABLE_MAGIC } from "../../comm
 import { compileModule } from "../../compiler/emit/compile-module.js";
 import { engineBytes } from "../../compiler/emit/engine-file.js";
 import { loadModule, MODULE_CODES, NvpRuntimeError } from "../../runtime/index.js";
-import { editMeta, hashFor, modelOf, moduleBytes } from "./helpers.js";
+import { SEC_CODE, wasmSections } from "../../common/abi-wasm.js";
+import { editMeta, hashFor, modelOf, moduleBytes, withoutMeta } from "./helpers.js";
 
 const POLICY = `policy shop
 service web = nv.web.shop { mode protect }
@@ -115,7 +116,7 @@ describe("loadModule", () => {
     bad[at] = (bad[at] as number) ^ 1;
     const e = refusal(bad);
     expect(e.code).toBe(MODULE_CODES.tampered);
-    expect(e.message).toBe("module content hash does not match its table and metadata: the module was altered");
+    expect(e.message).toBe("module content hash does not match: the module was altered");
   });
 
   test("refuses tampered metadata (a criterion or name changed, hash kept)", () => {
@@ -123,9 +124,17 @@ describe("loadModule", () => {
     expect(e.code).toBe(MODULE_CODES.tampered);
   });
 
+  test("refuses tampered engine code", () => {
+    const bytes = new Uint8Array(moduleBytes(POLICY));
+    const code = wasmSections(bytes).find((s) => s.id === SEC_CODE);
+    const at = (code?.body ?? 0) + 40;
+    bytes[at] = (bytes[at] as number) ^ 0x40;
+    expect(refusal(bytes).code).toBe(MODULE_CODES.tampered);
+  });
+
   test("refuses another table format version or ABI version", () => {
-    const table = loadModule(moduleBytes(POLICY)).table;
-    const rehash = (m: Parameters<typeof hashFor>[1]) => hashFor(table, m);
+    const prefix = withoutMeta(moduleBytes(POLICY));
+    const rehash = (m: Parameters<typeof hashFor>[1]) => hashFor(prefix, m);
     const f = refusal(editMeta(moduleBytes(POLICY), (m) => (m.format = FORMAT_VERSION + 1), rehash));
     expect(f.code).toBe(MODULE_CODES.format);
     expect(f.message).toBe(`module table format version ${FORMAT_VERSION + 1} is not supported (this runtime reads ${FORMAT_VERSION})`);
@@ -135,8 +144,8 @@ describe("loadModule", () => {
   });
 
   test("refuses metadata that points at no table", () => {
-    const table = loadModule(moduleBytes(POLICY)).table;
-    const e = refusal(editMeta(moduleBytes(POLICY), (m) => (m.table.length += 8), (m) => hashFor(table, m)));
+    const prefix = withoutMeta(moduleBytes(POLICY));
+    const e = refusal(editMeta(moduleBytes(POLICY), (m) => (m.table.length += 8), (m) => hashFor(prefix, m)));
     expect(e.code).toBe(MODULE_CODES.noTable);
     expect(e.message).toMatch(/^decision table is \d+ bytes, metadata says \d+$/);
   });
@@ -146,8 +155,7 @@ describe("loadModule", () => {
     const m = loadModule(bytes);
     // Break the table's magic and re-sign: only the engine's own validation can catch it.
     bytes[m.table.byteOffset] = 0;
-    const table = bytes.subarray(m.table.byteOffset, m.table.byteOffset + m.table.length);
-    const e = refusal(editMeta(bytes, () => undefined, (meta) => hashFor(table, meta)));
+    const e = refusal(editMeta(bytes, () => undefined, (meta) => hashFor(withoutMeta(bytes), meta)));
     expect(e.code).toBe(MODULE_CODES.rejected);
     expect(e.message).toBe("the engine rejected the decision table: the table does not start with the nvp table magic");
   });
