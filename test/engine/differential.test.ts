@@ -50,4 +50,13 @@ describe("wasm engine = reference evaluator", () => {
     // The floor a default CI run promises (about 4.5 flows per scenario on average).
     if (SCENARIOS >= 3000) expect(cases).toBeGreaterThanOrEqual(10_000);
   });
+
+  test("policies of up to 200 rules (several 64-rule words per set)", () => {
+    fc.assert(
+      fc.property(arbScenario({ maxRules: 200, maxFlows: FLOWS_PER_SCENARIO }), (s) => {
+        check(s);
+      }),
+      { numRuns: Math.max(50, Math.floor(SCENARIOS / 10)) },
+    );
+  });
 });
