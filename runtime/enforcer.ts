@@ -13,7 +13,7 @@ import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "./errors.js";
 import { type Decision, decodeResult, encodeFlow } from "./flow-codec.js";
 import { buildInventoryRegion } from "./inventory-region.js";
 import { MembershipMatcher } from "./membership.js";
-import type { PolicyModule } from "./module.js";
+import type { EngineExports, PolicyModule } from "./module.js";
 import { TableView } from "./table-view.js";
 
 export type { Decision };
@@ -170,6 +170,14 @@ export class Enforcer {
 
   decide(flow: Flow): Decision {
     return this.decideMany([flow])[0] as Decision;
+  }
+
+  /**
+   * The current engine instance's raw exports and memory (common/abi.ts layout). For hosts that
+   * write flow records straight into engine memory, and for benchmarks; `swap` replaces it.
+   */
+  get engineExports(): EngineExports {
+    return this.state.engine.ex;
   }
 
   stats(): EnforcerStats {

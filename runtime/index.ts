@@ -7,7 +7,7 @@
  *
  * docs/module.md documents the module format, the ABI and every NV54xx error.
  */
-export { loadModule, type PolicyModule } from "./module.js";
+export { loadModule, type EngineExports, type PolicyModule } from "./module.js";
 export { Enforcer, type Decision, type EncodedFlows, type EnforcerStats } from "./enforcer.js";
 export { NvpRuntimeError, MODULE_CODES, MODULE_CODE_CATALOG, type ModuleCode } from "./errors.js";
 export type { ModuleMeta, MetaGroup } from "../common/abi-meta.js";

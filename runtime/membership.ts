@@ -106,10 +106,11 @@ export interface WorkloadMembership {
   mode: Mode;
 }
 
-/** Prepared matchers for one module's groups. */
+/** Prepared matchers for one module's groups. Service groups are looked up by key, not scanned. */
 export class MembershipMatcher {
-  private readonly matchers: { index: number; select: Selector }[] = [];
-  private readonly modes: { service: string; namespace: string; mode: Mode }[] = [];
+  private readonly criteria: { index: number; select: Selector }[] = [];
+  private readonly services = new Map<string, number[]>();
+  private readonly modes = new Map<string, Mode>();
 
   constructor(
     groups: readonly MetaGroup[],
@@ -117,19 +118,24 @@ export class MembershipMatcher {
   ) {
     groups.forEach((g, index) => {
       if (g.kind === "service" && g.service) {
-        const { service, namespace } = g.service;
-        this.matchers.push({ index, select: (w) => w.service === service && w.namespace === namespace });
-        if (g.mode) this.modes.push({ service, namespace, mode: g.mode });
+        const key = serviceKey(g.service.service, g.service.namespace);
+        this.services.set(key, [...(this.services.get(key) ?? []), index]);
+        // The first service group that declares a mode decides (the reference's endpointMode).
+        if (g.mode && !this.modes.has(key)) this.modes.set(key, g.mode);
       } else if (g.kind === "workload") {
-        this.matchers.push({ index, select: selector(g.criteria ?? []) });
+        this.criteria.push({ index, select: selector(g.criteria ?? []) });
       }
     });
   }
 
   /** S2 for a workload, and its mode (S4: the first service group declaring one, else default-mode). */
   of(w: Workload): WorkloadMembership {
-    const groups = this.matchers.filter((m) => m.select(w)).map((m) => m.index);
-    const declared = this.modes.find((m) => m.service === w.service && m.namespace === w.namespace);
-    return { groups, mode: declared?.mode ?? this.defaultMode };
+    const key = serviceKey(w.service, w.namespace);
+    const groups = [...(this.services.get(key) ?? []), ...this.criteria.filter((m) => m.select(w)).map((m) => m.index)];
+    return { groups: groups.sort((a, b) => a - b), mode: this.modes.get(key) ?? this.defaultMode };
   }
+}
+
+function serviceKey(service: string, namespace: string): string {
+  return `${service}\u0000${namespace}`;
 }
