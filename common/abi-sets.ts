@@ -66,7 +66,8 @@ export function writeSet(w: ByteWriter, geo: SetGeometry, list: ArrayLike<number
 
 /** Interns lists, then writes them as one pool: an offsets array and 8-aligned set data. */
 export class SetPool {
-  private readonly index = new Map<string, number>();
+  /** Hash of a list → indexes of the lists with that hash (compared element by element). */
+  private readonly index = new Map<number, number[]>();
   readonly lists: (readonly number[])[] = [];
 
   constructor(readonly geo: SetGeometry) {
@@ -75,13 +76,16 @@ export class SetPool {
 
   /** Index of the set for `list` (sorted rule indexes); index 0 is the empty set. */
   add(list: readonly number[]): number {
-    const key = list.join(",");
-    let i = this.index.get(key);
-    if (i === undefined) {
-      i = this.lists.length;
-      this.index.set(key, i);
-      this.lists.push(list);
+    let h = list.length | 0;
+    for (let i = 0; i < list.length; i++) h = Math.imul(h ^ (list[i] as number), 0x01000193) ^ (h >>> 15);
+    const same = this.index.get(h);
+    if (same) {
+      for (const i of same) if (sameList(this.lists[i] as readonly number[], list)) return i;
     }
+    const i = this.lists.length;
+    this.lists.push(list);
+    if (same) same.push(i);
+    else this.index.set(h, [i]);
     return i;
   }
 
@@ -109,6 +113,12 @@ export class SetPool {
     w.zeros(8);
     return { offsets, lo, hi };
   }
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Read the set at byte offset `at` of `view` back into rule indexes. */
