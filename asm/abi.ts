@@ -120,6 +120,7 @@ export const H_GROUPS: u32 = 164;
 export const H_GRULES_N: u32 = 168;
 export const H_GRULES: u32 = 172;
 export const H_RULE_ORDER: u32 = 176;
+export const H_WORD_MIN: u32 = 180;
 export const HEADER_SIZE: u32 = 184;
 export const SET_XFF: u32 = 1;
 export const SET_STRICT: u32 = 2;

@@ -14,7 +14,7 @@ import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord } from "./sets";
 import {
   appAny, apps, appsN, defaultMode, dstList, emptySet, icmpSet, otherSet, ready, ruleFlags, ruleIds, setPtr,
-  ruleOrder, srcList, strict, tcp, tcpBase, tcpN, udp, udpBase, udpN, xffOn,
+  ruleOrder, srcList, strict, wordMin, tcp, tcpBase, tcpN, udp, udpBase, udpN, xffOn,
 } from "./table";
 import { markHost } from "./vhost";
 
@@ -81,6 +81,8 @@ function bestCandidate(): i32 {
     while (s != 0) {
       const k = (i << 6) + <u32>ctz<u64>(s);
       s &= s - 1;
+      // No slot of this word can beat the best match so far.
+      if (load<u32>(wordMin + (<usize>k << 2)) >= bestOrder) continue;
       // All four words at once: independent loads overlap, and one branch instead of four.
       let w = orWord(dst0, dst1, dstList, dstN, k) & orWord(src0, src1, srcList, srcN, k);
       w &= ports2 ? setWord(port0, k) | setWord(port1, k) : setWord(port0, k);

@@ -6,7 +6,7 @@ import {
   GROUP_ENTRY_SIZE, H_ABI, H_ACLS, H_ACLS_N, H_ADDR4, H_ADDR4_N, H_ADDR6, H_ADDR6_N, H_APP_ANY, H_APPS,
   H_APPS_N, H_FORMAT, H_GROUPS, H_GROUPS_N, H_GRULES, H_GRULES_N, H_ICMP_SET, H_KIND_SETS, H_LEN, H_LISTS,
   H_LISTS_N, H_MAGIC, H_NAMES, H_NAMES_CAP, H_NRULES, H_NSETS, H_NSUM, H_OTHER_SET, H_RULE_FLAGS,
-  H_RULE_IDS, H_RULE_ORDER, H_SCRATCH, H_SET_OFFS, H_SETS_HI, H_SETS_LO, H_SETTINGS, H_STR, H_STR_LEN, H_TCP, H_TCP_BASE,
+  H_RULE_IDS, H_RULE_ORDER, H_WORD_MIN, H_SCRATCH, H_SET_OFFS, H_SETS_HI, H_SETS_LO, H_SETTINGS, H_STR, H_STR_LEN, H_TCP, H_TCP_BASE,
   H_TCP_N, H_UDP, H_UDP_BASE, H_UDP_N, H_VH, H_VH_N, HEADER_SIZE, MODE_DISCOVER, MODE_PROTECT,
   NAME_ENTRY_SIZE, NE_FLAGS, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, SET_DEFAULT_MODE_SHIFT,
   SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC,
@@ -28,6 +28,7 @@ export let nodesMode: u32 = MODE_DISCOVER;
 export let ruleIds: usize = 0;
 export let ruleFlags: usize = 0;
 export let ruleOrder: usize = 0;
+export let wordMin: usize = 0;
 let nSets: u32 = 0;
 let setOffs: usize = 0;
 export let emptySet: usize = 0;
@@ -101,6 +102,8 @@ function validate(): u32 {
   ruleFlags = tBase + h(H_RULE_FLAGS);
   if (!section(h(H_RULE_ORDER), nRules, 4)) return E_TABLE_BOUNDS;
   ruleOrder = tBase + h(H_RULE_ORDER);
+  if (!section(h(H_WORD_MIN), (nRules + 63) >> 6, 4)) return E_TABLE_BOUNDS;
+  wordMin = tBase + h(H_WORD_MIN);
 
   // Sets: an offset array, every set inside [setsLo, setsHi); set 0 is the empty set.
   nSets = h(H_NSETS);

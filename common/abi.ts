@@ -173,6 +173,8 @@ export const H_GRULES_N = 168;
 export const H_GRULES = 172;
 /** u32 per slot: the evaluation-order index of the rule at that slot (see "Slots" in docs/module.md). */
 export const H_RULE_ORDER = 176;
+/** u32 per 64-slot word: the lowest order among its slots, so a lookup skips words that cannot win. */
+export const H_WORD_MIN = 180;
 export const HEADER_SIZE = 184;
 
 /** H_SETTINGS bits: xff on, strict contention; default and nodes mode are MODE_* codes. */
