@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as A from "../../common/abi.js";
 import { parseIp } from "../../common/ip.js";
+import type { Inventory } from "../../common/schema.js";
 import { DnsState } from "../../runtime/dns-region.js";
 import { buildInventoryRegion } from "../../runtime/inventory-region.js";
 import { MembershipMatcher } from "../../runtime/membership.js";
@@ -93,7 +94,7 @@ const arena = fc.constantFrom(new TextEncoder().encode("shop.example.com.a.examp
 
 function installRegions(ex: EngineExports, m: PolicyModule): void {
   const view = new TableView(m.table, m.meta);
-  const inv = {
+  const inv: Inventory = {
     workloads: [
       { name: "w", namespace: "shop", service: "web", labels: { tier: "front" }, nsLabels: {}, images: [], containers: [], node: "n", ips: ["10.0.0.1"] },
       { name: "a", namespace: "shop", service: "api", labels: {}, nsLabels: {}, images: [], containers: [], node: "n", ips: ["10.0.0.2", "2001:db8::1"] },
