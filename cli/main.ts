@@ -41,7 +41,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`error: ${e.message}\n`);
       return EXIT.usage;
     }
-    io.err(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A bug in nvp, not in the input: one line, and the stack only when asked for.
+    const detail = e instanceof Error ? (process.env["NVP_DEBUG"] ? (e.stack ?? e.message) : e.message) : String(e);
+    io.err(`internal error: ${detail}\n(set NVP_DEBUG=1 for a stack trace, and please report this)\n`);
     return EXIT.usage;
   }
   return code;
