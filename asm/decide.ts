@@ -11,7 +11,7 @@ import {
 } from "./abi";
 import { find32 } from "./intervals";
 import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
-import { hasRule, nSum, setWord, sumWord } from "./sets";
+import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, defaultMode, dstList, emptySet, icmpSet, otherSet, ready, ruleFlags, ruleIds, setPtr,
   ruleOrder, srcList, strict, wordMin, tcp, tcpBase, tcpN, udp, udpBase, udpN, xffOn,
@@ -44,6 +44,13 @@ let dst1: usize = 0;
   return s;
 }
 
+@inline function orSuper(a: usize, b: usize, list: usize, n: u32): u64 {
+  let s = superWord(a);
+  if (n > 1) s |= superWord(b);
+  for (let j: u32 = 2; j < n; j++) s |= superWord(load<usize>(list + (<usize>j << 2)));
+  return s;
+}
+
 @inline function orWord(a: usize, b: usize, list: usize, n: u32, k: u32): u64 {
   let w = setWord(a, k);
   if (n > 1) w |= setWord(b, k);
@@ -71,29 +78,38 @@ function bestCandidate(): i32 {
   dst1 = load<usize>(dstList, 4);
   const ports2 = port1 != emptySet;
   const apps2 = app1 != emptySet;
-  for (let i: u32 = 0; i < nSum; i++) {
-    let s = orSum(dst0, dst1, dstList, dstN, i);
-    if (s == 0) continue;
-    s &= orSum(src0, src1, srcList, srcN, i);
-    if (s == 0) continue;
-    s &= ports2 ? sumWord(port0, i) | sumWord(port1, i) : sumWord(port0, i);
-    if (appFilter) s &= apps2 ? sumWord(app0, i) | sumWord(app1, i) : sumWord(app0, i);
-    while (s != 0) {
-      const k = (i << 6) + <u32>ctz<u64>(s);
-      s &= s - 1;
-      // No slot of this word can beat the best match so far.
-      if (load<u32>(wordMin + (<usize>k << 2)) >= bestOrder) continue;
-      // All four words at once: independent loads overlap, and one branch instead of four.
-      let w = orWord(dst0, dst1, dstList, dstN, k) & orWord(src0, src1, srcList, srcN, k);
-      w &= ports2 ? setWord(port0, k) | setWord(port1, k) : setWord(port0, k);
-      if (appFilter) w &= apps2 ? setWord(app0, k) | setWord(app1, k) : setWord(app0, k);
-      while (w != 0) {
-        const slot = (k << 6) + <u32>ctz<u64>(w);
-        w &= w - 1;
-        const order = load<u32>(ruleOrder + (<usize>slot << 2));
-        if (order < bestOrder) {
-          bestOrder = order;
-          bestSlot = <i32>slot;
+  // Super-summaries first: only the summary words that every dimension may have bits in.
+  let sup = orSuper(dst0, dst1, dstList, dstN) & orSuper(src0, src1, srcList, srcN);
+  sup &= ports2 ? superWord(port0) | superWord(port1) : superWord(port0);
+  if (appFilter) sup &= apps2 ? superWord(app0) | superWord(app1) : superWord(app0);
+  while (sup != 0) {
+    const first = <u32>ctz<u64>(sup) * superGroup;
+    sup &= sup - 1;
+    const last = min(first + superGroup, nSum);
+    for (let i = first; i < last; i++) {
+      let s = orSum(dst0, dst1, dstList, dstN, i);
+      if (s == 0) continue;
+      s &= orSum(src0, src1, srcList, srcN, i);
+      if (s == 0) continue;
+      s &= ports2 ? sumWord(port0, i) | sumWord(port1, i) : sumWord(port0, i);
+      if (appFilter) s &= apps2 ? sumWord(app0, i) | sumWord(app1, i) : sumWord(app0, i);
+      while (s != 0) {
+        const k = (i << 6) + <u32>ctz<u64>(s);
+        s &= s - 1;
+        // No slot of this word can beat the best match so far.
+        if (load<u32>(wordMin + (<usize>k << 2)) >= bestOrder) continue;
+        // All four words at once: independent loads overlap, and one branch instead of four.
+        let w = orWord(dst0, dst1, dstList, dstN, k) & orWord(src0, src1, srcList, srcN, k);
+        w &= ports2 ? setWord(port0, k) | setWord(port1, k) : setWord(port0, k);
+        if (appFilter) w &= apps2 ? setWord(app0, k) | setWord(app1, k) : setWord(app0, k);
+        while (w != 0) {
+          const slot = (k << 6) + <u32>ctz<u64>(w);
+          w &= w - 1;
+          const order = load<u32>(ruleOrder + (<usize>slot << 2));
+          if (order < bestOrder) {
+            bestOrder = order;
+            bestSlot = <i32>slot;
+          }
         }
       }
     }

@@ -1,12 +1,14 @@
 // Compressed rule sets (docs/module.md "Rule sets"): a summary bit per 64-rule word, a rank per
 // summary word, and only the non-zero words. Intersections walk the summaries first (aggregated
 // bit vectors), so sparse sets cost little however many rules the policy has.
-import { SET_SUMMARY } from "./abi";
+import { SET_SUMMARY, SET_SUPER } from "./abi";
 import { fits, memBytes } from "./mem";
 
 export let nRules: u32 = 0;
 export let nWords: u32 = 0;
 export let nSum: u32 = 0;
+/** Summary words per super-summary bit. */
+export let superGroup: u32 = 1;
 let rankAt: u32 = 0;
 let wordsAt: u32 = 0;
 
@@ -16,6 +18,7 @@ export function configureSets(rules: u32, sum: u32): bool {
   nRules = rules;
   nWords = (rules + 63) >> 6;
   nSum = sum;
+  superGroup = sum > 64 ? (sum + 63) >> 6 : 1;
   rankAt = SET_SUMMARY + (sum << 3);
   wordsAt = rankAt + (((sum << 2) + 7) & ~7);
   return sum == (nWords + 63) >> 6;
@@ -33,11 +36,15 @@ export function validSet(p: u64, lo: u64, hi: u64): u64 {
   // The words lie inside [lo, hi); setWord may also read the word after the last one.
   if (!fits(p + wordsAt, (<u64>nnz) << 3, hi) || !fits(p + wordsAt, (<u64>nnz + 1) << 3, memBytes())) return 0;
   let acc: u32 = 0;
+  let sup: u64 = 0;
   for (let i: u32 = 0; i < nSum; i++) {
     if (load<u32>(ptr + rankAt + (i << 2)) != acc) return 0;
-    acc += <u32>popcnt<u64>(load<u64>(ptr + SET_SUMMARY + (i << 3)));
+    const s = load<u64>(ptr + SET_SUMMARY + (i << 3));
+    acc += <u32>popcnt<u64>(s);
+    if (s != 0) sup |= (<u64>1) << (i / superGroup);
   }
-  if (acc != nnz) return 0;
+  // The super-summary must be exact: a lookup visits only the summary words it names.
+  if (acc != nnz || load<u64>(ptr + SET_SUPER) != sup) return 0;
   const end = p + wordsAt + ((<u64>nnz) << 3);
   if (nSum == 0) return end;
   const last = load<u64>(ptr + SET_SUMMARY + ((nSum - 1) << 3));
@@ -64,6 +71,10 @@ export function validSets(base: u64, offs: usize, n: u32, lo: u64, hi: u64): boo
     if (prevEnd == 0) return false;
   }
   return true;
+}
+
+@inline export function superWord(p: usize): u64 {
+  return load<u64>(p + SET_SUPER);
 }
 
 @inline export function sumWord(p: usize, i: u32): u64 {

@@ -4,6 +4,11 @@
  * a summary bit per non-zero 64-bit word, a running rank per summary word, and the words.
  */
 import { SET_SUMMARY } from "./abi.js";
+
+/** Summary words per super-summary bit. */
+export function superGroup(nSum: number): number {
+  return Math.max(1, Math.ceil(nSum / 64));
+}
 import type { ByteWriter } from "./abi-bytes.js";
 
 export interface SetGeometry {
@@ -50,6 +55,16 @@ export function writeSet(w: ByteWriter, geo: SetGeometry, list: ArrayLike<number
   }
   w.u32(idx.length);
   w.u32(0);
+  const group = superGroup(geo.nSum);
+  let supLo = 0;
+  let supHi = 0;
+  for (let i = 0; i < geo.nSum; i++) {
+    if (!sumLo[i] && !sumHi[i]) continue;
+    const b = Math.floor(i / group);
+    if (b < 32) supLo = (supLo | (1 << b)) >>> 0;
+    else supHi = (supHi | (1 << (b - 32))) >>> 0;
+  }
+  w.u64(supLo, supHi);
   for (let i = 0; i < geo.nSum; i++) w.u64(sumLo[i] as number, sumHi[i] as number);
   let rank = 0;
   let at = 0;

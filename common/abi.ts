@@ -118,12 +118,14 @@ export const E_FLOW = 9;
  * the matching slot with the lowest order (H_RULE_ORDER). H_RULE_IDS and H_RULE_FLAGS are per slot.
  *
  * A set of slots, nRules bits in 64-bit words. Only non-zero words are stored; a summary
- * bit per word says which, and a rank per summary word locates them:
- *   u32 nnz, u32 pad, u64 summary[S], u32 rank[S] (padded to 8), u64 words[nnz]
+ * bit per word says which, a rank per summary word locates them, and a super-summary bit per
+ * group of ceil(S/64) summary words says which summary words are non-zero:
+ *   u32 nnz, u32 pad, u64 super, u64 summary[S], u32 rank[S] (padded to 8), u64 words[nnz]
  * where S = H_NSUM. Sets start 8-aligned.
  */
 export const SET_NNZ = 0;
-export const SET_SUMMARY = 8;
+export const SET_SUPER = 8;
+export const SET_SUMMARY = 16;
 
 // ---- decision table header (offsets in the table; every *_OFF field is table-relative) --------
 export const TABLE_MAGIC = 0x5450564e;
