@@ -167,13 +167,17 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   const grules: number[] = [];
   put(A.H_GROUPS_N, ir.groups.length);
   put(A.H_GROUPS, w.length);
+  // Appended one by one: a spread of a group with 100k+ rules would overflow the call stack.
+  const append = (list: readonly number[]) => {
+    for (const r of slots(list)) grules.push(r);
+  };
   for (const g of ir.groups) {
     w.u32(grules.length);
     w.u32(g.from.length);
-    grules.push(...slots(g.from));
+    append(g.from);
     w.u32(grules.length);
     w.u32(g.to.length);
-    grules.push(...slots(g.to));
+    append(g.to);
   }
   put(A.H_GRULES_N, grules.length);
   put(A.H_GRULES, w.length);
