@@ -1,0 +1,103 @@
+// DNS, following NeuVector's dpi_dns.c: only with port 53 on one side (UDP and TCP alike: DNS on
+// 5353 is mDNS or a private resolver, and dpi_dns.c gives up there), and only when the first
+// message parses completely: a sane header, then every question and resource record, ending
+// exactly at the end of the datagram (UDP) or of the 2-byte length prefix's message (TCP).
+import { APP_DNS } from "./apps";
+import { be16at, has, u8at } from "./bytes";
+import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
+
+const HEADER: i32 = 12;
+const MAX_QUESTIONS: i32 = 16;
+const MAX_RECORDS: i32 = 512;
+/** Largest TCP message NeuVector's parser accepts as the first one. */
+const MAX_TCP_MESSAGE: i32 = 4096;
+
+/** End of the (possibly compressed) name at i, or -1 when it is malformed or leaves [base, end). */
+function nameEnd(p: usize, len: i32, base: i32, i: i32, end: i32): i32 {
+  let total = 0;
+  for (let labels = 0; labels < 128; labels++) {
+    if (i >= end) return -1;
+    const n = u8at(p, len, i);
+    if (n < 0) return -1;
+    if (n == 0) return i + 1;
+    if ((n & 0xc0) == 0xc0) {
+      // A compression pointer ends the name; it must point backwards, past the header.
+      const target = be16at(p, len, i) & 0x3fff;
+      if (i + 2 > end || target < HEADER || base + target >= i) return -1;
+      return i + 2;
+    }
+    if ((n & 0xc0) != 0) return -1;
+    total += n + 1;
+    if (total > 255) return -1;
+    i += 1 + n;
+  }
+  return -1;
+}
+
+@inline function knownClass(c: i32): bool {
+  return c == 1 || c == 3 || c == 4 || c == 254 || c == 255;
+}
+
+/**
+ * The message [base, base + mlen) in full: header, questions, then answer, authority and
+ * additional records (OPT records carry the UDP size in their class, so any class is allowed there).
+ */
+export function validMessage(p: usize, len: i32, base: i32, mlen: i32): bool {
+  if (mlen < HEADER || !has(len, base, mlen)) return false;
+  const end = base + mlen;
+  const flags = be16at(p, len, base + 2);
+  const opcode = (flags >> 11) & 0xf;
+  if (opcode == 3 || opcode > 6 || (flags & 0x40) != 0) return false;
+  const qd = be16at(p, len, base + 4);
+  const an = be16at(p, len, base + 6);
+  const ns = be16at(p, len, base + 8);
+  const ar = be16at(p, len, base + 10);
+  const query = (flags & 0x8000) == 0;
+  if (qd > MAX_QUESTIONS || an + ns + ar > MAX_RECORDS) return false;
+  if (query && opcode == 0 && (qd != 1 || (flags & 0xf) != 0)) return false;
+  let i = base + HEADER;
+  for (let q = 0; q < qd; q++) {
+    i = nameEnd(p, len, base, i, end);
+    if (i < 0 || i + 4 > end) return false;
+    if (!knownClass(be16at(p, len, i + 2))) return false;
+    i += 4;
+  }
+  const records = an + ns + ar;
+  for (let r = 0; r < records; r++) {
+    i = nameEnd(p, len, base, i, end);
+    if (i < 0 || i + 10 > end) return false;
+    const type = be16at(p, len, i);
+    if (type != 41 && !knownClass(be16at(p, len, i + 2))) return false;
+    const rdlen = be16at(p, len, i + 8);
+    i += 10 + rdlen;
+    if (i > end) return false;
+  }
+  return i == end;
+}
+
+/** One side's first UDP datagram: DPI_UNKNOWN or APP_DNS (a datagram is whole when it is here). */
+function udpSide(p: usize, len: i32): i32 {
+  return validMessage(p, len, 0, len) ? APP_DNS : DPI_UNKNOWN;
+}
+
+/** One side's TCP stream: the first length-prefixed message. */
+function tcpSide(p: usize, len: i32): i32 {
+  const mlen = be16at(p, len, 0);
+  if (mlen < 0) return DPI_MORE;
+  if (mlen < HEADER || mlen > MAX_TCP_MESSAGE) return DPI_UNKNOWN;
+  if (!has(len, 2, mlen)) return len >= DPI_PREFIX_CAP ? DPI_UNKNOWN : DPI_MORE;
+  return validMessage(p, len, 2, mlen) ? APP_DNS : DPI_UNKNOWN;
+}
+
+/** The client's first message decides; a server's is looked at only while the client has said nothing. */
+export function dns(proto: i32, sport: i32, dport: i32, cli: usize, cl: i32, srv: usize, sl: i32): i32 {
+  if (sport != 53 && dport != 53) return DPI_UNKNOWN;
+  if (proto == 17) {
+    if (cl > 0) return udpSide(cli, cl);
+    return sl > 0 ? udpSide(srv, sl) : DPI_MORE;
+  }
+  if (cl > 0) return tcpSide(cli, cl);
+  if (sl == 0) return DPI_MORE;
+  const s = tcpSide(srv, sl);
+  return s == APP_DNS ? DPI_MORE : s;
+}

@@ -1,0 +1,125 @@
+// SSL/TLS, from the client's first record (NeuVector dpi_ssl.c get_ssl_ver): a handshake record
+// (type 22) with record version 0x0300-0x0303 carrying a ClientHello whose client_version is
+// 0x0300-0x0303, or an SSLv2 CLIENT-HELLO (length with the top bit set, version 0x0002 or
+// 0x0300-0x0303). Stricter than NeuVector, which also takes a first record of type 20/21: a
+// client always opens with a ClientHello. The SNI (extension 0) is the virtual host.
+import { APP_SSL } from "./apps";
+import { be16at, be24at, has, u8at } from "./bytes";
+import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setHost, setProvisional } from "./result";
+
+/** Largest TLS record payload: 2^14 plus the 2048 bytes of expansion TLSCiphertext allows. */
+const MAX_RECORD: i32 = 18432;
+
+@inline function sslVersion(major: i32, minor: i32): bool {
+  return major == 3 && minor >= 0 && minor <= 3;
+}
+
+@inline function hostChar(c: i32): bool {
+  const l = c | 0x20;
+  return (l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2e || c == 0x5f;
+}
+
+/** server_name extension data at [i, end): the first host_name entry becomes the virtual host. */
+function sni(p: usize, len: i32, i: i32, end: i32, out: usize): void {
+  const listLen = be16at(p, len, i);
+  if (listLen < 3 || i + 2 + listLen > end) return;
+  if (u8at(p, len, i + 2) != 0) return;
+  const n = be16at(p, len, i + 3);
+  const a = i + 5;
+  if (n < 1 || n > 255 || a + n > end || !has(len, a, n)) return;
+  for (let k = 0; k < n; k++) if (!hostChar(<i32>load<u8>(p + <usize>(a + k)))) return;
+  setHost(out, a, n);
+}
+
+/**
+ * An SSLv2 CLIENT-HELLO: 2-byte header with the top bit set, msg type 1, version, then cipher
+ * spec / session id / challenge lengths that add up to the record length.
+ */
+function sslv2(p: usize, len: i32): i32 {
+  const msg = u8at(p, len, 2);
+  if (msg >= 0 && msg != 1) return DPI_UNKNOWN;
+  const ver = be16at(p, len, 3);
+  if (ver >= 0 && ver != 0x0002 && !sslVersion(ver >> 8, ver & 0xff)) return DPI_UNKNOWN;
+  if (len < 11) return DPI_MORE;
+  const recLen = ((<i32>load<u8>(p) & 0x7f) << 8) | <i32>load<u8>(p + 1);
+  const cs = be16at(p, len, 5);
+  const sid = be16at(p, len, 7);
+  const ch = be16at(p, len, 9);
+  if (cs == 0 || cs % 3 != 0 || (sid != 0 && sid != 16) || ch < 16 || ch > 32) return DPI_UNKNOWN;
+  return recLen == 9 + cs + sid + ch ? APP_SSL : DPI_UNKNOWN;
+}
+
+/**
+ * The ClientHello of the first handshake record: every present byte must agree. SSL once the SNI
+ * is seen or the hello is complete; before that DPI_MORE, unless the server already answered or
+ * the prefix is full (the rest will not come).
+ */
+function clientHello(p: usize, len: i32, sl: i32, out: usize): i32 {
+  if (len < 5) return DPI_MORE;
+  if (!sslVersion(<i32>load<u8>(p + 1), <i32>load<u8>(p + 2))) return DPI_UNKNOWN;
+  const recLen = be16at(p, len, 3);
+  if (recLen < 42 || recLen > MAX_RECORD) return DPI_UNKNOWN;
+  const hsType = u8at(p, len, 5);
+  if (hsType < 0) return DPI_MORE;
+  if (hsType != 1) return DPI_UNKNOWN;
+  const hsLen = be24at(p, len, 6);
+  if (hsLen < 0) return DPI_MORE;
+  if (hsLen < 38) return DPI_UNKNOWN;
+  const major = u8at(p, len, 9);
+  const minor = u8at(p, len, 10);
+  if (minor < 0) return DPI_MORE;
+  if (!sslVersion(major, minor)) return DPI_UNKNOWN;
+  setProvisional(out, APP_SSL);
+  // The hello may continue in a later record; only the first record's part is walked.
+  const end = min(9 + hsLen, 5 + recLen);
+  const waiting = sl > 0 || len >= DPI_PREFIX_CAP ? APP_SSL : DPI_MORE;
+  let i = 43;
+  const sid = u8at(p, len, i);
+  if (sid < 0) return waiting;
+  if (sid > 32) return DPI_UNKNOWN;
+  i += 1 + sid;
+  const cs = be16at(p, len, i);
+  if (cs < 0) return waiting;
+  if (cs < 2 || (cs & 1) != 0) return DPI_UNKNOWN;
+  i += 2 + cs;
+  const comp = u8at(p, len, i);
+  if (comp < 0) return i >= end ? DPI_UNKNOWN : waiting;
+  if (comp < 1) return DPI_UNKNOWN;
+  i += 1 + comp;
+  if (i == end) return APP_SSL;
+  if (i > end) return DPI_UNKNOWN;
+  const extLen = be16at(p, len, i);
+  if (extLen < 0) return waiting;
+  i += 2;
+  const extEnd = i + extLen;
+  if (extEnd > end) return end < 9 + hsLen ? waiting : DPI_UNKNOWN;
+  while (i < extEnd) {
+    const type = be16at(p, len, i);
+    const n = be16at(p, len, i + 2);
+    if (n < 0) return waiting;
+    if (i + 4 + n > extEnd) return DPI_UNKNOWN;
+    if (type == 0) {
+      if (!has(len, i + 4, n)) return waiting;
+      sni(p, len, i + 4, i + 4 + n, out);
+      return APP_SSL;
+    }
+    i += 4 + n;
+  }
+  return i == extEnd ? APP_SSL : DPI_UNKNOWN;
+}
+
+/** A server's first record, when it is all there is: handshake or alert with an SSL version. */
+function serverFirst(srv: usize, sl: i32): i32 {
+  const t = u8at(srv, sl, 0);
+  if (t != 22 && t != 21) return DPI_UNKNOWN;
+  if (sl < 3) return DPI_MORE;
+  return sslVersion(<i32>load<u8>(srv + 1), <i32>load<u8>(srv + 2)) ? DPI_MORE : DPI_UNKNOWN;
+}
+
+export function tls(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
+  if (cl == 0) return sl == 0 ? DPI_MORE : serverFirst(srv, sl);
+  const b0 = <i32>load<u8>(cli);
+  if (b0 == 22) return clientHello(cli, cl, sl, out);
+  if (b0 >= 0x80) return sslv2(cli, cl);
+  return DPI_UNKNOWN;
+}
