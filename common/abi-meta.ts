@@ -33,8 +33,9 @@ export interface MetaGroup {
 export interface ModuleMeta {
   /**
    * sha256 (hex) of the module bytes before this section (engine code and table), a zero byte,
-   * and this object without `hash` as JSON: nothing in the module can be altered unnoticed.
-   * The `nvp.meta` section must be the module's last section.
+   * and this section's payload with the hash's own digits written as zeros: nothing in the
+   * module can be altered unnoticed. `hash` is the payload's first field; `nvp.meta` is the
+   * module's last section.
    */
   hash: string;
   format: number;
@@ -52,8 +53,21 @@ export interface ModuleMeta {
   sizes: Record<string, number>;
 }
 
-/** The bytes the hash covers, besides the table: the metadata minus its hash. */
-export function metaBody(meta: Omit<ModuleMeta, "hash"> & { hash?: string }): string {
-  const { hash: _hash, ...body } = meta;
-  return JSON.stringify(body);
+/** The payload starts with `{"hash":"` and the 64 hex digits of the hash (then `",`). */
+export const META_HASH_PREFIX = '{"hash":"';
+export const META_HASH_AT = META_HASH_PREFIX.length;
+export const META_HASH_END = META_HASH_AT + 64;
+
+/** The payload for `meta` with the hash's 64 digits written as zeros: what the hash covers. */
+export function metaPayload(meta: Omit<ModuleMeta, "hash">, hash = "0".repeat(64)): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ hash, ...meta }));
+}
+
+/** A copy of a payload with its hash digits blanked (zeros), or undefined if it has no hash field first. */
+export function blankHash(payload: Uint8Array): Uint8Array | undefined {
+  const prefix = new TextEncoder().encode(META_HASH_PREFIX);
+  if (payload.length < META_HASH_END + 2 || prefix.some((b, i) => payload[i] !== b) || payload[META_HASH_END] !== 0x22) return undefined;
+  const out = new Uint8Array(payload);
+  out.fill(0x30, META_HASH_AT, META_HASH_END);
+  return out;
 }

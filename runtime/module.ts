@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { ABI_VERSION, E_OK, ENGINE_STATIC_MAX, FORMAT_VERSION, TABLE_BASE } from "../common/abi.js";
-import { META_SECTION, metaBody, type ModuleMeta } from "../common/abi-meta.js";
+import { blankHash, META_SECTION, type ModuleMeta } from "../common/abi-meta.js";
 import { customSection, dataSegments, hasWasmMagic, SEC_CUSTOM, SEC_DATA, WasmFormatError, wasmSections } from "../common/abi-wasm.js";
 import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "./errors.js";
 import { checkMetaShape } from "./meta-shape.js";
@@ -42,22 +42,23 @@ const fail = (code: keyof typeof MODULE_CODES, message: string, help: string): n
 
 const REBUILD = "rebuild it with `nvp compile`";
 
-/** The metadata and where its section starts (everything before it is hashed). */
-function findMeta(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>): { meta: ModuleMeta; start: number } {
+/** The metadata, where its section starts (everything before it is hashed) and its raw payload. */
+function findMeta(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>): { meta: ModuleMeta; start: number; payload: Uint8Array } {
   const metas = sections.filter((s) => s.id === SEC_CUSTOM && customSection(bytes, s).name === META_SECTION);
   if (metas.length === 0) fail("notPolicy", `module has no \`${META_SECTION}\` section: it is not an nvp policy module`, "load a module produced by `nvp compile`");
   if (metas.length > 1) fail("badMeta", `module has ${metas.length} \`${META_SECTION}\` sections`, REBUILD);
   const section = metas[0] as (typeof metas)[number];
   if (section !== sections[sections.length - 1]) fail("badMeta", `the \`${META_SECTION}\` section is not the module's last section`, REBUILD);
+  const payload = customSection(bytes, section).payload;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(customSection(bytes, section).payload));
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
   } catch {
     fail("badMeta", `the \`${META_SECTION}\` section is not valid UTF-8 JSON`, REBUILD);
   }
   const problem = checkMetaShape(parsed);
   if (problem) fail("badMeta", `module metadata is malformed: ${problem}`, REBUILD);
-  return { meta: parsed as ModuleMeta, start: section.start };
+  return { meta: parsed as ModuleMeta, start: section.start, payload };
 }
 
 function findTable(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>, meta: ModuleMeta): Uint8Array {
@@ -98,10 +99,11 @@ export function loadModule(input: Uint8Array): PolicyModule {
   let sections: ReturnType<typeof wasmSections>;
   let meta: ModuleMeta;
   let metaStart: number;
+  let payload: Uint8Array;
   let table: Uint8Array;
   try {
     sections = wasmSections(bytes);
-    ({ meta, start: metaStart } = findMeta(bytes, sections));
+    ({ meta, start: metaStart, payload } = findMeta(bytes, sections));
     if (meta.format !== FORMAT_VERSION) {
       fail("format", `module table format version ${meta.format} is not supported (this runtime reads ${FORMAT_VERSION})`, REBUILD + " with this version of nvp");
     }
@@ -118,7 +120,9 @@ export function loadModule(input: Uint8Array): PolicyModule {
     }
     throw e;
   }
-  const digest = createHash("sha256").update(bytes.subarray(0, metaStart)).update(new Uint8Array([0])).update(metaBody(meta), "utf8").digest("hex");
+  const blanked = blankHash(payload);
+  if (!blanked) return fail("badMeta", "module metadata does not start with its `hash` field", REBUILD);
+  const digest = createHash("sha256").update(bytes.subarray(0, metaStart)).update(new Uint8Array([0])).update(blanked).digest("hex");
   if (digest !== meta.hash) {
     fail("tampered", "module content hash does not match: the module was altered", "do not edit compiled modules; rebuild it with `nvp compile`");
   }

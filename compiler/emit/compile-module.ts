@@ -4,7 +4,7 @@
  * segment + `nvp.meta`). The CLI's `nvp compile` calls this.
  */
 import { PAGE_SIZE, TABLE_BASE } from "../../common/abi.js";
-import { META_SECTION } from "../../common/abi-meta.js";
+import { META_SECTION, metaPayload } from "../../common/abi-meta.js";
 import { encodeTable, scratchBytes } from "../encode/encode.js";
 import { printTable } from "../encode/print-table.js";
 import type { DecisionIR } from "../lower/ir.js";
@@ -64,7 +64,8 @@ export function compileModule(model: PolicyModel, opts: CompileOptions = {}): Co
       minPages: Math.ceil(end / PAGE_SIZE),
     });
     const meta = buildMeta(model, ir, table.bytes, patched, scratch, table.sizes, opts.compilerVersion ?? "0.1.0");
-    return appendCustomSection(patched, META_SECTION, new TextEncoder().encode(JSON.stringify(meta)));
+    const { hash, ...rest } = meta;
+    return appendCustomSection(patched, META_SECTION, metaPayload(rest, hash));
   });
   return { bytes, stages, tableBytes: table.bytes.length, sizes: table.sizes };
 }

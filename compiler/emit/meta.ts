@@ -1,14 +1,14 @@
 /** Builds the `nvp.meta` custom section (common/abi-meta.ts) from the IR and the encoded table. */
 import { createHash } from "node:crypto";
 import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../../common/abi.js";
-import { metaBody, type MetaGroup, type ModuleMeta } from "../../common/abi-meta.js";
+import { type MetaGroup, type ModuleMeta, metaPayload } from "../../common/abi-meta.js";
 import { appById } from "../../common/apps.js";
 import type { DecisionIR } from "../lower/ir.js";
 import type { PolicyModel } from "../model.js";
 
-/** sha256 over the module without its metadata section (engine and table), a zero byte, and the metadata body. */
-export function moduleHash(moduleWithoutMeta: Uint8Array, body: string): string {
-  return createHash("sha256").update(moduleWithoutMeta).update(new Uint8Array([0])).update(body, "utf8").digest("hex");
+/** sha256 over the module without its metadata section (engine and table), a zero byte, and the blanked payload. */
+export function moduleHash(moduleWithoutMeta: Uint8Array, blankedPayload: Uint8Array): string {
+  return createHash("sha256").update(moduleWithoutMeta).update(new Uint8Array([0])).update(blankedPayload).digest("hex");
 }
 
 export function buildMeta(
@@ -45,6 +45,5 @@ export function buildMeta(
     apps: appIds.map((id) => ({ id, name: appById(id)?.name ?? String(id) })),
     sizes,
   };
-  const body = metaBody(withoutHash);
-  return { hash: moduleHash(moduleWithoutMeta, body), ...withoutHash };
+  return { hash: moduleHash(moduleWithoutMeta, metaPayload(withoutHash)), ...withoutHash };
 }

@@ -1,7 +1,7 @@
 /** Shared by the engine tests: compiling policy text, rewriting modules, reference verdicts. */
 import { createHash } from "node:crypto";
 import type { LookupResult, Verdict } from "../../common/schema.js";
-import { META_SECTION, metaBody, type ModuleMeta } from "../../common/abi-meta.js";
+import { META_SECTION, metaPayload, type ModuleMeta } from "../../common/abi-meta.js";
 import { customSection, SEC_CUSTOM, uleb, wasmSections } from "../../common/abi-wasm.js";
 import { compileSources } from "../../compiler/check/index.js";
 import { compileModule } from "../../compiler/emit/compile-module.js";
@@ -44,7 +44,8 @@ export function editMeta(bytes: Uint8Array, edit: (m: ModuleMeta) => void, rehas
   const hash = rehash(meta);
   if (hash !== undefined) meta.hash = hash;
   const name = new TextEncoder().encode(META_SECTION);
-  const payload = new TextEncoder().encode(JSON.stringify(meta));
+  const { hash: metaHash, ...rest } = meta;
+  const payload = metaPayload(rest, metaHash);
   const body = [...uleb(name.length), ...name, ...payload];
   const out = new Uint8Array([...bytes.subarray(0, s.start), 0, ...uleb(body.length), ...body, ...bytes.subarray(s.end)]);
   return out;
@@ -52,7 +53,8 @@ export function editMeta(bytes: Uint8Array, edit: (m: ModuleMeta) => void, rehas
 
 /** The hash a module must carry: over its bytes before `nvp.meta` and the metadata body. */
 export function hashFor(moduleWithoutMeta: Uint8Array, meta: ModuleMeta): string {
-  return createHash("sha256").update(moduleWithoutMeta).update(new Uint8Array([0])).update(metaBody(meta), "utf8").digest("hex");
+  const { hash: _hash, ...rest } = meta;
+  return createHash("sha256").update(moduleWithoutMeta).update(new Uint8Array([0])).update(metaPayload(rest)).digest("hex");
 }
 
 /** The module bytes before its `nvp.meta` section. */
