@@ -8,7 +8,7 @@ import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE, TABLE_MAGIC } from "../../comm
 import { compileModule } from "../../compiler/emit/compile-module.js";
 import { engineBytes } from "../../compiler/emit/engine-file.js";
 import { loadModule, MODULE_CODES, NvpRuntimeError } from "../../runtime/index.js";
-import { SEC_CODE, wasmSections } from "../../common/abi-wasm.js";
+import { SEC_CODE, uleb, wasmSections } from "../../common/abi-wasm.js";
 import { editMeta, hashFor, modelOf, moduleBytes, withoutMeta } from "./helpers.js";
 
 const POLICY = `policy shop
@@ -106,6 +106,20 @@ describe("loadModule", () => {
     expect(refusal(editMeta(moduleBytes(POLICY), (m) => delete (m as Partial<typeof m>).rules)).code).toBe(MODULE_CODES.badMeta);
     const e = refusal(editMeta(moduleBytes(POLICY), (m) => ((m.groups[0] as { kind: string }).kind = "magic")));
     expect(e.message).toBe("module metadata is malformed: groups[0] has an unknown kind");
+  });
+
+  test("refuses metadata whose first field is not the hash", () => {
+    const bytes = moduleBytes(POLICY);
+    const secs = wasmSections(bytes);
+    const meta = secs[secs.length - 1] as (typeof secs)[number];
+    const name = new TextEncoder().encode("nvp.meta");
+    const json = JSON.parse(new TextDecoder().decode(bytes.subarray(meta.body + 1 + name.length, meta.end))) as Record<string, unknown>;
+    const { hash, ...rest } = json;
+    const payload = new TextEncoder().encode(JSON.stringify({ ...rest, hash }));
+    const body = [...uleb(name.length), ...name, ...payload];
+    const e = refusal(new Uint8Array([...bytes.subarray(0, meta.start), 0, ...uleb(body.length), ...body]));
+    expect(e.code).toBe(MODULE_CODES.badMeta);
+    expect(e.message).toBe("module metadata does not start with its `hash` field");
   });
 
   test("refuses a tampered table", () => {
