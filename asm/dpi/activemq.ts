@@ -1,7 +1,7 @@
 // ActiveMQ, by either of its two wire protocols (NeuVector has no parser: it names ActiveMQ from
 // the process).
 // - OpenWire: both sides open with a WireFormatInfo command, a 4-byte big-endian size, the data
-//   type 1 and the magic `ActiveMQ`. The client's alone decides.
+//   type 1 and the magic `ActiveMQ`, the broker as soon as it accepts: either side's decides.
 // - STOMP: the client's CONNECT or STOMP frame, then the server's CONNECTED frame. STOMP also
 //   fronts RabbitMQ and Artemis, so only CONNECTED's `server:` header names the broker:
 //   `ActiveMQ/...` (classic) and `ActiveMQ-Artemis/...` are ActiveMQ, `RabbitMQ/...` RabbitMQ;
@@ -71,11 +71,14 @@ function connected(p: usize, len: i32): i32 {
 }
 
 export function activemq(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
-  if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
+  const ws = sl == 0 ? DPI_MORE : openWire(srv, sl);
+  if (ws == 1) return APP_ACTIVEMQ;
+  if (cl == 0) return ws;
   const w = openWire(cli, cl);
   if (w == 1) return APP_ACTIVEMQ;
   const s = stompConnect(cli, cl);
-  if (s == DPI_UNKNOWN) return w;
+  // The client spoke something else: only a broker that already answered could still decide.
+  if (s == DPI_UNKNOWN) return w == DPI_MORE || (ws == DPI_MORE && sl > 0) ? DPI_MORE : DPI_UNKNOWN;
   if (s == DPI_MORE || sl == 0) return DPI_MORE;
   return connected(srv, sl);
 }

@@ -176,3 +176,21 @@ export function litList(p: usize, len: i32, i: i32, list: string): i32 {
   }
   return 0;
 }
+
+/** Is [a, b) exactly one word of `list` (lower case, `|`-separated), ignoring ASCII case? */
+export function tokenInListCI(p: usize, len: i32, a: i32, b: i32, list: string): bool {
+  if (a < 0 || b > len || b <= a) return false;
+  const n = list.length;
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end < n && list.charCodeAt(end) != 0x7c) end++;
+    if (end - start == b - a) {
+      let k = 0;
+      while (k < b - a && lower(<i32>load<u8>(p + <usize>(a + k))) == list.charCodeAt(start + k)) k++;
+      if (k == b - a) return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}

@@ -1,7 +1,8 @@
-// DNS, following NeuVector's dpi_dns.c: only with port 53 on one side (UDP and TCP alike: DNS on
-// 5353 is mDNS or a private resolver, and dpi_dns.c gives up there), and only when the first
-// message parses completely: a sane header, then every question and resource record, ending
-// exactly at the end of the datagram (UDP) or of the 2-byte length prefix's message (TCP).
+// DNS, when the first message parses completely: a sane header, then every question and
+// resource record, ending exactly at the end of the datagram (UDP) or of the message the 2-byte
+// length prefix announces (TCP, at most 4096 bytes as in NeuVector). NeuVector's dpi_dns.c also
+// wants port 53 on one side; here any port is fine (DNS on 5353 is still DNS: mDNS, or a private
+// resolver), the complete parse being far stricter than a port.
 import { APP_DNS } from "./apps";
 import { be16at, has, u8at } from "./bytes";
 import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
@@ -90,8 +91,7 @@ function tcpSide(p: usize, len: i32): i32 {
 }
 
 /** The client's first message decides; a server's is looked at only while the client has said nothing. */
-export function dns(proto: i32, sport: i32, dport: i32, cli: usize, cl: i32, srv: usize, sl: i32): i32 {
-  if (sport != 53 && dport != 53) return DPI_UNKNOWN;
+export function dns(proto: i32, cli: usize, cl: i32, srv: usize, sl: i32): i32 {
   if (proto == 17) {
     if (cl > 0) return udpSide(cli, cl);
     return sl > 0 ? udpSide(srv, sl) : DPI_MORE;

@@ -2,7 +2,7 @@
 // that name a product (Server, X-elastic-product, X-Consul-*, X-Pingback, Link, X-Powered-By).
 // Only complete lines (ending in LF inside the block) are read; names are matched ignoring case.
 import { APP_APACHE, APP_CONSUL, APP_COUCHDB, APP_ELASTICSEARCH, APP_JETTY, APP_NGINX, APP_NODEJS, APP_WORDPRESS } from "./apps";
-import { containsCI, findByte, isGraph, litCI, LIT_YES, lower } from "./bytes";
+import { containsCI, findByte, isGraph, lit, litCI, LIT_YES, lower, tokenInListCI } from "./bytes";
 import { ipFamily, ipHi, ipLo, parseIpText } from "./ip-text";
 import { setHost, setServer, setXff } from "./result";
 
@@ -158,4 +158,19 @@ export function wordpressPath(p: usize, len: i32, a: i32): bool {
     );
   }
   return litCI(p, len, a, "/xmlrpc.php") == LIT_YES;
+}
+
+/**
+ * Consul's HTTP API: `/v1/` and one of its endpoints (agent, catalog, health, kv, ...). Nomad
+ * shares a few of these roots (agent, acl, event, operator, status); Nomad is not an application
+ * NeuVector names, so such a request is taken for Consul.
+ */
+const CONSUL_ROOTS =
+  "agent|catalog|health|kv|acl|session|coordinate|connect|txn|query|snapshot|event|operator|status|config|discovery-chain|internal|peering";
+
+export function consulPath(p: usize, len: i32, a: i32, b: i32): bool {
+  if (lit(p, len, a, "/v1/") != LIT_YES) return false;
+  let e = a + 4;
+  while (e < b && load<u8>(p + <usize>e) != 0x2f && load<u8>(p + <usize>e) != 0x3f) e++;
+  return tokenInListCI(p, len, a + 4, e, CONSUL_ROOTS);
 }

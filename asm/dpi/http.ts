@@ -4,9 +4,9 @@
 // `HTTP/d.d`, `RTSP/d.d` or `SIP/d.d`. `PRI * HTTP/2.0` is HTTP/2's preface, not HTTP/1 (grpc.ts).
 // RTSP and SIP are decided on the request line. HTTP waits for the response headers, which may
 // name the product (http-headers.ts); the Host and X-Forwarded-For come from the request headers.
-import { APP_HTTP, APP_RTSP, APP_SIP, APP_WORDPRESS } from "./apps";
+import { APP_APACHE, APP_CONSUL, APP_HTTP, APP_JETTY, APP_NGINX, APP_NODEJS, APP_RTSP, APP_SIP, APP_WORDPRESS } from "./apps";
 import { findHeaderEnd, isDigit, isGraph, isUpper, lit, LIT_NO, LIT_PART, LIT_YES, u8at } from "./bytes";
-import { extractHost, extractXff, responseProduct, wordpressPath } from "./http-headers";
+import { consulPath, extractHost, extractXff, responseProduct, wordpressPath } from "./http-headers";
 import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setPath, setProvisional } from "./result";
 
 /** Set by requestLine: the target's bounds and the index just past the line's LF. */
@@ -100,34 +100,40 @@ function requestDetails(cli: usize, cl: i32, out: usize): void {
   setPath(out, targetStart, targetEnd - targetStart);
 }
 
+/** The product the response headers name; a Consul API path beats mere server software. */
+function product(srv: usize, sl: i32, from: i32, to: i32, consul: bool, out: usize): i32 {
+  const p = responseProduct(srv, sl, from, to, out);
+  const serverOnly = p == 0 || p == APP_NGINX || p == APP_APACHE || p == APP_JETTY || p == APP_NODEJS;
+  if (consul && serverOnly) return APP_CONSUL;
+  return p != 0 ? p : APP_HTTP;
+}
+
 /**
  * The response's product, skipping interim 1xx responses: DPI_MORE until a final response's
  * header block is complete (or the prefix is full), then a product id or APP_HTTP.
  */
-function response(srv: usize, sl: i32, out: usize): i32 {
+function response(srv: usize, sl: i32, consul: bool, out: usize): i32 {
+  const fallback = consul ? APP_CONSUL : APP_HTTP;
   let at = 0;
   for (let n = 0; n < 4; n++) {
     const s = statusLine(srv, sl, at);
-    if (s == LIT_PART) return sl >= DPI_PREFIX_CAP ? APP_HTTP : DPI_MORE;
+    if (s == LIT_PART) return sl >= DPI_PREFIX_CAP ? fallback : DPI_MORE;
     // A server that does not answer in HTTP does not make the client's request anything else.
-    if (s == LIT_NO) return APP_HTTP;
+    if (s == LIT_NO) return fallback;
     const end = findHeaderEnd(srv, sl, at);
-    if (end < 0) {
-      if (sl < DPI_PREFIX_CAP) return DPI_MORE;
-      const product = responseProduct(srv, sl, at, sl, out);
-      return product != 0 ? product : APP_HTTP;
-    }
+    if (end < 0) return sl < DPI_PREFIX_CAP ? DPI_MORE : product(srv, sl, at, sl, consul, out);
     // 1xx are interim (100 Continue, 103 Early Hints) except 101, after which HTTP ends.
     if (u8at(srv, sl, at + 9) != 0x31 || (u8at(srv, sl, at + 10) == 0x30 && u8at(srv, sl, at + 11) == 0x31)) {
-      const product = responseProduct(srv, sl, at, end + 2, out);
-      return product != 0 ? product : APP_HTTP;
+      return product(srv, sl, at, end + 2, consul, out);
     }
     at = end + 4;
   }
-  return APP_HTTP;
+  return fallback;
 }
 
 export function http(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
+  // The server never speaks first.
+  if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const app = requestLine(cli, cl);
   if (app < 0) return app;
   if (app != APP_HTTP) return app;
@@ -138,5 +144,15 @@ export function http(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 
   requestDetails(cli, cl, out);
   if (wordpressPath(cli, cl, targetStart)) return APP_WORDPRESS;
   if (sl == 0) return DPI_MORE;
-  return response(srv, sl, out);
+  return response(srv, sl, consulPath(cli, cl, targetStart, targetEnd), out);
+}
+
+/**
+ * SIP over UDP: the datagram opens with a SIP request line (`OPTIONS sip:... SIP/2.0`). NeuVector
+ * only sees SIP in its TCP HTTP parser; UDP is where most SIP runs. HTTP and RTSP over UDP are not
+ * identified (SSDP's `M-SEARCH * HTTP/1.1` is not HTTP).
+ */
+export function sipDatagram(cli: usize, cl: i32, sl: i32): i32 {
+  if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
+  return requestLine(cli, cl) == APP_SIP ? APP_SIP : DPI_UNKNOWN;
 }

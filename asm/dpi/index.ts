@@ -6,8 +6,8 @@
 // "no" to a prefix and then "yes" to a longer one, nor the reverse. So with a fixed order a
 // longer prefix can only confirm an answer, never turn it into another application; the price is
 // that a parser still waiting holds back the ones after it, which is why each one says "no" as
-// early as the bytes allow. Ports never decide on their own: they order candidates (port 7 puts
-// ECHO first) and DNS keeps NeuVector's port-53 rule.
+// early as the bytes allow. Ports never decide: they only order candidates (port 7 puts ECHO
+// first) and let NTP be provisional.
 import { activemq } from "./activemq";
 import { amqp } from "./amqp";
 import { cassandra } from "./cassandra";
@@ -15,7 +15,7 @@ import { dhcp } from "./dhcp";
 import { dns } from "./dns";
 import { echo } from "./echo";
 import { grpc } from "./grpc";
-import { http } from "./http";
+import { http, sipDatagram } from "./http";
 import { kafka } from "./kafka";
 import { memcached } from "./memcached";
 import { mongodb } from "./mongodb";
@@ -53,7 +53,7 @@ function inMemory(p: usize, n: u64): bool {
 }
 
 /** TCP candidates, most specific first (docs/protocols.md, "Order"). */
-function tcpChain(sport: i32, dport: i32, cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
+function tcpChain(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   let r = tls(cli, cl, srv, sl, out);
   if (done(r, out)) return r;
   r = ssh(cli, cl, srv, sl);
@@ -90,7 +90,7 @@ function tcpChain(sport: i32, dport: i32, cli: usize, cl: i32, srv: usize, sl: i
   if (done(r, out)) return r;
   r = syslog(PROTO_TCP, cli, cl, sl);
   if (done(r, out)) return r;
-  r = dns(PROTO_TCP, sport, dport, cli, cl, srv, sl);
+  r = dns(PROTO_TCP, cli, cl, srv, sl);
   if (done(r, out)) return r;
   // Server-first last: a greeting is all MySQL needs, and it must not hold client-first parsers.
   r = mysql(cli, cl, srv, sl);
@@ -100,17 +100,19 @@ function tcpChain(sport: i32, dport: i32, cli: usize, cl: i32, srv: usize, sl: i
 
 /** UDP candidates: each prefix is one datagram, the first of its direction. */
 function udpChain(sport: i32, dport: i32, cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
-  let r = dns(PROTO_UDP, sport, dport, cli, cl, srv, sl);
+  let r = dns(PROTO_UDP, cli, cl, srv, sl);
   if (done(r, out)) return r;
   r = dhcp(cli, cl, srv, sl);
   if (done(r, out)) return r;
   r = ntp(sport, dport, cli, cl, srv, sl, out);
   if (done(r, out)) return r;
-  r = tftp(cli, cl, sl);
+  r = tftp(cli, cl, srv, sl);
   if (done(r, out)) return r;
   r = radius(cli, cl, sl);
   if (done(r, out)) return r;
   r = syslog(PROTO_UDP, cli, cl, sl);
+  if (done(r, out)) return r;
+  r = sipDatagram(cli, cl, sl);
   if (done(r, out)) return r;
   return DPI_UNKNOWN;
 }
@@ -133,7 +135,7 @@ export function identify(proto: i32, sport: i32, dport: i32, cli: usize, cliLen:
   // Port 7 puts ECHO first: its evidence (the server repeats the client) fits any protocol.
   if (sport == ECHO_PORT || dport == ECHO_PORT) r = echo(cli, cl, srv, sl);
   if (r == DPI_UNKNOWN) {
-    r = proto == PROTO_TCP ? tcpChain(sport, dport, cli, cl, srv, sl, out) : udpChain(sport, dport, cli, cl, srv, sl, out);
+    r = proto == PROTO_TCP ? tcpChain(cli, cl, srv, sl, out) : udpChain(sport, dport, cli, cl, srv, sl, out);
   }
   if (r > 0) store<u16>(out + R_PROVISIONAL, <u16>r);
   return r;

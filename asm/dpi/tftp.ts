@@ -1,12 +1,14 @@
 // TFTP (RFC 1350, options RFC 2347), from the client's first datagram: a read or write request,
 // opcode 1 or 2, a file name (1-255 visible characters or spaces, NUL-terminated), a transfer
 // mode `netascii`, `octet` or `mail` (any case, NUL-terminated), then optional name/value option
-// pairs, each NUL-terminated, ending exactly at the end of the datagram. The transfer itself runs
-// on a new port pair the server picks: DATA/ACK/ERROR packets (opcodes 3-5) there open no TFTP
-// flow, as in NeuVector, whose parser only looks at port 69. The request is recognised on any
-// port: its shape is specific enough.
+// pairs, each NUL-terminated, ending exactly at the end of the datagram.
+// The transfer runs on a new port pair the server picks, a flow of its own that the server opens:
+// DATA block 1 answered by ACK block 1 (a read), ACK block 0 answered by DATA block 1 (a write),
+// an option acknowledgement (OACK) answered by ACK 0 or DATA 1, or an ERROR (code 0-8, a message,
+// NUL-terminated) on its own. NeuVector's dpi_tftp.c only looks at port 69 and misses these.
+// Everything here is recognised on any port: the shapes are specific enough.
 import { APP_TFTP } from "./apps";
-import { be16at, findByte, isText, litCI, LIT_YES } from "./bytes";
+import { be16at, findByte, isText, litCI, LIT_YES, u8at } from "./bytes";
 import { DPI_MORE, DPI_UNKNOWN } from "./result";
 
 const MAX_NAME: i32 = 255;
@@ -41,7 +43,49 @@ function request(p: usize, len: i32): i32 {
   return i == len ? APP_TFTP : DPI_UNKNOWN;
 }
 
-export function tftp(cli: usize, cl: i32, sl: i32): i32 {
+const OP_DATA: i32 = 3;
+const OP_ACK: i32 = 4;
+const OP_ERROR: i32 = 5;
+const OP_OACK: i32 = 6;
+const MAX_DATA: i32 = 65464;
+
+/** An ERROR packet: code 0-8, a non-empty printable message, NUL as the last byte. */
+function errorPacket(p: usize, len: i32): bool {
+  const code = be16at(p, len, 2);
+  return be16at(p, len, 0) == OP_ERROR && code >= 0 && code <= 8 && cstring(p, len, 4) == len;
+}
+
+/** DATA, ACK or OACK `op` with block `block` (OACK: name/value pairs) filling the datagram. */
+function packet(p: usize, len: i32, op: i32, block: i32): bool {
+  if (be16at(p, len, 0) != op) return false;
+  if (op == OP_ACK) return len == 4 && be16at(p, len, 2) == block;
+  if (op == OP_DATA) return len >= 4 && len <= 4 + MAX_DATA && be16at(p, len, 2) == block;
+  let i = 2;
+  for (let k = 0; k < MAX_OPTIONS * 2 && i < len; k++) {
+    i = cstring(p, len, i);
+    if (i < 0) return false;
+  }
+  return i == len && len > 2;
+}
+
+/** The first datagram of a transfer flow (sent by the server's new port), and the answer to it. */
+function transfer(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
+  if (errorPacket(cli, cl)) return APP_TFTP;
+  const op = be16at(cli, cl, 0);
+  let answerOp = 0;
+  let answerBlock = 0;
+  if (packet(cli, cl, OP_DATA, 1)) { answerOp = OP_ACK; answerBlock = 1; }
+  else if (packet(cli, cl, OP_ACK, 0) || (op == OP_OACK && packet(cli, cl, OP_OACK, 0))) { answerOp = OP_DATA; answerBlock = 1; }
+  else return DPI_UNKNOWN;
+  if (sl == 0) return DPI_MORE;
+  if (errorPacket(srv, sl) || packet(srv, sl, answerOp, answerBlock)) return APP_TFTP;
+  // After an OACK the client acknowledges with ACK 0 (a read).
+  return op == OP_OACK && packet(srv, sl, OP_ACK, 0) ? APP_TFTP : DPI_UNKNOWN;
+}
+
+export function tftp(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
-  return request(cli, cl);
+  const op = u8at(cli, cl, 1);
+  if (u8at(cli, cl, 0) != 0) return DPI_UNKNOWN;
+  return op == 1 || op == 2 ? request(cli, cl) : transfer(cli, cl, srv, sl);
 }
