@@ -16,6 +16,8 @@ import { referenceDecision } from "./helpers.js";
 
 const SCENARIOS = Number(process.env.NVP_PROPERTY_RUNS ?? 3000);
 const FLOWS_PER_SCENARIO = 8;
+/** Long local runs need more than the default 60 s (about 3 ms per scenario here). */
+const TIMEOUT = Math.max(60_000, SCENARIOS * 10);
 
 function check({ model, ctx, flows }: Scenario): number {
   const enforcer = new Enforcer(loadModule(compileModule(model).bytes));
@@ -49,7 +51,7 @@ describe("wasm engine = reference evaluator", () => {
     );
     // The floor a default CI run promises (about 4.5 flows per scenario on average).
     if (SCENARIOS >= 3000) expect(cases).toBeGreaterThanOrEqual(10_000);
-  });
+  }, TIMEOUT);
 
   test("policies of up to 200 rules (several 64-rule words per set)", () => {
     fc.assert(
@@ -58,5 +60,5 @@ describe("wasm engine = reference evaluator", () => {
       }),
       { numRuns: Math.max(50, Math.floor(SCENARIOS / 10)) },
     );
-  });
+  }, TIMEOUT);
 });
