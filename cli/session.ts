@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Diagnostic } from "../common/diagnostics.js";
-import { emptyInventory, type DnsTable, type Flow, type Inventory, type LookupResult, type Verdict } from "../common/schema.js";
+import { emptyInventory, type DnsTable, type Flow, type Inventory, type Verdict } from "../common/schema.js";
 import type { PolicyModel } from "../compiler/model.js";
 import { compileModule, evaluate, loadAndCheck } from "../compiler/index.js";
-import { Enforcer, loadModule } from "../runtime/index.js";
+import { Enforcer, loadModule, type Decision } from "../runtime/index.js";
 import { VERSION } from "./version.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { parseDnsTable } from "../runtime/input/dns.js";
@@ -28,7 +28,7 @@ export interface Decider {
   lookupMany(flows: readonly Flow[]): Decision[];
 }
 
-export type Decision = LookupResult & { xff?: LookupResult };
+export type { Decision };
 
 function toDecision(v: Decision): Decision {
   const d: Decision = { action: v.action, rule: v.rule };
@@ -50,7 +50,7 @@ export interface SessionInputs {
 
 export type SessionResult = { decider: Decider; diagnostics: Diagnostic[] } | { decider?: undefined; diagnostics: Diagnostic[]; sources: ReadonlyMap<string, string>; ioError: boolean };
 
-/** Check the policy and build the engine; undefined (after printing why) when the policy has errors. */
+/** Check the policy and build the engine; without a decider when the policy has errors (diagnostics say why). */
 export function openSession(inputs: SessionInputs): SessionResult {
   const checked = loadAndCheck(inputs.policy, { params: inputs.params, cwd: inputs.cwd });
   if (!checked.model) {
