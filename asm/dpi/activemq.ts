@@ -8,7 +8,7 @@
 //   any other (or none) is not identified. The header block must be complete (the blank line).
 import { APP_ACTIVEMQ, APP_RABBITMQ } from "./apps";
 import { findByte, lit, LIT_NO, LIT_PART, LIT_YES, u8at } from "./bytes";
-import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
+import { clientMore, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
 
 const MAX_WIREFORMAT: i32 = 65536;
 
@@ -79,6 +79,8 @@ export function activemq(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): 
   const s = stompConnect(cli, cl);
   // The client spoke something else: only a broker that already answered could still decide.
   if (s == DPI_UNKNOWN) return w == DPI_MORE || (ws == DPI_MORE && sl > 0) ? DPI_MORE : DPI_UNKNOWN;
-  if (s == DPI_MORE || sl == 0) return DPI_MORE;
+  // A STOMP broker answers a complete CONNECT frame only.
+  if (s == DPI_MORE) return clientMore(cl, sl);
+  if (sl == 0) return DPI_MORE;
   return connected(srv, sl);
 }

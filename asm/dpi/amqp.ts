@@ -6,7 +6,7 @@
 // Bus: it is not identified.
 import { APP_RABBITMQ } from "./apps";
 import { lit, LIT_NO, LIT_PART, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { clientMore, DPI_MORE, DPI_UNKNOWN } from "./result";
 
 /** Is (a, b, c, d) an AMQP 0-x version after `AMQP`, as far as the bytes go (-1: not there yet)? */
 function version(a: i32, b: i32, c: i32, d: i32): bool {
@@ -23,11 +23,11 @@ export function amqp(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const m = lit(cli, cl, 0, "AMQP");
   if (m == LIT_NO) return DPI_UNKNOWN;
-  if (m == LIT_PART) return DPI_MORE;
+  if (m == LIT_PART) return clientMore(cl, sl);
   const a = u8at(cli, cl, 4);
   const b = u8at(cli, cl, 5);
   const c = u8at(cli, cl, 6);
   const d = u8at(cli, cl, 7);
   if (!version(a, b, c, d)) return DPI_UNKNOWN;
-  return d < 0 ? DPI_MORE : APP_RABBITMQ;
+  return d < 0 ? clientMore(cl, sl) : APP_RABBITMQ;
 }

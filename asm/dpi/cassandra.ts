@@ -7,7 +7,7 @@
 // counts, it is still Cassandra talking. NeuVector's dpi_cassandra.c gives up above version 4.
 import { APP_CASSANDRA } from "./apps";
 import { be16at, be32at, lit, LIT_YES, u8at } from "./bytes";
-import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setProvisional } from "./result";
+import { clientMore, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setProvisional } from "./result";
 
 const OP_ERROR: i32 = 0;
 const OP_STARTUP: i32 = 1;
@@ -74,7 +74,7 @@ function response(p: usize, len: i32): i32 {
 export function cassandra(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const c = request(cli, cl);
-  if (c != 1) return c;
+  if (c != 1) return c == DPI_MORE ? clientMore(cl, sl) : c;
   setProvisional(out, APP_CASSANDRA);
   if (sl == 0) return DPI_MORE;
   return response(srv, sl);

@@ -5,7 +5,7 @@
 // resolver), the complete parse being far stricter than a port.
 import { APP_DNS } from "./apps";
 import { be16at, has, u8at } from "./bytes";
-import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
+import { clientMore, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
 
 const HEADER: i32 = 12;
 const MAX_QUESTIONS: i32 = 16;
@@ -96,7 +96,10 @@ export function dns(proto: i32, cli: usize, cl: i32, srv: usize, sl: i32): i32 {
     if (cl > 0) return udpSide(cli, cl);
     return sl > 0 ? udpSide(srv, sl) : DPI_MORE;
   }
-  if (cl > 0) return tcpSide(cli, cl);
+  if (cl > 0) {
+    const c = tcpSide(cli, cl);
+    return c == DPI_MORE ? clientMore(cl, sl) : c;
+  }
   if (sl == 0) return DPI_MORE;
   const s = tcpSide(srv, sl);
   return s == APP_DNS ? DPI_MORE : s;

@@ -7,7 +7,7 @@
 // today's keys (0-74) and api_version up to 20.
 import { APP_KAFKA } from "./apps";
 import { be16at, be32at, has, isText, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { clientMore, cutShort, DPI_MORE, DPI_UNKNOWN } from "./result";
 
 const MAX_SIZE: i64 = 10 * 1024 * 1024;
 const MAX_API_KEY: i32 = 74;
@@ -49,8 +49,9 @@ function request(p: usize, len: i32): i32 {
 export function kafka(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const c = request(cli, cl);
-  if (c != 1) return c;
+  if (c != 1) return c == DPI_MORE ? clientMore(cl, sl) : c;
   if (sl == 0) return DPI_MORE;
+  if (cutShort(cl, sl, 4 + be32at(cli, cl, 0))) return DPI_UNKNOWN;
   const n = size(srv, sl, 4);
   if (n == 0) return DPI_UNKNOWN;
   if (!has(sl, 4, 4)) return DPI_MORE;

@@ -2,7 +2,7 @@
 // each command takes (protocol.txt): storage commands need a key, numeric flags, exptime and
 // byte count; retrievals one key or more; meta commands (mg, ms, ...) a key and flags. Keys are
 // 1-250 visible characters; tokens are separated by single spaces; the line ends in CR LF or LF.
-import { findByte, isDigit, isGraph, litList } from "./bytes";
+import { findByte, isDigit, isGraph, litList, tokenInListCI } from "./bytes";
 import { DPI_MORE, DPI_UNKNOWN } from "./result";
 
 /** Longest command line looked at: a key is at most 250 bytes and a line carries a few numbers. */
@@ -16,6 +16,9 @@ const TOUCH_GET = "gats|gat";
 const ARITH = "incr|decr";
 const META = "mg|ms|md|ma|me";
 const BARE = "version|quit|stats|mn|flush_all|verbosity|lru_crawler|slabs|watch|cache_memlimit";
+/** Every command word, for a line still incomplete. */
+const COMMANDS =
+  "set|add|replace|append|prepend|cas|gets|get|gats|gat|delete|incr|decr|touch|mg|ms|md|ma|me|version|quit|stats|mn|flush_all|verbosity|lru_crawler|slabs|watch|cache_memlimit";
 
 // Kinds of argument checks.
 const K_KEY: i32 = 1;
@@ -60,10 +63,10 @@ function args(p: usize, i: i32, end: i32, pattern: string, extraKind: i32, maxEx
 export function textCommand(p: usize, len: i32): i32 {
   const lf = findByte(p, len, 0, MAX_LINE, 0x0a);
   if (lf < 0) {
-    // Lower-case letters and `_` until the line is complete.
+    // The command word, then whatever follows, until the line is complete.
     for (let i = 0; i < len && i < 16; i++) {
       const c = <i32>load<u8>(p + <usize>i);
-      if (c == 0x20) return len >= MAX_LINE ? DPI_UNKNOWN : DPI_MORE;
+      if (c == 0x20) return tokenInListCI(p, len, 0, i, COMMANDS) && len < MAX_LINE ? DPI_MORE : DPI_UNKNOWN;
       if (!((c >= 0x61 && c <= 0x7a) || c == 0x5f)) return DPI_UNKNOWN;
     }
     return len >= 16 ? DPI_UNKNOWN : DPI_MORE;

@@ -9,7 +9,7 @@
 //   packets do not tell the two apart.
 import { APP_COUCHBASE, APP_MEMCACHED } from "./apps";
 import { be16at, be32at, digitCount, findByte, isGraph, litList, u8at } from "./bytes";
-import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
+import { clientMore, cutShort, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
 import { textCommand } from "./memcached-text";
 
 const BIN_HEADER: i32 = 24;
@@ -39,8 +39,9 @@ function binHeader(p: usize, len: i32, magic: i32): i32 {
 
 function binary(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
   const c = binHeader(cli, cl, 0x80);
-  if (c != 1) return c;
+  if (c != 1) return c == DPI_MORE ? clientMore(cl, sl) : c;
   if (sl == 0) return DPI_MORE;
+  if (cutShort(cl, sl, BIN_HEADER + be32at(cli, cl, 8))) return DPI_UNKNOWN;
   const s = binHeader(srv, sl, 0x81);
   if (s != 1) return s;
   const op = <i32>load<u8>(cli + 1);
@@ -65,7 +66,7 @@ function textReply(p: usize, len: i32): i32 {
 
 function text(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
   const c = textCommand(cli, cl);
-  if (c != 1) return c;
+  if (c != 1) return c == DPI_MORE ? clientMore(cl, sl) : c;
   if (sl == 0) return DPI_MORE;
   const s = textReply(srv, sl);
   return s == 1 ? APP_MEMCACHED : s;

@@ -5,7 +5,7 @@
 // OP_COMMAND, OP_REPLY), OP_COMPRESSED (2012) and OP_MSG (2013), today's only ones, are accepted.
 import { APP_MONGODB } from "./apps";
 import { le32at, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { clientMore, cutShort, DPI_MORE, DPI_UNKNOWN } from "./result";
 
 const HEADER: i32 = 16;
 /** maxMessageSizeBytes of every server since 2.6. */
@@ -43,8 +43,9 @@ function client(p: usize, len: i32): i32 {
 export function mongodb(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const c = client(cli, cl);
-  if (c != 1) return c;
+  if (c != 1) return c == DPI_MORE ? clientMore(cl, sl) : c;
   if (sl == 0) return DPI_MORE;
+  if (cutShort(cl, sl, le32at(cli, cl, 0))) return DPI_UNKNOWN;
   const l = lengthOk(srv, sl);
   if (l != 1) return l;
   const requestId = le32at(cli, cl, 4);

@@ -5,7 +5,7 @@
 // startup, `S`/`N` (or `E`) to an SSL/GSS request. A cancel gets no answer: provisional only.
 import { APP_POSTGRESQL } from "./apps";
 import { be32at, has, isText, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
+import { clientMore, DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
 
 const PROTOCOL_3: i64 = 0x00030000;
 const SSL_REQUEST: i64 = 0x04d2162f;
@@ -88,7 +88,7 @@ export function postgresql(cli: usize, cl: i32, srv: usize, sl: i32, out: usize)
   // The server never speaks first.
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const kind = clientMessage(cli, cl);
-  if (kind < 0) return kind;
+  if (kind < 0) return kind == DPI_MORE ? clientMore(cl, sl) : kind;
   setProvisional(out, APP_POSTGRESQL);
   if (sl == 0 || kind == KIND_CANCEL) return DPI_MORE;
   return serverReply(srv, sl, kind);

@@ -8,18 +8,14 @@
 // (memcached answers `get k` with `END`).
 import { APP_REDIS } from "./apps";
 import { digitCount, digitsAt, findByte, isAlpha, isText, tokenInListCI, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
+import { clientMore, DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
 
 const MAX_COMMAND: i64 = 32;
 /** Longest inline line or reply line looked at. */
 const MAX_LINE: i32 = 512;
 /** Commands people type first; an inline session opening with another one is not identified. */
-const INLINE =
-  "ping|set|get|quit|auth|info|echo|select|del|exists|keys|hello|client|command|config|incr|decr|" +
-  "incrby|decrby|lpush|rpush|lpop|rpop|llen|lrange|hset|hget|hgetall|hdel|hkeys|sadd|srem|smembers|" +
-  "zadd|zrange|zrem|expire|ttl|pttl|persist|type|scan|mget|mset|setex|setnx|getset|append|strlen|" +
-  "flushall|flushdb|dbsize|subscribe|psubscribe|publish|multi|monitor|save|bgsave|role|time|" +
-  "lastsave|debug|cluster|memory|slowlog|xadd|xrange|xread|eval|evalsha|script|watch|unwatch|discard|exec";
+// One literal, not a concatenation: a concatenation would be computed (allocated) at start-up.
+const INLINE = "ping|set|get|quit|auth|info|echo|select|del|exists|keys|hello|client|command|config|incr|decr|incrby|decrby|lpush|rpush|lpop|rpop|llen|lrange|hset|hget|hgetall|hdel|hkeys|sadd|srem|smembers|zadd|zrange|zrem|expire|ttl|pttl|persist|type|scan|mget|mset|setex|setnx|getset|append|strlen|flushall|flushdb|dbsize|subscribe|psubscribe|publish|multi|monitor|save|bgsave|role|time|lastsave|debug|cluster|memory|slowlog|xadd|xrange|xread|eval|evalsha|script|watch|unwatch|discard|exec";
 
 /** CR LF at i: 1 yes, 0 no, -1 not there yet. */
 function crlf(p: usize, len: i32, i: i32): i32 {
@@ -112,11 +108,11 @@ export function redis(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32
   if (sl > 0 && !replyType(<i32>load<u8>(srv))) return DPI_UNKNOWN;
   if (<i32>load<u8>(cli) != 0x2a) {
     const i = inlineCommand(cli, cl);
-    if (i != 1) return i;
+    if (i != 1) return i == DPI_MORE ? clientMore(cl, sl) : i;
     return sl == 0 ? DPI_MORE : replyLine(srv, sl);
   }
   const c = clientArray(cli, cl);
-  if (c < 0) return c;
+  if (c < 0) return c == DPI_MORE ? clientMore(cl, sl) : c;
   setProvisional(out, APP_REDIS);
   if (sl == 0) return DPI_MORE;
   return replyType(<i32>load<u8>(srv)) ? APP_REDIS : DPI_UNKNOWN;

@@ -35,6 +35,20 @@ export const R_HAS_XFF: u32 = 2;
 export const R_HAS_SERVER: u32 = 4;
 export const R_HAS_PATH: u32 = 8;
 
+/**
+ * What a parser still waiting for the client's first message answers: DPI_MORE, unless the server
+ * has already answered, which in a request/response protocol means the client's message is all
+ * there (or cut by the prefix cap): then the short message rules the protocol out.
+ */
+@inline export function clientMore(cl: i32, sl: i32): i32 {
+  return sl > 0 && cl < DPI_PREFIX_CAP ? DPI_UNKNOWN : DPI_MORE;
+}
+
+/** The server answered while the client's first message (`need` bytes) is still incomplete. */
+@inline export function cutShort(cl: i32, sl: i32, need: i64): bool {
+  return sl > 0 && <i64>cl < min<i64>(need, <i64>DPI_PREFIX_CAP);
+}
+
 @inline export function clearResult(out: usize): void {
   memory.fill(out, 0, DPI_RESULT_SIZE);
 }

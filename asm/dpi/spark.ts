@@ -6,7 +6,7 @@
 // in dpi_spark.c; the client sends it before the server says anything.
 import { APP_SPARK } from "./apps";
 import { be32at, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { clientMore, DPI_MORE, DPI_UNKNOWN } from "./result";
 
 const T_RPC_REQUEST: i32 = 3;
 const T_ONE_WAY: i32 = 9;
@@ -43,5 +43,5 @@ function request(p: usize, len: i32): i32 {
 export function spark(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const c = request(cli, cl);
-  return c == 1 ? APP_SPARK : c;
+  return c == 1 ? APP_SPARK : c == DPI_MORE ? clientMore(cl, sl) : c;
 }

@@ -6,7 +6,7 @@
 // packet alone decides; a server packet before it (TDS never speaks first) rules TDS out.
 import { APP_TDS } from "./apps";
 import { be16at, le32at, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { clientMore, cutShort, DPI_MORE, DPI_UNKNOWN } from "./result";
 
 const T_PRELOGIN: i32 = 0x12;
 const T_LOGIN7: i32 = 0x10;
@@ -67,7 +67,8 @@ function login7(p: usize, len: i32, end: i32): i32 {
 export function tds(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const n = packetHeader(cli, cl);
-  if (n < 0) return n;
+  if (n < 0) return n == DPI_MORE ? clientMore(cl, sl) : n;
+  if (cutShort(cl, sl, n)) return DPI_UNKNOWN;
   const r = load<u8>(cli) == T_PRELOGIN ? prelogin(cli, cl, n) : login7(cli, cl, n);
-  return r == 1 ? APP_TDS : r;
+  return r == 1 ? APP_TDS : r == DPI_MORE ? clientMore(cl, sl) : r;
 }

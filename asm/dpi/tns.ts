@@ -8,7 +8,7 @@
 // is a port rule in disguise, not used here.
 import { APP_TNS } from "./apps";
 import { be16at, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
+import { clientMore, cutShort, DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
 
 const T_CONNECT: i32 = 1;
 const T_ACCEPT: i32 = 2;
@@ -64,8 +64,9 @@ function reply(p: usize, len: i32): i32 {
 export function tns(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const c = connect(cli, cl);
-  if (c != 1) return c;
+  if (c != 1) return c == DPI_MORE ? clientMore(cl, sl) : c;
   setProvisional(out, APP_TNS);
   if (sl == 0) return DPI_MORE;
+  if (cutShort(cl, sl, be16at(cli, cl, 0))) return DPI_UNKNOWN;
   return reply(srv, sl);
 }

@@ -6,12 +6,18 @@
 // crafted tests follow the published wire protocol.
 import { APP_VOLTDB } from "./apps";
 import { be32at, lit, LIT_NO, LIT_PART, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { clientMore, DPI_MORE, DPI_UNKNOWN } from "./result";
 
 const MAX_USER: i64 = 1024;
 
 export function voltdb(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
+  const r = login(cli, cl);
+  return r == DPI_MORE ? clientMore(cl, sl) : r;
+}
+
+/** The login request: APP_VOLTDB, DPI_MORE or DPI_UNKNOWN. */
+function login(cli: usize, cl: i32): i32 {
   // A login is short: the length's first two bytes are 0.
   for (let k = 0; k < 2; k++) {
     const c = u8at(cli, cl, k);

@@ -9,7 +9,7 @@
 // `<word> is not executed because it is not in the whitelist.` when 4lw are disabled.
 import { APP_ZOOKEEPER } from "./apps";
 import { be32at, isText, lit, litList, LIT_NO, LIT_PART, LIT_YES, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { clientMore, DPI_MORE, DPI_UNKNOWN } from "./result";
 
 const MAX_PASSWD: i64 = 16;
 /** ConnectRequest fields before the passwd: version (4), zxid (8), timeOut (4), sessionId (8). */
@@ -71,7 +71,7 @@ function fourLetterWord(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
     const c = <i32>load<u8>(cli + <usize>k);
     if (c < 0x61 || c > 0x7a) return DPI_UNKNOWN;
   }
-  if (cl < 4) return DPI_MORE;
+  if (cl < 4) return clientMore(cl, sl);
   const e = u8at(cli, cl, 4);
   if (e >= 0 && e != 0x0d && e != 0x0a) return DPI_UNKNOWN;
   if (cl > (e == 0x0d ? 6 : 5) || (cl == 6 && load<u8>(cli + 5) != 0x0a)) return DPI_UNKNOWN;
@@ -98,6 +98,6 @@ export function zookeeper(cli: usize, cl: i32, srv: usize, sl: i32, out: usize):
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const c = connectRequest(cli, cl);
   if (c == 1) return APP_ZOOKEEPER;
-  if (c == DPI_MORE) return DPI_MORE;
+  if (c == DPI_MORE) return clientMore(cl, sl);
   return fourLetterWord(cli, cl, srv, sl);
 }

@@ -1,0 +1,121 @@
+/**
+ * Fuzz: identify never traps and always answers an application id, DPI_MORE or DPI_UNKNOWN, on
+ * random prefixes and on mutated real ones (up to and past DPI_PREFIX_CAP), with a result record
+ * that stays inside the client prefix. And the monotonicity the dispatcher relies on: a
+ * truncation of a real flow's prefixes (each direction cut anywhere) never names another
+ * application than the full prefixes do.
+ */
+import fc from "fast-check";
+import { beforeAll, describe, expect, test } from "vitest";
+import { APPS } from "../../common/apps.js";
+import { flowPrefixes } from "./flows.js";
+import { codeName, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, loadDpi, TCP, UDP, type Dpi, type DpiResult } from "./harness.js";
+import { fixtureFlows } from "./manifest.js";
+
+const APP_IDS = new Set(APPS.map((a) => a.id));
+/** `DPI_FUZZ_SCALE=20` multiplies the runs for a longer search; the default keeps the file at a few seconds. */
+const SCALE = Number(process.env.DPI_FUZZ_SCALE ?? 1);
+const PORTS = [7, 53, 67, 69, 80, 123, 443, 514, 1433, 1521, 1812, 2181, 3306, 5060, 5432, 6379, 9042, 9092, 11211, 27017, 50051];
+
+const real = fixtureFlows().map((f) => {
+  const [cli, srv] = flowPrefixes(f.flow);
+  return { name: `${f.file} #${f.index}`, proto: f.flow.proto, sport: f.flow.sport, dport: f.flow.dport, cli, srv };
+});
+
+let dpi: Dpi;
+beforeAll(async () => {
+  dpi = await loadDpi();
+});
+
+/** The invariants every answer keeps. */
+function check(r: DpiResult, cli: Uint8Array): void {
+  const ok = r.code === DPI_MORE || r.code === DPI_UNKNOWN || APP_IDS.has(r.code);
+  expect(ok, `code ${r.code}`).toBe(true);
+  expect(r.provisional === 0 || APP_IDS.has(r.provisional), `provisional ${r.provisional}`).toBe(true);
+  if (r.code === DPI_UNKNOWN) expect(r.provisional).toBe(0);
+  if (r.host !== undefined) {
+    expect(r.host.length).toBeGreaterThan(0);
+    expect(new TextEncoder().encode(r.host).length).toBeLessThanOrEqual(cli.length);
+  }
+  if (r.path !== undefined) expect(r.path.length).toBeLessThanOrEqual(cli.length);
+}
+
+const arbProto = fc.constantFrom(TCP, UDP, TCP, UDP, 1, 0);
+const arbPort = fc.oneof(fc.constantFrom(...PORTS), fc.integer({ min: 0, max: 65535 }));
+const arbBytes = fc.uint8Array({ maxLength: DPI_PREFIX_CAP + 64 });
+
+/** Flip, overwrite, insert, delete or cut bytes of a real prefix. */
+function mutate(b: Uint8Array, edits: { at: number; kind: number; value: number }[]): Uint8Array {
+  let out = Array.from(b);
+  for (const e of edits) {
+    const at = out.length ? e.at % (out.length + 1) : 0;
+    if (e.kind === 0 && at < out.length) out[at] = out[at]! ^ (1 << (e.value & 7));
+    else if (e.kind === 1 && at < out.length) out[at] = e.value;
+    else if (e.kind === 2) out.splice(at, 0, e.value);
+    else if (e.kind === 3) out.splice(at, 1);
+    else out = out.slice(0, at);
+  }
+  return Uint8Array.from(out.slice(0, DPI_PREFIX_CAP + 64));
+}
+const arbEdits = fc.array(fc.record({ at: fc.nat(), kind: fc.integer({ min: 0, max: 4 }), value: fc.integer({ min: 0, max: 255 }) }), {
+  minLength: 1,
+  maxLength: 6,
+});
+
+describe("identify never traps", () => {
+  test("random prefixes, protocols and ports", () => {
+    fc.assert(
+      fc.property(arbProto, arbPort, arbPort, arbBytes, arbBytes, (proto, sport, dport, cli, srv) => {
+        check(dpi.identify(proto, sport, dport, cli, srv), cli);
+      }),
+      { numRuns: 3000 * SCALE, seed: 0x4e5650 + SCALE },
+    );
+  });
+
+  test("random bytes behind every protocol's opening bytes", () => {
+    // Real first bytes, random rest: drives each parser past its first checks.
+    fc.assert(
+      fc.property(fc.nat(), fc.nat({ max: 64 }), arbBytes, fc.nat({ max: 64 }), arbBytes, (k, nc, rc, ns, rs) => {
+        const f = real[k % real.length]!;
+        const cli = Uint8Array.from([...f.cli.subarray(0, nc), ...rc]);
+        const srv = Uint8Array.from([...f.srv.subarray(0, ns), ...rs]);
+        check(dpi.identify(f.proto, f.sport, f.dport, cli, srv), cli);
+      }),
+      { numRuns: 3000 * SCALE, seed: 0x4e5651 + SCALE },
+    );
+  });
+
+  test("mutated real prefixes", () => {
+    fc.assert(
+      fc.property(fc.nat(), arbEdits, arbEdits, (k, ec, es) => {
+        const f = real[k % real.length]!;
+        const cli = mutate(f.cli, ec);
+        check(dpi.identify(f.proto, f.sport, f.dport, cli, mutate(f.srv, es)), cli);
+      }),
+      { numRuns: 3000 * SCALE, seed: 0x4e5652 + SCALE },
+    );
+  });
+
+  test("regions outside memory and negative lengths are refused, not read", () => {
+    const size = dpi.memory.buffer.byteLength;
+    expect(dpi.raw(TCP, 1, 2, size - 4, 16, 0, 0, 1024)).toBe(DPI_UNKNOWN);
+    expect(dpi.raw(TCP, 1, 2, 0, 0, size, 1, 1024)).toBe(DPI_UNKNOWN);
+    expect(dpi.raw(TCP, 1, 2, 0, 0, 0, 0, size - 8)).toBe(DPI_UNKNOWN);
+    expect(dpi.raw(TCP, 1, 2, 0xfffffff0, 64, 0, 0, 1024)).toBe(DPI_UNKNOWN);
+    expect(dpi.raw(TCP, 1, 2, 1024, -5, 2048, -1, 0)).toBe(DPI_MORE);
+  });
+});
+
+describe("truncations of real flows never name another application", () => {
+  test.each(real.map((f) => [f.name, f] as const))("%s", (_n, f) => {
+    const full = dpi.code(f.proto, f.sport, f.dport, f.cli, f.srv);
+    fc.assert(
+      fc.property(fc.nat({ max: f.cli.length }), fc.nat({ max: f.srv.length }), (i, j) => {
+        const r = dpi.code(f.proto, f.sport, f.dport, f.cli.subarray(0, i), f.srv.subarray(0, j));
+        const ok = r === full || r === DPI_MORE || r === DPI_UNKNOWN;
+        expect(ok, `cut at ${i}/${j}: ${codeName(r)}, full prefixes: ${codeName(full)}`).toBe(true);
+      }),
+      { numRuns: 150 * SCALE, seed: 0x4e5653 + SCALE },
+    );
+  });
+});
