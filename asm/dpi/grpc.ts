@@ -6,7 +6,7 @@
 // etcd v3 is gRPC: it is told apart by the request's :path, `/etcdserverpb.` (KV, Watch, Lease,
 // Cluster, Maintenance, Auth), `/v3electionpb.` or `/v3lockpb.`, the services only etcd serves.
 import { APP_ETCD, APP_GRPC } from "./apps";
-import { be24at, lit, LIT_NO, LIT_PART, u8at } from "./bytes";
+import { be24at, has, lit, LIT_NO, LIT_PART, u8at } from "./bytes";
 import { hpackInt, intEnd, skipString, stringStartsWith } from "./hpack";
 import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
 
@@ -82,9 +82,9 @@ function headerBlock(p: usize, len: i32, i: i32, end: i32): bool {
 function frames(p: usize, len: i32): i32 {
   let i = PREFACE_LEN;
   for (let n = 0; n < MAX_FRAMES; n++) {
+    if (!has(len, i, FRAME_HEADER)) return len >= DPI_PREFIX_CAP ? DPI_UNKNOWN : DPI_MORE;
     const flen = be24at(p, len, i);
     const type = u8at(p, len, i + 3);
-    if (type < 0) return len >= DPI_PREFIX_CAP ? DPI_UNKNOWN : DPI_MORE;
     const flags = u8at(p, len, i + 4);
     const stream = u8at(p, len, i + 5);
     // The client's first frame is SETTINGS on stream 0, a whole number of 6-byte settings.

@@ -105,7 +105,8 @@ function clientHello(p: usize, len: i32, sl: i32, out: usize): i32 {
     }
     i += 4 + n;
   }
-  return i == extEnd ? APP_SSL : DPI_UNKNOWN;
+  if (i != extEnd) return DPI_UNKNOWN;
+  return extEnd <= len ? APP_SSL : waiting;
 }
 
 /** A server's first record, when it is all there is: handshake or alert with an SSL version. */

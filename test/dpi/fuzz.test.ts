@@ -109,6 +109,18 @@ describe("identify never traps", () => {
 describe("truncations of real flows never name another application", () => {
   test.each(real.map((f) => [f.name, f] as const))("%s", (_n, f) => {
     const full = dpi.code(f.proto, f.sport, f.dport, f.cli, f.srv);
+    // Every cut of one side with the other empty or whole, then random cuts of both.
+    for (const [a, b] of [[f.cli, f.srv], [f.srv, f.cli]] as const) {
+      for (const other of [b.subarray(0, 0), b]) {
+        for (let i = 0; i <= a.length; i++) {
+          const [c, s] = a === f.cli ? [a.subarray(0, i), other] : [other, a.subarray(0, i)];
+          const r = dpi.code(f.proto, f.sport, f.dport, c, s);
+          if (r !== full && r !== DPI_MORE && r !== DPI_UNKNOWN) {
+            expect.fail(`cut at ${c.length}/${s.length}: ${codeName(r)}, full prefixes: ${codeName(full)}`);
+          }
+        }
+      }
+    }
     fc.assert(
       fc.property(fc.nat({ max: f.cli.length }), fc.nat({ max: f.srv.length }), (i, j) => {
         const r = dpi.code(f.proto, f.sport, f.dport, f.cli.subarray(0, i), f.srv.subarray(0, j));
