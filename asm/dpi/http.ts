@@ -1,80 +1,14 @@
-// HTTP/1.x, RTSP and SIP over TCP, recognised from the client's first request line the way
-// NeuVector's dpi_http.c does: `METHOD SP target SP VERSION CRLF`, exactly three tokens, the
-// method 1-16 upper-case letters (any method, as long as the version is right), the version
-// `HTTP/d.d`, `RTSP/d.d` or `SIP/d.d`. `PRI * HTTP/2.0` is HTTP/2's preface, not HTTP/1 (grpc.ts).
-// RTSP and SIP are decided on the request line. HTTP waits for the response headers, which may
-// name the product (http-headers.ts); the Host and X-Forwarded-For come from the request headers.
-import { APP_APACHE, APP_CONSUL, APP_HTTP, APP_JETTY, APP_NGINX, APP_NODEJS, APP_RTSP, APP_SIP, APP_WORDPRESS } from "./apps";
-import { findHeaderEnd, isDigit, isGraph, isUpper, lit, LIT_NO, LIT_PART, LIT_YES, u8at } from "./bytes";
-import { consulPath, extractHost, extractXff, responseProduct, wordpressPath } from "./http-headers";
-import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setPath, setProvisional } from "./result";
-
-/** Set by requestLine: the target's bounds and the index just past the line's LF. */
-let targetStart: i32 = 0;
-let targetEnd: i32 = 0;
-let lineEnd: i32 = 0;
-
-const MAX_METHOD: i32 = 16;
-
-/** `d.d` at i (the version digits after the slash): LIT_YES, LIT_PART or LIT_NO. */
-function versionDigits(p: usize, len: i32, i: i32): i32 {
-  for (let k = 0; k < 3; k++) {
-    const c = u8at(p, len, i + k);
-    if (c < 0) return LIT_PART;
-    if (k == 1 ? c != 0x2e : !isDigit(c)) return LIT_NO;
-  }
-  return LIT_YES;
-}
-
-/**
- * The request line at the start of the client prefix: APP_HTTP / APP_RTSP / APP_SIP, DPI_MORE
- * while the prefix agrees but ends first, or DPI_UNKNOWN.
- */
-export function requestLine(p: usize, len: i32): i32 {
-  let i = 0;
-  while (i < len && isUpper(<i32>load<u8>(p + <usize>i))) i++;
-  if (i == len) return i <= MAX_METHOD ? DPI_MORE : DPI_UNKNOWN;
-  if (i == 0 || i > MAX_METHOD || load<u8>(p + <usize>i) != 0x20) return DPI_UNKNOWN;
-  const method = i;
-  i++;
-  targetStart = i;
-  while (i < len && isGraph(<i32>load<u8>(p + <usize>i))) i++;
-  if (i == len) return len >= DPI_PREFIX_CAP ? DPI_UNKNOWN : DPI_MORE;
-  if (i == targetStart || load<u8>(p + <usize>i) != 0x20) return DPI_UNKNOWN;
-  targetEnd = i;
-  i++;
-  let app: i32 = 0;
-  let vlen: i32 = 0;
-  let m = lit(p, len, i, "HTTP/");
-  if (m != LIT_NO) { app = APP_HTTP; vlen = 5; }
-  else {
-    m = lit(p, len, i, "RTSP/");
-    if (m != LIT_NO) { app = APP_RTSP; vlen = 5; }
-    else {
-      m = lit(p, len, i, "SIP/");
-      if (m == LIT_NO) return DPI_UNKNOWN;
-      app = APP_SIP;
-      vlen = 4;
-    }
-  }
-  if (m == LIT_PART) return DPI_MORE;
-  i += vlen;
-  const d = versionDigits(p, len, i);
-  if (d != LIT_YES) return d == LIT_PART ? DPI_MORE : DPI_UNKNOWN;
-  // HTTP/2's connection preface is not an HTTP/1 request (NeuVector has no PRI method either).
-  if (app == APP_HTTP && load<u8>(p + <usize>i) != 0x30 && load<u8>(p + <usize>i) != 0x31) return DPI_UNKNOWN;
-  if (method == 3 && lit(p, len, 0, "PRI ") == LIT_YES) return DPI_UNKNOWN;
-  i += 3;
-  let c = u8at(p, len, i);
-  if (c == 0x0d) {
-    i++;
-    c = u8at(p, len, i);
-  }
-  if (c < 0) return DPI_MORE;
-  if (c != 0x0a) return DPI_UNKNOWN;
-  lineEnd = i + 1;
-  return app;
-}
+// HTTP/1.x over TCP: the client's first request line (request-line.ts) with an `HTTP/0.x` or
+// `HTTP/1.x` version. It then waits for the response headers, which may name the product
+// (http-products.ts): WordPress, Elasticsearch, Consul, CouchDB, or the server software. The Host,
+// the leftmost X-Forwarded-For and the path come from the request (http-headers.ts). RTSP and SIP
+// request lines are left to rtsp-sip.ts.
+import { APP_APACHE, APP_CONSUL, APP_HTTP, APP_JETTY, APP_NGINX, APP_NODEJS, APP_WORDPRESS } from "./apps";
+import { findHeaderEnd, isDigit, lit, LIT_NO, LIT_PART, LIT_YES, u8at } from "./bytes";
+import { extractHost, extractXff } from "./http-headers";
+import { consulPath, responseProduct, wordpressPath } from "./http-products";
+import { lineEnd, requestLine, targetEnd, targetStart, versionDigits } from "./request-line";
+import { clientMore, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setPath, setProvisional } from "./result";
 
 /** `HTTP/d.d SP ddd` at i of the server prefix: LIT_YES, LIT_PART or LIT_NO. */
 function statusLine(p: usize, len: i32, i: i32): i32 {
@@ -135,8 +69,8 @@ export function http(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 
   // The server never speaks first.
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const app = requestLine(cli, cl);
-  if (app < 0) return app;
-  if (app != APP_HTTP) return app;
+  if (app < 0) return app == DPI_MORE ? clientMore(cl, sl) : app;
+  if (app != APP_HTTP) return DPI_UNKNOWN;
   setProvisional(out, APP_HTTP);
   // The request headers come before any response (unless they overflow the prefix).
   const reqDone = findHeaderEnd(cli, cl, lineEnd - 2) >= 0 || cl >= DPI_PREFIX_CAP || sl > 0;
@@ -145,14 +79,4 @@ export function http(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 
   if (wordpressPath(cli, cl, targetStart)) return APP_WORDPRESS;
   if (sl == 0) return DPI_MORE;
   return response(srv, sl, consulPath(cli, cl, targetStart, targetEnd), out);
-}
-
-/**
- * SIP over UDP: the datagram opens with a SIP request line (`OPTIONS sip:... SIP/2.0`). NeuVector
- * only sees SIP in its TCP HTTP parser; UDP is where most SIP runs. HTTP and RTSP over UDP are not
- * identified (SSDP's `M-SEARCH * HTTP/1.1` is not HTTP).
- */
-export function sipDatagram(cli: usize, cl: i32, sl: i32): i32 {
-  if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
-  return requestLine(cli, cl) == APP_SIP ? APP_SIP : DPI_UNKNOWN;
 }

@@ -23,8 +23,11 @@ const real = fixtureFlows().map((f) => {
 });
 
 let dpi: Dpi;
+/** Instances with the client or the server prefix ending where linear memory ends. */
+let atEnd: Dpi[];
 beforeAll(async () => {
   dpi = await loadDpi();
+  atEnd = [await loadDpi("cli"), await loadDpi("srv")];
 });
 
 /** The invariants every answer keeps. */
@@ -94,6 +97,21 @@ describe("identify never traps", () => {
       }),
       { numRuns: 3000 * SCALE, seed: 0x4e5652 + SCALE },
     );
+  });
+
+  test("no read past either prefix: each one ends where memory ends", () => {
+    // A load one byte past a prefix placed flush against the end of memory traps.
+    fc.assert(
+      fc.property(fc.nat(), arbEdits, arbEdits, arbProto, (k, ec, es, proto) => {
+        const f = real[k % real.length]!;
+        for (const d of atEnd) d.code(proto, f.sport, f.dport, mutate(f.cli, ec), mutate(f.srv, es));
+      }),
+      { numRuns: 2000 * SCALE, seed: 0x4e5654 + SCALE },
+    );
+    for (const f of real) {
+      for (let i = 0; i <= f.cli.length; i += 7) for (const d of atEnd) d.code(f.proto, f.sport, f.dport, f.cli.subarray(0, i), f.srv);
+      for (let j = 0; j <= f.srv.length; j += 7) for (const d of atEnd) d.code(f.proto, f.sport, f.dport, f.cli, f.srv.subarray(0, j));
+    }
   });
 
   test("regions outside memory and negative lengths are refused, not read", () => {

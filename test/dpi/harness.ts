@@ -4,7 +4,9 @@
  * over two byte arrays copied into its memory. Constants come from asm/dpi/result.ts itself, so
  * the tests cannot drift from the engine.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { APPS, appById } from "../../common/apps.js";
@@ -58,16 +60,36 @@ export interface Dpi {
   memory: WebAssembly.Memory;
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+let compiled: Promise<Compiled> | undefined;
 
-async function compile(): Promise<WebAssembly.Module> {
+interface Compiled {
+  module: WebAssembly.Module;
+  /** The module as WebAssembly text, for checks on what it contains. */
+  wat: string;
+}
+
+/**
+ * Compile asm/dpi/harness-entry.ts, or reuse the result of an earlier test file: the cache in
+ * the OS temporary folder is keyed by every asm/dpi source and the asc version, so it is never stale.
+ */
+async function compile(): Promise<Compiled> {
+  const dir = join(root, "asm/dpi");
+  const hash = createHash("sha256");
+  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  hash.update(readFileSync(join(root, "node_modules/assemblyscript/package.json")));
+  const cache = join(tmpdir(), `nvp-dpi-${hash.digest("hex").slice(0, 16)}`);
+  if (existsSync(`${cache}.wat`) && existsSync(`${cache}.wasm`)) {
+    return { module: new WebAssembly.Module(readFileSync(`${cache}.wasm`)), wat: readFileSync(`${cache}.wat`, "utf8") };
+  }
   const asc = await import("assemblyscript/asc");
   let wasm: Uint8Array | undefined;
+  let wat = "";
   const { error, stderr } = await asc.main(
-    [join(root, "asm/dpi/harness-entry.ts"), "--outFile", "dpi.wasm", "-O3", "--runtime", "stub", "--noAssert", "--use", "abort="],
+    [join(dir, "harness-entry.ts"), "--outFile", "dpi.wasm", "--textFile", "dpi.wat", "-O3", "--runtime", "stub", "--noAssert", "--use", "abort="],
     {
       writeFile(name: string, contents: Uint8Array | string) {
         if (name.endsWith(".wasm") && typeof contents !== "string") wasm = contents;
+        if (name.endsWith(".wat")) wat = typeof contents === "string" ? contents : new TextDecoder().decode(contents);
       },
     },
   );
@@ -75,7 +97,13 @@ async function compile(): Promise<WebAssembly.Module> {
   // A start function means a global initialised at run time (a string concatenation, an array):
   // an allocation, which the stub runtime places where the host's buffers go.
   if (sectionIds(wasm).includes(8)) throw new Error("the DPI stage has a start function: some global allocates at start-up");
-  return new WebAssembly.Module(new Uint8Array(wasm));
+  // Written under a unique name, then renamed: test files compiling at once never see half a file.
+  const tmp = `${cache}.${process.pid}`;
+  writeFileSync(`${tmp}.wasm`, wasm);
+  writeFileSync(`${tmp}.wat`, wat);
+  renameSync(`${tmp}.wasm`, `${cache}.wasm`);
+  renameSync(`${tmp}.wat`, `${cache}.wat`);
+  return { module: new WebAssembly.Module(new Uint8Array(wasm)), wat };
 }
 
 /** Section ids of a WebAssembly binary, in order. */
@@ -95,8 +123,8 @@ export function sectionIds(wasm: Uint8Array): number[] {
   return ids;
 }
 
-/** The compiled module, shared by the tests of one file. */
-export function dpiModule(): Promise<WebAssembly.Module> {
+/** The compiled module and its text, shared by the tests of one file. */
+export function dpiModule(): Promise<Compiled> {
   compiled ??= compile();
   return compiled;
 }
@@ -104,8 +132,12 @@ export function dpiModule(): Promise<WebAssembly.Module> {
 /** Room for prefixes longer than the cap: the fuzz tests go past it. */
 const SLOT = 64 * 1024;
 
-export async function loadDpi(): Promise<Dpi> {
-  const mod = await dpiModule();
+/**
+ * An instance with buffers above heapBase(), or with one prefix flush against the end of linear
+ * memory (`tail`), so that reading a byte past that prefix traps instead of reading the other.
+ */
+export async function loadDpi(tail?: "cli" | "srv"): Promise<Dpi> {
+  const mod = (await dpiModule()).module;
   if (WebAssembly.Module.imports(mod).length !== 0) throw new Error("the DPI stage must not import anything");
   const inst = new WebAssembly.Instance(mod, {});
   const ex = inst.exports as unknown as {
@@ -125,9 +157,12 @@ export async function loadDpi(): Promise<Dpi> {
   function call(proto: number, sport: number, dport: number, cli: Uint8Array, srv: Uint8Array): number {
     if (cli.length > SLOT || srv.length > SLOT) throw new Error("prefix larger than the harness slot");
     const mem = new Uint8Array(ex.memory.buffer);
-    mem.set(cli, cliAt);
-    mem.set(srv, srvAt);
-    return ex.identify(proto, sport, dport, cliAt, cli.length, srvAt, srv.length, out);
+    const end = mem.length;
+    const c = tail === "cli" ? end - cli.length : cliAt;
+    const s = tail === "srv" ? end - srv.length : srvAt;
+    mem.set(cli, c);
+    mem.set(srv, s);
+    return ex.identify(proto, sport, dport, c, cli.length, s, srv.length, out);
   }
 
   return {
@@ -136,6 +171,7 @@ export async function loadDpi(): Promise<Dpi> {
     code: call,
     identify(proto, sport, dport, cli, srv) {
       const code = call(proto, sport, dport, cli, srv);
+      if (tail) return { code, provisional: 0 };
       const view = new DataView(ex.memory.buffer, out, RESULT_SIZE);
       const flags = view.getUint16(R.flags, true);
       const r: DpiResult = { code, provisional: view.getUint16(R.provisional, true) };
