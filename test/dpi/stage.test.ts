@@ -38,6 +38,17 @@ describe("stage contract", () => {
     expect(APPS.every((a) => a.id > 0 && a.id < APP_UNKNOWN)).toBe(true);
   });
 
+  test("docs/protocols.md's record table gives result.ts's offsets", () => {
+    const doc = readFileSync(join(root, "docs/protocols.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| `(R_\w+)` \| (\d+) \|/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+    expect(rows.map(([n]) => n)).toEqual(["R_PROVISIONAL", "R_FLAGS", "R_HOST_OFF", "R_HOST_LEN", "R_SERVER", "R_XFF_FAMILY", "R_XFF", "R_PATH_OFF", "R_PATH_LEN"]);
+    for (const [n, off] of rows) expect(off, n).toBe(dpiConst(n));
+    for (const n of ["DPI_MORE", "DPI_UNKNOWN"]) expect(doc).toContain(`| \`${n}\` | ${dpiConst(n)} |`);
+    expect(doc).toContain(`\`DPI_RESULT_SIZE\` (${dpiConst("DPI_RESULT_SIZE")})`);
+    expect(doc).toContain(`\`DPI_MAX_PACKETS\` (${dpiConst("DPI_MAX_PACKETS")})`);
+    expect(doc).toContain(`\`DPI_PREFIX_CAP\` (${dpiConst("DPI_PREFIX_CAP")})`);
+  });
+
   test("the result record holds its last field", () => {
     expect(dpiConst("DPI_RESULT_SIZE")).toBeGreaterThanOrEqual(dpiConst("R_PATH_LEN") + 4);
     expect(dpiConst("R_XFF") + 16).toBeLessThanOrEqual(dpiConst("DPI_RESULT_SIZE"));
