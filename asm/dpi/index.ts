@@ -2,12 +2,13 @@
 // (docs/protocols.md). identify tries the parsers in a fixed order and returns the first answer
 // that is not "no": an application id, or DPI_MORE while that parser still waits for bytes.
 //
-// Why the first non-"no" answer and not the first match: every parser is monotone, it never says
-// "no" to a prefix and then "yes" to a longer one, nor the reverse. So with a fixed order a
-// longer prefix can only confirm an answer, never turn it into another application; the price is
-// that a parser still waiting holds back the ones after it, which is why each one says "no" as
-// early as the bytes allow. Ports never decide: they only order candidates (port 7 puts ECHO
-// first) and let NTP be provisional.
+// Why the first non-"no" answer and not the first match: every parser answers from facts that
+// stay true as the flow goes on (the bytes present, and what they show of the arrival order: the
+// server spoke while the client had not, the server answered an incomplete request), so along a
+// flow it never turns "no" into an answer, nor one answer into another. With a fixed order a
+// growing flow can then only confirm an answer; the price is that a parser still waiting holds
+// back the ones after it, which is why each one says "no" as early as the bytes allow. Ports
+// never decide: they only order candidates (port 7 puts ECHO first) and let NTP be provisional.
 import { activemq } from "./activemq";
 import { amqp } from "./amqp";
 import { cassandra } from "./cassandra";
