@@ -7,6 +7,7 @@
  * in either direction (then R_PROVISIONAL, or unknown).
  */
 import { readFileSync } from "node:fs";
+import { formatIp } from "../../common/ip.js";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
 import { DPI_MAX_PACKETS, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, TCP, UDP, type Dpi, type DpiResult } from "./harness.js";
 
@@ -43,15 +44,9 @@ interface Decoded {
 }
 
 function v6Text(b: Uint8Array): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-  const s = groups.join(":");
-  // Compress the longest run of zero groups (enough for the fixtures' ::1 and friends).
-  const runs = [...s.matchAll(/(^|:)(0(:0)+)(:|$)/g)].sort((a, b) => b[2]!.length - a[2]!.length);
-  const r = runs[0];
-  if (!r) return s;
-  const start = r.index! + (r[1] ? 1 : 0);
-  return `${s.slice(0, start)}:${s.slice(start + r[2]!.length)}`.replace(/^:(?!:)/, "::").replace(/(?<!:):$/, "::");
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return formatIp(v);
 }
 
 /** IPv4/IPv6 + TCP/UDP headers of one frame, or undefined. */
