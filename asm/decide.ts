@@ -9,12 +9,13 @@ import {
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION,
   R_XAWAIT, R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND, RULE_DENY, RULE_LEARNED,
 } from "./abi";
-import { find32 } from "./intervals";
+import { decideFast } from "./fast";
+import { findPort } from "./intervals";
 import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, defaultMode, dstList, emptySet, icmpSet, otherSet, ready, ruleFlags, ruleIds, setPtr,
-  ruleOrder, srcList, strict, wordMin, tcp, tcpBase, tcpN, udp, udpBase, udpN, xffOn,
+  ruleOrder, srcList, strict, wordMin, tcp, tcpBase, tcpIndex, tcpN, udp, udpBase, udpIndex, udpN, xffOn,
 } from "./table";
 import { markHost } from "./vhost";
 
@@ -121,10 +122,10 @@ function portSets(proto: u32, port: u32): void {
   port1 = emptySet;
   if (proto == PROTO_TCP) {
     port0 = tcpBase;
-    if (tcpN > 0) port1 = setPtr(load<u32>(tcp + ((<usize>tcpN + find32(tcp, tcpN, port)) << 2)));
+    if (tcpN > 0) port1 = setPtr(load<u32>(tcp + ((<usize>tcpN + findPort(tcpIndex, tcp, port)) << 2)));
   } else if (proto == PROTO_UDP) {
     port0 = udpBase;
-    if (udpN > 0) port1 = setPtr(load<u32>(udp + ((<usize>udpN + find32(udp, udpN, port)) << 2)));
+    if (udpN > 0) port1 = setPtr(load<u32>(udp + ((<usize>udpN + findPort(udpIndex, udp, port)) << 2)));
   } else if (proto == PROTO_ICMP || proto == PROTO_ICMPV6) {
     port0 = icmpSet;
   } else {
@@ -213,10 +214,15 @@ export function decideOne(flow: usize, res: usize): u32 {
   const hostOff = load<u32>(flow + F_HOST_OFF);
   const hostLen = load<u32>(flow + F_HOST_LEN);
   if (hostOff > HOST_ARENA_SIZE || hostLen > HOST_ARENA_SIZE - hostOff) return fail(res, E_FLOW);
-  const hostKnown = (flags & FLAG_HOST_KNOWN) != 0;
-  if (hostKnown) markHost(HOST_ARENA_BASE + hostOff, hostLen);
   portSets(<u32>load<u8>(flow + F_PROTO), <u32>load<u16>(flow + F_PORT));
   appSets(load<u32>(flow + F_APP));
+  if ((flags & FLAG_XFF) == 0 || !xffOn) {
+    const p1 = port1 != emptySet ? port1 : port0;
+    const a1 = app1 != emptySet ? app1 : app0;
+    if (decideFast(flow, res, port0, p1, appFilter, appFilter ? app0 : port0, appFilter ? a1 : p1)) return E_OK;
+  }
+  const hostKnown = (flags & FLAG_HOST_KNOWN) != 0;
+  if (hostKnown) markHost(HOST_ARENA_BASE + hostOff, hostLen);
 
   resolveSide(flow + F_DST, 1, dstList, hostKnown);
   dstN = sideN;

@@ -6,7 +6,7 @@ import {
   D_HASH, D_HCAP, D_HEADER_SIZE, D_LEN, D_LISTS, D_LISTS_N, D_MAGIC, D_NREC, D_NSETS, D_REC, D_SET_OFFS,
   D_SETS_HI, D_SETS_LO, DNS_MAGIC, DNS_REC_SIZE, E_OK, E_NO_TABLE, E_REGION_BOUNDS, E_REGION_CORRUPT, I_CLS,
   I_HASH, I_HCAP, I_HEADER_SIZE, I_INT4, I_INT4_N, I_INT6, I_INT6_N, I_LEN, I_MAGIC, I_NCLS, I_NSETS,
-  I_SET_OFFS, I_SETS_HI, I_SETS_LO, IE_KIND, IE_MODE, IE_VALUE, INVENTORY_MAGIC, IP_ENTRY_SIZE,
+  I_SET_OFFS, I_SETS_HI, I_SETS_LO, IE_FROM, IE_KIND, IE_MODE, IE_TO, IE_VALUE, INVENTORY_MAGIC, IP_ENTRY_SIZE,
   KIND_NODE, KIND_WORKLOAD, MODE_PROTECT,
 } from "./abi";
 import { fits, isPow2, memBytes } from "./mem";
@@ -95,6 +95,16 @@ export function setInventory(p: usize, len: u32): u32 {
   if ((n4 > 0 && load<u32>(p + o4) != 0) || (n6 > 0 && (load<u64>(p + o6) != 0 || load<u64>(p + o6 + 8) != 0))) return E_REGION_CORRUPT;
   invBase = p;
   invSetOffs = p + load<u32>(p + I_SET_OFFS);
+  // Each entry gets its class's set addresses (bytes the host leaves zero): the fast path goes
+  // from the hash entry straight to the sets.
+  for (let i: u32 = 0; i < cap; i++) {
+    const e = p + hash + i * IP_ENTRY_SIZE;
+    const v = load<u32>(e + IE_VALUE);
+    if (v == 0) continue;
+    const c = p + cls + ((<usize>v - 1) << 3);
+    store<u32>(e + IE_FROM, <u32>invSet(load<u32>(c)));
+    store<u32>(e + IE_TO, <u32>invSet(load<u32>(c, 4)));
+  }
   invCls = p + cls;
   invHash = p + hash;
   int4 = p + o4;

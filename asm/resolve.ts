@@ -20,7 +20,7 @@ export let sideN: u32 = 0;
 export let sideYes: u32 = 0;
 
 /** The hash entry for an address in a region's table, or 0. */
-function probe(hash: usize, cap: u32, lo: u64, hi: u64): usize {
+@inline export function probe(hash: usize, cap: u32, lo: u64, hi: u64): usize {
   if (cap == 0) return 0;
   const mask = cap - 1;
   let slot = hashIp(lo, hi) & mask;
@@ -39,7 +39,7 @@ export function addrClass(lo: u64, hi: u64): u32 {
   return load<u32>(addr6 + (<usize>addr6N << 4) + (<usize>find128(addr6, addr6N, lo, hi) << 2));
 }
 
-function isInternal(lo: u64, hi: u64): bool {
+export function isInternal(lo: u64, hi: u64): bool {
   if (isV4(lo, hi)) {
     if (int4N == 0) return false;
     return load<u32>(int4 + ((<usize>int4N + find32(int4, int4N, <u32>lo)) << 2)) != 0;

@@ -9,8 +9,8 @@ export let nWords: u32 = 0;
 export let nSum: u32 = 0;
 /** Summary words per super-summary bit. */
 export let superGroup: u32 = 1;
-let rankAt: u32 = 0;
-let wordsAt: u32 = 0;
+export let rankAt: u32 = 0;
+export let wordsAt: u32 = 0;
 
 /** Set the geometry all sets share. False when the table's summary count does not fit its rule count. */
 export function configureSets(rules: u32, sum: u32): bool {

@@ -12,6 +12,7 @@ import {
   SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC,
 } from "./abi";
 import { align8, fits, isPow2, memBytes } from "./mem";
+import { buildPortIndex, PORT_INDEX_BYTES } from "./intervals";
 import { configureSets, validSets } from "./sets";
 
 export let ready = false;
@@ -41,6 +42,9 @@ export let addr6: usize = 0;
 export let aclsN: u32 = 0;
 export let acls: usize = 0;
 
+/** Bucket indexes of the tcp and udp port intervals (engine static data, rebuilt by init). */
+export const tcpIndex: usize = memory.data(PORT_INDEX_BYTES, 8);
+export const udpIndex: usize = memory.data(PORT_INDEX_BYTES, 8);
 export let tcpBase: usize = 0;
 export let tcpN: u32 = 0;
 export let tcp: usize = 0;
@@ -84,6 +88,12 @@ function section(off: u32, n: u32, size: u32): bool {
 function setIndexes(p: usize, n: u32, stride: u32): bool {
   for (let i: u32 = 0; i < n; i++) if (load<u32>(p + i * stride) >= nSets) return false;
   return true;
+}
+
+/** n u32 port starts at p strictly increase and stay below 65,536. */
+function increasing(p: usize, n: u32): bool {
+  for (let i: u32 = 1; i < n; i++) if (load<u32>(p + (<usize>i << 2)) <= load<u32>(p + ((<usize>i - 1) << 2))) return false;
+  return n == 0 || load<u32>(p + ((<usize>n - 1) << 2)) <= 0xffff;
 }
 
 function validate(): u32 {
@@ -150,6 +160,10 @@ function validate(): u32 {
   udp = tBase + h(H_UDP);
   if ((tcpN > 0 && load<u32>(tcp) != 0) || (udpN > 0 && load<u32>(udp) != 0)) return E_TABLE_CORRUPT;
   if (!setIndexes(tcp + (<usize>tcpN << 2), tcpN, 4) || !setIndexes(udp + (<usize>udpN << 2), udpN, 4)) return E_TABLE_CORRUPT;
+  // Interval starts strictly increase (so at most 65,536 of them, and the index fits u16).
+  if (!increasing(tcp, tcpN) || !increasing(udp, udpN)) return E_TABLE_CORRUPT;
+  if (tcpN > 0) buildPortIndex(tcpIndex, tcp, tcpN);
+  if (udpN > 0) buildPortIndex(udpIndex, udp, udpN);
 
   appsN = h(H_APPS_N);
   if (!section(h(H_APPS), appsN, 8)) return E_TABLE_BOUNDS;

@@ -213,6 +213,9 @@ export const IE_HI = 8;
 export const IE_VALUE = 16;
 export const IE_KIND = 20;
 export const IE_MODE = 21;
+/** Inventory entries only: the engine stores the class's from and to set addresses here on install. */
+export const IE_FROM = 24;
+export const IE_TO = 28;
 
 export const INVENTORY_MAGIC = 0x4950564e;
 export const I_MAGIC = 0;

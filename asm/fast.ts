@@ -1,0 +1,210 @@
+// The fast path (docs/module.md "Decision"): a flow whose endpoints have no DNS record and that
+// needs no X-Forwarded-For lookup. Each side is then one rule set (an inventory address: its
+// class's set, whose address the engine stored in the hash entry) or two (any other address: its
+// kind's built-ins and its address class), every condition is a yes, and the whole decision runs
+// on locals. Anything else goes through decideOne's general path, which gives the same answers.
+import {
+  ACT_ALLOW, ACT_DENY, ACT_LEARN, ACT_PENDING, ACT_VIOLATE, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC,
+  IE_FROM, IE_KIND, IE_TO, IE_MODE, KIND_EXTERNAL, KIND_INTERNAL, KIND_NODE, MODE_DISCOVER, MODE_MONITOR, MODE_NONE,
+  MODE_PROTECT, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE,
+  R_SRC_KIND, R_STATUS, RULE_DENY, RULE_LEARNED,
+} from "./abi";
+import { dnsCap, dnsHash, invCap, invHash } from "./regions";
+import { addrClass, isInternal, probe } from "./resolve";
+import { hasRule, nSum, rankAt, sumWord, superGroup, superWord, wordsAt } from "./sets";
+import { acls, appAny, defaultMode, kindSets, nodesMode, ruleFlags, ruleIds, ruleOrder, setPtr, strict, wordMin } from "./table";
+
+/** Where the stored words of summary word i of set p begin. */
+@inline function wordBase(p: usize, i: u32): usize {
+  return p + wordsAt + (<usize>load<u32>(p + rankAt + (i << 2)) << 3);
+}
+
+/** Bit b's word of a set whose summary word is s and words begin at base (0 when not stored). */
+@inline function maskedWord(base: usize, s: u64, b: u64, below: u64): u64 {
+  return load<u64>(base + (<usize>popcnt<u64>(s & below) << 3)) & (<u64>0 - ((s >> b) & 1));
+}
+
+/**
+ * The slot of the earliest rule in (d0 ∪ d1) ∩ (s0 ∪ s1) ∩ (p0 ∪ p1) ∩ (a0 ∪ a1), or -1. Every
+ * union is of two sets; a side or dimension with one set passes it twice (x ∪ x = x), and no app
+ * condition passes the port sets again (x ∩ x = x), so nothing branches on the flow's shape. With
+ * `single`, d1 = d0 and s1 = s0 are known, and a candidate word (whose bit both summaries have)
+ * needs no mask on those sides. Per summary word everything is loaded once; per candidate word the
+ * destination and source words come first, and only a non-zero pair (a few per flow) reads the
+ * port and app words and the word's lowest order.
+ */
+@inline function search(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize, p1: usize, a0: usize, a1: usize, single: bool): i32 {
+  let bestOrder: u32 = 0xffffffff;
+  let bestSlot: i32 = -1;
+  let sup = single ? superWord(d0) & superWord(s0) : (superWord(d0) | superWord(d1)) & (superWord(s0) | superWord(s1));
+  sup &= (superWord(p0) | superWord(p1)) & (superWord(a0) | superWord(a1));
+  while (sup != 0) {
+    const first = <u32>ctz<u64>(sup) * superGroup;
+    sup &= sup - 1;
+    const last = min(first + superGroup, nSum);
+    for (let i = first; i < last; i++) {
+      const sd0 = sumWord(d0, i);
+      const ss0 = sumWord(s0, i);
+      const sd1 = single ? sd0 : sumWord(d1, i);
+      const ss1 = single ? ss0 : sumWord(s1, i);
+      const sp0 = sumWord(p0, i);
+      const sp1 = sumWord(p1, i);
+      const sa0 = sumWord(a0, i);
+      const sa1 = sumWord(a1, i);
+      let c = (sd0 | sd1) & (ss0 | ss1) & (sp0 | sp1) & (sa0 | sa1);
+      if (c == 0) continue;
+      const wd0 = wordBase(d0, i);
+      const ws0 = wordBase(s0, i);
+      const wd1 = single ? wd0 : wordBase(d1, i);
+      const ws1 = single ? ws0 : wordBase(s1, i);
+      while (c != 0) {
+        const b = ctz<u64>(c);
+        c &= c - 1;
+        const below = ((<u64>1) << b) - 1;
+        let w: u64;
+        if (single) {
+          w = load<u64>(wd0 + (<usize>popcnt<u64>(sd0 & below) << 3)) & load<u64>(ws0 + (<usize>popcnt<u64>(ss0 & below) << 3));
+        } else {
+          w = (maskedWord(wd0, sd0, b, below) | maskedWord(wd1, sd1, b, below)) & (maskedWord(ws0, ss0, b, below) | maskedWord(ws1, ss1, b, below));
+        }
+        if (w == 0) continue;
+        const k = (i << 6) + <u32>b;
+        // No slot of this word can beat the best match so far.
+        if (load<u32>(wordMin + (<usize>k << 2)) >= bestOrder) continue;
+        w &= maskedWord(wordBase(p0, i), sp0, b, below) | maskedWord(wordBase(p1, i), sp1, b, below);
+        w &= maskedWord(wordBase(a0, i), sa0, b, below) | maskedWord(wordBase(a1, i), sa1, b, below);
+        while (w != 0) {
+          const slot = (k << 6) + <u32>ctz<u64>(w);
+          w &= w - 1;
+          const order = load<u32>(ruleOrder + (<usize>slot << 2));
+          if (order < bestOrder) {
+            bestOrder = order;
+            bestSlot = <i32>slot;
+          }
+        }
+      }
+    }
+  }
+  return bestSlot;
+}
+
+function searchSingle(d: usize, s: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
+  return search(d, d, s, s, p0, p1, a0, a1, true);
+}
+
+function searchDual(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
+  return search(d0, d1, s0, s1, p0, p1, a0, a1, false);
+}
+
+// A side that is not an inventory address: its kind and its two sets (set1 after set0).
+let outsideKind: u32 = 0;
+let outsideSet1: usize = 0;
+
+/** Kind and sets of an address outside the inventory; returns the first set. */
+@inline function outside(lo: u64, hi: u64, to: u32): usize {
+  const kind = isInternal(lo, hi) ? KIND_INTERNAL : KIND_EXTERNAL;
+  outsideKind = kind;
+  outsideSet1 = setPtr(load<u32>(acls + (<usize>addrClass(lo, hi) << 3) + (<usize>to << 2)));
+  return setPtr(load<u32>(kindSets + ((<usize>(kind - 1) << 3) + (<usize>to << 2))));
+}
+
+/**
+ * Decide the flow at `flow` into `res` when it is a fast-path flow (the caller has checked the
+ * flow record and that no X-Forwarded-For lookup runs); false, with nothing written, otherwise.
+ * The port sets p0 ∪ p1 and the app sets a0 ∪ a1 come from the caller (p1 = p0 when there is one
+ * port set; a0 = a1 = p0 when the app does not filter: appFilter false).
+ */
+export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFilter: bool, a0: usize, a1: usize): bool {
+  const dlo = load<u64>(flow + F_DST);
+  const dhi = load<u64>(flow + F_DST, 8);
+  const slo = load<u64>(flow + F_SRC);
+  const shi = load<u64>(flow + F_SRC, 8);
+  if (dnsCap != 0 && (probe(dnsHash, dnsCap, dlo, dhi) != 0 || probe(dnsHash, dnsCap, slo, shi) != 0)) return false;
+  const de = probe(invHash, invCap, dlo, dhi);
+  const se = probe(invHash, invCap, slo, shi);
+  let dKind: u32;
+  let sKind: u32;
+  let dMode = MODE_NONE;
+  let sMode = MODE_NONE;
+  let r: i32;
+  if (de != 0 && se != 0) {
+    dKind = <u32>load<u8>(de + IE_KIND);
+    sKind = <u32>load<u8>(se + IE_KIND);
+    dMode = dKind == KIND_NODE ? nodesMode : <u32>load<u8>(de + IE_MODE);
+    sMode = sKind == KIND_NODE ? nodesMode : <u32>load<u8>(se + IE_MODE);
+    // The destination's to-set and the source's from-set, as setInventory stored them.
+    r = searchSingle(<usize>load<u32>(de + IE_TO), <usize>load<u32>(se + IE_FROM), p0, p1, a0, a1);
+  } else {
+    let d0: usize;
+    let d1: usize;
+    let s0: usize;
+    let s1: usize;
+    if (de != 0) {
+      dKind = <u32>load<u8>(de + IE_KIND);
+      dMode = dKind == KIND_NODE ? nodesMode : <u32>load<u8>(de + IE_MODE);
+      d0 = d1 = <usize>load<u32>(de + IE_TO);
+    } else {
+      d0 = outside(dlo, dhi, 1);
+      d1 = outsideSet1;
+      dKind = outsideKind;
+    }
+    if (se != 0) {
+      sKind = <u32>load<u8>(se + IE_KIND);
+      sMode = sKind == KIND_NODE ? nodesMode : <u32>load<u8>(se + IE_MODE);
+      s0 = s1 = <usize>load<u32>(se + IE_FROM);
+    } else {
+      s0 = outside(slo, shi, 0);
+      s1 = outsideSet1;
+      sKind = outsideKind;
+    }
+    r = searchDual(d0, d1, s0, s1, p0, p1, a0, a1);
+  }
+
+  // S4 as in decide.ts lookup(): effective mode, then the action.
+  let eff = defaultMode;
+  let mode = MODE_NONE;
+  if (sMode != MODE_NONE || dMode != MODE_NONE) {
+    if (sMode == MODE_NONE) eff = dMode;
+    else if (dMode == MODE_NONE) eff = sMode;
+    else eff = strict ? max(sMode, dMode) : min(sMode, dMode);
+    mode = eff;
+  }
+  let action: u32;
+  let awaiting = AWAIT_NONE;
+  let rule: u32 = 0;
+  if (r < 0) {
+    action = eff == MODE_DISCOVER ? ACT_LEARN : eff == MODE_MONITOR ? ACT_VIOLATE : ACT_DENY;
+  } else {
+    const ri = <u32>r;
+    rule = load<u32>(ruleIds + (<usize>ri << 2));
+    if (!appFilter && !hasRule(appAny, ri)) {
+      // Both sides are yes; only the application can still be a maybe.
+      action = ACT_PENDING;
+      awaiting = AWAIT_APP;
+    } else {
+      const flags = <u32>load<u8>(ruleFlags + ri);
+      if ((flags & RULE_DENY) != 0) action = eff == MODE_PROTECT ? ACT_DENY : ACT_VIOLATE;
+      else if ((flags & RULE_LEARNED) != 0) action = sMode == MODE_DISCOVER || dMode == MODE_DISCOVER ? ACT_LEARN : ACT_ALLOW;
+      else action = ACT_ALLOW;
+    }
+  }
+  // Nodes are never blocked.
+  if (action == ACT_DENY && (sKind == KIND_NODE || dKind == KIND_NODE)) action = ACT_VIOLATE;
+
+  store<u64>(res, 0);
+  store<u64>(res, 0, 8);
+  store<u64>(res, 0, 16);
+  store<u64>(res, 0, 24);
+  store<u8>(res + R_STATUS, <u8>E_OK);
+  store<u8>(res + R_ACTION, <u8>action);
+  store<u8>(res + R_MODE, <u8>mode);
+  store<u8>(res + R_AWAIT, <u8>awaiting);
+  store<u32>(res + R_RULE, rule);
+  store<u8>(res + R_SRC_KIND, <u8>sKind);
+  store<u8>(res + R_DST_KIND, <u8>dKind);
+  store<u8>(res + R_PACTION, <u8>action);
+  store<u8>(res + R_PMODE, <u8>mode);
+  store<u8>(res + R_PAWAIT, <u8>awaiting);
+  store<u32>(res + R_PRULE, rule);
+  return true;
+}
