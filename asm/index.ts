@@ -50,3 +50,5 @@ export function decideMany(n: u32): i32 {
   return <i32>n;
 }
 
+// The packet path (asm/pipeline.ts; docs/formats.md "Events and flow records").
+export { packetAbiVersion, pktNeed, pktInit, pktPatterns, pktProcess, pktTick, pktFlush } from "./pipeline";

@@ -1,0 +1,70 @@
+// The event ring: PS_EVENT_CAP fixed records in engine memory (violation, deny, learn, reset,
+// flow end). The engine writes at PH_EV_HEAD, the host drains up to it after each batch and
+// stores PH_EV_TAIL. A full ring drops the new event and counts it: the engine never waits.
+import {
+  C_EVENTS, C_EVENTS_DROPPED, END_NONE, EV_ACTION, EV_APP, EV_BYTES_C, EV_BYTES_S, EV_CLIENT,
+  EV_CLIENT_KIND, EV_CPORT, EV_END, EV_FIRST, EV_FLOW, EV_LAST, EV_MODE, EV_PKTS_C, EV_PKTS_S, EV_PROTO,
+  EV_RULE, EV_SERVER, EV_SERVER_KIND, EV_SIZE, EV_SPORT, EV_STATE, EV_TIME, EV_TYPE, EV_XACTION, EV_XADDR,
+  EV_XFF, EV_XRULE, EV_AWAIT, EVT_FLOW_END, PH_EV_HEAD, PH_EV_TAIL,
+} from "./abi-packet";
+import { base, bump, eventCap, events, now } from "./packet/region";
+import {
+  FL_ACTION, FL_APP, FL_AWAIT, FL_BYTES, FL_CKIND, FL_CLI, FL_CPORT, FL_FIRST, FL_ID, FL_LAST, FL_MODE,
+  FL_PKTS, FL_PROTO, FL_RULE, FL_SKIND, FL_SPORT, FL_SRV, FL_STATE, FL_XACTION, FL_XFF, FL_XRAN, FL_XRULE,
+} from "./flow/table";
+
+/** Records written so far minus records the host has consumed (mod 2^32). */
+@inline function pending(): u32 {
+  return load<u32>(base + PH_EV_HEAD) - load<u32>(base + PH_EV_TAIL);
+}
+
+@inline function copy16(dst: usize, src: usize): void {
+  store<u64>(dst, load<u64>(src));
+  store<u64>(dst, load<u64>(src, 8), 8);
+}
+
+/** Append an event of `type` about flow `f`; `end` is the flow-end reason (END_NONE otherwise). */
+export function emit(type: u32, f: usize, end: u32): void {
+  const head = load<u32>(base + PH_EV_HEAD);
+  // The host owns the tail: anything but 0..cap records outstanding counts as full.
+  if (pending() >= eventCap) {
+    bump(C_EVENTS_DROPPED);
+    return;
+  }
+  const e = events + <usize>(head & (eventCap - 1)) * EV_SIZE;
+  store<u8>(e + EV_TYPE, <u8>type);
+  store<u8>(e + EV_ACTION, load<u8>(f + FL_ACTION));
+  store<u8>(e + EV_MODE, load<u8>(f + FL_MODE));
+  store<u8>(e + EV_PROTO, load<u8>(f + FL_PROTO));
+  store<u32>(e + EV_RULE, load<u32>(f + FL_RULE));
+  store<u32>(e + EV_FLOW, load<u32>(f + FL_ID));
+  store<u32>(e + EV_APP, load<u32>(f + FL_APP));
+  store<u64>(e + EV_TIME, now);
+  store<u64>(e + EV_FIRST, load<u64>(f + FL_FIRST));
+  store<u64>(e + EV_LAST, load<u64>(f + FL_LAST));
+  copy16(e + EV_CLIENT, f + FL_CLI);
+  copy16(e + EV_SERVER, f + FL_SRV);
+  store<u16>(e + EV_CPORT, load<u16>(f + FL_CPORT));
+  store<u16>(e + EV_SPORT, load<u16>(f + FL_SPORT));
+  store<u32>(e + EV_PKTS_C, load<u32>(f + FL_PKTS));
+  store<u32>(e + EV_PKTS_S, load<u32>(f + FL_PKTS + 4));
+  store<u8>(e + EV_END, <u8>end);
+  store<u8>(e + EV_CLIENT_KIND, load<u8>(f + FL_CKIND));
+  store<u8>(e + EV_SERVER_KIND, load<u8>(f + FL_SKIND));
+  store<u8>(e + EV_XFF, load<u8>(f + FL_XRAN));
+  store<u64>(e + EV_BYTES_C, load<u64>(f + FL_BYTES));
+  store<u64>(e + EV_BYTES_S, load<u64>(f + FL_BYTES + 8));
+  store<u32>(e + EV_XRULE, load<u32>(f + FL_XRULE));
+  store<u8>(e + EV_XACTION, load<u8>(f + FL_XACTION));
+  store<u8>(e + EV_STATE, load<u8>(f + FL_STATE));
+  store<u8>(e + EV_AWAIT, load<u8>(f + FL_AWAIT));
+  store<u8>(e + EV_AWAIT + 1, 0);
+  copy16(e + EV_XADDR, f + FL_XFF);
+  store<u32>(base + PH_EV_HEAD, head + 1);
+  bump(C_EVENTS);
+}
+
+/** The flow is over (closed, reset, timed out, evicted or flushed): its flow-end record. */
+export function flowEnded(f: usize, why: u32): void {
+  emit(EVT_FLOW_END, f, why == END_NONE ? END_NONE : why);
+}

@@ -1,0 +1,325 @@
+// The bidirectional flow table: PS_FLOW_CAP fixed records, an open-addressing index (linear
+// probing, backward-shift deletion) keyed by the normalised 5-tuple, and per-state LRU lists
+// ordered by last activity. Packet time drives everything: a list's head is its longest idle flow,
+// so expiry pops heads; under pressure the oldest embryonic (SYN-only) flow goes first, then the
+// oldest idle one. Memory never grows: a SYN flood recycles records and counts evictions.
+import {
+  C_FLOWS_ACTIVE, C_FLOWS_CREATED, C_FLOWS_ENDED, C_FLOWS_EVICTED_EMBRYONIC, C_FLOWS_EVICTED_IDLE,
+  C_FLOWS_PEAK, C_FLOWS_TIMED_OUT, END_EVICTED, END_NONE, END_TIMEOUT,
+} from "../abi-packet";
+import { hashIp } from "../mem";
+import {
+  addTo, base, bump, counter, drop, flowCap, flowIdx, flowIdxCap, flows, FLOW_REC, now, toClosed, toEst,
+  toFin, toIcmp, toOther, toSyn, toUdp,
+} from "../packet/region";
+import { flowEnded } from "../events";
+import { dpiClose } from "./dpi-stage";
+import { releasePrefix } from "./prefix";
+
+// Flow record fields (FLOW_REC bytes).
+export const FL_CLI: usize = 0;
+export const FL_SRV: usize = 16;
+export const FL_CPORT: usize = 32;
+export const FL_SPORT: usize = 34;
+export const FL_PROTO: usize = 36;
+export const FL_STATE: usize = 37;
+export const FL_FLAGS: usize = 38;
+export const FL_HASH: usize = 40;
+export const FL_ID: usize = 44;
+const FL_PREV: usize = 48;
+const FL_NEXT: usize = 52;
+const FL_LIST: usize = 56;
+export const FL_ACTION: usize = 57;
+export const FL_MODE: usize = 58;
+export const FL_AWAIT: usize = 59;
+export const FL_RULE: usize = 60;
+export const FL_FIRST: usize = 64;
+export const FL_LAST: usize = 72;
+export const FL_PKTS: usize = 80;
+export const FL_BYTES: usize = 88;
+export const FL_APP: usize = 104;
+export const FL_PREFIX: usize = 108;
+export const FL_XRULE: usize = 112;
+export const FL_XACTION: usize = 116;
+export const FL_CKIND: usize = 117;
+export const FL_SKIND: usize = 118;
+export const FL_XRAN: usize = 119;
+export const FL_DPI: usize = 120;
+export const FL_MSS: usize = 122;
+export const FL_WS: usize = 124;
+export const FL_END: usize = 126;
+export const FL_XFF: usize = 128;
+export const FL_SEQ: usize = 144;
+
+export const FF_XFF: u32 = 1;
+export const FF_HOST: u32 = 2;
+export const FF_DPI_DONE: u32 = 4;
+export const FF_RESET: u32 = 8;
+export const FF_FINAL: u32 = 16;
+export const FF_REPORTED: u32 = 32;
+export const FF_FIN_C: u32 = 64;
+export const FF_FIN_S: u32 = 128;
+export const FF_SEQ_C: u32 = 256;
+export const FF_SEQ_S: u32 = 512;
+export const FF_PASSED: u32 = 1024;
+
+// LRU lists, one per timeout class; heads and tails live in the engine-private header bytes.
+export const L_SYN: u32 = 0;
+export const L_EST: u32 = 1;
+export const L_FIN: u32 = 2;
+export const L_CLOSED: u32 = 3;
+export const L_UDP: u32 = 4;
+export const L_ICMP: u32 = 5;
+export const L_OTHER: u32 = 6;
+const LISTS: u32 = 7;
+const LIST_AT: usize = 160;
+
+let freeHead: u32 = 0;
+let fresh: u32 = 0;
+let nextId: u32 = 0;
+
+@inline export function rec(i: u32): usize {
+  return flows + <usize>i * FLOW_REC;
+}
+
+@inline function indexOf(f: usize): u32 {
+  return <u32>((f - flows) / FLOW_REC);
+}
+
+@inline export function flags(f: usize): u32 {
+  return <u32>load<u16>(f + FL_FLAGS);
+}
+
+@inline export function setFlag(f: usize, bit: u32): void {
+  store<u16>(f + FL_FLAGS, <u16>(flags(f) | bit));
+}
+
+@inline function head(l: u32): u32 {
+  return load<u32>(base + LIST_AT + (<usize>l << 3));
+}
+
+@inline function setHead(l: u32, v: u32): void {
+  store<u32>(base + LIST_AT + (<usize>l << 3), v);
+}
+
+@inline function tail(l: u32): u32 {
+  return load<u32>(base + LIST_AT + (<usize>l << 3) + 4);
+}
+
+@inline function setTail(l: u32, v: u32): void {
+  store<u32>(base + LIST_AT + (<usize>l << 3) + 4, v);
+}
+
+function timeoutOf(l: u32): u64 {
+  if (l == L_SYN) return toSyn;
+  if (l == L_EST) return toEst;
+  if (l == L_FIN) return toFin;
+  if (l == L_CLOSED) return toClosed;
+  if (l == L_UDP) return toUdp;
+  if (l == L_ICMP) return toIcmp;
+  return toOther;
+}
+
+function unlink(f: usize): void {
+  const l = <u32>load<u8>(f + FL_LIST);
+  const p = load<u32>(f + FL_PREV);
+  const n = load<u32>(f + FL_NEXT);
+  if (p != 0) store<u32>(rec(p - 1) + FL_NEXT, n);
+  else setHead(l, n);
+  if (n != 0) store<u32>(rec(n - 1) + FL_PREV, p);
+  else setTail(l, p);
+}
+
+function append(f: usize, l: u32): void {
+  const me = indexOf(f) + 1;
+  const t = tail(l);
+  store<u8>(f + FL_LIST, <u8>l);
+  store<u32>(f + FL_PREV, t);
+  store<u32>(f + FL_NEXT, 0);
+  if (t != 0) store<u32>(rec(t - 1) + FL_NEXT, me);
+  else setHead(l, me);
+  setTail(l, me);
+}
+
+/** The flow was active now, in list `l` (its state's timeout class): move it to that list's tail. */
+export function touch(f: usize, l: u32): void {
+  unlink(f);
+  append(f, l);
+  store<u64>(f + FL_LAST, now);
+}
+
+/** Symmetric 5-tuple hash: both directions of a flow hash alike. */
+export function keyHash(proto: u32, aLo: u64, aHi: u64, aPort: u32, bLo: u64, bHi: u64, bPort: u32): u32 {
+  const ha = hashIp(aLo ^ (<u64>aPort << 48), aHi);
+  const hb = hashIp(bLo ^ (<u64>bPort << 48), bHi);
+  return hashIp(<u64>(ha + hb), <u64>proto);
+}
+
+/** Direction of the last lookup: 0 the client sent the packet, 1 the server did. */
+export let dir: u32 = 0;
+
+/** The flow of a packet (src:sport -> dst:dport), or 0. Sets `dir`. */
+export function lookup(proto: u32, h: u32, sLo: u64, sHi: u64, sp: u32, dLo: u64, dHi: u64, dp: u32): usize {
+  const mask = flowIdxCap - 1;
+  let slot = h & mask;
+  for (let i: u32 = 0; i < flowIdxCap; i++) {
+    const e = load<u32>(flowIdx + (<usize>slot << 2));
+    if (e == 0) return 0;
+    const f = rec(e - 1);
+    if (load<u32>(f + FL_HASH) == h && <u32>load<u8>(f + FL_PROTO) == proto) {
+      const cLo = load<u64>(f + FL_CLI);
+      const cHi = load<u64>(f + FL_CLI + 8);
+      const vLo = load<u64>(f + FL_SRV);
+      const vHi = load<u64>(f + FL_SRV + 8);
+      const cp = <u32>load<u16>(f + FL_CPORT);
+      const vp = <u32>load<u16>(f + FL_SPORT);
+      if (cLo == sLo && cHi == sHi && cp == sp && vLo == dLo && vHi == dHi && vp == dp) {
+        dir = 0;
+        return f;
+      }
+      if (cLo == dLo && cHi == dHi && cp == dp && vLo == sLo && vHi == sHi && vp == sp) {
+        dir = 1;
+        return f;
+      }
+    }
+    slot = (slot + 1) & mask;
+  }
+  return 0;
+}
+
+function indexDelete(f: usize): void {
+  const mask = flowIdxCap - 1;
+  const me = indexOf(f) + 1;
+  let i = load<u32>(f + FL_HASH) & mask;
+  while (load<u32>(flowIdx + (<usize>i << 2)) != me) i = (i + 1) & mask;
+  // Backward shift: later entries of the cluster move up unless they sit at or after their home.
+  let j = (i + 1) & mask;
+  while (true) {
+    const e = load<u32>(flowIdx + (<usize>j << 2));
+    if (e == 0) break;
+    const k = load<u32>(rec(e - 1) + FL_HASH) & mask;
+    const stays = i <= j ? i < k && k <= j : i < k || k <= j;
+    if (!stays) {
+      store<u32>(flowIdx + (<usize>i << 2), e);
+      i = j;
+    }
+    j = (j + 1) & mask;
+  }
+  store<u32>(flowIdx + (<usize>i << 2), 0);
+}
+
+/**
+ * End a flow: an application still unsettled is settled from the bytes seen, then the flow-end
+ * event (a flow that closed or was reset says so, however its record went), then every resource
+ * back to its pool.
+ */
+export function remove(f: usize, why: u32): void {
+  dpiClose(f);
+  const recorded = <u32>load<u8>(f + FL_END);
+  flowEnded(f, recorded != END_NONE ? recorded : why);
+  releasePrefix(f);
+  unlink(f);
+  indexDelete(f);
+  store<u32>(f + FL_NEXT, freeHead);
+  store<u32>(f + FL_ID, 0);
+  freeHead = indexOf(f) + 1;
+  drop(C_FLOWS_ACTIVE);
+  bump(C_FLOWS_ENDED);
+}
+
+/** Expire idle flows, at most `max` of them (the rest on a later call). */
+export function expire(max: u32): void {
+  let n: u32 = 0;
+  for (let l: u32 = 0; l < LISTS; l++) {
+    const to = timeoutOf(l);
+    while (n < max) {
+      const h = head(l);
+      if (h == 0) break;
+      const f = rec(h - 1);
+      if (load<u64>(f + FL_LAST) + to >= now) break;
+      remove(f, END_TIMEOUT);
+      bump(C_FLOWS_TIMED_OUT);
+      n++;
+    }
+  }
+}
+
+/** Make room: the oldest embryonic flow, else the least recently active of all the others. */
+function evict(): void {
+  let h = head(L_SYN);
+  if (h != 0) {
+    remove(rec(h - 1), END_EVICTED);
+    bump(C_FLOWS_EVICTED_EMBRYONIC);
+    return;
+  }
+  let best: u32 = 0;
+  for (let l: u32 = 1; l < LISTS; l++) {
+    h = head(l);
+    if (h != 0 && (best == 0 || load<u64>(rec(h - 1) + FL_LAST) < load<u64>(rec(best - 1) + FL_LAST))) best = h;
+  }
+  if (best != 0) {
+    remove(rec(best - 1), END_EVICTED);
+    bump(C_FLOWS_EVICTED_IDLE);
+  }
+}
+
+/** A new flow client:cport -> server:sport, in list `l`; evicts when the table is full. */
+export function create(proto: u32, h: u32, cLo: u64, cHi: u64, cp: u32, sLo: u64, sHi: u64, sp: u32, l: u32): usize {
+  let i: u32;
+  if (freeHead == 0 && fresh >= flowCap) evict();
+  if (freeHead != 0) {
+    i = freeHead - 1;
+    freeHead = load<u32>(rec(i) + FL_NEXT);
+  } else {
+    i = fresh++;
+  }
+  const f = rec(i);
+  memory.fill(f, 0, FLOW_REC);
+  store<u64>(f + FL_CLI, cLo);
+  store<u64>(f + FL_CLI + 8, cHi);
+  store<u64>(f + FL_SRV, sLo);
+  store<u64>(f + FL_SRV + 8, sHi);
+  store<u16>(f + FL_CPORT, <u16>cp);
+  store<u16>(f + FL_SPORT, <u16>sp);
+  store<u8>(f + FL_PROTO, <u8>proto);
+  store<u32>(f + FL_HASH, h);
+  if (++nextId == 0) nextId = 1;
+  store<u32>(f + FL_ID, nextId);
+  store<u64>(f + FL_FIRST, now);
+  store<u64>(f + FL_LAST, now);
+  append(f, l);
+  const mask = flowIdxCap - 1;
+  let slot = h & mask;
+  while (load<u32>(flowIdx + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
+  store<u32>(flowIdx + (<usize>slot << 2), i + 1);
+  bump(C_FLOWS_ACTIVE);
+  bump(C_FLOWS_CREATED);
+  const active = counter(C_FLOWS_ACTIVE);
+  if (active > counter(C_FLOWS_PEAK)) addTo(C_FLOWS_PEAK, active - counter(C_FLOWS_PEAK));
+  return f;
+}
+
+/** End up to `max` flows (oldest first in each list) with `why`; returns the flows left. */
+export function endAll(max: u32, why: u32): u32 {
+  let n: u32 = 0;
+  for (let l: u32 = 0; l < LISTS; l++) {
+    while (n < max) {
+      const h = head(l);
+      if (h == 0) break;
+      remove(rec(h - 1), why);
+      n++;
+    }
+  }
+  return <u32>counter(C_FLOWS_ACTIVE);
+}
+
+/** Forget every flow without events (a new region). */
+export function resetFlows(): void {
+  freeHead = 0;
+  fresh = 0;
+  nextId = 0;
+  for (let l: u32 = 0; l < LISTS; l++) {
+    setHead(l, 0);
+    setTail(l, 0);
+  }
+}

@@ -1,0 +1,299 @@
+// Packet decode: IPv4 (options, total length against captured length, fragments), IPv6 with a
+// bounded extension-header chain (hop-by-hop, routing, destination options, fragment, AH), then
+// TCP (options: MSS, window scale; flags), UDP, ICMP/ICMPv6. Every read is inside [p, p + len)
+// by an explicit check first; a packet that breaks a rule gets an MR_* reason and goes no further.
+import {
+  MR_BAD_EXT_HEADER, MR_BAD_FRAGMENT, MR_BAD_ICMP, MR_BAD_IHL, MR_BAD_IP_OPTIONS, MR_BAD_TCP_FLAGS,
+  MR_BAD_TCP_OFFSET, MR_BAD_TCP_OPTIONS, MR_BAD_TOTAL_LENGTH, MR_BAD_UDP_LENGTH, MR_BAD_VERSION,
+  MR_EXT_CHAIN_TOO_LONG, MR_NONE, MR_TOO_SHORT, MR_TRUNCATED_L4,
+} from "../abi-packet";
+
+export const TCP: u32 = 6;
+export const UDP: u32 = 17;
+export const ICMP: u32 = 1;
+export const ICMP6: u32 = 58;
+
+export const TH_FIN: u32 = 1;
+export const TH_SYN: u32 = 2;
+export const TH_RST: u32 = 4;
+export const TH_ACK: u32 = 16;
+
+/** At most this many IPv6 extension headers before the transport header. */
+const EXT_MAX: u32 = 8;
+/** A datagram may not extend past this (RFC 791 total length; ping of death goes beyond). */
+const IP_MAX: u32 = 65535;
+
+// The decoded packet (valid after decodeIp returned MR_NONE).
+export let family: u32 = 0;
+export let srcLo: u64 = 0;
+export let srcHi: u64 = 0;
+export let dstLo: u64 = 0;
+export let dstHi: u64 = 0;
+export let proto: u32 = 0;
+/** Captured bytes shorter than the IP header says (a snapshot length cut): decoded, counted. */
+export let truncated = false;
+export let sport: u32 = 0;
+export let dport: u32 = 0;
+export let tcpFlags: u32 = 0;
+export let seq: u32 = 0;
+export let ackNo: u32 = 0;
+export let window: u32 = 0;
+/** TCP MSS option (0: absent) and window scale (0xff: absent). */
+export let mss: u32 = 0;
+export let wscale: u32 = 0;
+export let icmpType: u32 = 0;
+export let icmpCode: u32 = 0;
+export let icmpId: u32 = 0;
+/** Transport payload: captured bytes at `payload`, and its length on the wire. */
+export let payload: usize = 0;
+export let payloadLen: u32 = 0;
+export let payloadWire: u32 = 0;
+
+// A fragment (isFrag): the fragment's data, where it goes, and what the datagram carries.
+export let isFrag = false;
+export let fragId: u32 = 0;
+export let fragOff: u32 = 0;
+export let fragMore = false;
+export let fragData: usize = 0;
+export let fragLen: u32 = 0;
+export let fragNext: u32 = 0;
+
+@inline export function be16(p: usize): u32 {
+  return <u32>bswap<u16>(load<u16>(p));
+}
+
+@inline export function be32(p: usize): u32 {
+  return bswap<u32>(load<u32>(p));
+}
+
+@inline function be64(p: usize): u64 {
+  return bswap<u64>(load<u64>(p));
+}
+
+/** IPv4 options: EOL ends, NOP is one byte, every other option has a length 2.. inside the header. */
+function ip4OptionsOk(p: usize, end: u32): bool {
+  let i: u32 = 20;
+  while (i < end) {
+    const kind = <u32>load<u8>(p + i);
+    if (kind == 0) return true;
+    if (kind == 1) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= end) return false;
+    const l = <u32>load<u8>(p + i + 1);
+    if (l < 2 || i + l > end) return false;
+    i += l;
+  }
+  return true;
+}
+
+/** TCP options: MSS (kind 2, length 4) and window scale (kind 3, length 3); lengths checked. */
+function tcpOptions(p: usize, end: u32): bool {
+  let i: u32 = 20;
+  while (i < end) {
+    const kind = <u32>load<u8>(p + i);
+    if (kind == 0) return true;
+    if (kind == 1) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= end) return false;
+    const l = <u32>load<u8>(p + i + 1);
+    if (l < 2 || i + l > end) return false;
+    if (kind == 2) {
+      if (l != 4) return false;
+      mss = be16(p + i + 2);
+    } else if (kind == 3) {
+      if (l != 3) return false;
+      wscale = min<u32>(<u32>load<u8>(p + i + 2), 14);
+    }
+    i += l;
+  }
+  return true;
+}
+
+/**
+ * The transport header at `p`: `avail` bytes captured, `wire` bytes by the IP header (avail <=
+ * wire). Sets ports, flags and the payload.
+ */
+export function decodeL4(p: usize, avail: u32, wire: u32): u32 {
+  sport = 0;
+  dport = 0;
+  tcpFlags = 0;
+  mss = 0;
+  wscale = 0xff;
+  icmpType = 0;
+  icmpCode = 0;
+  icmpId = 0;
+  payload = p;
+  payloadLen = 0;
+  payloadWire = 0;
+  if (proto == TCP) {
+    if (wire < 20) return MR_BAD_TCP_OFFSET;
+    if (avail < 20) return MR_TRUNCATED_L4;
+    const doff = (<u32>load<u8>(p + 12) >> 4) << 2;
+    if (doff < 20 || doff > wire) return MR_BAD_TCP_OFFSET;
+    if (doff > avail) return MR_TRUNCATED_L4;
+    tcpFlags = <u32>load<u8>(p + 13);
+    const syn = (tcpFlags & TH_SYN) != 0;
+    if ((syn && (tcpFlags & (TH_FIN | TH_RST)) != 0) || (tcpFlags & 0x3f) == 0) return MR_BAD_TCP_FLAGS;
+    if (!tcpOptions(p, doff)) return MR_BAD_TCP_OPTIONS;
+    sport = be16(p);
+    dport = be16(p + 2);
+    seq = be32(p + 4);
+    ackNo = be32(p + 8);
+    window = be16(p + 14);
+    payload = p + doff;
+    payloadLen = avail - doff;
+    payloadWire = wire - doff;
+    return MR_NONE;
+  }
+  if (proto == UDP) {
+    if (avail < 8) return wire < 8 ? MR_BAD_UDP_LENGTH : MR_TRUNCATED_L4;
+    const ulen = be16(p + 4);
+    if (ulen < 8 || ulen > wire) return MR_BAD_UDP_LENGTH;
+    sport = be16(p);
+    dport = be16(p + 2);
+    payload = p + 8;
+    payloadLen = min<u32>(avail, ulen) - 8;
+    payloadWire = ulen - 8;
+    return MR_NONE;
+  }
+  if (proto == ICMP || proto == ICMP6) {
+    if (wire < 8) return MR_BAD_ICMP;
+    if (avail < 8) return MR_TRUNCATED_L4;
+    icmpType = <u32>load<u8>(p);
+    icmpCode = <u32>load<u8>(p + 1);
+    const echo = proto == ICMP ? icmpType == 8 || icmpType == 0 || icmpType == 13 || icmpType == 14 : icmpType == 128 || icmpType == 129;
+    if (echo) icmpId = be16(p + 4);
+    payload = p + 8;
+    payloadLen = avail - 8;
+    payloadWire = wire - 8;
+    return MR_NONE;
+  }
+  payloadLen = avail;
+  payloadWire = wire;
+  return MR_NONE;
+}
+
+function decode4(p: usize, len: u32): u32 {
+  if (len < 20) return MR_TOO_SHORT;
+  const ihl = (<u32>load<u8>(p) & 15) << 2;
+  if (ihl < 20 || ihl > len) return MR_BAD_IHL;
+  const total = be16(p + 2);
+  if (total < ihl) return MR_BAD_TOTAL_LENGTH;
+  if (ihl > 20 && !ip4OptionsOk(p, ihl)) return MR_BAD_IP_OPTIONS;
+  family = 4;
+  truncated = len < total;
+  const avail = min<u32>(len, total);
+  srcLo = (<u64>0xffff << 32) | <u64>be32(p + 12);
+  srcHi = 0;
+  dstLo = (<u64>0xffff << 32) | <u64>be32(p + 16);
+  dstHi = 0;
+  proto = <u32>load<u8>(p + 9);
+  const fo = be16(p + 6);
+  const off = (fo & 0x1fff) << 3;
+  const more = (fo & 0x2000) != 0;
+  if (more || off != 0) {
+    const n = total - ihl;
+    // Every fragment but the last carries whole 8-byte units; none may reach past 65535.
+    if (n == 0 || (more && (n & 7) != 0) || off + n + ihl > IP_MAX || truncated) return MR_BAD_FRAGMENT;
+    isFrag = true;
+    fragId = be16(p + 4);
+    fragOff = off;
+    fragMore = more;
+    fragData = p + ihl;
+    fragLen = n;
+    fragNext = proto;
+    return MR_NONE;
+  }
+  return decodeL4(p + ihl, avail - ihl, total - ihl);
+}
+
+/**
+ * Walk an IPv6 extension-header chain from header `nh` at p + at (inside `avail` captured bytes
+ * of `total`). Returns MR_NONE with `proto` and the transport header decoded, or a fragment.
+ * `first` allows hop-by-hop (only legal right after the fixed header).
+ */
+export function walk6(p: usize, at: u32, avail: u32, total: u32, nh: u32, first: bool): u32 {
+  let n: u32 = 0;
+  while (true) {
+    if (nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 44) {
+      if (++n > EXT_MAX) return MR_EXT_CHAIN_TOO_LONG;
+      if (nh == 0 && !(first && n == 1)) return MR_BAD_EXT_HEADER;
+      if (at + 8 > total) return MR_BAD_EXT_HEADER;
+      if (at + 8 > avail) return MR_TRUNCATED_L4;
+      if (nh == 44) {
+        const fo = be16(p + at + 2);
+        const off = fo & 0xfff8;
+        const more = (fo & 1) != 0;
+        const next = <u32>load<u8>(p + at);
+        if (off != 0 || more) {
+          const len = total - at - 8;
+          if (len == 0 || (more && (len & 7) != 0) || off + len > IP_MAX || avail < total) return MR_BAD_FRAGMENT;
+          isFrag = true;
+          fragId = be32(p + at + 4);
+          fragOff = off;
+          fragMore = more;
+          fragData = p + at + 8;
+          fragLen = len;
+          fragNext = next;
+          return MR_NONE;
+        }
+        // An atomic fragment (offset 0, no more): the datagram is whole (RFC 6946).
+        nh = next;
+        at += 8;
+        continue;
+      }
+      const hlen = nh == 51 ? (<u32>load<u8>(p + at + 1) + 2) << 2 : (<u32>load<u8>(p + at + 1) + 1) << 3;
+      if (at + hlen > total) return MR_BAD_EXT_HEADER;
+      if (at + hlen > avail) return MR_TRUNCATED_L4;
+      nh = <u32>load<u8>(p + at);
+      at += hlen;
+      continue;
+    }
+    proto = nh;
+    return decodeL4(p + at, avail - at, total - at);
+  }
+}
+
+function decode6(p: usize, len: u32): u32 {
+  if (len < 40) return MR_TOO_SHORT;
+  const plen = be16(p + 4);
+  // A zero payload length means a jumbogram (RFC 2675), which cannot occur below 64 KiB frames.
+  if (plen == 0) return MR_BAD_TOTAL_LENGTH;
+  const total: u32 = 40 + plen;
+  family = 6;
+  truncated = len < total;
+  srcHi = be64(p + 8);
+  srcLo = be64(p + 16);
+  dstHi = be64(p + 24);
+  dstLo = be64(p + 32);
+  return walk6(p, 40, min<u32>(len, total), total, <u32>load<u8>(p + 6), true);
+}
+
+/**
+ * A reassembled datagram: `len` bytes after the IP header (IPv6: after the fragment header)
+ * carrying `next`. A fragment header inside it is malformed (no nested fragmentation).
+ */
+export function decodeDatagram(p: usize, len: u32, next: u32): u32 {
+  isFrag = false;
+  if (family == 4) {
+    proto = next;
+    return decodeL4(p, len, len);
+  }
+  const r = walk6(p, 0, len, len, next, false);
+  return isFrag ? MR_BAD_FRAGMENT : r;
+}
+
+/** Decode the IP packet of `len` captured bytes at `p`. MR_NONE or the reason it is malformed. */
+export function decodeIp(p: usize, len: u32): u32 {
+  isFrag = false;
+  truncated = false;
+  if (len == 0) return MR_TOO_SHORT;
+  const v = <u32>load<u8>(p) >> 4;
+  if (v == 4) return decode4(p, len);
+  if (v == 6) return decode6(p, len);
+  return MR_BAD_VERSION;
+}

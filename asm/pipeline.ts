@@ -1,0 +1,233 @@
+// The per-packet entry: a batch of packet descriptors in, one verdict per packet out. Each packet
+// goes decode → fragment reassembly → flow lookup or creation → TCP state → first decision →
+// DPI and re-decision → DNS snooping → verdict. Timeouts run on packet time. A DNS answer that
+// changes what the decision can see ends the batch after its packet, so the host can rebuild the
+// DNS region before the next packet is decided (docs/formats.md "Events and flow records").
+import { ACT_DENY, ACT_PENDING, APP_UNKNOWN_ID, E_BATCH, E_NO_TABLE, E_OK, E_REGION_BOUNDS, E_REGION_CORRUPT } from "./abi";
+import {
+  C_BYTES, C_DENIED_PACKETS, C_MALFORMED, C_MALFORMED_BY, C_NOT_IP, C_PACKETS, C_PENDING_PACKETS, C_TRUNCATED,
+  END_CLOSED, END_FLUSH, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
+  PD_WIRE, PDF_NOT_IP, PH_DNS_GEN, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_SIZE, PV_STATUS,
+  PVF_NEW, PVF_OVERLAP, PVF_REASSEMBLED, PVF_REPLY, PVS_HELD, PVS_MALFORMED, PVS_NOT_IP, TS_CLOSED, TS_CLOSING, TS_NONE,
+} from "./abi-packet";
+import * as D from "./packet/decode";
+import { FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insert, release } from "./packet/frag";
+import { addTo, base, batchBytes, batchPkts, bump, data, descs, dnsSnoopOn, dpiOn, need, now, pktReady, place, tick, verdicts } from "./packet/region";
+import { snoop } from "./packet/dns-answer";
+import { decide, packetAction } from "./flow/decision";
+import { installPatterns, dnsSweep } from "./flow/dns-names";
+import { dpiClose, dpiPacket, noteStreamStart } from "./flow/dpi-stage";
+import { resetPrefixes } from "./flow/prefix";
+import {
+  create, dir, endAll, expire, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_ID, FL_PKTS, FL_RULE, FL_STATE, flags,
+  keyHash, L_ICMP, L_OTHER, L_UDP, lookup, remove, resetFlows, setFlag, touch,
+} from "./flow/table";
+import { advance, firstState, listOf, noteOptions, openedByDestination, reopens } from "./flow/tcp-state";
+
+/** Flows expired per packet at most (the rest on later packets): bounded latency per packet. */
+const EXPIRE_PER_PACKET: u32 = 64;
+const SWEEP_NS: u64 = 1000000000;
+let lastSweep: u64 = 0;
+
+export function packetAbiVersion(): u32 {
+  return PACKET_ABI_VERSION;
+}
+
+/** Bytes the packet region at `p` needs for the settings written there (0: invalid). */
+export function pktNeed(p: usize): u32 {
+  return need(p);
+}
+
+/** Take [p, p + len) as the packet region (settings at p). E_OK or an E_* code. */
+export function pktInit(p: usize, len: u32): u32 {
+  if (need(p) == 0) return E_REGION_CORRUPT;
+  if (!place(p, len)) return E_REGION_BOUNDS;
+  resetFlows();
+  resetPrefixes();
+  lastSweep = 0;
+  installPatterns();
+  return E_OK;
+}
+
+/** Validate the DNS pattern table the host wrote at PH_PATTERNS. */
+export function pktPatterns(): u32 {
+  if (!pktReady) return E_NO_TABLE;
+  return installPatterns() ? E_OK : E_REGION_CORRUPT;
+}
+
+function housekeeping(): void {
+  expire(EXPIRE_PER_PACKET);
+  if (now - lastSweep >= SWEEP_NS) {
+    lastSweep = now;
+    fragSweep();
+    dnsSweep();
+  }
+}
+
+@inline function verdict(v: usize, status: u32, reason: u32): void {
+  store<u64>(v, 0);
+  store<u64>(v, 0, 8);
+  store<u8>(v + PV_STATUS, <u8>status);
+  store<u8>(v + PV_REASON, <u8>reason);
+}
+
+function malformed(v: usize, reason: u32): void {
+  verdict(v, PVS_MALFORMED, reason);
+  bump(C_MALFORMED);
+  bump(C_MALFORMED_BY + reason);
+}
+
+/** The flow list (timeout class) of a datagram protocol. */
+@inline function dgramList(proto: u32): u32 {
+  return proto == D.UDP ? L_UDP : proto == D.ICMP || proto == D.ICMP6 ? L_ICMP : L_OTHER;
+}
+
+/** A decoded transport packet of `bytes` IP bytes: flow, state, decisions, DPI, DNS, verdict. */
+function transport(v: usize, bytes: u32): void {
+  const proto = D.proto;
+  const tcp = proto == D.TCP;
+  let sp = D.sport;
+  let dp = D.dport;
+  if (proto == D.ICMP || proto == D.ICMP6) {
+    sp = D.icmpId;
+    dp = D.icmpId;
+  }
+  const h = keyHash(proto, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp);
+  let f = lookup(proto, h, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp);
+  if (f != 0 && tcp && reopens(f, D.tcpFlags)) {
+    remove(f, END_CLOSED);
+    f = 0;
+  }
+  let d = dir;
+  let out: u32 = 0;
+  if (f == 0) {
+    const flip = tcp && openedByDestination(D.tcpFlags);
+    const st = tcp ? firstState(D.tcpFlags) : TS_NONE;
+    const l = tcp ? listOf(st) : dgramList(proto);
+    f = flip
+      ? create(proto, h, D.dstLo, D.dstHi, dp, D.srcLo, D.srcHi, sp, l)
+      : create(proto, h, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp, l);
+    d = flip ? 1 : 0;
+    store<u8>(f + FL_STATE, <u8>st);
+    // Nothing will be inspected: decided once, with the application unknown and no virtual host.
+    if (!dpiOn || (proto != D.TCP && proto != D.UDP)) {
+      store<u32>(f + FL_APP, APP_UNKNOWN_ID);
+      setFlag(f, FF_DPI_DONE | FF_HOST);
+    }
+    out = PVF_NEW | decide(f, true);
+  }
+  const pk = f + FL_PKTS + (<usize>d << 2);
+  store<u32>(pk, load<u32>(pk) + 1);
+  const by = f + FL_BYTES + (<usize>d << 3);
+  store<u64>(by, load<u64>(by) + bytes);
+  let state = TS_NONE;
+  if (tcp) {
+    noteOptions(f, d, D.tcpFlags, D.mss, D.wscale);
+    noteStreamStart(f, d, D.seq, (D.tcpFlags & D.TH_SYN) != 0);
+    state = advance(f, d, D.tcpFlags);
+    touch(f, listOf(state));
+  } else {
+    touch(f, dgramList(proto));
+  }
+  const undecided = (flags(f) & FF_DPI_DONE) == 0;
+  if (undecided && D.payloadLen > 0 && packetAction(f) != ACT_DENY) out |= dpiPacket(f, d, D.payload, D.payloadLen, D.seq);
+  if (tcp && (state == TS_CLOSING || state == TS_CLOSED) && (flags(f) & FF_DPI_DONE) == 0) out |= dpiClose(f);
+  if (dnsSnoopOn && sp == 53 && D.payloadLen > 0 && (tcp || proto == D.UDP)) snoop(D.payload, D.payloadLen, tcp);
+  const action = packetAction(f);
+  if (action == ACT_DENY) bump(C_DENIED_PACKETS);
+  else {
+    setFlag(f, FF_PASSED);
+    if (action == ACT_PENDING) bump(C_PENDING_PACKETS);
+  }
+  store<u8>(v + PV_ACTION, <u8>action);
+  store<u8>(v + PV_FLAGS, <u8>(load<u8>(v + PV_FLAGS) | out | (d == 1 ? PVF_REPLY : 0)));
+  store<u32>(v + PV_RULE, load<u32>(f + FL_RULE));
+  store<u32>(v + PV_FLOW, load<u32>(f + FL_ID));
+  store<u32>(v + PV_APP, load<u32>(f + FL_APP));
+}
+
+/** One packet: descriptor i, verdict i. */
+function packet(i: u32): void {
+  const desc = descs + <usize>i * PD_SIZE;
+  const v = verdicts + <usize>i * PV_SIZE;
+  tick(load<u64>(desc + PD_TS));
+  const off = load<u32>(desc + PD_OFF);
+  const len = load<u32>(desc + PD_LEN);
+  const wire = load<u32>(desc + PD_WIRE);
+  bump(C_PACKETS);
+  addTo(C_BYTES, wire != 0 ? wire : len);
+  if ((load<u32>(desc + PD_FLAGS) & PDF_NOT_IP) != 0) {
+    verdict(v, PVS_NOT_IP, MR_NONE);
+    bump(C_NOT_IP);
+    return;
+  }
+  if (off > batchBytes || len > batchBytes - off) {
+    malformed(v, MR_TOO_SHORT);
+    return;
+  }
+  const p = data + off;
+  let r = D.decodeIp(p, len);
+  if (r != MR_NONE) {
+    malformed(v, r);
+    return;
+  }
+  if (D.truncated) bump(C_TRUNCATED);
+  verdict(v, 0, MR_NONE);
+  if (!D.isFrag) {
+    transport(v, min<u32>(len, wire != 0 ? wire : len));
+    return;
+  }
+  const st = insert(D.family, D.fragId, D.srcLo, D.srcHi, D.dstLo, D.dstHi, D.fragOff, D.fragLen, D.fragMore, D.fragNext, D.fragData);
+  if (st == FRAG_HELD) {
+    verdict(v, PVS_HELD, MR_NONE);
+    return;
+  }
+  if (st != FRAG_DONE) {
+    malformed(v, MR_BAD_FRAGMENT);
+    return;
+  }
+  r = D.decodeDatagram(doneData, doneLen, doneNext);
+  if (r != MR_NONE) {
+    release();
+    malformed(v, r);
+    return;
+  }
+  store<u8>(v + PV_FLAGS, <u8>(PVF_REASSEMBLED | (doneOverlap ? PVF_OVERLAP : 0)));
+  transport(v, doneLen + (D.family == 4 ? 20 : 40));
+  release();
+}
+
+/**
+ * Process descriptors from..n-1 (packet bytes in the data area). Returns the index after the last
+ * packet processed: n, or less when a DNS answer changed the snooped table (PH_DNS_GEN): the host
+ * rebuilds the DNS region and calls again from there. -E_* for a bad call.
+ */
+export function pktProcess(from: u32, n: u32): i32 {
+  if (!pktReady) return -(<i32>E_NO_TABLE);
+  if (n > batchPkts || from > n) return -(<i32>E_BATCH);
+  const gen = load<u32>(base + PH_DNS_GEN);
+  for (let i = from; i < n; i++) {
+    packet(i);
+    housekeeping();
+    if (load<u32>(base + PH_DNS_GEN) != gen) return <i32>(i + 1);
+  }
+  return <i32>n;
+}
+
+/** Advance the clock without packets (an idle enforcer): expiry and sweeps. 1 when DNS changed. */
+export function pktTick(ts: u64): u32 {
+  if (!pktReady) return 0;
+  const gen = load<u32>(base + PH_DNS_GEN);
+  tick(ts);
+  expire(0xffffffff);
+  lastSweep = now;
+  fragSweep();
+  dnsSweep();
+  return load<u32>(base + PH_DNS_GEN) != gen ? 1 : 0;
+}
+
+/** End up to `max` active flows (flow-end events, reason flush); returns the flows still active. */
+export function pktFlush(max: u32): u32 {
+  if (!pktReady) return 0;
+  return endAll(max, END_FLUSH);
+}

@@ -1,0 +1,81 @@
+/**
+ * DNS for the packet path, host side: the pattern table the engine uses to keep only names the
+ * policy can use (every DNS-name and vh: pattern of the module's groups), reading the engine's
+ * snooped-name table back, and the DNS region built from snooped plus host-given resolutions.
+ */
+import { FNV_OFFSET, FNV_PRIME, NE_USED, NE_WILDCARD } from "../../common/abi.js";
+import * as P from "../../common/abi-packet.js";
+import type { MetaGroup } from "../../common/abi-meta.js";
+import { DnsState } from "../dns-region.js";
+import type { TableView } from "../table-view.js";
+
+const utf8 = new TextEncoder();
+const latin1 = new TextDecoder("latin1");
+
+/** FNV-1a over the bytes, last to first (the engine's order: suffixes hash as it walks back). */
+export function reverseFnv(bytes: Uint8Array): number {
+  let h = FNV_OFFSET;
+  for (let i = bytes.length - 1; i >= 0; i--) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME) >>> 0;
+  return h >>> 0;
+}
+
+/** The PT_* pattern table for a module's groups (exact names and `*.suffix` wildcards). */
+export function buildPatternTable(groups: readonly MetaGroup[]): Uint8Array<ArrayBuffer> {
+  const seen = new Map<string, { name: Uint8Array; wildcard: boolean }>();
+  for (const g of groups) {
+    for (const p of [...(g.dns ?? []), ...(g.vh ?? [])]) seen.set(`${p.wildcard ? "*" : "="}${p.name}`, { name: utf8.encode(p.name), wildcard: p.wildcard });
+  }
+  const list = [...seen.values()];
+  if (list.length === 0) return new Uint8Array(0);
+  let cap = 1;
+  while (cap < list.length * 2) cap <<= 1;
+  const strAt = P.PT_ENTRIES + cap * P.PE_SIZE;
+  const total = strAt + list.reduce((n, p) => n + p.name.length, 0);
+  const bytes = new Uint8Array((total + 7) & ~7);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(P.PT_CAP, cap, true);
+  let str = strAt;
+  for (const p of list) {
+    const h = reverseFnv(p.name);
+    let slot = h & (cap - 1);
+    while (view.getUint32(P.PT_ENTRIES + slot * P.PE_SIZE + P.PE_FLAGS, true) !== 0) slot = (slot + 1) & (cap - 1);
+    const e = P.PT_ENTRIES + slot * P.PE_SIZE;
+    view.setUint32(e + P.PE_HASH, h, true);
+    view.setUint32(e + P.PE_STR, str, true);
+    view.setUint32(e + P.PE_LEN, p.name.length, true);
+    view.setUint32(e + P.PE_FLAGS, NE_USED | (p.wildcard ? NE_WILDCARD : 0), true);
+    bytes.set(p.name, str);
+    str += p.name.length;
+  }
+  return bytes;
+}
+
+/** The 128-bit address at `at` (low u64 first). */
+export function readAddr(view: DataView, at: number): bigint {
+  return view.getBigUint64(at, true) | (view.getBigUint64(at + 8, true) << 64n);
+}
+
+/** Every snooped name and its unexpired addresses, from the engine's table at `at` (n entries). */
+export function readSnooped(view: DataView, at: number, n: number, now: bigint): Map<string, bigint[]> {
+  const out = new Map<string, bigint[]>();
+  for (let i = 0; i < n; i++) {
+    const e = at + i * P.DN_SIZE;
+    const len = view.getUint16(e + P.DN_LEN, true);
+    if (len === 0 || len > P.DNS_NAME_MAX) continue;
+    const ips: bigint[] = [];
+    const k = Math.min(view.getUint16(e + P.DN_NIPS, true), P.DNS_IPS_PER_NAME);
+    for (let j = 0; j < k; j++) {
+      if (view.getBigUint64(e + P.DN_EXPIRY + j * 8, true) > now) ips.push(readAddr(view, e + P.DN_IPS + j * 16));
+    }
+    if (ips.length) out.set(latin1.decode(new Uint8Array(view.buffer, view.byteOffset + e + P.DN_NAME, len)), ips);
+  }
+  return out;
+}
+
+/** The DNS region for host-given and snooped resolutions together. */
+export function buildDnsRegion(groups: readonly MetaGroup[], table: TableView, host: ReadonlyMap<string, readonly bigint[]>, snooped: ReadonlyMap<string, readonly bigint[]>): Uint8Array<ArrayBuffer> {
+  const state = new DnsState(groups);
+  for (const [name, ips] of host) state.add(name, ips);
+  for (const [name, ips] of snooped) state.add(name, ips);
+  return state.buildRegion(table);
+}

@@ -1,0 +1,204 @@
+/**
+ * Events out of the packet path: raw EV_* records from the engine's ring become typed events with
+ * names (workloads, groups, rules' applications) and print as NDJSON (docs/formats.md "Events and
+ * flow records"). Endpoint names and groups come from the inventory and the module metadata.
+ */
+import * as A from "../../common/abi.js";
+import * as P from "../../common/abi-packet.js";
+import type { MetaGroup } from "../../common/abi-meta.js";
+import { APP_UNKNOWN, appById } from "../../common/apps.js";
+import { formatIp, parseIp } from "../../common/ip.js";
+import { ACTIONS, MODES, type Action, type EndpointKind, type Inventory, type Mode } from "../../common/schema.js";
+import { nameMatches } from "../dns-region.js";
+import type { MembershipMatcher } from "../membership.js";
+import { readAddr } from "./dns.js";
+
+export type PacketEventType = "violation" | "deny" | "learn" | "reset" | "flow-end";
+export type FlowEndReason = "closed" | "reset" | "timeout" | "evicted" | "flush";
+export type TcpState = "syn-sent" | "syn-received" | "established" | "fin-wait" | "closing" | "closed";
+
+export interface PacketEndpoint {
+  ip: string;
+  /** Transport port (tcp/udp; the echo identifier for ICMP echo). */
+  port?: number;
+  kind: EndpointKind;
+  /** `namespace/name` of a workload, the node name of a node. */
+  name?: string;
+  /** Groups known on the host: built-ins, service and criteria groups, DNS-name groups by resolution. */
+  groups: string[];
+}
+
+export interface PacketEvent {
+  type: PacketEventType;
+  /** RFC 3339 UTC with nanoseconds: the packet time the event happened at. */
+  time: string;
+  flow: number;
+  proto: "tcp" | "udp" | "icmp" | number;
+  /** The connection's initiator (SYN sender, first sender otherwise) and responder. */
+  src: PacketEndpoint;
+  dst: PacketEndpoint;
+  /** Absent: not yet identified; `unknown`: inspected, not recognised. */
+  app?: string;
+  rule: number;
+  mode?: Mode;
+  action: Action;
+  awaiting?: "app" | "host";
+  /** The X-Forwarded-For lookup, when it ran. */
+  xff?: { ip: string; rule: number; action: Action };
+  /** [initiator → responder, responder → initiator]. */
+  packets: [number, number];
+  bytes: [number, number];
+  first: string;
+  last: string;
+  /** flow-end only. */
+  end?: FlowEndReason;
+  state?: TcpState;
+}
+
+const TYPES: Record<number, PacketEventType> = {
+  [P.EVT_VIOLATION]: "violation",
+  [P.EVT_DENY]: "deny",
+  [P.EVT_LEARN]: "learn",
+  [P.EVT_RESET]: "reset",
+  [P.EVT_FLOW_END]: "flow-end",
+};
+const ENDS: Record<number, FlowEndReason> = {
+  [P.END_CLOSED]: "closed",
+  [P.END_RESET]: "reset",
+  [P.END_TIMEOUT]: "timeout",
+  [P.END_EVICTED]: "evicted",
+  [P.END_FLUSH]: "flush",
+};
+const STATES: Record<number, TcpState> = {
+  [P.TS_SYN_SENT]: "syn-sent",
+  [P.TS_SYN_RECV]: "syn-received",
+  [P.TS_ESTABLISHED]: "established",
+  [P.TS_FIN_WAIT]: "fin-wait",
+  [P.TS_CLOSING]: "closing",
+  [P.TS_CLOSED]: "closed",
+};
+const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
+
+/** RFC 3339 with nanoseconds for a time in ns since the epoch. */
+export function isoNs(ns: bigint): string {
+  const ms = ns / 1_000_000n;
+  const iso = new Date(Number(ms)).toISOString();
+  return `${iso.slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, "0")}Z`;
+}
+
+export function protoName(p: number): "tcp" | "udp" | "icmp" | number {
+  return p === 6 ? "tcp" : p === 17 ? "udp" : p === 1 || p === 58 ? "icmp" : p;
+}
+
+/** An application id as events name it: absent (0), `unknown`, or NeuVector's name. */
+export function appName(id: number): string | undefined {
+  if (id === A.APP_UNIDENTIFIED) return undefined;
+  if (id === APP_UNKNOWN) return "unknown";
+  return appById(id)?.name ?? "unknown";
+}
+
+/** Names and groups of addresses, from the inventory, the metadata and the DNS resolutions. */
+export class EndpointNamer {
+  private readonly byIp = new Map<bigint, { name: string; groups: number[] }>();
+  private readonly cache = new Map<string, { name?: string; groups: string[] }>();
+  private names = new Map<string, readonly bigint[]>();
+
+  constructor(
+    private readonly groups: readonly MetaGroup[],
+    inventory: Inventory,
+    matcher: MembershipMatcher,
+  ) {
+    for (const w of inventory.workloads) {
+      const m = matcher.of(w);
+      for (const t of w.ips) {
+        const ip = parseIp(String(t).trim());
+        if (ip !== null && !this.byIp.has(ip)) this.byIp.set(ip, { name: `${w.namespace}/${w.name}`, groups: m.groups });
+      }
+    }
+    for (const n of inventory.nodes) {
+      for (const t of n.ips) {
+        const ip = parseIp(String(t).trim());
+        if (ip !== null && !this.byIp.has(ip)) this.byIp.set(ip, { name: n.name, groups: [] });
+      }
+    }
+  }
+
+  /** The current name → addresses resolutions (host-given and snooped). */
+  setResolutions(names: Map<string, readonly bigint[]>): void {
+    this.names = names;
+    this.cache.clear();
+  }
+
+  describe(ip: bigint, kind: EndpointKind): { name?: string; groups: string[] } {
+    const key = `${ip}|${kind}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const known = this.byIp.get(ip);
+    const idx = new Set<number>(kind === "workload" ? (known?.groups ?? []) : []);
+    this.groups.forEach((g, i) => {
+      if (g.kind !== "builtin") return;
+      const b = g.builtin ?? g.name;
+      if (b === "any" || (b === "containers" && kind === "workload") || (b === "nodes" && kind === "node") || (b === "external" && kind === "external")) idx.add(i);
+    });
+    for (const [name, ips] of this.names) {
+      if (!ips.includes(ip)) continue;
+      this.groups.forEach((g, i) => {
+        if ((g.dns ?? []).some((d) => nameMatches(name, d.name, d.wildcard))) idx.add(i);
+      });
+    }
+    const out: { name?: string; groups: string[] } = { groups: [...idx].sort((a, b) => a - b).map((i) => this.groups[i]?.name ?? String(i)) };
+    if (known && (kind === "workload" || kind === "node")) out.name = known.name;
+    this.cache.set(key, out);
+    return out;
+  }
+}
+
+/** Decode the event record at `at`. */
+export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): PacketEvent | undefined {
+  const type = TYPES[view.getUint8(at + P.EV_TYPE)];
+  if (!type) return undefined;
+  const proto = view.getUint8(at + P.EV_PROTO);
+  const ported = proto === 6 || proto === 17 || proto === 1 || proto === 58;
+  const side = (addrAt: number, portAt: number, kindAt: number): PacketEndpoint => {
+    const ip = readAddr(view, at + addrAt);
+    const kind = KINDS[view.getUint8(at + kindAt)] ?? "external";
+    const d = namer.describe(ip, kind);
+    const e: PacketEndpoint = { ip: formatIp(ip), kind, groups: d.groups };
+    if (ported) e.port = view.getUint16(at + portAt, true);
+    if (d.name !== undefined) e.name = d.name;
+    return e;
+  };
+  const ev: PacketEvent = {
+    type,
+    time: isoNs(view.getBigUint64(at + P.EV_TIME, true)),
+    flow: view.getUint32(at + P.EV_FLOW, true),
+    proto: protoName(proto),
+    src: side(P.EV_CLIENT, P.EV_CPORT, P.EV_CLIENT_KIND),
+    dst: side(P.EV_SERVER, P.EV_SPORT, P.EV_SERVER_KIND),
+    rule: view.getUint32(at + P.EV_RULE, true),
+    action: ACTIONS[view.getUint8(at + P.EV_ACTION)] ?? "deny",
+    packets: [view.getUint32(at + P.EV_PKTS_C, true), view.getUint32(at + P.EV_PKTS_S, true)],
+    bytes: [Number(view.getBigUint64(at + P.EV_BYTES_C, true)), Number(view.getBigUint64(at + P.EV_BYTES_S, true))],
+    first: isoNs(view.getBigUint64(at + P.EV_FIRST, true)),
+    last: isoNs(view.getBigUint64(at + P.EV_LAST, true)),
+  };
+  const app = appName(view.getUint32(at + P.EV_APP, true));
+  if (app !== undefined) ev.app = app;
+  const mode = [undefined, ...MODES][view.getUint8(at + P.EV_MODE)];
+  if (mode !== undefined) ev.mode = mode;
+  const aw = view.getUint8(at + P.EV_AWAIT);
+  if (ev.action === "pending" && aw === A.AWAIT_APP) ev.awaiting = "app";
+  if (ev.action === "pending" && aw === A.AWAIT_HOST) ev.awaiting = "host";
+  if (view.getUint8(at + P.EV_XFF)) {
+    ev.xff = { ip: formatIp(readAddr(view, at + P.EV_XADDR)), rule: view.getUint32(at + P.EV_XRULE, true), action: ACTIONS[view.getUint8(at + P.EV_XACTION)] ?? "deny" };
+  }
+  if (type === "flow-end") ev.end = ENDS[view.getUint8(at + P.EV_END)] ?? "timeout";
+  const state = STATES[view.getUint8(at + P.EV_STATE)];
+  if (proto === 6 && state) ev.state = state;
+  return ev;
+}
+
+/** One NDJSON line. */
+export function eventLine(e: PacketEvent): string {
+  return JSON.stringify(e);
+}

@@ -1,0 +1,141 @@
+/**
+ * One engine instance running the packet path: the module's engine with its table, then, from
+ * dynamicBase(), the packet region (sized by the engine from the settings), the inventory region
+ * and the DNS region. The packet region comes first so the host regions can grow without moving
+ * it; its size is fixed for the instance's life.
+ */
+import * as A from "../../common/abi.js";
+import * as P from "../../common/abi-packet.js";
+import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "../errors.js";
+import type { EngineExports, PolicyModule } from "../module.js";
+import { buildPatternTable } from "./dns.js";
+import { type PacketSettings, writeSettings } from "./settings.js";
+
+export interface PacketExports extends EngineExports {
+  packetAbiVersion(): number;
+  pktNeed(p: number): number;
+  pktInit(p: number, len: number): number;
+  pktPatterns(): number;
+  pktProcess(from: number, n: number): number;
+  pktTick(ts: bigint): number;
+  pktFlush(max: number): number;
+}
+
+const PACKET_FUNCTIONS = ["packetAbiVersion", "pktNeed", "pktInit", "pktPatterns", "pktProcess", "pktTick", "pktFlush"];
+const REBUILD = "rebuild the module with this version of `nvp compile`";
+
+function align(x: number, n: number): number {
+  return Math.ceil(x / n) * n;
+}
+
+/** Offsets (absolute) of the packet region's areas. */
+export interface PacketAreas {
+  base: number;
+  length: number;
+  desc: number;
+  data: number;
+  verdicts: number;
+  events: number;
+  counters: number;
+  dnsNames: number;
+  patterns: number;
+}
+
+export class PacketInstance {
+  readonly ex: PacketExports;
+  readonly areas: PacketAreas;
+  private readonly invAt: number;
+  private invLen = 0;
+  private dnsLen = 0;
+
+  constructor(
+    readonly module: PolicyModule,
+    readonly settings: PacketSettings,
+  ) {
+    const instance = new WebAssembly.Instance(module.wasm, {});
+    const ex = instance.exports as Record<string, unknown>;
+    const missing = PACKET_FUNCTIONS.find((f) => typeof ex[f] !== "function");
+    if (missing) throw new NvpRuntimeError(MODULE_CODES.engine, `the module's engine has no packet path (\`${missing}\` is missing)`, REBUILD);
+    this.ex = ex as unknown as PacketExports;
+    if (this.ex.packetAbiVersion() !== P.PACKET_ABI_VERSION) {
+      throw new NvpRuntimeError(MODULE_CODES.abi, `the module's packet path has ABI version ${this.ex.packetAbiVersion()}, this runtime needs ${P.PACKET_ABI_VERSION}`, REBUILD);
+    }
+    const status = this.ex.init(module.meta.table.base, module.meta.table.length);
+    if (status !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.rejected, `the engine rejected the decision table: ${engineStatusText(status)}`, REBUILD);
+    const base = align(this.ex.dynamicBase(), 64);
+    const patterns = buildPatternTable(module.meta.groups);
+    this.reserve(base + P.PH_SIZE);
+    writeSettings(new DataView(this.ex.memory.buffer), base, settings, patterns.length);
+    const need = this.ex.pktNeed(base);
+    if (need === 0) throw new NvpRuntimeError(MODULE_CODES.engine, "the engine refused the packet settings", "use settings within the documented limits");
+    this.reserve(base + need + 64);
+    const init = this.ex.pktInit(base, need);
+    if (init !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.engine, `the engine refused the packet region: ${engineStatusText(init)}`, "this is a bug in nvp; please report it");
+    const view = new DataView(this.ex.memory.buffer);
+    const at = (f: number) => base + view.getUint32(base + f, true);
+    this.areas = {
+      base,
+      length: need,
+      desc: at(P.PH_DESC),
+      data: at(P.PH_DATA),
+      verdicts: at(P.PH_VERDICTS),
+      events: at(P.PH_EVENTS),
+      counters: at(P.PH_COUNTERS),
+      dnsNames: at(P.PH_DNS_NAMES),
+      patterns: at(P.PH_PATTERNS),
+    };
+    new Uint8Array(this.ex.memory.buffer).set(patterns, this.areas.patterns);
+    if (this.ex.pktPatterns() !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.engine, "the engine refused the DNS pattern table", "this is a bug in nvp; please report it");
+    this.invAt = align(base + need, 64);
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.ex.memory;
+  }
+
+  /** A DataView of the whole memory (renewed: memory growth detaches the old buffer). */
+  view(): DataView {
+    return new DataView(this.ex.memory.buffer);
+  }
+
+  private reserve(end: number): void {
+    const have = this.ex.memory.buffer.byteLength;
+    if (end <= have) return;
+    try {
+      this.ex.memory.grow(Math.ceil((end - have) / A.PAGE_SIZE));
+    } catch (e) {
+      throw new NvpRuntimeError(MODULE_CODES.memory, `the engine cannot grow its memory to ${end} bytes: ${(e as Error).message}`, "lower the packet settings (flows, prefixSlots, events) or give the process more memory");
+    }
+  }
+
+  private install(at: number, bytes: Uint8Array, set: (p: number, len: number) => number, what: "inventory" | "dns"): void {
+    this.reserve(at + bytes.length + 64);
+    new Uint8Array(this.ex.memory.buffer).set(bytes, at);
+    const status = set(at, bytes.length);
+    if (status !== A.E_OK) {
+      const code = what === "inventory" ? MODULE_CODES.inventory : MODULE_CODES.dns;
+      throw new NvpRuntimeError(code, `the engine rejected the ${what} region: ${engineStatusText(status)}`, "this is a bug in nvp; please report it");
+    }
+  }
+
+  /** The inventory region; the DNS region, which follows it, must be installed again after. */
+  setInventory(bytes: Uint8Array): void {
+    this.ex.setDns(0, 0);
+    this.install(this.invAt, bytes, (p, l) => this.ex.setInventory(p, l), "inventory");
+    this.invLen = bytes.length;
+  }
+
+  setDns(bytes: Uint8Array): void {
+    this.install(align(this.invAt + this.invLen, 64), bytes, (p, l) => this.ex.setDns(p, l), "dns");
+    this.dnsLen = bytes.length;
+  }
+
+  addrClass(ip: bigint): number {
+    return this.ex.addrClass(BigInt.asUintN(64, ip), ip >> 64n);
+  }
+
+  /** Bytes in use: table, scratch, packet region, inventory and DNS regions. */
+  get usedBytes(): number {
+    return align(this.invAt + this.invLen, 64) + this.dnsLen;
+  }
+}
