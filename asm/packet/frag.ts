@@ -142,8 +142,12 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
   const end = off + len;
   if (!more) {
     const was = load<u32>(s + FG_TOTAL);
-    if (load<u8>(s + FG_LAST) != 0 && was != end) store<u8>(s + FG_OVERLAP, 1);
-    else {
+    if (load<u8>(s + FG_LAST) != 0 && was != end) {
+      // A second, different end: inconsistent fragments, counted as an overlap.
+      store<u8>(s + FG_OVERLAP, 1);
+      bump(C_FRAG_OVERLAPS);
+      return FRAG_HELD;
+    } else {
       store<u8>(s + FG_LAST, 1);
       store<u32>(s + FG_TOTAL, end);
     }
