@@ -5,12 +5,13 @@ import { VERSION } from "./version.js";
 import * as check from "./commands/check.js";
 import * as compile from "./commands/compile.js";
 import * as inspect from "./commands/inspect.js";
+import * as replay from "./commands/replay.js";
 import * as evalCmd from "./commands/eval.js";
 import * as explain from "./commands/explain.js";
 import * as fmt from "./commands/fmt.js";
 import * as test from "./commands/test.js";
 
-const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd];
+const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay];
 
 /** Run `nvp` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -24,3 +24,12 @@ echo "== nvp explain: may orders in PROD reach the managed database?"
 nvp explain "$ex/shop.nvp" --set ns=shop --set db=prod-db --set mode=protect \
   --inventory "$ex/inventory-prod.yaml" --dns orders-db.prod.example.com=10.40.12.7 \
   --from 10.3.0.31 --to 10.40.12.7 --port tcp/5432 --app postgresql
+
+echo
+echo "== nvp replay: real PostgreSQL and Redis sessions through a lab policy (exit 3 = something was denied)"
+nvp compile examples/lab/lab.nvp -o build/lab.wasm
+status=0
+nvp replay --module build/lab.wasm --inventory examples/lab/inventory.yaml \
+  test/fixtures/captures/postgresql.pcap test/fixtures/captures/redis.pcap --events build/lab-events.ndjson || status=$?
+[ "$status" -eq 0 ] || [ "$status" -eq 3 ]
+echo "events written to build/lab-events.ndjson"

@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { main } from "../../cli/main.js";
+import { memoryIo } from "../../cli/io.js";
+
+const root = join(import.meta.dirname, "../..");
+const caps = join(root, "test/fixtures/captures");
+
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), "nvp-replay-"));
+  writeFileSync(join(dir, "inv.yaml"), 'workloads:\n  - {name: postgres-0, namespace: data, service: postgres, node: n1, ips: [127.0.0.1, "::1"]}\n');
+  writeFileSync(join(dir, "allow.nvp"), "service db = nv.postgres.data { mode protect }\nrule 10 allow db -> db app postgresql port tcp/5432\n");
+  writeFileSync(join(dir, "deny.nvp"), "service db = nv.postgres.data { mode protect }\nrule 10 deny db -> db app postgresql\nrule 20 allow db -> db\n");
+  return dir;
+}
+
+async function run(args: string[], cwd: string) {
+  const io = memoryIo(cwd);
+  const code = await main(args, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+describe("nvp replay", () => {
+  test("a clean capture: summary by rule and application, NDJSON events and flow records, exit 0", async () => {
+    const dir = scratch();
+    const r = await run(["replay", "--policy", "allow.nvp", "--inventory", "inv.yaml", join(caps, "postgresql.pcap"), "--flows", "flows.ndjson", "--events", "events.ndjson", "--format", "json"], dir);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s.flowsByRule["rule 10"]).toBeGreaterThanOrEqual(2);
+    expect(s.applications["PostgreSQL"]).toBeGreaterThanOrEqual(2);
+    expect(s.denied).toBe(0);
+    const flows = readFileSync(join(dir, "flows.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(flows.length).toBe(s.flows);
+    expect(flows.find((f) => f.rule === 10)).toMatchObject({ type: "flow-end", action: "allow", app: "PostgreSQL", src: { name: "data/postgres-0" } });
+  });
+
+  test("a deny after the application is identified resets the flow and exits 3 (compiled module input)", async () => {
+    const dir = scratch();
+    expect((await run(["compile", "deny.nvp", "-o", "deny.wasm"], dir)).code).toBe(0);
+    const r = await run(["replay", "--module", "deny.wasm", "--inventory", "inv.yaml", join(caps, "postgresql.pcap"), "--events", "events.ndjson"], dir);
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/denied [1-9]/);
+    const events = readFileSync(join(dir, "events.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.some((e) => e.type === "reset" && e.rule === 10)).toBe(true);
+  });
+
+  test("a truncated capture: the packets before the cut are replayed and the offset reported", async () => {
+    const dir = scratch();
+    const bytes = readFileSync(join(caps, "postgresql.pcap"));
+    writeFileSync(join(dir, "cut.pcap"), bytes.subarray(0, bytes.length - 7));
+    const r = await run(["replay", "--policy", "allow.nvp", "--inventory", "inv.yaml", "cut.pcap"], dir);
+    expect(r.err).toMatch(/^warning: cut\.pcap: .* at byte \d+; the packets before it were replayed/);
+    expect(r.out).toMatch(/replayed .* [1-9]\d* packets/);
+  });
+
+  test("a file that is no capture is an error with exit 2; a bad module is refused with exit 1", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "junk.pcap"), "this is not a capture at all\n");
+    const r = await run(["replay", "--policy", "allow.nvp", "junk.pcap"], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: junk\.pcap: /);
+    writeFileSync(join(dir, "bad.wasm"), "nope");
+    const m = await run(["replay", "--module", "bad.wasm", join(caps, "postgresql.pcap")], dir);
+    expect(m.code).toBe(1);
+    expect(m.err).toMatch(/^error\[NV54\d\d\]/);
+  });
+
+  test("either --module or --policy", async () => {
+    expect((await run(["replay", join(caps, "postgresql.pcap")], scratch())).code).toBe(2);
+  });
+});
