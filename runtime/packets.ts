@@ -207,6 +207,8 @@ export class PacketEngine {
     const head = view.getUint32(a.base + P.PH_EV_HEAD, true);
     let tail = view.getUint32(a.base + P.PH_EV_TAIL, true);
     const mask = this.settings.events - 1;
+    // At most a ring's worth is outstanding; anything else means the tail was overwritten.
+    if (((head - tail) >>> 0) > this.settings.events) tail = (head - this.settings.events) >>> 0;
     for (; tail !== head; tail = (tail + 1) >>> 0) {
       if (this.queue.length >= this.queueCap) {
         this.hostDropped++;
