@@ -48,8 +48,6 @@ export interface PacketEngineOptions {
 /** What feed() saw: packets by verdict action. */
 export type VerdictCounts = Record<PacketAction, number>;
 
-const EMPTY = new Uint8Array(0);
-
 export class PacketEngine {
   readonly settings: PacketSettings;
   private readonly inst: PacketInstance;
@@ -57,9 +55,13 @@ export class PacketEngine {
   private readonly matcher: MembershipMatcher;
   private namer: EndpointNamer;
   private readonly hostNames = new Map<string, bigint[]>();
+  /** Events decoded ahead of drainEvents (before an inventory change). */
+  private early: PacketEvent[] = [];
   private snooped = new Map<string, bigint[]>();
   private dnsGen = 0;
-  private queue: PacketEvent[] = [];
+  /** Raw EV_SIZE records moved out of the engine's ring, decoded by drainEvents(). */
+  private raw = new Uint8Array(0);
+  private rawCount = 0;
   private readonly queueCap: number;
   private hostDropped = 0;
 
@@ -82,6 +84,9 @@ export class PacketEngine {
   }
 
   setInventory(inv: Inventory): void {
+    // Events already out of the engine are named with the inventory they happened under.
+    const pending = this.rawCount ? this.decodeQueued() : [];
+    this.early.push(...pending);
     const image = buildInventoryRegion(inv, this.table, this.matcher, (ip) => this.inst.addrClass(ip));
     this.inst.setInventory(image.bytes);
     this.namer = new EndpointNamer(this.module.meta.groups, inv, this.matcher);
@@ -131,19 +136,22 @@ export class PacketEngine {
     let bytes = 0;
     while (i + n < packets.length && n < s.batchPackets) {
       const p = packets[i + n] as PacketInput;
-      const ok = Number.isInteger(p.l3Offset) && p.l3Offset >= 0 && p.l3Offset <= p.data.length;
-      const src = ok ? p.data.subarray(p.l3Offset) : EMPTY;
-      const len = Math.min(src.length, s.batchBytes);
-      if (bytes + len > s.batchBytes) break;
-      mem.set(len === src.length ? src : src.subarray(0, len), a.data + bytes);
+      const data = p.data;
+      const l3 = p.l3Offset;
+      const ok = Number.isInteger(l3) && l3 >= 0 && l3 <= data.length;
+      // The whole frame goes in (no view per packet); the descriptor points at its IP header.
+      const frame = ok ? Math.min(data.length, s.batchBytes) : 0;
+      if (bytes + frame > s.batchBytes) break;
+      if (frame === data.length) mem.set(data, a.data + bytes);
+      else if (frame > 0) mem.set(data.subarray(0, frame), a.data + bytes);
       const d = a.desc + n * P.PD_SIZE;
-      view.setBigUint64(d + P.PD_TS, BigInt.asUintN(64, p.ts), true);
-      view.setUint32(d + P.PD_OFF, bytes, true);
-      view.setUint32(d + P.PD_LEN, len, true);
-      const wire = ok && p.originalLength !== undefined ? Math.max(0, p.originalLength - p.l3Offset) : 0;
+      view.setBigUint64(d + P.PD_TS, p.ts >= 0n ? p.ts : BigInt.asUintN(64, p.ts), true);
+      view.setUint32(d + P.PD_OFF, bytes + (ok ? Math.min(l3, frame) : 0), true);
+      view.setUint32(d + P.PD_LEN, ok ? Math.max(0, frame - l3) : 0, true);
+      const wire = ok && p.originalLength !== undefined ? Math.max(0, p.originalLength - l3) : 0;
       view.setUint32(d + P.PD_WIRE, wire >>> 0, true);
       view.setUint32(d + P.PD_FLAGS, ok ? 0 : P.PDF_NOT_IP, true);
-      bytes += (len + 7) & ~7;
+      bytes += (frame + 7) & ~7;
       n++;
     }
     return n;
@@ -200,30 +208,50 @@ export class PacketEngine {
     this.drainRing();
   }
 
-  /** Move the engine's ring into the host queue (bounded; overflow counted). */
+  /** Move the engine's ring into the host queue (raw records; bounded, overflow counted). */
   private drainRing(): void {
-    const view = this.inst.view();
     const a = this.inst.areas;
+    const view = this.inst.view();
     const head = view.getUint32(a.base + P.PH_EV_HEAD, true);
     let tail = view.getUint32(a.base + P.PH_EV_TAIL, true);
-    const mask = this.settings.events - 1;
+    const cap = this.settings.events;
     // At most a ring's worth is outstanding; anything else means the tail was overwritten.
-    if (((head - tail) >>> 0) > this.settings.events) tail = (head - this.settings.events) >>> 0;
-    for (; tail !== head; tail = (tail + 1) >>> 0) {
-      if (this.queue.length >= this.queueCap) {
-        this.hostDropped++;
-        continue;
-      }
-      const e = decodeEvent(view, a.events + (tail & mask) * P.EV_SIZE, this.namer);
-      if (e) this.queue.push(e);
+    if (((head - tail) >>> 0) > cap) tail = (head - cap) >>> 0;
+    const n = (head - tail) >>> 0;
+    if (n === 0) return;
+    const room = Math.max(0, this.queueCap - this.rawCount - this.early.length);
+    const take = Math.min(n, room);
+    this.hostDropped += n - take;
+    if ((this.rawCount + take) * P.EV_SIZE > this.raw.length) {
+      const grown = new Uint8Array(Math.max((this.rawCount + take) * P.EV_SIZE, this.raw.length * 2));
+      grown.set(this.raw.subarray(0, this.rawCount * P.EV_SIZE));
+      this.raw = grown;
     }
+    const mem = new Uint8Array(this.inst.memory.buffer);
+    for (let k = 0; k < take; k++) {
+      const at = a.events + (((tail + k) >>> 0) & (cap - 1)) * P.EV_SIZE;
+      this.raw.set(mem.subarray(at, at + P.EV_SIZE), (this.rawCount + k) * P.EV_SIZE);
+    }
+    this.rawCount += take;
     view.setUint32(a.base + P.PH_EV_TAIL, head, true);
+  }
+
+  private decodeQueued(): PacketEvent[] {
+    const view = new DataView(this.raw.buffer, 0, this.rawCount * P.EV_SIZE);
+    const out: PacketEvent[] = [];
+    for (let k = 0; k < this.rawCount; k++) {
+      const e = decodeEvent(view, k * P.EV_SIZE, this.namer);
+      if (e) out.push(e);
+    }
+    this.rawCount = 0;
+    return out;
   }
 
   /** Events since the last call, oldest first. */
   drainEvents(): PacketEvent[] {
-    const out = this.queue;
-    this.queue = [];
+    const out = this.early.length ? [...this.early, ...this.decodeQueued()] : this.decodeQueued();
+    this.early = [];
+    if (this.raw.length > 64 * P.EV_SIZE * 1024) this.raw = new Uint8Array(0);
     return out;
   }
 
@@ -232,7 +260,7 @@ export class PacketEngine {
     const raw = readStats(view, this.inst.areas.counters);
     return {
       ...raw,
-      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.queue.length },
+      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.rawCount + this.early.length },
       memory: { engineBytes: this.inst.memory.buffer.byteLength, packetRegionBytes: this.inst.areas.length, usedBytes: this.inst.usedBytes },
     };
   }

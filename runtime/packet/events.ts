@@ -79,11 +79,17 @@ const STATES: Record<number, TcpState> = {
 };
 const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
 
-/** RFC 3339 with nanoseconds for a time in ns since the epoch. */
+let lastSecond = -1n;
+let lastPrefix = "";
+
+/** RFC 3339 with nanoseconds for a time in ns since the epoch (the second's text is cached). */
 export function isoNs(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  const iso = new Date(Number(ms)).toISOString();
-  return `${iso.slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, "0")}Z`;
+  const sec = ns / 1_000_000_000n;
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastPrefix = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
+  }
+  return `${lastPrefix}.${(ns - sec * 1_000_000_000n).toString().padStart(9, "0")}Z`;
 }
 
 export function protoName(p: number): "tcp" | "udp" | "icmp" | number {

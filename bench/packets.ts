@@ -1,0 +1,192 @@
+/**
+ * Packet-path benchmark (not a test): packets per second and Gbit/s, single-threaded, through the
+ * whole path (host copy into engine memory, decode, reassembly, flow table, TCP state, decisions,
+ * DPI and re-decision, DNS snooping, events drained) on
+ *   1. every committed capture fixture, looped in memory (times shifted per loop), and
+ *   2. a large generated mixed capture (TCP conversations with real application first bytes and
+ *      bulk data, DNS over UDP, ICMP echo, fragmented datagrams), written to a pcap file;
+ * and, when `ndpiReader` is there (or `apt-get install -y libndpi-bin` gets it), nDPI's own
+ * single-threaded throughput on the same file, and the ratio.
+ * Run: npx tsx bench/packets.ts [--quick] [--no-ndpi]   (docs/formats.md "Events and flow records" has figures)
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { frameFor, LINKTYPE, parseCaptureBuffer, writePcap, type PacketToWrite } from "../runtime/capture/index.js";
+import { loadModule } from "../runtime/index.js";
+import { PacketEngine, type PacketInput } from "../runtime/packets.js";
+import { compileSources } from "../compiler/check/index.js";
+import { compileModule } from "../compiler/emit/compile-module.js";
+import { captureFlows } from "../test/dpi/flows.js";
+import { ACK, FIN, PSH, SYN, bytesOf, icmp, ip, ipv4, tcp, udp } from "../test/packet/craft.js";
+
+const quick = process.argv.includes("--quick");
+const CAPTURES = join(import.meta.dirname, "../test/fixtures/captures");
+const POLICY = `policy bench
+settings { default-mode monitor }
+service web = nv.web.shop { mode protect }
+group names { address "www.example.test", "*.example.test", vh:www.example.test }
+rule 10 allow any -> any app http, ssl
+rule 20 allow any -> any app postgresql, mysql, redis
+rule 30 allow any -> any port udp/53
+rule 40 deny any -> any app ssh
+rule 50 allow any -> names
+`;
+
+function engine(): PacketEngine {
+  const r = compileSources({ "bench.nvp": POLICY }, ["bench.nvp"]);
+  if (!r.model) throw new Error("the bench policy does not check");
+  return new PacketEngine(loadModule(compileModule(r.model).bytes), { eventQueue: 4096 });
+}
+
+interface Figure {
+  packets: number;
+  bytes: number;
+  seconds: number;
+}
+
+/**
+ * Feed the packets again and again (times shifted by `shift` ns each pass, outside the timing, so
+ * the previous pass's flows time out as they would), for about `ms`; the median pass.
+ */
+function measure(packets: PacketInput[], ms: number, shift: bigint): Figure {
+  const e = engine();
+  const bytes = packets.reduce((n, p) => n + p.data.length - Math.max(0, p.l3Offset), 0);
+  e.feed(packets);
+  const passes: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < ms || passes.length < 3) {
+    for (const p of packets) p.ts += shift;
+    const t = performance.now();
+    e.feed(packets);
+    e.drainEvents();
+    passes.push((performance.now() - t) / 1000);
+  }
+  const seconds = [...passes].sort((a, b) => a - b)[passes.length >> 1] as number;
+  return { packets: packets.length, bytes, seconds };
+}
+
+// ---- the generated mixed capture ------------------------------------------------------------
+
+type Msgs = [boolean, Uint8Array][];
+
+function firstMessages(file: string): Msgs {
+  const f = captureFlows(join(CAPTURES, file))[0];
+  if (!f) return [];
+  const out: Msgs = [];
+  for (const p of f.packets) if (p.payload.length && !out.some((m) => m[0] === (p.dir === 0))) out.push([p.dir === 0, p.payload]);
+  return out;
+}
+
+const APPS: Msgs[] = [
+  [[true, bytesOf("GET /index.html HTTP/1.1\r\nHost: www.example.test\r\nUser-Agent: bench\r\n\r\n")], [false, bytesOf("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 28000\r\n\r\n")]],
+  firstMessages("nginx-tls.pcap"),
+  firstMessages("postgresql.pcap"),
+  firstMessages("redis.pcap"),
+  firstMessages("mysql.pcap"),
+  firstMessages("ssh.pcap"),
+];
+const DNS = firstMessages("dns.pcap");
+
+/** One flow's IP packets (times are assigned when flows are interleaved). */
+function flowPackets(i: number): Uint8Array[] {
+  const c = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  const s = `172.16.${(i >> 8) & 15}.${i & 255}`;
+  const cp = 10000 + (i % 50000);
+  const kind = i % 20;
+  if (kind < 12) {
+    const msgs = APPS[i % APPS.length] as Msgs;
+    const out: Uint8Array[] = [];
+    let cs = 1000;
+    let ss = 9000;
+    const seg = (fromClient: boolean, flags: number, payload: Uint8Array = new Uint8Array(0)) => {
+      out.push(fromClient ? ipv4(c, s, 6, tcp(cp, 443, flags, payload, { seq: cs, ack: ss })) : ipv4(s, c, 6, tcp(443, cp, flags, payload, { seq: ss, ack: cs })));
+      const grow = payload.length + (flags & (SYN | FIN) ? 1 : 0);
+      if (fromClient) cs += grow;
+      else ss += grow;
+    };
+    seg(true, SYN);
+    seg(false, SYN | ACK);
+    seg(true, ACK);
+    for (const [fromClient, m] of msgs) seg(fromClient, PSH | ACK, m);
+    const bulk = new Uint8Array(1400).fill(0x5a);
+    for (let k = 0; k < 20; k++) {
+      seg(false, ACK, bulk);
+      if (k % 2) seg(true, ACK);
+    }
+    seg(true, FIN | ACK);
+    seg(false, FIN | ACK);
+    seg(true, ACK);
+    return out;
+  }
+  if (kind < 17) return DNS.map(([q, m]) => (q ? ipv4(c, "10.255.0.53", 17, udp(cp, 53, m)) : ipv4("10.255.0.53", c, 17, udp(53, cp, m))));
+  if (kind < 19) return [ip(c, s, 1, icmp(8, 0, i & 0xffff, 1, new Uint8Array(56))), ip(s, c, 1, icmp(0, 0, i & 0xffff, 1, new Uint8Array(56)))];
+  const dgram = udp(cp, 5000, new Uint8Array(3000).fill(1));
+  const frags: Uint8Array[] = [];
+  for (let off = 0; off < dgram.length; off += 1480) frags.push(ipv4(c, s, 17, dgram.subarray(off, off + 1480), { id: i & 0xffff, fragOffset: off, more: off + 1480 < dgram.length }));
+  return frags;
+}
+
+/** `flows` flows, about 200 open at a time, interleaved packet by packet; Ethernet frames. */
+function mixedCapture(flows: number): Uint8Array {
+  const out: PacketToWrite[] = [];
+  const open: Uint8Array[][] = [];
+  let next = 0;
+  let t = 1_700_000_000_000_000_000n;
+  while (next < flows || open.length) {
+    while (open.length < 200 && next < flows) open.push(flowPackets(next++));
+    for (let k = open.length - 1; k >= 0; k--) {
+      const f = open[k] as Uint8Array[];
+      const p = f.shift();
+      if (p) out.push({ data: frameFor(LINKTYPE.ETHERNET, p), ts: (t += 2000n) });
+      if (!f.length) open.splice(k, 1);
+    }
+  }
+  return writePcap(out, LINKTYPE.ETHERNET);
+}
+
+/** nDPI's throughput line, `nDPI throughput: 89.29 K pps / 84.81 Mb/sec`, as pps and bit/s. */
+function ndpi(file: string): { pps: number; bps: number } | string {
+  if (process.argv.includes("--no-ndpi")) return "skipped";
+  const have = () => spawnSync("ndpiReader", ["-h"], { stdio: "ignore" }).error === undefined;
+  if (!have()) {
+    const r = spawnSync("apt-get", ["install", "-y", "libndpi-bin"], { stdio: "ignore" });
+    if (r.status !== 0 || !have()) return "not installable";
+  }
+  const text = execFileSync("ndpiReader", ["-i", file], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const m = /nDPI throughput:\s+([\d.]+)\s*([KMG]?)\s*pps\s*\/\s*([\d.]+)\s*([KMG]?)b\/sec/.exec(text);
+  if (!m) return "no throughput line";
+  const unit = (u: string | undefined) => (u === "K" ? 1e3 : u === "M" ? 1e6 : u === "G" ? 1e9 : 1);
+  return { pps: Number(m[1]) * unit(m[2]), bps: Number(m[3]) * unit(m[4]) };
+}
+
+const rate = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
+const gbit = (bps: number) => `${(bps / 1e9).toFixed(2)}`;
+
+function row(name: string, f: Figure, per: number, perBytes: number, other?: { pps: number; bps: number } | string): void {
+  const pps = f.packets / f.seconds;
+  const bps = (f.bytes * 8) / f.seconds;
+  const nd = typeof other === "object" ? `${rate(other.pps)}pkt/s, ${gbit(other.bps)} Gbit/s | ${(pps / other.pps).toFixed(2)}×` : `${other ?? "—"} | —`;
+  console.log(`| ${name} | ${per.toLocaleString("en")} pkts, ${(perBytes / 1e6).toFixed(1)} MB | ${rate(pps)}pkt/s | ${gbit(bps)} | ${nd} |`);
+}
+
+console.log(`nvp packet-path benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`);
+console.log("");
+console.log("| input | size | nvp engine | Gbit/s (IP bytes) | ndpiReader (same file) | nvp/nDPI |");
+console.log("|---|---:|---:|---:|---:|---:|");
+
+const fixtures = readdirSync(CAPTURES)
+  .filter((f) => f.endsWith(".pcap"))
+  .sort()
+  .flatMap((f) => parseCaptureBuffer(readFileSync(join(CAPTURES, f))).packets);
+const fixBytes = fixtures.reduce((n, p) => n + p.data.length - Math.max(0, p.l3Offset), 0);
+row("capture fixtures, looped", measure(fixtures, quick ? 1000 : 4000, 7_200_000_000_000n), fixtures.length, fixBytes);
+
+const file = join(os.tmpdir(), "nvp-bench-mixed.pcap");
+writeFileSync(file, mixedCapture(quick ? 4000 : 40_000));
+const mixed = parseCaptureBuffer(readFileSync(file)).packets;
+const mixedBytes = mixed.reduce((n, p) => n + p.data.length - Math.max(0, p.l3Offset), 0);
+row("generated mixed capture", measure(mixed, quick ? 1000 : 4000, 7_200_000_000_000n), mixed.length, mixedBytes, ndpi(file));
+console.log("");
+console.log(`mixed capture: ${file}`);
