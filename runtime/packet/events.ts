@@ -174,32 +174,32 @@ export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): P
     if (d.name !== undefined) e.name = d.name;
     return e;
   };
-  const ev: PacketEvent = {
+  const at8 = (off: number) => view.getUint8(at + off);
+  const ev = {
     type,
     time: isoNs(view.getBigUint64(at + P.EV_TIME, true)),
     flow: view.getUint32(at + P.EV_FLOW, true),
     proto: protoName(proto),
     src: side(P.EV_CLIENT, P.EV_CPORT, P.EV_CLIENT_KIND),
     dst: side(P.EV_SERVER, P.EV_SPORT, P.EV_SERVER_KIND),
-    rule: view.getUint32(at + P.EV_RULE, true),
-    action: ACTIONS[view.getUint8(at + P.EV_ACTION)] ?? "deny",
-    packets: [view.getUint32(at + P.EV_PKTS_C, true), view.getUint32(at + P.EV_PKTS_S, true)],
-    bytes: [Number(view.getBigUint64(at + P.EV_BYTES_C, true)), Number(view.getBigUint64(at + P.EV_BYTES_S, true))],
-    first: isoNs(view.getBigUint64(at + P.EV_FIRST, true)),
-    last: isoNs(view.getBigUint64(at + P.EV_LAST, true)),
-  };
+  } as PacketEvent;
+  // Key order is the NDJSON's: identity, then the verdict, then the counts.
   const app = appName(view.getUint32(at + P.EV_APP, true));
   if (app !== undefined) ev.app = app;
-  const mode = [undefined, ...MODES][view.getUint8(at + P.EV_MODE)];
+  ev.rule = view.getUint32(at + P.EV_RULE, true);
+  ev.action = ACTIONS[at8(P.EV_ACTION)] ?? "deny";
+  const mode = [undefined, ...MODES][at8(P.EV_MODE)];
   if (mode !== undefined) ev.mode = mode;
-  const aw = view.getUint8(at + P.EV_AWAIT);
+  const aw = at8(P.EV_AWAIT);
   if (ev.action === "pending" && aw === A.AWAIT_APP) ev.awaiting = "app";
   if (ev.action === "pending" && aw === A.AWAIT_HOST) ev.awaiting = "host";
-  if (view.getUint8(at + P.EV_XFF)) {
-    ev.xff = { ip: formatIp(readAddr(view, at + P.EV_XADDR)), rule: view.getUint32(at + P.EV_XRULE, true), action: ACTIONS[view.getUint8(at + P.EV_XACTION)] ?? "deny" };
-  }
-  if (type === "flow-end") ev.end = ENDS[view.getUint8(at + P.EV_END)] ?? "timeout";
-  const state = STATES[view.getUint8(at + P.EV_STATE)];
+  if (at8(P.EV_XFF)) ev.xff = { ip: formatIp(readAddr(view, at + P.EV_XADDR)), rule: view.getUint32(at + P.EV_XRULE, true), action: ACTIONS[at8(P.EV_XACTION)] ?? "deny" };
+  ev.packets = [view.getUint32(at + P.EV_PKTS_C, true), view.getUint32(at + P.EV_PKTS_S, true)];
+  ev.bytes = [Number(view.getBigUint64(at + P.EV_BYTES_C, true)), Number(view.getBigUint64(at + P.EV_BYTES_S, true))];
+  ev.first = isoNs(view.getBigUint64(at + P.EV_FIRST, true));
+  ev.last = isoNs(view.getBigUint64(at + P.EV_LAST, true));
+  if (type === "flow-end") ev.end = ENDS[at8(P.EV_END)] ?? "timeout";
+  const state = STATES[at8(P.EV_STATE)];
   if (proto === 6 && state) ev.state = state;
   return ev;
 }
