@@ -130,7 +130,9 @@ function transport(v: usize, bytes: u32): void {
     touch(f, dgramList(proto));
   }
   const undecided = (flags(f) & FF_DPI_DONE) == 0;
-  if (undecided && D.payloadLen > 0 && packetAction(f) != ACT_DENY) out |= dpiPacket(f, d, D.payload, D.payloadLen, D.seq);
+  // Data on a SYN starts after the SYN's own sequence number.
+  const dataSeq = D.seq + ((D.tcpFlags & D.TH_SYN) != 0 ? 1 : 0);
+  if (undecided && D.payloadLen > 0 && packetAction(f) != ACT_DENY) out |= dpiPacket(f, d, D.payload, D.payloadLen, dataSeq);
   if (tcp && (state == TS_CLOSING || state == TS_CLOSED) && (flags(f) & FF_DPI_DONE) == 0) out |= dpiClose(f);
   if (dnsSnoopOn && sp == 53 && D.payloadLen > 0 && (tcp || proto == D.UDP)) snoop(D.payload, D.payloadLen, tcp);
   const action = packetAction(f);

@@ -10,6 +10,7 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { parseIp } from "../../common/ip.js";
 import type { PacketEvent } from "../../runtime/packets.js";
+import { ACK, PSH, SYN, input, ipv4, tcp } from "./craft.js";
 import { CAPTURES, capture, engineFor } from "./engine.js";
 
 const APP_POLICY = `policy p
@@ -88,6 +89,49 @@ describe("pending until the application is known", () => {
     const e = engineFor(ALLOW_ALL);
     const v = e.process(capture("mysql.pcap"));
     expect(v.every((x) => x.action === "allow" && x.rule === 10)).toBe(true);
+  });
+});
+
+describe("stream prefixes", () => {
+  const VH = `policy p
+settings { default-mode protect }
+group shop { address vh:shop.example.com }
+rule 10 allow any -> shop
+`;
+  const C = "10.0.0.1";
+  const S = "10.0.0.2";
+  const req = "GET /cart HTTP/1.1\r\nHost: shop.example.com\r\nAccept: */*\r\n\r\n";
+  const seg = (from: number, to: number, ms: number) => input(ipv4(C, S, 6, tcp(40000, 80, PSH | ACK, req.slice(from, to), { seq: 1001 + from })), ms);
+  const handshake = [input(ipv4(C, S, 6, tcp(40000, 80, SYN, "", { seq: 1000 })), 0), input(ipv4(S, C, 6, tcp(80, 40000, SYN | ACK, "", { seq: 5000, ack: 1001 })), 1), input(ipv4(C, S, 6, tcp(40000, 80, ACK, "", { seq: 1001 })), 2)];
+  const response = input(ipv4(S, C, 6, tcp(80, 40000, PSH | ACK, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", { seq: 5001 })), 20);
+
+  test("segments out of order and retransmitted are put back in stream order", () => {
+    const e = engineFor(VH);
+    e.addDnsResolution("shop.example.com", [S]);
+    const v = e.process([...handshake, seg(30, req.length, 3), seg(10, 30, 4), seg(10, 30, 5), seg(0, 12, 6), response]);
+    expect(v.slice(0, 6).every((x) => x.action === "pending")).toBe(true);
+    const decided = v.find((x) => x.action === "allow");
+    expect(decided).toMatchObject({ rule: 10, decided: true });
+    expect(e.stats().dpi.outOfOrderHeld).toBeGreaterThan(0);
+  });
+
+  test("data carried on the SYN starts after its sequence number", () => {
+    const e = engineFor(VH);
+    e.addDnsResolution("shop.example.com", [S]);
+    const v = e.process([input(ipv4(C, S, 6, tcp(40000, 80, SYN, req, { seq: 1000 })), 0), response]);
+    expect(v[1]).toMatchObject({ action: "allow", rule: 10, app: "HTTP" });
+  });
+
+  test("no free prefix buffer: the flow is decided with the application unknown, and counted", () => {
+    const e = engineFor(APP_POLICY, { settings: { prefixSlots: 1 } });
+    const open = (port: number, ms: number) => [
+      input(ipv4(C, S, 6, tcp(port, 5432, SYN, "", { seq: 1000 })), ms),
+      input(ipv4(C, S, 6, tcp(port, 5432, PSH | ACK, "\u0000\u0000", { seq: 1001 })), ms + 1),
+    ];
+    const v = e.process([...open(40001, 0), ...open(40002, 10)]);
+    expect(v[1]!.action).toBe("pending");
+    expect(v[3]).toMatchObject({ action: "deny", app: "unknown", rule: 0 });
+    expect(e.stats().dpi.prefixExhausted).toBe(1);
   });
 });
 
