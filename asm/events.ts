@@ -2,7 +2,7 @@
 // flow end). The engine writes at PH_EV_HEAD, the host drains up to it after each batch and
 // stores PH_EV_TAIL. A full ring drops the new event and counts it: the engine never waits.
 import {
-  C_EVENTS, C_EVENTS_DROPPED, END_NONE, EV_ACTION, EV_APP, EV_BYTES_C, EV_BYTES_S, EV_CLIENT,
+  C_EVENTS, C_EVENTS_DROPPED, EV_ACTION, EV_APP, EV_BYTES_C, EV_BYTES_S, EV_CLIENT,
   EV_CLIENT_KIND, EV_CPORT, EV_END, EV_FIRST, EV_FLOW, EV_LAST, EV_MODE, EV_PKTS_C, EV_PKTS_S, EV_PROTO,
   EV_RULE, EV_SERVER, EV_SERVER_KIND, EV_SIZE, EV_SPORT, EV_STATE, EV_TIME, EV_TYPE, EV_XACTION, EV_XADDR,
   EV_XFF, EV_XRULE, EV_AWAIT, EVT_FLOW_END, PH_EV_HEAD, PH_EV_TAIL,
@@ -58,7 +58,6 @@ export function emit(type: u32, f: usize, end: u32): void {
   store<u8>(e + EV_XACTION, load<u8>(f + FL_XACTION));
   store<u8>(e + EV_STATE, load<u8>(f + FL_STATE));
   store<u8>(e + EV_AWAIT, load<u8>(f + FL_AWAIT));
-  store<u8>(e + EV_AWAIT + 1, 0);
   copy16(e + EV_XADDR, f + FL_XFF);
   store<u32>(base + PH_EV_HEAD, head + 1);
   bump(C_EVENTS);
@@ -66,5 +65,5 @@ export function emit(type: u32, f: usize, end: u32): void {
 
 /** The flow is over (closed, reset, timed out, evicted or flushed): its flow-end record. */
 export function flowEnded(f: usize, why: u32): void {
-  emit(EVT_FLOW_END, f, why == END_NONE ? END_NONE : why);
+  emit(EVT_FLOW_END, f, why);
 }
