@@ -149,8 +149,10 @@ const manifests = ["manifest-debian.yaml", "manifest-npm.yaml"].flatMap((m) =>
 );
 
 describe("every fixture flow's application through the packet path", () => {
+  // Small pools: one engine per capture, and these captures are small.
+  const settings = { flows: 1024, prefixSlots: 64, fragSlots: 4, events: 1024, dnsNames: 64, batchBytes: 256 * 1024 };
   test.each(manifests.map((m) => [m.file, m] as const))("%s", (_file, m) => {
-    const e = engineFor(ALLOW_ALL);
+    const e = engineFor(ALLOW_ALL, { settings });
     e.process(capture(m.file));
     e.flush();
     const ends = e.drainEvents().filter((x) => x.type === "flow-end");

@@ -4,7 +4,8 @@
  * Also the virtual-host wait (CHECK_VH) on a real TLS capture and the X-Forwarded-For lookup.
  */
 import { describe, expect, test } from "vitest";
-import { eventLine, type PacketEvent } from "../../runtime/packets.js";
+import { Enforcer } from "../../runtime/index.js";
+import { eventLine, PacketEngine, type PacketEvent } from "../../runtime/packets.js";
 import { SYN, conversation, input, ipv4, tcp } from "./craft.js";
 import { capture, engineFor, inventory, workload } from "./engine.js";
 
@@ -76,6 +77,15 @@ describe("events", () => {
     // Drained after the batch: the next batch has room again.
     e.process([syn("192.0.2.9", "10.0.0.1", 29999, 8443, 200)]);
     expect(e.drainEvents()).toHaveLength(1);
+  });
+
+  test("a packet engine for an Enforcer's module and inventory", () => {
+    const enforcer = new Enforcer(engineFor(SHOP).module);
+    enforcer.setInventory(INV);
+    const e = PacketEngine.forEnforcer(enforcer, INV);
+    const [v] = e.process([syn("10.0.0.1", "10.0.0.2", 40000, 5432, 0)]);
+    expect(v).toMatchObject({ action: "allow", rule: 10 });
+    expect(enforcer.decide({ src: "10.0.0.1", dst: "10.0.0.2", proto: "tcp", port: 5432 })).toMatchObject({ action: "allow", rule: 10 });
   });
 
   test("the host queue is bounded too", () => {
