@@ -80,6 +80,12 @@ describe("Redis", () => {
     expect(name(once(dpi, TCP, 50000, 6379, ping, ping).code)).toBe("Redis");
     expect(name(once(dpi, TCP, 50000, 7, ping, "+PONG\r\n").code)).toBe("Redis");
   });
+  test("port 7: two SSH peers of one release send the same identification line, and that is SSH", () => {
+    const banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+    expect(name(once(dpi, TCP, 50000, 7, banner, banner).code)).toBe("SSH");
+    expect(name(grow(dpi, TCP, 50000, 7, [[0, "SS"], [1, "SS"], [0, banner.slice(2)], [1, banner.slice(2)]]).code)).toBe("SSH");
+    expect(name(once(dpi, TCP, 50000, 7, "SSH", "SSH").code)).toBe("more");
+  });
 });
 
 describe("MongoDB, Kafka, ZooKeeper, Cassandra", () => {

@@ -51,7 +51,36 @@ function check({ model, ctx, flows }: Scenario): number {
   return checked;
 }
 
+/** Scenarios the property once failed on, kept (shrunk) so they run on every change. */
+const COUNTEREXAMPLES: Record<string, Scenario> = {
+  // Two OpenSSH peers of one release send the same identification line: on port 7 that read as
+  // an echo (ECHO) where the packets carry SSH.
+  "SSH between peers of one release on port 7 is SSH, not ECHO": {
+    model: {
+      name: "prop",
+      params: {},
+      settings: { xff: false, contention: "basic", defaultMode: "discover", nodesMode: "discover", extra: {} },
+      groups: [
+        { name: "any", kind: "builtin", builtin: "any", index: 0 },
+        { name: "external", kind: "builtin", builtin: "external", index: 1 },
+      ],
+      rules: [{ id: 2, action: "deny", learned: false, from: [0], to: [0], apps: [], ports: [] }],
+    },
+    ctx: {
+      inventory: {
+        workloads: [{ name: "api-1", namespace: "shop-dev", service: "api", labels: {}, nsLabels: {}, images: [], containers: [], node: "node-1", ips: ["10.0.0.11"] }],
+        nodes: [],
+        internalSubnets: [],
+        serviceExternalIps: [],
+      },
+      dns: {},
+    },
+    flows: [{ src: "10.0.0.11", dst: "10.0.0.11", proto: "tcp", port: 7, app: "ssh" }],
+  } as Scenario,
+};
+
 describe("packets through the engine = reference evaluator on the revealed flow", () => {
+  for (const [name, s] of Object.entries(COUNTEREXAMPLES)) test(`counterexample: ${name}`, () => expect(check(s)).toBe(s.flows.length));
   test(`${SCENARIOS} random scenarios`, () => {
     let cases = 0;
     fc.assert(
