@@ -1,0 +1,29 @@
+// Threat codes (common/threats.ts `code`, the engine's compact index). A test keeps this file in
+// step with the catalog: same codes, same order.
+export const T_SYN_FLOOD: u32 = 0;
+export const T_ICMP_FLOOD: u32 = 1;
+export const T_DNS_FLOOD: u32 = 2;
+export const T_IP_TEARDROP: u32 = 3;
+export const T_TCP_SPLIT_HANDSHAKE: u32 = 4;
+export const T_PING_DEATH: u32 = 5;
+export const T_SSH_V1: u32 = 6;
+export const T_SSL_HEARTBLEED: u32 = 7;
+export const T_SSL_CIPHER_OVERFLOW: u32 = 8;
+export const T_SSL_V2_V3: u32 = 9;
+export const T_TLS_1_0: u32 = 10;
+export const T_TLS_1_1: u32 = 11;
+export const T_HTTP_NEGATIVE_LENGTH: u32 = 12;
+export const T_HTTP_SMUGGLING: u32 = 13;
+export const T_HTTP_SLOWLORIS: u32 = 14;
+export const T_DNS_OVERFLOW: u32 = 15;
+export const T_MYSQL_ACCESS_DENY: u32 = 16;
+export const T_DNS_ZONE_TRANSFER: u32 = 17;
+export const T_ICMP_TUNNELING: u32 = 18;
+export const T_DNS_NULL_TYPE: u32 = 19;
+export const T_SQL_INJECTION: u32 = 20;
+export const T_STRUTS_RCE: u32 = 21;
+export const T_DNS_TUNNELING: u32 = 22;
+export const T_TCP_SMALL_MSS: u32 = 23;
+export const T_TCP_SMALL_WINDOW: u32 = 24;
+export const T_K8S_MITM: u32 = 25;
+export const T_DNS_LOOP_POINTER: u32 = 26;
