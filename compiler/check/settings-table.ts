@@ -3,8 +3,11 @@
  * The four core settings fill the typed fields of SettingsModel; any other row lands in
  * `SettingsModel.extra` (threat thresholds and the like) with its default when unset, so adding a
  * setting is adding a row here — the checker, `did you mean` and the docs table read this list.
+ * The threat rows are generated from the catalog (common/threats.ts): `slug`, `slug.action`,
+ * `slug.severity` and one row per parameter, so a new detection brings its settings with it.
  */
 import { MODES } from "../../common/schema.js";
+import { SEVERITIES, THREATS, type ThreatInfo, type ThreatParam } from "../../common/threats.js";
 import type { SettingValue } from "../ast/types.js";
 
 export type SettingResult = { ok: true; value: string } | { ok: false; error: string; help: string; at?: SettingValue };
@@ -82,6 +85,25 @@ export function duration(minMs: number, maxMs: number) {
 const onOff = oneOf(["on", "off"], { true: "on", false: "off", yes: "on", no: "off" });
 const mode = oneOf(MODES);
 
+/** The settings of one threat of the catalog. */
+function threatRows(t: ThreatInfo): SettingSpec[] {
+  const param = (p: ThreatParam): SettingSpec => ({
+    key: `${t.slug}.${p.name}`,
+    description: `${t.name}: ${p.description}`,
+    default: String(p.default),
+    ...(p.kind === "integer" ? integer(p.min, p.max) : duration(p.min, p.max)),
+  });
+  return [
+    { key: t.slug, description: `${t.name}: ${t.description}`, default: t.enabled ? "on" : "off", ...onOff },
+    { key: `${t.slug}.action`, description: `${t.name}: what Protect does, block (drop or reset) or report only`, default: t.action, ...oneOf(["block", "report"]) },
+    { key: `${t.slug}.severity`, description: `${t.name}: severity in events`, default: t.severity, ...oneOf(SEVERITIES) },
+    ...t.params.map(param),
+  ];
+}
+
+/** The core settings: the ones with typed fields in SettingsModel. */
+export const CORE_SETTINGS: readonly string[] = ["xff", "contention", "default-mode", "nodes-mode"];
+
 export const SETTINGS: SettingSpec[] = [
   {
     key: "xff",
@@ -107,8 +129,11 @@ export const SETTINGS: SettingSpec[] = [
     default: "discover",
     ...mode,
   },
+  ...THREATS.flatMap(threatRows),
 ];
 
+const BY_KEY = new Map(SETTINGS.map((s) => [s.key, s]));
+
 export function findSetting(key: string): SettingSpec | undefined {
-  return SETTINGS.find((s) => s.key === key);
+  return BY_KEY.get(key);
 }

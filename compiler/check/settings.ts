@@ -1,12 +1,14 @@
 /**
  * `settings { … }` blocks, from every file: each key validated against the settings table, given
- * once across the whole policy, and folded with the defaults into SettingsModel.
+ * once across the whole policy, and folded with the defaults into SettingsModel. A threat's
+ * `release` may not exceed its `threshold` (a detection would switch off before it switched on).
  */
 import type { Mode } from "../../common/schema.js";
+import { THREATS } from "../../common/threats.js";
 import type { Setting, SettingsDecl } from "../ast/types.js";
 import type { Contention, SettingsModel } from "../model.js";
 import { type Diags, q, suggest } from "./diag.js";
-import { SETTINGS, findSetting } from "./settings-table.js";
+import { CORE_SETTINGS, SETTINGS, findSetting } from "./settings-table.js";
 
 export interface CheckedSettings {
   model: SettingsModel;
@@ -26,7 +28,7 @@ export function checkSettings(decls: readonly SettingsDecl[], d: Diags): Checked
           span: entry.key.span,
           message: `unknown setting ${q(key)}`,
           label: "not a setting",
-          help: suggest(key, SETTINGS.map((s) => s.key), `known settings: ${SETTINGS.map((s) => s.key).join(", ")}`),
+          help: suggest(key, SETTINGS.map((s) => s.key), `known settings: ${CORE_SETTINGS.join(", ")}, and the threat settings of docs/threats.md`),
         });
         continue;
       }
@@ -56,9 +58,10 @@ export function checkSettings(decls: readonly SettingsDecl[], d: Diags): Checked
     }
   }
   const value = (key: string): string => explicit.get(key)?.value ?? findSetting(key)?.default ?? "";
+  checkRelease(explicit, value, d);
   const extra: Record<string, string> = {};
   for (const s of SETTINGS) {
-    if (!CORE.has(s.key)) extra[s.key] = value(s.key);
+    if (!CORE_SETTINGS.includes(s.key)) extra[s.key] = value(s.key);
   }
   return {
     model: {
@@ -72,5 +75,21 @@ export function checkSettings(decls: readonly SettingsDecl[], d: Diags): Checked
   };
 }
 
-/** Settings with a typed field in SettingsModel; every other row goes to `extra`. */
-const CORE = new Set(["xff", "contention", "default-mode", "nodes-mode"]);
+/** NV2220: a rate detection's `release` above its `threshold`, where the policy set either. */
+function checkRelease(explicit: CheckedSettings["explicit"], value: (key: string) => string, d: Diags): void {
+  for (const t of THREATS) {
+    if (!t.params.some((p) => p.name === "release") || !t.params.some((p) => p.name === "threshold")) continue;
+    const rel = `${t.slug}.release`;
+    const thr = `${t.slug}.threshold`;
+    const at = explicit.get(rel) ?? explicit.get(thr);
+    if (!at || Number(value(rel)) <= Number(value(thr))) continue;
+    const other = at === explicit.get(rel) ? explicit.get(thr) : explicit.get(rel);
+    d.error("NV2220", {
+      span: at.entry.span,
+      message: `${q(rel)} ${value(rel)} is above ${q(thr)} ${value(thr)}`,
+      label: at === explicit.get(rel) ? "release above the threshold" : "threshold below the release",
+      help: `the detection stays on until the count falls below \`release\`: give it a value at or below \`threshold\``,
+      ...(other ? { related: [{ span: other.entry.span, message: "the other setting" }] } : {}),
+    });
+  }
+}

@@ -68,7 +68,9 @@ settings { xff on }
       { id: 30, action: "deny", learned: false, from: [6], to: [1], apps: [], ports: [] },
       { id: 40, action: "allow", learned: false, from: [7, 8], to: [1], apps: [], ports: [{ proto: "any", lo: 0, hi: 65535 }] },
     ]);
-    expect(m.settings).toEqual({ xff: true, contention: "basic", defaultMode: "discover", nodesMode: "discover", extra: {} });
+    const { extra, ...core } = m.settings;
+    expect(core).toEqual({ xff: true, contention: "basic", defaultMode: "discover", nodesMode: "discover" });
+    expect(extra["syn-flood.threshold"]).toBe("800");
     expect(m.rules[0]!.span!.start.line).toBe(11);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { THREATS } from "../../common/threats.js";
 import { SETTINGS, duration, integer, oneOf } from "../../compiler/check/settings-table.js";
 import type { SettingValue } from "../../compiler/ast/types.js";
 import { check, expectClean, expectOne } from "./helpers.js";
@@ -6,19 +7,25 @@ import { span } from "./ast-helpers.js";
 
 describe("settings", () => {
   test("defaults when nothing is set", () => {
-    expect(check("rule 1 allow nodes -> nodes").model!.settings).toEqual({
-      xff: true,
-      contention: "basic",
-      defaultMode: "discover",
-      nodesMode: "discover",
-      extra: {},
-    });
+    const { extra, ...core } = check("rule 1 allow nodes -> nodes").model!.settings;
+    expect(core).toEqual({ xff: true, contention: "basic", defaultMode: "discover", nodesMode: "discover" });
+    // Every threat setting is in `extra` with the catalog's default.
+    const want = Object.fromEntries(
+      THREATS.flatMap((t) => [
+        [t.slug, t.enabled ? "on" : "off"],
+        [`${t.slug}.action`, t.action],
+        [`${t.slug}.severity`, t.severity],
+        ...t.params.map((p) => [`${t.slug}.${p.name}`, String(p.default)]),
+      ]),
+    );
+    expect(extra).toEqual(want);
   });
 
-  test("every known setting, across two blocks", () => {
+  test("every core setting, across two blocks", () => {
     const r = check("settings { xff off; contention strict }\nsettings { default-mode protect\n nodes-mode monitor }");
     expectClean(r);
-    expect(r.model!.settings).toEqual({ xff: false, contention: "strict", defaultMode: "protect", nodesMode: "monitor", extra: {} });
+    const { extra: _, ...core } = r.model!.settings;
+    expect(core).toEqual({ xff: false, contention: "strict", defaultMode: "protect", nodesMode: "monitor" });
   });
 
   test("unknown key with did you mean (NV2210)", () => {
@@ -29,7 +36,9 @@ describe("settings", () => {
       label: "not a setting",
       help: "did you mean `contention`?",
     });
-    expectOne(check("settings { frobnicate 1 }"), { code: "NV2210", help: "known settings: xff, contention, default-mode, nodes-mode" });
+    expectOne(check("settings { frobnicate 1 }"), { code: "NV2210", help: "known settings: xff, contention, default-mode, nodes-mode, and the threat settings of docs/threats.md" });
+    expectOne(check("settings { syn-flood.treshold 900 }"), { code: "NV2210", underlined: "syn-flood.treshold", help: "did you mean `syn-flood.threshold`?" });
+    expectOne(check("settings { tls-10 on }"), { code: "NV2210", help: "did you mean `tls-1.0`?" });
   });
 
   test("bad value (NV2211)", () => {
@@ -43,6 +52,41 @@ describe("settings", () => {
     expectOne(check("settings { default-mode learn }"), { code: "NV2211", label: "expected discover|monitor|protect" });
   });
 
+  test("bad threat values (NV2211): switch, action, severity, integer and duration bounds", () => {
+    expectOne(check("settings { ssh-v1 maybe }"), { code: "NV2211", message: "setting `ssh-v1` cannot be `maybe`", underlined: "maybe", label: "expected on|off" });
+    expectOne(check("settings { ssh-v1.action drop }"), { code: "NV2211", label: "expected block|report", help: "use one of block|report" });
+    expectOne(check("settings { ssh-v1.severity urgent }"), { code: "NV2211", label: "expected critical|high|medium|low|info" });
+    expectOne(check("settings { ping-death.size 100 }"), {
+      code: "NV2211",
+      message: "setting `ping-death.size` must be an integer in 576..65535, not `100`",
+      underlined: "100",
+      help: "use a number in 576..65535",
+    });
+    expectOne(check("settings { syn-flood.window 50ms }"), { code: "NV2211", underlined: "50ms", help: "write e.g. `5s` or `500ms`" });
+    expectOne(check("settings { syn-flood.window 5 }"), { code: "NV2211", underlined: "5" });
+  });
+
+  test("threat settings are normalized into extra", () => {
+    const r = check("settings { syn-flood.threshold 1200; syn-flood.window 2s; tls-1.0 on; ssh-v1.action block; dns-overflow.severity high; icmp-flood off }");
+    expectClean(r);
+    const x = r.model!.settings.extra;
+    expect([x["syn-flood.threshold"], x["syn-flood.window"], x["tls-1.0"], x["ssh-v1.action"], x["dns-overflow.severity"], x["icmp-flood"]]).toEqual(["1200", "2000", "on", "block", "high", "off"]);
+    expect(x["syn-flood.release"]).toBe("600");
+  });
+
+  test("release above threshold (NV2220), whichever of the two the policy set", () => {
+    expectOne(check("settings { syn-flood.release 900 }"), {
+      code: "NV2220",
+      message: "`syn-flood.release` 900 is above `syn-flood.threshold` 800",
+      underlined: "syn-flood.release 900",
+      label: "release above the threshold",
+      help: "the detection stays on until the count falls below `release`: give it a value at or below `threshold`",
+    });
+    expectOne(check("settings { icmp-flood.threshold 50 }"), { code: "NV2220", underlined: "icmp-flood.threshold 50", label: "threshold below the release" });
+    expectOne(check("settings { dns-flood.threshold 10; dns-flood.release 20 }"), { code: "NV2220", related: ["dns-flood.threshold 10"] });
+    expectClean(check("settings { syn-flood.release 800; icmp-flood.threshold 100; dns-flood.threshold 10; dns-flood.release 5 }"));
+  });
+
   test("a setting given twice, even in another file (NV2216)", () => {
     const r = check('import "./base"\nsettings { xff on }', { files: { "base.nvp": "settings { xff off }" } });
     expectOne(r, { code: "NV2216", message: "setting `xff` is given twice", underlined: "xff", related: ["xff"] });
@@ -52,7 +96,11 @@ describe("settings", () => {
 describe("the settings table is data: validators for later rows", () => {
   const v = (...texts: string[]): SettingValue[] => texts.map((text) => ({ kind: "word", text, span: span() }));
   test("every row's default passes its own validator", () => {
-    for (const s of SETTINGS) expect(s.validate(v(s.default)), s.key).toEqual({ ok: true, value: s.default });
+    // Durations are normalized to milliseconds; written, they carry their unit.
+    for (const s of SETTINGS) {
+      const written = s.accepts.startsWith("a duration") ? `${s.default}ms` : s.default;
+      expect(s.validate(v(written)), s.key).toEqual({ ok: true, value: s.default });
+    }
   });
   test("oneOf with aliases", () => {
     const onOff = oneOf(["on", "off"], { true: "on" });
