@@ -9,11 +9,12 @@ import {
   H_RULE_IDS, H_RULE_ORDER, H_WORD_MIN, H_SCRATCH, H_SET_OFFS, H_SETS_HI, H_SETS_LO, H_SETTINGS, H_STR, H_STR_LEN, H_TCP, H_TCP_BASE,
   H_TCP_N, H_UDP, H_UDP_BASE, H_UDP_N, H_VH, H_VH_N, HEADER_SIZE, MODE_DISCOVER, MODE_PROTECT,
   NAME_ENTRY_SIZE, NE_FLAGS, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, SET_DEFAULT_MODE_SHIFT,
-  SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC,
+  SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC, H_THREATS, H_THREATS_N, THREAT_REC_SIZE,
 } from "./abi";
 import { align8, fits, isPow2, memBytes } from "./mem";
 import { buildPortIndex, PORT_INDEX_BYTES } from "./intervals";
 import { configureSets, validSets } from "./sets";
+import { installThreats, validThreats } from "./threat/params";
 
 export let ready = false;
 export let tBase: usize = 0;
@@ -203,6 +204,12 @@ function validate(): u32 {
     if (!fits(<u64>load<u32>(g, 8), <u64>load<u32>(g, 12), <u64>gruleN)) return E_TABLE_CORRUPT;
   }
 
+  // Threat configuration: installed into asm/threat/params.ts once the whole table is valid.
+  const threatsN = h(H_THREATS_N);
+  if (!section(h(H_THREATS), threatsN, THREAT_REC_SIZE)) return E_TABLE_BOUNDS;
+  const threats = tBase + h(H_THREATS);
+  if (!validThreats(threats, threatsN)) return E_TABLE_CORRUPT;
+
   // Scratch right after the table, inside memory.
   const need = (<u64>(2 * (4 + vhN) + vhN)) << 2;
   const scratch = <u64>h(H_SCRATCH);
@@ -213,6 +220,7 @@ function validate(): u32 {
   marks = dstList + ((4 + <usize>vhN) << 2);
   memory.fill(marks, 0, <usize>vhN << 2);
   dynBase = at + scratch;
+  installThreats(threats, threatsN);
   return E_OK;
 }
 

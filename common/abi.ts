@@ -9,8 +9,8 @@
  */
 
 // ---- versions ---------------------------------------------------------------------------------
-export const ABI_VERSION = 1;
-export const FORMAT_VERSION = 1;
+export const ABI_VERSION = 2;
+export const FORMAT_VERSION = 2;
 
 // ---- linear memory layout (bytes) -------------------------------------------------------------
 /** The engine's static data must end below this (checked by the build and by loadModule). */
@@ -177,7 +177,10 @@ export const H_GRULES = 172;
 export const H_RULE_ORDER = 176;
 /** u32 per 64-slot word: the lowest order among its slots, so a lookup skips words that cannot win. */
 export const H_WORD_MIN = 180;
-export const HEADER_SIZE = 184;
+/** The threat configuration: H_THREATS_N records of THREAT_REC_SIZE bytes, one per threat code. */
+export const H_THREATS_N = 184;
+export const H_THREATS = 188;
+export const HEADER_SIZE = 192;
 
 /** H_SETTINGS bits: xff on, strict contention; default and nodes mode are MODE_* codes. */
 export const SET_XFF = 1;
@@ -188,6 +191,27 @@ export const SET_NODES_MODE_SHIFT = 16;
 /** H_RULE_FLAGS byte per rule. */
 export const RULE_DENY = 1;
 export const RULE_LEARNED = 2;
+
+/**
+ * Threat configuration record, one per threat code (common/threats.ts `code`): flags, severity,
+ * then PARAMS_PER_THREAT u32 parameters in the order of the catalog row's `params` (counts, or
+ * durations in milliseconds; unused ones 0). Codes at or past H_THREATS_N are disabled.
+ */
+export const THREAT_CODES_MAX = 32;
+export const PARAMS_PER_THREAT = 4;
+export const THREAT_REC_SIZE = 20;
+export const TR_FLAGS = 0;
+export const TR_SEVERITY = 1;
+export const TR_PARAMS = 4;
+export const TRF_ENABLED = 1;
+/** Protect blocks the flow (else the threat is only reported). */
+export const TRF_BLOCK = 2;
+/** Severity codes: higher is more severe; 0 is none. */
+export const SEV_INFO = 1;
+export const SEV_LOW = 2;
+export const SEV_MEDIUM = 3;
+export const SEV_HIGH = 4;
+export const SEV_CRITICAL = 5;
 
 /** Virtual-host name table entry (open addressing, FNV-1a over the name's bytes, last to first). */
 export const NAME_ENTRY_SIZE = 24;

@@ -10,4 +10,5 @@
 export { loadModule, type EngineExports, type PolicyModule } from "./module.js";
 export { Enforcer, type Decision, type EncodedFlows, type EnforcerStats } from "./enforcer.js";
 export { NvpRuntimeError, MODULE_CODES, MODULE_CODE_CATALOG, type ModuleCode } from "./errors.js";
+export { readThreatConfig, type ThreatConfig } from "./threat-config.js";
 export type { ModuleMeta, MetaGroup } from "../common/abi-meta.js";

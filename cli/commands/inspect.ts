@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadModule, NvpRuntimeError } from "../../runtime/index.js";
+import { loadModule, NvpRuntimeError, readThreatConfig, type ThreatConfig } from "../../runtime/index.js";
+import { THREATS } from "../../common/threats.js";
 import { EXIT } from "../io.js";
 import { formatOption, UsageError, type CommandContext } from "../shared.js";
 
@@ -11,7 +12,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .summary("show a compiled module's metadata and table sizes, and verify it")
     .description(
       "Load policy.wasm exactly as an enforcer does (magic, ABI and format version, content hash) and print its\n" +
-        "metadata: policy name, hash, compiler version, rules, groups, applications, table sizes.\n" +
+        "metadata: policy name, hash, compiler version, rules, groups, applications, table sizes, and the\n" +
+        "threat detections it runs (docs/threats.md).\n" +
         "Exit: 0 a valid module, 1 the module is refused (the error says why), 2 the file cannot be read.",
     )
     .argument("<module>", "compiled module (.wasm)")
@@ -34,16 +36,30 @@ export function register(program: Command, ctx: CommandContext): void {
         return;
       }
       const m = mod.meta;
+      const threats = readThreatConfig(mod.table);
       if (opts.format === "json") {
-        ctx.io.out(JSON.stringify({ valid: true, size: mod.size, tableBytes: mod.table.length, meta: m }, null, 2) + "\n");
+        ctx.io.out(JSON.stringify({ valid: true, size: mod.size, tableBytes: mod.table.length, meta: m, threats }, null, 2) + "\n");
         return;
       }
       const lines = [
         `module    ${file} (${mod.size} bytes, table ${mod.table.length} bytes)`,
         ...Object.entries(summaryOf(m)).map(([k, v]) => `${k.padEnd(9)} ${v}`),
+        ...threatLines(threats),
       ];
       ctx.io.out(lines.join("\n") + "\n");
     });
+}
+
+/** The enabled threats, one per line with action, severity and parameters; the others by slug. */
+function threatLines(threats: readonly ThreatConfig[]): string[] {
+  const on = threats.filter((t) => t.enabled);
+  const off = threats.filter((t) => !t.enabled).map((t) => t.slug);
+  const params = (t: ThreatConfig) =>
+    (THREATS[t.code]?.params ?? []).map((p) => ` ${p.name}=${t.params[p.name]}${p.kind === "duration" ? "ms" : ""}`).join("");
+  return [
+    `threats   ${on.length} of ${threats.length} on${off.length ? ` (off: ${off.join(", ")})` : ""}`,
+    ...on.map((t) => `  ${t.slug.padEnd(20)} ${t.action.padEnd(6)} ${t.severity.padEnd(8)} ${t.name}${params(t)}`),
+  ];
 }
 
 function summaryOf(m: ReturnType<typeof loadModule>["meta"]): Record<string, string> {

@@ -8,13 +8,16 @@ import { ByteWriter, hashNameBytes, nextPow2 } from "../../common/abi-bytes.js";
 import { SetPool, setGeometry } from "../../common/abi-sets.js";
 import { MODE_RANK, type Mode } from "../../common/schema.js";
 import { V4_BASE } from "../../common/ip.js";
-import type { DecisionIR, EndpointKindName, IrAddrInterval, IrPortInterval, IrRule } from "../lower/ir.js";
+import type { Severity } from "../../common/threats.js";
+import type { DecisionIR, EndpointKindName, IrAddrInterval, IrPortInterval, IrRule, IrThreat } from "../lower/ir.js";
 
 const KIND_ORDER: EndpointKindName[] = ["workload", "node", "internal", "external"];
 const V4_LAST = V4_BASE + 0xffffffffn;
 const utf8 = new TextEncoder();
 
 export const modeCode = (m: Mode): number => MODE_RANK[m] + 1;
+
+const SEVERITY_CODE: Record<Severity, number> = { info: A.SEV_INFO, low: A.SEV_LOW, medium: A.SEV_MEDIUM, high: A.SEV_HIGH, critical: A.SEV_CRITICAL };
 
 /** The part of the address intervals inside ::ffff:0:0/96, as IPv4 starts (starts[0] = 0). */
 function v4Projection(intervals: readonly IrAddrInterval[]): { start: number; cls: number }[] {
@@ -163,6 +166,9 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   encodeNames(ir, w, pool, put);
   section("names");
 
+  encodeThreats(ir.threats, w, put);
+  section("threats");
+
   // Per-group rule lists for the host (workload memberships are computed there).
   const grules: number[] = [];
   put(A.H_GROUPS_N, ir.groups.length);
@@ -203,6 +209,21 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
 /** Engine scratch after the table: two side lists of 4 + vhN pointers and vhN marks (asm/table.ts). */
 export function scratchBytes(vhN: number): number {
   return Math.ceil((4 * (2 * (4 + vhN) + vhN)) / 8) * 8;
+}
+
+/** One THREAT_REC_SIZE record per threat code, in code order. */
+function encodeThreats(threats: readonly IrThreat[], w: ByteWriter, put: (f: number, v: number) => void): void {
+  if (threats.length > A.THREAT_CODES_MAX) throw new Error(`${threats.length} threat codes, the table holds ${A.THREAT_CODES_MAX}`);
+  put(A.H_THREATS_N, threats.length);
+  put(A.H_THREATS, w.length);
+  threats.forEach((t, code) => {
+    if (t.code !== code || t.params.length > A.PARAMS_PER_THREAT) throw new Error(`threat ${t.slug}: code ${t.code} at ${code}, ${t.params.length} parameters`);
+    w.u8((t.enabled ? A.TRF_ENABLED : 0) | (t.block ? A.TRF_BLOCK : 0));
+    w.u8(SEVERITY_CODE[t.severity]);
+    w.u8(0);
+    w.u8(0);
+    for (let i = 0; i < A.PARAMS_PER_THREAT; i++) w.u32(t.params[i] ?? 0);
+  });
 }
 
 /** vh: slot sets, the name hash table for host matching, its strings and slot lists. */

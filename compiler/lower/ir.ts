@@ -4,6 +4,7 @@
  * table; print.ts renders it for golden tests and `--dump-after lower`.
  */
 import type { Mode } from "../../common/schema.js";
+import type { Severity } from "../../common/threats.js";
 import type { Contention, CriterionModel, GroupModel } from "../model.js";
 
 /** Sorted, duplicate-free rule indexes. */
@@ -82,6 +83,18 @@ export interface IrVhSlot extends FromTo {
   wildcard: boolean;
 }
 
+/** A threat detection's configuration (common/threats.ts `code`); params in the catalog's order. */
+export interface IrThreat {
+  code: number;
+  slug: string;
+  enabled: boolean;
+  /** Protect blocks it; otherwise it is only reported. */
+  block: boolean;
+  severity: Severity;
+  /** Counts, or durations in milliseconds. */
+  params: number[];
+}
+
 export interface DecisionIR {
   policy: string;
   settings: { xff: boolean; contention: Contention; defaultMode: Mode; nodesMode: Mode };
@@ -93,4 +106,6 @@ export interface DecisionIR {
   ports: IrPorts;
   apps: IrApps;
   vhSlots: IrVhSlot[];
+  /** One per detection of the catalog, in code order. */
+  threats: IrThreat[];
 }

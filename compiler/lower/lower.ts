@@ -1,7 +1,7 @@
 /**
  * Lowering: the checked PolicyModel → the decision-table IR (ir.ts). Everything that does not
  * depend on the inventory or on DNS is decided here: per-group rule lists, endpoint-kind sets,
- * address classes, port and application sets, vh: slots. Workload criteria stay criteria: the
+ * address classes, port and application sets, vh: slots, the threat configuration. Workload criteria stay criteria: the
  * runtime evaluates them when the inventory is set (runtime/membership.ts).
  */
 import type { BuiltinGroup, PolicyModel } from "../model.js";
@@ -9,6 +9,7 @@ import { lowerAddresses } from "./addresses.js";
 import { lowerApps, lowerNames } from "./apps-names.js";
 import type { DecisionIR, EndpointKindName, FromTo, IrGroup } from "./ir.js";
 import { lowerPorts } from "./ports.js";
+import { lowerThreats } from "./threats.js";
 import { unionLists } from "./rule-lists.js";
 
 /** Rule indexes per group, for from and to. */
@@ -65,5 +66,6 @@ export function lowerModel(model: PolicyModel): DecisionIR {
     ports: lowerPorts(model.rules),
     apps: lowerApps(model.rules),
     vhSlots,
+    threats: lowerThreats(model.settings),
   };
 }

@@ -4,8 +4,9 @@
  */
 import { appById } from "../../common/apps.js";
 import { formatIp } from "../../common/ip.js";
+import { THREATS } from "../../common/threats.js";
 import type { CriterionModel } from "../model.js";
-import type { DecisionIR, FromTo, IrGroup, RuleList } from "./ir.js";
+import type { DecisionIR, FromTo, IrGroup, IrThreat, RuleList } from "./ir.js";
 
 export function formatList(l: RuleList, prefix = "r"): string {
   const parts: string[] = [];
@@ -35,6 +36,11 @@ function describeGroup(g: IrGroup): string {
   return parts.join(", ");
 }
 
+function describeThreat(t: IrThreat): string {
+  const params = (THREATS[t.code]?.params ?? []).map((p, i) => `${p.name}=${t.params[i]}${p.kind === "duration" ? "ms" : ""}`);
+  return [`t${t.code}`, t.slug, t.enabled ? "on" : "off", t.block ? "block" : "report", t.severity, ...params].join(" ");
+}
+
 export function printIr(ir: DecisionIR): string {
   const out: string[] = [];
   const s = ir.settings;
@@ -61,5 +67,7 @@ export function printIr(ir: DecisionIR): string {
   for (const a of ir.apps.byApp) out.push(`  ${appById(a.app)?.name ?? a.app} ${formatList(a.rules)}`);
   out.push(`vh slots (${ir.vhSlots.length})`);
   ir.vhSlots.forEach((v, i) => out.push(`  s${i} g${v.group} ${v.wildcard ? "*." : ""}${v.name} ${fromTo(v)}`));
+  out.push(`threats (${ir.threats.length}, ${ir.threats.filter((t) => t.enabled).length} on)`);
+  for (const t of ir.threats) out.push(`  ${describeThreat(t)}`);
   return out.join("\n") + "\n";
 }

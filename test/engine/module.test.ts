@@ -55,7 +55,7 @@ describe("compileModule", () => {
     compileModule(modelOf(POLICY), { dumpAfter: "encode", onDump: (s, t) => (dumps[s] = t) });
     expect(dumps.lower).toContain("r0 id=10 allow");
     expect(dumps.lower).toContain("vh *.example.com -> s0");
-    expect(dumps.encode).toMatch(/^table \d+ bytes, format 1, abi 1/);
+    expect(dumps.encode).toMatch(/^table \d+ bytes, format 2, abi 2/);
     expect(dumps.encode).toContain("nrules       2");
   });
 });
