@@ -1,11 +1,11 @@
 // The event ring: PS_EVENT_CAP fixed records in engine memory (violation, deny, learn, reset,
-// flow end). The engine writes at PH_EV_HEAD, the host drains up to it after each batch and
+// flow end, threat: asm/threat/raise.ts adds the threat fields to the record emit() returns). The engine writes at PH_EV_HEAD, the host drains up to it after each batch and
 // stores PH_EV_TAIL. A full ring drops the new event and counts it: the engine never waits.
 import {
   C_EVENTS, C_EVENTS_DROPPED, EV_ACTION, EV_APP, EV_BYTES_C, EV_BYTES_S, EV_CLIENT,
   EV_CLIENT_KIND, EV_CPORT, EV_END, EV_FIRST, EV_FLOW, EV_LAST, EV_MODE, EV_PKTS_C, EV_PKTS_S, EV_PROTO,
   EV_RULE, EV_SERVER, EV_SERVER_KIND, EV_SIZE, EV_SPORT, EV_STATE, EV_TIME, EV_TYPE, EV_XACTION, EV_XADDR,
-  EV_XFF, EV_XRULE, EV_AWAIT, EVT_FLOW_END, PH_EV_HEAD, PH_EV_TAIL,
+  EV_XFF, EV_XRULE, EV_AWAIT, EV_THREAT, EVT_FLOW_END, PH_EV_HEAD, PH_EV_TAIL,
 } from "./abi-packet";
 import { base, bump, eventCap, events, now } from "./packet/region";
 import {
@@ -23,13 +23,16 @@ import {
   store<u64>(dst, load<u64>(src, 8), 8);
 }
 
-/** Append an event of `type` about flow `f`; `end` is the flow-end reason (END_NONE otherwise). */
-export function emit(type: u32, f: usize, end: u32): void {
+/**
+ * Append an event of `type` about flow `f`; `end` is the flow-end reason (END_NONE otherwise).
+ * Returns the record (its threat fields zero), or 0 when the ring was full.
+ */
+export function emit(type: u32, f: usize, end: u32): usize {
   const head = load<u32>(base + PH_EV_HEAD);
   // The host owns the tail: anything but 0..cap records outstanding counts as full.
   if (pending() >= eventCap) {
     bump(C_EVENTS_DROPPED);
-    return;
+    return 0;
   }
   const e = events + <usize>(head & (eventCap - 1)) * EV_SIZE;
   store<u8>(e + EV_TYPE, <u8>type);
@@ -59,8 +62,11 @@ export function emit(type: u32, f: usize, end: u32): void {
   store<u8>(e + EV_STATE, load<u8>(f + FL_STATE));
   store<u8>(e + EV_AWAIT, load<u8>(f + FL_AWAIT));
   copy16(e + EV_XADDR, f + FL_XFF);
+  // Code, severity, action, evidence length: a threat event's, set by the caller.
+  store<u32>(e + EV_THREAT, 0);
   store<u32>(base + PH_EV_HEAD, head + 1);
   bump(C_EVENTS);
+  return e;
 }
 
 /** The flow is over (closed, reset, timed out, evicted or flushed): its flow-end record. */

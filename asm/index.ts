@@ -51,4 +51,4 @@ export function decideMany(n: u32): i32 {
 }
 
 // The packet path (asm/pipeline.ts; docs/formats.md "Events and flow records").
-export { packetAbiVersion, pktNeed, pktInit, pktPatterns, pktProcess, pktTick, pktFlush } from "./pipeline";
+export { packetAbiVersion, pktNeed, pktInit, pktPatterns, pktExternalIps, pktProcess, pktTick, pktFlush } from "./pipeline";

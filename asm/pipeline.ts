@@ -1,6 +1,6 @@
 // The per-packet entry: a batch of packet descriptors in, one verdict per packet out. Each packet
 // goes decode → fragment reassembly → flow lookup or creation → TCP state → first decision →
-// DPI and re-decision → DNS snooping → verdict. Timeouts run on packet time. A DNS answer that
+// packet threat checks → DPI and re-decision → DNS snooping → verdict. Timeouts run on packet time. A DNS answer that
 // changes what the decision can see ends the batch after its packet, so the host can rebuild the
 // DNS region before the next packet is decided (docs/formats.md "Events and flow records").
 import { ACT_DENY, ACT_PENDING, APP_UNKNOWN_ID, E_BATCH, E_NO_TABLE, E_OK, E_REGION_BOUNDS, E_REGION_CORRUPT } from "./abi";
@@ -9,6 +9,7 @@ import {
   END_CLOSED, END_FLUSH, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
   PD_WIRE, PDF_NOT_IP, PH_DNS_GEN, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_SIZE, PV_STATUS,
   PVF_NEW, PVF_OVERLAP, PVF_REASSEMBLED, PVF_REPLY, PVS_HELD, PVS_MALFORMED, PVS_NOT_IP, TS_CLOSED, TS_CLOSING, TS_NONE,
+  PV_THREAT,
 } from "./abi-packet";
 import * as D from "./packet/decode";
 import { FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insert, release } from "./packet/frag";
@@ -19,10 +20,13 @@ import { installPatterns, dnsSweep } from "./flow/dns-names";
 import { dpiClose, dpiPacket, noteStreamStart } from "./flow/dpi-stage";
 import { resetPrefixes } from "./flow/prefix";
 import {
-  create, dir, endAll, expire, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_ID, FL_PKTS, FL_RULE, FL_STATE, flags,
-  keyHash, L_ICMP, L_OTHER, L_UDP, lookup, remove, resetFlows, setFlag, touch,
+  create, dir, endAll, expire, FF_BLOCKED, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_ID, FL_PKTS, FL_RULE,
+  FL_STATE, FL_THREAT, flags, keyHash, L_ICMP, L_OTHER, L_UDP, lookup, remove, resetFlows, setFlag, touch,
 } from "./flow/table";
 import { advance, firstState, listOf, noteOptions, openedByDestination, reopens } from "./flow/tcp-state";
+import { clearExternalIps, setExternalIps } from "./threat/external-ips";
+import { packetChecks } from "./threat/packet-checks";
+import { raise } from "./threat/raise";
 
 /** Flows expired per packet at most (the rest on later packets): bounded latency per packet. */
 const EXPIRE_PER_PACKET: u32 = 64;
@@ -44,9 +48,16 @@ export function pktInit(p: usize, len: u32): u32 {
   if (!place(p, len)) return E_REGION_BOUNDS;
   resetFlows();
   resetPrefixes();
+  clearExternalIps();
   lastSweep = 0;
   installPatterns();
   return E_OK;
+}
+
+/** Take the first n Service externalIPs the host wrote at PH_EXT_IPS (sorted, within capacity). */
+export function pktExternalIps(n: u32): u32 {
+  if (!pktReady) return E_NO_TABLE;
+  return setExternalIps(n) ? E_OK : E_REGION_CORRUPT;
 }
 
 /** Validate the DNS pattern table the host wrote at PH_PATTERNS. */
@@ -67,6 +78,7 @@ function housekeeping(): void {
 @inline function verdict(v: usize, status: u32, reason: u32): void {
   store<u64>(v, 0);
   store<u64>(v, 0, 8);
+  store<u32>(v + PV_THREAT, 0);
   store<u8>(v + PV_STATUS, <u8>status);
   store<u8>(v + PV_REASON, <u8>reason);
 }
@@ -82,8 +94,11 @@ function malformed(v: usize, reason: u32): void {
   return proto == D.UDP ? L_UDP : proto == D.ICMP || proto == D.ICMP6 ? L_ICMP : L_OTHER;
 }
 
-/** A decoded transport packet of `bytes` IP bytes: flow, state, decisions, DPI, DNS, verdict. */
-function transport(v: usize, bytes: u32): void {
+/**
+ * A decoded transport packet of `bytes` IP bytes (`reassembled`: from fragments): flow, state,
+ * decisions, threat checks, DPI, DNS, verdict.
+ */
+function transport(v: usize, bytes: u32, reassembled: bool): void {
   const proto = D.proto;
   const tcp = proto == D.TCP;
   let sp = D.sport;
@@ -100,7 +115,8 @@ function transport(v: usize, bytes: u32): void {
   }
   let d = dir;
   let out: u32 = 0;
-  if (f == 0) {
+  const fresh = f == 0;
+  if (fresh) {
     const flip = tcp && openedByDestination(D.tcpFlags);
     const st = tcp ? firstState(D.tcpFlags) : TS_NONE;
     const l = tcp ? listOf(st) : dgramList(proto);
@@ -121,6 +137,7 @@ function transport(v: usize, bytes: u32): void {
   const by = f + FL_BYTES + (<usize>d << 3);
   store<u64>(by, load<u64>(by) + bytes);
   let state = TS_NONE;
+  const before = <u32>load<u8>(f + FL_STATE);
   if (tcp) {
     noteOptions(f, d, D.tcpFlags, D.mss, D.wscale);
     noteStreamStart(f, d, D.seq, (D.tcpFlags & D.TH_SYN) != 0);
@@ -129,9 +146,11 @@ function transport(v: usize, bytes: u32): void {
   } else {
     touch(f, dgramList(proto));
   }
-  const undecided = (flags(f) & FF_DPI_DONE) == 0;
   // Data on a SYN starts after the SYN's own sequence number.
   const dataSeq = D.seq + ((D.tcpFlags & D.TH_SYN) != 0 ? 1 : 0);
+  packetChecks(f, d, fresh, reassembled, before, dataSeq);
+  out |= raise(f, v);
+  const undecided = (flags(f) & FF_DPI_DONE) == 0;
   if (undecided && D.payloadLen > 0 && packetAction(f) != ACT_DENY) out |= dpiPacket(f, d, D.payload, D.payloadLen, dataSeq);
   if (tcp && (state == TS_CLOSING || state == TS_CLOSED) && (flags(f) & FF_DPI_DONE) == 0) out |= dpiClose(f);
   if (dnsSnoopOn && sp == 53 && D.payloadLen > 0 && (tcp || proto == D.UDP)) snoop(D.payload, D.payloadLen, tcp);
@@ -146,6 +165,8 @@ function transport(v: usize, bytes: u32): void {
   store<u32>(v + PV_RULE, load<u32>(f + FL_RULE));
   store<u32>(v + PV_FLOW, load<u32>(f + FL_ID));
   store<u32>(v + PV_APP, load<u32>(f + FL_APP));
+  // A packet of a flow a threat blocked names that threat.
+  if (load<u8>(v + PV_THREAT) == 0 && (flags(f) & FF_BLOCKED) != 0) store<u8>(v + PV_THREAT, load<u8>(f + FL_THREAT));
 }
 
 /** One packet: descriptor i, verdict i. */
@@ -176,7 +197,7 @@ function packet(i: u32): void {
   if (D.truncated) bump(C_TRUNCATED);
   verdict(v, 0, MR_NONE);
   if (!D.isFrag) {
-    transport(v, min<u32>(len, wire != 0 ? wire : len));
+    transport(v, min<u32>(len, wire != 0 ? wire : len), false);
     return;
   }
   const st = insert(D.family, D.fragId, D.srcLo, D.srcHi, D.dstLo, D.dstHi, D.fragOff, D.fragLen, D.fragMore, D.fragNext, D.fragData);
@@ -195,7 +216,7 @@ function packet(i: u32): void {
     return;
   }
   store<u8>(v + PV_FLAGS, <u8>(PVF_REASSEMBLED | (doneOverlap ? PVF_OVERLAP : 0)));
-  transport(v, doneLen + (D.family == 4 ? 20 : 40));
+  transport(v, doneLen + (D.family == 4 ? 20 : 40), true);
   release();
 }
 

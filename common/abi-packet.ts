@@ -10,7 +10,7 @@
  */
 
 /** Bump when anything in this file changes meaning. The engine exports packetAbiVersion(). */
-export const PACKET_ABI_VERSION = 1;
+export const PACKET_ABI_VERSION = 2;
 export const PACKET_MAGIC = 0x4b50564e;
 
 // ---- settings (host writes, u32 each) -----------------------------------------------------------
@@ -38,6 +38,12 @@ export const PS_DNS_MIN_TTL = 72;
 export const PS_FLAGS = 76;
 export const PSF_DPI = 1;
 export const PSF_DNS_SNOOP = 2;
+/** Threat detection (docs/threats.md); off: no detector runs and nothing is reported. */
+export const PSF_THREATS = 4;
+/** Rate-meter entries for rate detectors (a power of two), METER_SIZE bytes each. */
+export const PS_METER_SLOTS = 80;
+/** Capacity of the Service externalIP set (CVE-2020-8554 detection), EXT_IP_SIZE bytes each. */
+export const PS_EXT_IPS = 84;
 
 // ---- header (engine writes; host reads) ---------------------------------------------------------
 /** Offsets (relative to P) of the areas, written by pktInit. */
@@ -56,6 +62,10 @@ export const PH_EV_TAIL = 132;
 export const PH_DNS_GEN = 136;
 /** The engine clock: the largest packet time seen, ns (u64). */
 export const PH_NOW = 144;
+/** Offsets (relative to P) of the Service externalIP set (host writes), the meters, the per-flow threat states. */
+export const PH_EXT_IPS = 152;
+export const PH_METERS = 156;
+export const PH_THREAT_STATES = 160;
 export const PH_SIZE = 256;
 
 // ---- limits the engine enforces on settings -------------------------------------------------------
@@ -72,6 +82,17 @@ export const PKT_BATCH_PKTS_MAX = 65536;
 export const PKT_BATCH_BYTES_MIN = 262144;
 export const PKT_BATCH_BYTES_MAX = 67108864;
 export const PKT_PATTERN_BYTES_MAX = 16777216;
+export const PKT_METER_SLOTS_MIN = 16;
+export const PKT_METER_SLOTS_MAX = 4194304;
+export const PKT_EXT_IPS_MAX = 65536;
+
+// ---- threat areas ------------------------------------------------------------------------------------
+/** Per-flow threat state, zeroed when the flow is created: [0, 48) stream parsers, [48, 64) packet-level trackers. */
+export const THREAT_FLOW_STATE = 64;
+/** A rate-meter entry (asm/threat/state.ts meterBase()); the rate detectors own its layout. */
+export const METER_SIZE = 32;
+/** A Service externalIP: 128-bit address as two little-endian u64, low half first (common/abi.ts). Sorted ascending. */
+export const EXT_IP_SIZE = 16;
 
 // ---- packet descriptor (host writes PS_BATCH_PKTS of them at PH_DESC) ----------------------------
 export const PD_SIZE = 24;
@@ -87,7 +108,7 @@ export const PD_FLAGS = 20;
 export const PDF_NOT_IP = 1;
 
 // ---- verdict (engine writes one per packet at PH_VERDICTS) --------------------------------------
-export const PV_SIZE = 16;
+export const PV_SIZE = 20;
 /** Action code (common/abi.ts ACT_*), meaningful when PV_STATUS is PVS_OK. */
 export const PV_ACTION = 0;
 export const PV_STATUS = 1;
@@ -97,6 +118,8 @@ export const PV_FLAGS = 3;
 export const PV_RULE = 4;
 export const PV_FLOW = 8;
 export const PV_APP = 12;
+/** Threat code + 1 (0: none): the threat raised on this packet, else the one that blocked its flow. */
+export const PV_THREAT = 16;
 
 export const PVS_OK = 0;
 export const PVS_MALFORMED = 1;
@@ -116,6 +139,8 @@ export const PVF_REPLY = 8;
 export const PVF_DECIDED = 16;
 /** The packet completed a fragmented datagram. */
 export const PVF_REASSEMBLED = 32;
+/** A threat was raised on this packet (PV_THREAT says which, the event says more). */
+export const PVF_THREAT = 64;
 
 // ---- malformed reasons ----------------------------------------------------------------------------
 export const MR_NONE = 0;
@@ -176,12 +201,17 @@ export const C_EVENTS_DROPPED = 35;
 export const C_PENDING_PACKETS = 36;
 export const C_NOT_IP = 37;
 export const C_FLOWS_PEAK = 38;
+/** Threats reported, and flows a threat blocked (Protect, action block). */
+export const C_THREATS = 39;
+export const C_THREAT_BLOCKS = 40;
 /** Malformed packets by reason: C_MALFORMED_BY + MR_*. */
 export const C_MALFORMED_BY = 48;
-export const C_COUNT = 64;
+/** Threats reported by code: C_THREATS_BY + threat code (common/threats.ts). */
+export const C_THREATS_BY = 64;
+export const C_COUNT = 96;
 
 // ---- events: PS_EVENT_CAP records in a ring at PH_EVENTS -------------------------------------------
-export const EV_SIZE = 128;
+export const EV_SIZE = 200;
 export const EV_TYPE = 0;
 export const EV_ACTION = 1;
 export const EV_MODE = 2;
@@ -215,12 +245,27 @@ export const EV_XACTION = 108;
 export const EV_STATE = 109;
 export const EV_AWAIT = 110;
 export const EV_XADDR = 112;
+/** Threat code + 1 (0: none) of a threat event, or of the threat that reset the flow (reset events). */
+export const EV_THREAT = 128;
+/** Threat events: severity (common/abi.ts SEV_*), the action taken (TA_*), the evidence's length and bytes. */
+export const EV_SEVERITY = 129;
+export const EV_TACTION = 130;
+export const EV_EVIDENCE_LEN = 131;
+export const EV_EVIDENCE = 132;
+export const EVIDENCE_MAX = 64;
 
 export const EVT_VIOLATION = 1;
 export const EVT_DENY = 2;
 export const EVT_LEARN = 3;
 export const EVT_RESET = 4;
 export const EVT_FLOW_END = 5;
+export const EVT_THREAT = 6;
+
+/** What a threat did: reported only, its flow denied from now on, or denied and reset both ways. */
+export const TA_NONE = 0;
+export const TA_REPORT = 1;
+export const TA_DENY = 2;
+export const TA_RESET = 3;
 
 export const END_NONE = 0;
 export const END_CLOSED = 1;

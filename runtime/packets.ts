@@ -19,6 +19,7 @@ import { buildInventoryRegion } from "./inventory-region.js";
 import { MembershipMatcher } from "./membership.js";
 import type { PolicyModule } from "./module.js";
 import { buildDnsRegion, readSnooped } from "./packet/dns.js";
+import { externalIpList } from "./packet/external-ips.js";
 import { decodeEvent, EndpointNamer, type PacketEvent } from "./packet/events.js";
 import { PacketInstance } from "./packet/instance.js";
 import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./packet/settings.js";
@@ -87,8 +88,10 @@ export class PacketEngine {
     // Events already out of the engine are named with the inventory they happened under.
     const pending = this.rawCount ? this.decodeQueued() : [];
     this.early.push(...pending);
+    const external = externalIpList(inv, this.settings.externalIps);
     const image = buildInventoryRegion(inv, this.table, this.matcher, (ip) => this.inst.addrClass(ip));
     this.inst.setInventory(image.bytes);
+    this.inst.setExternalIps(external);
     this.namer = new EndpointNamer(this.module.meta.groups, inv, this.matcher);
     this.installDns();
   }

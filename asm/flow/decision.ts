@@ -14,7 +14,7 @@ import { bump, scratch } from "../packet/region";
 import { TCP, UDP } from "../packet/decode";
 import { bytesOf, lenOf, prefixOf, PX_HOST_LEN, PX_HOST_OFF } from "./prefix";
 import {
-  FF_FINAL, FF_HOST, FF_PASSED, FF_REPORTED, FF_RESET, FF_XFF, FL_ACTION, FL_APP, FL_AWAIT, FL_CKIND, FL_CLI,
+  FF_BLOCKED, FF_FINAL, FF_HOST, FF_PASSED, FF_REPORTED, FF_RESET, FF_XFF, FL_ACTION, FL_APP, FL_AWAIT, FL_CKIND, FL_CLI,
   FL_FLAGS, FL_MODE, FL_PROTO, FL_RULE, FL_SKIND, FL_SPORT, FL_SRV, FL_XACTION, FL_XFF, FL_XRAN, FL_XRULE, flags, setFlag,
 } from "./table";
 
@@ -123,8 +123,8 @@ export function decide(f: usize, first: bool): u32 {
   return PVF_DECIDED;
 }
 
-/** The verdict a packet of `f` gets now: a reset or denied flow drops everything. */
+/** The verdict a packet of `f` gets now: a reset, threat-blocked or denied flow drops everything. */
 @inline export function packetAction(f: usize): u32 {
-  if ((flags(f) & FF_RESET) != 0) return ACT_DENY;
+  if ((flags(f) & (FF_RESET | FF_BLOCKED)) != 0) return ACT_DENY;
   return <u32>load<u8>(f + FL_ACTION);
 }

@@ -5,7 +5,7 @@
 // oldest idle one. Memory never grows: a SYN flood recycles records and counts evictions.
 import {
   C_FLOWS_ACTIVE, C_FLOWS_CREATED, C_FLOWS_ENDED, C_FLOWS_EVICTED_EMBRYONIC, C_FLOWS_EVICTED_IDLE,
-  C_FLOWS_PEAK, C_FLOWS_TIMED_OUT, END_EVICTED, END_NONE, END_TIMEOUT,
+  C_FLOWS_PEAK, C_FLOWS_TIMED_OUT, END_EVICTED, END_NONE, END_TIMEOUT, THREAT_FLOW_STATE,
 } from "../abi-packet";
 import { hashIp } from "../mem";
 import {
@@ -15,6 +15,7 @@ import {
 import { flowEnded } from "../events";
 import { dpiClose } from "./dpi-stage";
 import { releasePrefix } from "./prefix";
+import { threatState } from "../threat/state";
 
 // Flow record fields (FLOW_REC bytes).
 export const FL_CLI: usize = 0;
@@ -50,6 +51,9 @@ export const FL_WS: usize = 124;
 export const FL_END: usize = 126;
 export const FL_XFF: usize = 128;
 export const FL_SEQ: usize = 144;
+/** Threat codes already reported on this flow (a bit per code), and the code + 1 that blocked it. */
+export const FL_THREATS: usize = 152;
+export const FL_THREAT: usize = 156;
 
 export const FF_XFF: u32 = 1;
 export const FF_HOST: u32 = 2;
@@ -62,6 +66,8 @@ export const FF_FIN_S: u32 = 128;
 export const FF_SEQ_C: u32 = 256;
 export const FF_SEQ_S: u32 = 512;
 export const FF_PASSED: u32 = 1024;
+/** A threat blocked the flow (Protect, action block): every later packet is denied. */
+export const FF_BLOCKED: u32 = 2048;
 
 // LRU lists, one per timeout class; heads and tails live in the engine-private header bytes.
 export const L_SYN: u32 = 0;
@@ -275,6 +281,7 @@ export function create(proto: u32, h: u32, cLo: u64, cHi: u64, cp: u32, sLo: u64
   }
   const f = rec(i);
   memory.fill(f, 0, FLOW_REC);
+  memory.fill(threatState(f), 0, THREAT_FLOW_STATE);
   store<u64>(f + FL_CLI, cLo);
   store<u64>(f + FL_CLI + 8, cHi);
   store<u64>(f + FL_SRV, sLo);

@@ -20,6 +20,7 @@ const FG_FIRST: usize = 40;
 const FG_TOTAL: usize = 48;
 const FG_UNITS: usize = 52;
 const FG_FAMILY: usize = 56;
+const FG_OVERLAP_AT: usize = 60;
 
 /** insert(): still waiting for fragments, complete (see `done*`), or dropped (too big). */
 export const FRAG_HELD: u32 = 0;
@@ -32,6 +33,8 @@ export let doneData: usize = 0;
 export let doneLen: u32 = 0;
 export let doneNext: u32 = 0;
 export let doneOverlap = false;
+/** Byte offset in the datagram of its first overlap (teardrop evidence). */
+export let doneOverlapAt: u32 = 0;
 
 @inline function bitmap(s: usize): usize {
   return s + FRAG_HDR;
@@ -119,6 +122,13 @@ function find(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64, dstHi: u
 }
 
 /** Every unit of [0, total) has arrived. */
+/** An overlap (or inconsistency) at byte `at`: the datagram is marked, the first place kept. */
+function overlapAt(s: usize, at: u32): void {
+  if (load<u8>(s + FG_OVERLAP) == 0) store<u32>(s + FG_OVERLAP_AT, at);
+  store<u8>(s + FG_OVERLAP, 1);
+  bump(C_FRAG_OVERLAPS);
+}
+
 function complete(s: usize, total: u32): bool {
   const units = (total + 7) >> 3;
   if (load<u32>(s + FG_UNITS) < units) return false;
@@ -144,8 +154,7 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
     const was = load<u32>(s + FG_TOTAL);
     if (load<u8>(s + FG_LAST) != 0 && was != end) {
       // A second, different end: inconsistent fragments, counted as an overlap.
-      store<u8>(s + FG_OVERLAP, 1);
-      bump(C_FRAG_OVERLAPS);
+      overlapAt(s, min<u32>(was, end));
       return FRAG_HELD;
     } else {
       store<u8>(s + FG_LAST, 1);
@@ -153,17 +162,16 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
     }
   } else if (load<u8>(s + FG_LAST) != 0 && end > load<u32>(s + FG_TOTAL)) {
     // Data past the end the last fragment declared: inconsistent, keep what we have.
-    store<u8>(s + FG_OVERLAP, 1);
-    bump(C_FRAG_OVERLAPS);
+    overlapAt(s, load<u32>(s + FG_TOTAL));
     return FRAG_HELD;
   }
   const dst = slotData(s);
   const u0 = off >> 3;
   const u1 = (end + 7) >> 3;
-  let overlapped = false;
+  let first: i64 = -1;
   for (let u = u0; u < u1; u++) {
     if (unitSet(s, u)) {
-      overlapped = true;
+      if (first < 0) first = <i64>u << 3;
       continue;
     }
     const a = u << 3;
@@ -172,10 +180,7 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
     setUnit(s, u);
     store<u32>(s + FG_UNITS, load<u32>(s + FG_UNITS) + 1);
   }
-  if (overlapped) {
-    store<u8>(s + FG_OVERLAP, 1);
-    bump(C_FRAG_OVERLAPS);
-  }
+  if (first >= 0) overlapAt(s, max<u32>(<u32>first, off));
   if (load<u8>(s + FG_LAST) == 0) return FRAG_HELD;
   const total = load<u32>(s + FG_TOTAL);
   if (!complete(s, total)) return FRAG_HELD;
@@ -185,6 +190,7 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
   doneLen = total;
   doneNext = <u32>load<u8>(s + FG_NEXT);
   doneOverlap = load<u8>(s + FG_OVERLAP) != 0;
+  doneOverlapAt = load<u32>(s + FG_OVERLAP_AT);
   return FRAG_DONE;
 }
 

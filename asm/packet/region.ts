@@ -1,6 +1,8 @@
 // The packet region: settings written by the host at P, the layout of every fixed pool computed
-// from them (pktNeed / pktInit), the counters and the engine clock. Nothing here or downstream
-// allocates: each pool is a fixed array inside [P, P + len), sized once from the settings.
+// from them (pktNeed / pktInit), the counters and the engine clock. The threat areas (per-flow
+// threat states, rate meters, the Service externalIP set) are pools like the others. Nothing here
+// or downstream allocates: each pool is a fixed array inside [P, P + len), sized once from the
+// settings.
 import {
   C_COUNT, PACKET_MAGIC, PD_SIZE, PH_COUNTERS, PH_DATA, PH_DESC, PH_DNS_NAMES, PH_EVENTS, PH_LEN, PH_NOW,
   PH_PATTERNS, PH_SIZE, PH_VERDICTS, PKT_BATCH_BYTES_MAX, PKT_BATCH_BYTES_MIN, PKT_BATCH_PKTS_MAX,
@@ -9,7 +11,8 @@ import {
   PS_BATCH_BYTES, PS_BATCH_PKTS, PS_DNS_MIN_TTL, PS_DNS_NAMES, PS_EVENT_CAP, PS_FLAGS, PS_FLOW_CAP,
   PS_FRAG_BYTES, PS_FRAG_SLOTS, PS_MAGIC, PS_PATTERN_BYTES, PS_PREFIX_SLOTS, PS_TO_CLOSED, PS_TO_EST,
   PS_TO_FIN, PS_TO_FRAG, PS_TO_ICMP, PS_TO_OTHER, PS_TO_SYN, PS_TO_UDP, PSF_DNS_SNOOP, PSF_DPI, PV_SIZE,
-  DN_SIZE, EV_SIZE,
+  DN_SIZE, EV_SIZE, EXT_IP_SIZE, METER_SIZE, PH_EXT_IPS, PH_METERS, PH_THREAT_STATES, PKT_EXT_IPS_MAX,
+  PKT_METER_SLOTS_MAX, PKT_METER_SLOTS_MIN, PS_EXT_IPS, PS_METER_SLOTS, PSF_THREATS, THREAT_FLOW_STATE,
 } from "../abi-packet";
 import { DPI_PREFIX_CAP } from "../dpi/result";
 import { dynBase, ready } from "../table";
@@ -40,8 +43,11 @@ export let dnsIdxCap: u32 = 0;
 export let batchPkts: u32 = 0;
 export let batchBytes: u32 = 0;
 export let patternBytes: u32 = 0;
+export let meterSlots: u32 = 0;
+export let extIpCap: u32 = 0;
 export let dpiOn = true;
 export let dnsSnoopOn = true;
+export let threatsOn = true;
 
 export let toSyn: u64 = 0;
 export let toEst: u64 = 0;
@@ -66,6 +72,9 @@ export let frags: usize = 0;
 export let dnsTable: usize = 0;
 export let dnsIdx: usize = 0;
 export let patterns: usize = 0;
+export let threatStates: usize = 0;
+export let meters: usize = 0;
+export let extIps: usize = 0;
 export let scratch: usize = 0;
 
 /** The engine clock: the largest packet time seen (ns). Timeouts run on packet time only. */
@@ -99,6 +108,8 @@ function readSettings(p: usize): bool {
   batchPkts = setting(p, PS_BATCH_PKTS);
   batchBytes = setting(p, PS_BATCH_BYTES);
   patternBytes = setting(p, PS_PATTERN_BYTES);
+  meterSlots = setting(p, PS_METER_SLOTS);
+  extIpCap = setting(p, PS_EXT_IPS);
   if (flowCap < PKT_FLOW_CAP_MIN || flowCap > PKT_FLOW_CAP_MAX) return false;
   if (prefixSlots > PKT_PREFIX_SLOTS_MAX || fragSlots > PKT_FRAG_SLOTS_MAX) return false;
   if (fragBytes < PKT_FRAG_BYTES_MIN || fragBytes > PKT_FRAG_BYTES_MAX) return false;
@@ -106,9 +117,12 @@ function readSettings(p: usize): bool {
   if (dnsNames > PKT_DNS_NAMES_MAX || batchPkts == 0 || batchPkts > PKT_BATCH_PKTS_MAX) return false;
   if (batchBytes < PKT_BATCH_BYTES_MIN || batchBytes > PKT_BATCH_BYTES_MAX) return false;
   if (patternBytes > PKT_PATTERN_BYTES_MAX) return false;
+  if (meterSlots < PKT_METER_SLOTS_MIN || meterSlots > PKT_METER_SLOTS_MAX || !isPow2(meterSlots)) return false;
+  if (extIpCap > PKT_EXT_IPS_MAX) return false;
   const flags = setting(p, PS_FLAGS);
   dpiOn = (flags & PSF_DPI) != 0;
   dnsSnoopOn = (flags & PSF_DNS_SNOOP) != 0;
+  threatsOn = (flags & PSF_THREATS) != 0;
   toSyn = <u64>setting(p, PS_TO_SYN) * NS;
   toEst = <u64>setting(p, PS_TO_EST) * NS;
   toFin = <u64>setting(p, PS_TO_FIN) * NS;
@@ -154,6 +168,12 @@ function layout(p: usize, commit: bool): u64 {
   at = al8(at + (<u64>dnsIdxCap << 2));
   const pt = at;
   at = al8(at + <u64>patternBytes);
+  const ts = at;
+  at += <u64>flowCap * THREAT_FLOW_STATE;
+  const mt = at;
+  at += <u64>meterSlots * METER_SIZE;
+  const xi = at;
+  at += <u64>extIpCap * EXT_IP_SIZE;
   const sc = at;
   at += SCRATCH;
   if (commit) {
@@ -170,6 +190,9 @@ function layout(p: usize, commit: bool): u64 {
     dnsTable = p + <usize>dn;
     dnsIdx = p + <usize>di;
     patterns = p + <usize>pt;
+    threatStates = p + <usize>ts;
+    meters = p + <usize>mt;
+    extIps = p + <usize>xi;
     scratch = p + <usize>sc;
     store<u32>(p + PH_COUNTERS, <u32>cnt);
     store<u32>(p + PH_DESC, <u32>desc);
@@ -178,6 +201,9 @@ function layout(p: usize, commit: bool): u64 {
     store<u32>(p + PH_EVENTS, <u32>ev);
     store<u32>(p + PH_DNS_NAMES, <u32>dn);
     store<u32>(p + PH_PATTERNS, <u32>pt);
+    store<u32>(p + PH_THREAT_STATES, <u32>ts);
+    store<u32>(p + PH_METERS, <u32>mt);
+    store<u32>(p + PH_EXT_IPS, <u32>xi);
     store<u32>(p + PH_LEN, <u32>at);
   }
   return at;

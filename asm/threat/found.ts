@@ -63,6 +63,65 @@ export function evidenceNumber(v: u64): void {
   setLen(n);
 }
 
+/** Append one byte to the last finding's evidence (dropped when it is full). */
+function append(c: u32): void {
+  if (count == 0) return;
+  const n = load<u32>(lens + (<usize>(count - 1) << 2));
+  if (n >= EVIDENCE_MAX) return;
+  store<u8>(texts + <usize>(count - 1) * EVIDENCE_MAX + n, <u8>printable(c));
+  setLen(n + 1);
+}
+
+/** A 16-bit group in lower-case hex without leading zeros. */
+function appendHex16(v: u32): void {
+  let started = false;
+  for (let shift: i32 = 12; shift >= 0; shift -= 4) {
+    const d = (v >> <u32>shift) & 15;
+    if (d == 0 && !started && shift > 0) continue;
+    started = true;
+    append(d < 10 ? 0x30 + d : 0x57 + d);
+  }
+}
+
+@inline function group(lo: u64, hi: u64, i: u32): u32 {
+  return <u32>(((i < 4 ? hi : lo) >> (<u64>(3 - (i & 3)) << 4)) & 0xffff);
+}
+
+/**
+ * Append an address (common/abi.ts encoding: low and high u64, ::ffff:a.b.c.d is IPv4) in its
+ * usual text: dotted IPv4, or IPv6 with the longest run of two or more zero groups as `::`.
+ */
+export function evidenceIp(lo: u64, hi: u64): void {
+  if (hi == 0 && (lo >> 32) == 0xffff) {
+    for (let i: i32 = 3; i >= 0; i--) {
+      evidenceNumber((lo >> (<u64>i << 3)) & 0xff);
+      if (i > 0) append(0x2e);
+    }
+    return;
+  }
+  let best: u32 = 8;
+  let bestLen: u32 = 1;
+  for (let i: u32 = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && group(lo, hi, j) == 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j > i ? j : i + 1;
+  }
+  for (let i: u32 = 0; i < 8; i++) {
+    if (i == best) {
+      append(0x3a);
+      append(0x3a);
+      i += bestLen - 1;
+      continue;
+    }
+    if (i > 0 && i != best + bestLen) append(0x3a);
+    appendHex16(group(lo, hi, i));
+  }
+}
+
 /** Append fixed text to the last finding's evidence. */
 export function evidenceText(s: string): void {
   if (count == 0) return;

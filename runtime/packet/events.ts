@@ -1,7 +1,8 @@
 /**
  * Events out of the packet path: raw EV_* records from the engine's ring become typed events with
- * names (workloads, groups, rules' applications) and print as NDJSON (docs/formats.md "Events and
- * flow records"). Endpoint names and groups come from the inventory and the module metadata.
+ * names (workloads, groups, rules' applications, threats) and print as NDJSON (docs/formats.md
+ * "Events and flow records"). Endpoint names and groups come from the inventory and the module
+ * metadata; threat names, ids and slugs from the catalog (common/threats.ts).
  */
 import * as A from "../../common/abi.js";
 import * as P from "../../common/abi-packet.js";
@@ -9,11 +10,15 @@ import type { MetaGroup } from "../../common/abi-meta.js";
 import { APP_UNKNOWN, appById } from "../../common/apps.js";
 import { formatIp, parseIp } from "../../common/ip.js";
 import { ACTIONS, MODES, type Action, type EndpointKind, type Inventory, type Mode } from "../../common/schema.js";
+import { THREATS, type Severity } from "../../common/threats.js";
 import { nameMatches } from "../dns-region.js";
 import type { MembershipMatcher } from "../membership.js";
+import { severityName } from "../threat-config.js";
 import { readAddr } from "./dns.js";
 
-export type PacketEventType = "violation" | "deny" | "learn" | "reset" | "flow-end";
+export type PacketEventType = "violation" | "deny" | "learn" | "reset" | "flow-end" | "threat";
+/** What a threat did: its flow denied from now on, denied and reset both ways, or only reported. */
+export type ThreatActionTaken = "deny" | "reset" | "report";
 export type FlowEndReason = "closed" | "reset" | "timeout" | "evicted" | "flush";
 export type TcpState = "syn-sent" | "syn-received" | "established" | "fin-wait" | "closing" | "closed";
 
@@ -33,6 +38,12 @@ export interface PacketEvent {
   /** RFC 3339 UTC with nanoseconds: the packet time the event happened at. */
   time: string;
   flow: number;
+  /** Threat events, and resets a threat caused: NeuVector's name, its threat id, the nvp slug. */
+  threat?: string;
+  id?: number;
+  slug?: string;
+  /** Threat events only. */
+  severity?: Severity;
   proto: "tcp" | "udp" | "icmp" | number;
   /** The connection's initiator (SYN sender, first sender otherwise) and responder. */
   src: PacketEndpoint;
@@ -41,7 +52,10 @@ export interface PacketEvent {
   app?: string;
   rule: number;
   mode?: Mode;
-  action: Action;
+  /** The flow's policy verdict; for a threat event, what the threat did. */
+  action: Action | ThreatActionTaken;
+  /** Threat events: what the detector saw (printable ASCII, at most 64 bytes). */
+  evidence?: string;
   awaiting?: "app" | "host";
   /** The X-Forwarded-For lookup, when it ran. */
   xff?: { ip: string; rule: number; action: Action };
@@ -61,7 +75,10 @@ const TYPES: Record<number, PacketEventType> = {
   [P.EVT_LEARN]: "learn",
   [P.EVT_RESET]: "reset",
   [P.EVT_FLOW_END]: "flow-end",
+  [P.EVT_THREAT]: "threat",
 };
+const THREAT_ACTIONS: Record<number, ThreatActionTaken> = { [P.TA_REPORT]: "report", [P.TA_DENY]: "deny", [P.TA_RESET]: "reset" };
+const latin1 = new TextDecoder("latin1");
 const ENDS: Record<number, FlowEndReason> = {
   [P.END_CLOSED]: "closed",
   [P.END_RESET]: "reset",
@@ -179,15 +196,29 @@ export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): P
     type,
     time: isoNs(view.getBigUint64(at + P.EV_TIME, true)),
     flow: view.getUint32(at + P.EV_FLOW, true),
-    proto: protoName(proto),
-    src: side(P.EV_CLIENT, P.EV_CPORT, P.EV_CLIENT_KIND),
-    dst: side(P.EV_SERVER, P.EV_SPORT, P.EV_SERVER_KIND),
   } as PacketEvent;
-  // Key order is the NDJSON's: identity, then the verdict, then the counts.
+  // Key order is the NDJSON's: identity, the threat, then the verdict, then the counts.
+  const threat = THREATS[at8(P.EV_THREAT) - 1];
+  if (threat) {
+    ev.threat = threat.name;
+    ev.id = threat.id;
+    ev.slug = threat.slug;
+  }
+  if (type === "threat") {
+    ev.severity = severityName(at8(P.EV_SEVERITY));
+    ev.action = THREAT_ACTIONS[at8(P.EV_TACTION)] ?? "report";
+    const n = Math.min(at8(P.EV_EVIDENCE_LEN), P.EVIDENCE_MAX);
+    ev.evidence = latin1.decode(new Uint8Array(view.buffer, view.byteOffset + at + P.EV_EVIDENCE, n));
+  }
+  ev.proto = protoName(proto);
+  ev.src = side(P.EV_CLIENT, P.EV_CPORT, P.EV_CLIENT_KIND);
+  ev.dst = side(P.EV_SERVER, P.EV_SPORT, P.EV_SERVER_KIND);
   const app = appName(view.getUint32(at + P.EV_APP, true));
   if (app !== undefined) ev.app = app;
   ev.rule = view.getUint32(at + P.EV_RULE, true);
-  ev.action = ACTIONS[at8(P.EV_ACTION)] ?? "deny";
+  // A threat event's action is what the threat did (set above); a reset a threat caused drops
+  // the flow whatever its policy verdict said.
+  if (type !== "threat") ev.action = threat && type === "reset" ? "deny" : (ACTIONS[at8(P.EV_ACTION)] ?? "deny");
   const mode = [undefined, ...MODES][at8(P.EV_MODE)];
   if (mode !== undefined) ev.mode = mode;
   const aw = at8(P.EV_AWAIT);

@@ -16,12 +16,13 @@ export interface PacketExports extends EngineExports {
   pktNeed(p: number): number;
   pktInit(p: number, len: number): number;
   pktPatterns(): number;
+  pktExternalIps(n: number): number;
   pktProcess(from: number, n: number): number;
   pktTick(ts: bigint): number;
   pktFlush(max: number): number;
 }
 
-const PACKET_FUNCTIONS = ["packetAbiVersion", "pktNeed", "pktInit", "pktPatterns", "pktProcess", "pktTick", "pktFlush"];
+const PACKET_FUNCTIONS = ["packetAbiVersion", "pktNeed", "pktInit", "pktPatterns", "pktExternalIps", "pktProcess", "pktTick", "pktFlush"];
 const REBUILD = "rebuild the module with this version of `nvp compile`";
 
 function align(x: number, n: number): number {
@@ -39,6 +40,7 @@ export interface PacketAreas {
   counters: number;
   dnsNames: number;
   patterns: number;
+  externalIps: number;
 }
 
 export class PacketInstance {
@@ -83,6 +85,7 @@ export class PacketInstance {
       counters: at(P.PH_COUNTERS),
       dnsNames: at(P.PH_DNS_NAMES),
       patterns: at(P.PH_PATTERNS),
+      externalIps: at(P.PH_EXT_IPS),
     };
     new Uint8Array(this.ex.memory.buffer).set(patterns, this.areas.patterns);
     if (this.ex.pktPatterns() !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.engine, "the engine refused the DNS pattern table", "this is a bug in nvp; please report it");
@@ -123,6 +126,18 @@ export class PacketInstance {
     this.ex.setDns(0, 0);
     this.install(this.invAt, bytes, (p, l) => this.ex.setInventory(p, l), "inventory");
     this.invLen = bytes.length;
+  }
+
+  /** The Service externalIPs (sorted, distinct, at most settings.externalIps). */
+  setExternalIps(ips: readonly bigint[]): void {
+    const view = this.view();
+    ips.forEach((ip, i) => {
+      const at = this.areas.externalIps + i * P.EXT_IP_SIZE;
+      view.setBigUint64(at, BigInt.asUintN(64, ip), true);
+      view.setBigUint64(at + 8, ip >> 64n, true);
+    });
+    const status = this.ex.pktExternalIps(ips.length);
+    if (status !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.inventory, `the engine rejected the Service externalIPs: ${engineStatusText(status)}`, "this is a bug in nvp; please report it");
   }
 
   setDns(bytes: Uint8Array): void {

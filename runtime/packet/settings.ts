@@ -1,6 +1,7 @@
 /**
  * Packet-path settings: every bound of the engine's packet region (flows, prefix buffers, fragment
- * slots, events, snooped DNS names, batch size) and the idle timeouts, with the documented
+ * slots, events, snooped DNS names, batch size, rate meters, Service externalIPs), the idle
+ * timeouts and the switches (DPI, DNS snooping, threat detection), with the documented
  * defaults (docs/formats.md "Events and flow records"). Written into engine memory as the
  * PS_* record of common/abi-packet.ts; the engine checks them again and sizes its pools from them.
  */
@@ -44,6 +45,12 @@ export interface PacketSettings {
   dpi: boolean;
   /** Learn name → address resolutions from DNS answers on the wire. */
   dnsSnoop: boolean;
+  /** Threat detection (docs/threats.md); off: no detector runs, nothing is reported or blocked. */
+  threats: boolean;
+  /** Rate-meter entries for the rate detections (floods), a power of two, 32 bytes each. */
+  meterSlots: number;
+  /** Service externalIPs the engine holds (the inventory's `serviceExternalIps`, for k8s-mitm). */
+  externalIps: number;
 }
 
 export const DEFAULT_PACKET_SETTINGS: Readonly<PacketSettings> = Object.freeze({
@@ -59,6 +66,9 @@ export const DEFAULT_PACKET_SETTINGS: Readonly<PacketSettings> = Object.freeze({
   timeouts: Object.freeze({ syn: 30, established: 3600, fin: 30, closed: 10, udp: 60, icmp: 10, other: 60, fragment: 30 }),
   dpi: true,
   dnsSnoop: true,
+  threats: true,
+  meterSlots: 65536,
+  externalIps: 4096,
 });
 
 export type PacketSettingsInput = Partial<Omit<PacketSettings, "timeouts">> & { timeouts?: Partial<PacketTimeouts> };
@@ -82,6 +92,9 @@ export function resolveSettings(input: PacketSettingsInput = {}): PacketSettings
   int("dnsMinTtl", s.dnsMinTtl, 0, 0x7fffffff);
   int("batchPackets", s.batchPackets, 1, P.PKT_BATCH_PKTS_MAX);
   int("batchBytes", s.batchBytes, P.PKT_BATCH_BYTES_MIN, P.PKT_BATCH_BYTES_MAX);
+  int("meterSlots", s.meterSlots, P.PKT_METER_SLOTS_MIN, P.PKT_METER_SLOTS_MAX);
+  if ((s.meterSlots & (s.meterSlots - 1)) !== 0) throw new RangeError(`packet setting \`meterSlots\` must be a power of two, got ${s.meterSlots}`);
+  int("externalIps", s.externalIps, 0, P.PKT_EXT_IPS_MAX);
   for (const [k, v] of Object.entries(s.timeouts)) int(`timeouts.${k}`, v, 0, 0x7fffffff);
   return s;
 }
@@ -108,5 +121,7 @@ export function writeSettings(mem: DataView, at: number, s: PacketSettings, patt
   put(P.PS_TO_OTHER, s.timeouts.other);
   put(P.PS_TO_FRAG, s.timeouts.fragment);
   put(P.PS_DNS_MIN_TTL, s.dnsMinTtl);
-  put(P.PS_FLAGS, (s.dpi ? P.PSF_DPI : 0) | (s.dnsSnoop ? P.PSF_DNS_SNOOP : 0));
+  put(P.PS_METER_SLOTS, s.meterSlots);
+  put(P.PS_EXT_IPS, s.externalIps);
+  put(P.PS_FLAGS, (s.dpi ? P.PSF_DPI : 0) | (s.dnsSnoop ? P.PSF_DNS_SNOOP : 0) | (s.threats ? P.PSF_THREATS : 0));
 }

@@ -4,6 +4,7 @@
  */
 import * as P from "../../common/abi-packet.js";
 import { ACTIONS, type Action } from "../../common/schema.js";
+import { THREATS } from "../../common/threats.js";
 import { appName } from "./events.js";
 
 /** Malformed-packet reasons by MR_* code. */
@@ -50,6 +51,10 @@ export interface PacketVerdict {
   /** The packet completed a fragmented datagram; `overlap` when its fragments overlapped. */
   reassembled?: true;
   overlap?: true;
+  /** The threat (slug, docs/threats.md) raised on this packet, or the one that blocked its flow. */
+  threat?: string;
+  /** The threat was raised on this packet (its event was emitted). */
+  threatRaised?: true;
 }
 
 export function decodeVerdict(view: DataView, at: number): PacketVerdict {
@@ -71,6 +76,9 @@ export function decodeVerdict(view: DataView, at: number): PacketVerdict {
   if (f & P.PVF_REPLY) v.reply = true;
   if (f & P.PVF_REASSEMBLED) v.reassembled = true;
   if (f & P.PVF_OVERLAP) v.overlap = true;
+  const t = view.getUint8(at + P.PV_THREAT);
+  if (t > 0) v.threat = THREATS[t - 1]?.slug ?? String(t - 1);
+  if (f & P.PVF_THREAT) v.threatRaised = true;
   return v;
 }
 
@@ -94,6 +102,8 @@ export interface PacketStats {
   dpi: { prefixActive: number; prefixExhausted: number; outOfOrderHeld: number; outOfOrderDropped: number; identified: number; unknown: number; gaveUp: number };
   decisions: { first: number; again: number; resets: number; deniedPackets: number; pendingPackets: number };
   dns: { responses: number; malformed: number; names: number; added: number; evicted: number; expired: number };
+  /** Threats reported, flows a threat blocked (Protect), and reports by threat slug (those above zero). */
+  threats: { reported: number; blockedFlows: number; byThreat: Record<string, number> };
   /** Emitted by the engine; dropped by the engine's full ring or the host's full queue; queued for drainEvents. */
   events: { emitted: number; dropped: number; queued: number };
   memory: { engineBytes: number; packetRegionBytes: number; usedBytes: number };
@@ -102,6 +112,11 @@ export interface PacketStats {
 export function readStats(view: DataView, at: number): Omit<PacketStats, "memory" | "events"> & { events: { emitted: number; dropped: number } } {
   const c = (i: number) => Number(view.getBigUint64(at + i * 8, true));
   const malformed: PacketStats["malformed"] = { total: c(P.C_MALFORMED) };
+  const byThreat: Record<string, number> = {};
+  for (const t of THREATS) {
+    const n = c(P.C_THREATS_BY + t.code);
+    if (n > 0) byThreat[t.slug] = n;
+  }
   for (let r = 1; r < P.MR_COUNT; r++) {
     const n = c(P.C_MALFORMED_BY + r);
     if (n > 0) malformed[MALFORMED_REASONS[r] as MalformedReason] = n;
@@ -141,6 +156,7 @@ export function readStats(view: DataView, at: number): Omit<PacketStats, "memory
     },
     decisions: { first: c(P.C_DECISIONS), again: c(P.C_REDECISIONS), resets: c(P.C_RESETS), deniedPackets: c(P.C_DENIED_PACKETS), pendingPackets: c(P.C_PENDING_PACKETS) },
     dns: { responses: c(P.C_DNS_RESPONSES), malformed: c(P.C_DNS_MALFORMED), names: c(P.C_DNS_NAMES), added: c(P.C_DNS_ADDED), evicted: c(P.C_DNS_EVICTED), expired: c(P.C_DNS_EXPIRED) },
+    threats: { reported: c(P.C_THREATS), blockedFlows: c(P.C_THREAT_BLOCKS), byThreat },
     events: { emitted: c(P.C_EVENTS), dropped: c(P.C_EVENTS_DROPPED) },
   };
 }

@@ -14,7 +14,7 @@ group web { address 10.9.0.1 }
 rule 10 allow any -> web port tcp/80
 `;
 /** docs/formats.md "Events and flow records", Memory: default packet region plus table and IO area. */
-const DEFAULT_BOUND = 28 * 1024 * 1024;
+const DEFAULT_BOUND = 32 * 1024 * 1024;
 const MIB = 1024 * 1024;
 
 /** `count` SYNs from distinct sources (a batch of reusable buffers rewritten in place). */
@@ -64,7 +64,7 @@ describe("SYN flood", () => {
   }, 120_000);
 
   test("a smaller table bounds memory further; established flows outlive embryonic ones", () => {
-    const small = engineFor(POLICY, { eventQueue: 0, settings: { flows: 1024, prefixSlots: 64, fragSlots: 4, events: 1024, dnsNames: 64, batchBytes: 256 * 1024 } });
+    const small = engineFor(POLICY, { eventQueue: 0, settings: { flows: 1024, prefixSlots: 64, fragSlots: 4, events: 1024, dnsNames: 64, batchBytes: 256 * 1024, meterSlots: 1024, externalIps: 64 } });
     expect(small.stats().memory.packetRegionBytes).toBeLessThan(2 * MIB);
     // One established connection, then a flood larger than the table.
     small.process([
