@@ -16,7 +16,7 @@
 //                 cannot see.
 // Addresses are 128-bit (two u64 halves, IPv4 as ::ffff:a.b.c.d, asm/packet/decode.ts).
 import { T_DNS_FLOOD, T_DNS_TUNNELING, T_ICMP_FLOOD, T_SYN_FLOOD } from "./codes";
-import { evidenceNumber, evidenceText, found } from "./found";
+import { evidenceIp, evidenceNumber, evidenceText, foundText } from "./found";
 import { meterFold, meterHit, meterLastCount, METER_QUIET, METER_ROSE } from "./meter";
 import { threatParam } from "./params";
 
@@ -29,67 +29,6 @@ export const KIND_DNS_ENCODED: u32 = 4;
 const P_THRESHOLD: u32 = 0;
 const P_RELEASE: u32 = 1;
 const P_WINDOW: u32 = 2;
-
-/** Address text for the evidence: at most 39 bytes (full IPv6). */
-const text = memory.data(40, 8);
-
-@inline function put(at: u32, c: u32): u32 {
-  store<u8>(text + <usize>at, <u8>c);
-  return at + 1;
-}
-
-/** A value below 256 in decimal. */
-function putByte(at: u32, v: u32): u32 {
-  if (v >= 100) at = put(at, 0x30 + v / 100);
-  if (v >= 10) at = put(at, 0x30 + (v / 10) % 10);
-  return put(at, 0x30 + v % 10);
-}
-
-/** A 16-bit group in lower-case hex without leading zeros. */
-function putGroup(at: u32, g: u32): u32 {
-  for (let s: i32 = 12; s >= 0; s -= 4) {
-    const d = (g >> <u32>s) & 15;
-    if (s == 0 || g >> <u32>s != 0) at = put(at, d < 10 ? 0x30 + d : 0x57 + d);
-  }
-  return at;
-}
-
-@inline function group(lo: u64, hi: u64, i: u32): u32 {
-  return <u32>((i < 4 ? hi >> (<u64>(3 - i) << 4) : lo >> (<u64>(7 - i) << 4)) & 0xffff);
-}
-
-/** Write the address as text (common/ip.ts formatIp: dotted quad, or RFC 5952 IPv6); its length. */
-function ipText(lo: u64, hi: u64): u32 {
-  let at: u32 = 0;
-  if (hi == 0 && lo >> 32 == 0xffff) {
-    for (let s: i32 = 24; s >= 0; s -= 8) {
-      if (s != 24) at = put(at, 0x2e);
-      at = putByte(at, <u32>(lo >> <u64>s) & 0xff);
-    }
-    return at;
-  }
-  // The longest run of two or more zero groups (the first on a tie) becomes `::`.
-  let best: u32 = 8;
-  let bestLen: u32 = 1;
-  for (let i: u32 = 0; i < 8; i++) {
-    let n: u32 = 0;
-    while (i + n < 8 && group(lo, hi, i + n) == 0) n++;
-    if (n > bestLen) {
-      best = i;
-      bestLen = n;
-    }
-  }
-  for (let i: u32 = 0; i < 8; i++) {
-    if (i == best) {
-      at = put(put(at, 0x3a), 0x3a);
-      i += bestLen - 1;
-      continue;
-    }
-    if (i != 0 && i != best + bestLen) at = put(at, 0x3a);
-    at = putGroup(at, group(lo, hi, i));
-  }
-  return at;
-}
 
 /** A window as evidence: whole seconds as `5s`, otherwise `1500ms`. */
 function windowText(ms: u32): void {
@@ -108,7 +47,8 @@ function rate(base: usize, cap: u32, code: u32, kind: u32, keyLo: u64, keyHi: u6
   const windowMs = threatParam(code, P_WINDOW);
   const r = meterHit(base, cap, kind, keyLo, keyHi, now, windowMs, threshold, release);
   if (r == METER_ROSE) {
-    found(code, text, ipText(whoLo, whoHi));
+    foundText(code, "");
+    evidenceIp(whoLo, whoHi);
     evidenceText(verb);
     evidenceNumber(meterLastCount());
     evidenceText(what);
