@@ -1,6 +1,7 @@
 /**
  * The `nvp` package: the runtime an enforcer embeds (load a compiled module, enforce it) and the
- * compiler a build tool embeds (check a policy, compile it). `import { Enforcer, loadModule } from "nvp"`.
+ * compiler a build tool embeds (check a policy, compile it). `import { Enforcer, loadModule } from "nvp"`;
+ * the packet path (verdicts, events, threats) is `PacketEngine`.
  */
 export * from "./runtime/index.js";
 export { loadInventory, type InventorySource, type LoadedInventory } from "./runtime/inventory/index.js";

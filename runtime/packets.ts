@@ -27,7 +27,7 @@ import { decodeVerdict, type PacketAction, type PacketStats, type PacketVerdict,
 import { TableView } from "./table-view.js";
 
 export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./packet/settings.js";
-export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState } from "./packet/events.js";
+export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState, type ThreatActionTaken } from "./packet/events.js";
 export { MALFORMED_REASONS, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict } from "./packet/stats.js";
 
 /** One packet: its frame, where the IP header starts (-1: none), capture time in ns. */

@@ -12,6 +12,8 @@ import { VERSION } from "../version.js";
 
 /** Exit code when a capture had something denied: CI can assert "this capture stays clean". */
 export const EXIT_DENIED = 3;
+/** Exit code with --fail-on-threat when any threat was reported (it wins over EXIT_DENIED). */
+export const EXIT_THREAT = 4;
 const BATCH = 1024;
 
 interface ReplayOptions {
@@ -23,6 +25,7 @@ interface ReplayOptions {
   dnsFile?: string;
   events?: string;
   flows?: string;
+  failOnThreat?: boolean;
   format: string;
 }
 
@@ -39,9 +42,11 @@ export function register(program: Command, ctx: CommandContext): void {
     .summary("run captures through a compiled policy: verdicts, flows, events and a summary")
     .description(
       "Feed pcap/pcapng captures (gzip too) through the module's packet path — decode, flow table, protocol\n" +
-        "identification, decisions — with an inventory, and summarise packets, flows, verdicts by rule,\n" +
-        "violations and applications. --events and --flows write NDJSON (docs/formats.md).\n" +
-        "Exit: 0 clean, 3 something was denied, 1 the policy has errors, 2 usage, I/O or a corrupt capture.\n\n" +
+        "identification, decisions, threat detection — with an inventory, and summarise packets, flows,\n" +
+        "verdicts by rule, violations, applications and threats. --events and --flows write NDJSON\n" +
+        "(docs/formats.md; threats: docs/threats.md).\n" +
+        "Exit: 0 clean, 3 something was denied, 4 a threat was reported (with --fail-on-threat), 1 the policy\n" +
+        "has errors, 2 usage, I/O or a corrupt capture.\n\n" +
         "Example:\n  nvp replay --module policy.wasm --inventory inv.yaml capture.pcap --events events.ndjson",
     )
     .argument("<captures...>", "capture files (pcap, pcapng, optionally gzip-compressed)")
@@ -51,8 +56,9 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--inventory <file>", "inventory (nvp YAML/JSON or kubectl JSON; repeatable)", collect, [])
     .option("--dns <name=ip,...>", "a DNS resolution the host provides (repeatable)", collect, [])
     .option("--dns-file <file>", "DNS resolutions as a JSON/YAML table")
-    .option("--events <file>", "write violation, deny, learn and reset events as NDJSON")
+    .option("--events <file>", "write violation, deny, learn, reset and threat events as NDJSON")
     .option("--flows <file>", "write one record per finished flow as NDJSON")
+    .option("--fail-on-threat", "exit 4 when any threat was reported (CI: this capture carries no attack)")
     .addOption(formatOption())
     .action(async (captures: string[], opts: ReplayOptions) => {
       const module = policyModule(ctx, opts);
@@ -80,6 +86,7 @@ export function register(program: Command, ctx: CommandContext): void {
         if (r.error.kind !== "truncated") ctx.exit(EXIT.usage);
       }
       if (summary.denied > 0) ctx.exit(EXIT_DENIED);
+      if (opts.failOnThreat && summary.threatsReported > 0) ctx.exit(EXIT_THREAT);
     });
 }
 
@@ -146,6 +153,9 @@ interface ReplaySummary {
   unidentified: number;
   violations: number;
   denied: number;
+  /** Threat events by NeuVector name: how many, and what they did (deny, reset, report). */
+  threats: Record<string, { count: number; actions: Record<string, number> }>;
+  threatsReported: number;
   events: Record<string, number>;
   stats: ReturnType<PacketEngine["stats"]>;
 }
@@ -156,7 +166,14 @@ function summarise(captures: CaptureReport[], verdicts: VerdictCounts, events: P
   const flowsByRule: Record<string, number> = {};
   const applications: Record<string, number> = {};
   const byType: Record<string, number> = {};
-  for (const e of events) bump(byType, e.type);
+  const threats: ReplaySummary["threats"] = {};
+  for (const e of events) {
+    bump(byType, e.type);
+    if (e.type !== "threat" || !e.threat) continue;
+    const t = (threats[e.threat] ??= { count: 0, actions: {} });
+    t.count++;
+    bump(t.actions, e.action);
+  }
   for (const e of ends) {
     bump(flowsByRule, e.rule === 0 ? "implicit" : `rule ${e.rule}`);
     bump(applications, e.app ?? "unknown");
@@ -173,6 +190,8 @@ function summarise(captures: CaptureReport[], verdicts: VerdictCounts, events: P
     unidentified: ends.filter((e) => (e.proto === "tcp" || e.proto === "udp") && (!e.app || e.app === "unknown")).length,
     violations: (byType["violation"] ?? 0) + (byType["deny"] ?? 0),
     denied: verdicts.deny + (byType["deny"] ?? 0) + (byType["reset"] ?? 0),
+    threats,
+    threatsReported: byType["threat"] ?? 0,
     events: byType,
     stats: engine.stats(),
   };
@@ -192,8 +211,17 @@ function renderSummary(s: ReplaySummary): string {
     `flows         ${s.flows}; by deciding rule: ${list(s.flowsByRule)}`,
     `applications  ${list(s.applications)}; unidentified tcp/udp flows: ${s.unidentified}`,
     `violations    ${s.violations}; denied ${s.denied}; events: ${list(s.events)}`,
+    `threats       ${threatList(s.threats)}`,
     "",
   ].join("\n");
+}
+
+/** `TCP.Small.MSS 2 (deny 2), SSH.Version.1 1 (report 1)`, most frequent first. */
+function threatList(threats: ReplaySummary["threats"]): string {
+  const parts = Object.entries(threats)
+    .sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]))
+    .map(([name, t]) => `${name} ${t.count} (${Object.entries(t.actions).sort().map(([a, n]) => `${a} ${n}`).join(", ")})`);
+  return parts.join(", ") || "none";
 }
 
 function writeNdjson(ctx: CommandContext, file: string | undefined, events: PacketEvent[]): void {
