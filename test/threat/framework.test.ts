@@ -10,7 +10,7 @@ import { memoryIo } from "../../cli/io.js";
 import { compileSources } from "../../compiler/check/index.js";
 import { compileModule } from "../../compiler/emit/compile-module.js";
 import { loadModule, readThreatConfig } from "../../runtime/index.js";
-import { eventLine } from "../../runtime/packets.js";
+import { eventLine, type PacketSettingsInput } from "../../runtime/packets.js";
 import { resolveSettings } from "../../runtime/packet/settings.js";
 import { ACK, SYN, input, ip, mssOption, tcp } from "../packet/craft.js";
 import { engineFor } from "../packet/engine.js";
@@ -140,7 +140,7 @@ describe("reports", () => {
 });
 
 describe("threat areas in the packet region (docs/formats.md memory bounds)", () => {
-  const region = (settings: Parameters<typeof engineFor>[1]["settings"]) => engineFor(threatPolicy("monitor"), { settings }).stats().memory.packetRegionBytes;
+  const region = (settings: PacketSettingsInput) => engineFor(threatPolicy("monitor"), { settings }).stats().memory.packetRegionBytes;
   const base = { flows: 1024, prefixSlots: 16, fragSlots: 2, events: 256, dnsNames: 16, batchBytes: 256 * 1024, meterSlots: 1024, externalIps: 64 };
   test("meters: 32 bytes each; externalIPs: 16 bytes each; flows: 64 bytes of threat state each beside the record", () => {
     const at = region(base);
