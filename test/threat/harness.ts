@@ -1,0 +1,281 @@
+/**
+ * The stream detectors on their own for tests: compiles asm/threat/harness-entry.ts with asc
+ * in-process (stub runtime, no imports, -O3, as the engine build does) once, cached in the OS
+ * temporary folder by the asm/threat and asm/dpi sources and the asc version. A loadStream() is a
+ * fresh instance with the catalog's default parameters (common/threats.ts); each flow() is a
+ * zeroed STREAM_STATE_BYTES block, and every call copies its payload into one buffer above
+ * heapBase(), or flush against the end of linear memory (`atEnd`), so that a read past the
+ * payload traps instead of reading something else.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { THREATS } from "../../common/threats.js";
+import { sectionIds } from "../dpi/harness.js";
+
+const root = join(import.meta.dirname, "../..");
+
+export const TCP = 6;
+export const UDP = 17;
+/** Application ids (common/apps.ts). */
+export const APP = { HTTP: 1001, SSL: 1002, DNS: 1004, MySQL: 2001, PostgreSQL: 2006, nginx: 2022, TNS: 2026, TDS: 2027, Redis: 2002 } as const;
+
+interface Exports {
+  streamData(state: number, app: number, proto: number, toServer: number, p: number, len: number, now: bigint): void;
+  streamTick(state: number, app: number, now: bigint): void;
+  streamWanted(app: number): number;
+  streamFamily(app: number): number;
+  familyStateBytes(f: number): number;
+  sqlCheck(q: number, p: number, len: number, mysql: number): void;
+  dnsEncodedQuery(p: number, len: number): number;
+  dnsIsQuery(p: number, len: number): number;
+  setThreatParam(code: number, i: number, v: number): void;
+  findingCount(): number;
+  findingCode(i: number): number;
+  findingEvidence(i: number): number;
+  findingEvidenceLen(i: number): number;
+  clearFindings(): void;
+  heapBase(): number;
+  STREAM_STATE_BYTES: WebAssembly.Global;
+  memory: WebAssembly.Memory;
+}
+
+export interface Finding {
+  /** The catalog slug (common/threats.ts). */
+  threat: string;
+  evidence: string;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Compile once per test process; the file cache is keyed by every source it is built from. */
+async function compile(): Promise<WebAssembly.Module> {
+  const hash = createHash("sha256");
+  for (const d of ["asm/threat", "asm/dpi"]) {
+    for (const f of readdirSync(join(root, d)).sort()) hash.update(f).update(readFileSync(join(root, d, f)));
+  }
+  hash.update(readFileSync(join(root, "node_modules/assemblyscript/package.json")));
+  const cache = join(tmpdir(), `nvp-stream-${hash.digest("hex").slice(0, 16)}.wasm`);
+  if (existsSync(cache)) return new WebAssembly.Module(readFileSync(cache));
+  const asc = await import("assemblyscript/asc");
+  let wasm: Uint8Array | undefined;
+  const { error, stderr } = await asc.main(
+    [join(root, "asm/threat/harness-entry.ts"), "--outFile", "stream.wasm", "-O3", "--runtime", "stub", "--noAssert", "--use", "abort="],
+    {
+      writeFile(name: string, contents: Uint8Array | string) {
+        if (name.endsWith(".wasm") && typeof contents !== "string") wasm = contents;
+      },
+    },
+  );
+  if (error || !wasm) throw new Error(`asc failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
+  // A start function means a global built at run time: an allocation in a per-packet path.
+  if (sectionIds(wasm).includes(8)) throw new Error("the stream detectors have a start function: some global allocates");
+  const tmp = `${cache}.${process.pid}`;
+  writeFileSync(tmp, wasm);
+  renameSync(tmp, cache);
+  return new WebAssembly.Module(new Uint8Array(wasm));
+}
+
+export function streamModule(): Promise<WebAssembly.Module> {
+  compiled ??= compile();
+  return compiled;
+}
+
+const SLUG = new Map(THREATS.map((t) => [t.code, t.slug]));
+export function code(slug: string): number {
+  const t = THREATS.find((x) => x.slug === slug);
+  if (!t) throw new Error(`no threat ${slug}`);
+  return t.code;
+}
+
+/** Where one flow's payloads go. */
+const BUFFER = 256 * 1024;
+
+export interface Flow {
+  /** Payload of one direction (`c` client to server, `s` back) at packet time `now` (ns): the findings. */
+  data(dir: "c" | "s", bytes: Uint8Array | string, now?: bigint): Finding[];
+  tick(now: bigint): Finding[];
+  /** The raw state bytes (tests of the layout). */
+  state(): Uint8Array;
+}
+
+export class Stream {
+  readonly stateBytes: number;
+  private top: number;
+  private buf: number;
+  constructor(readonly ex: Exports, readonly atEnd = false) {
+    this.stateBytes = Number(ex.STREAM_STATE_BYTES.value);
+    this.top = (ex.heapBase() + 63) & ~63;
+    this.buf = this.alloc(BUFFER);
+    for (const t of THREATS) t.params.forEach((p, i) => ex.setThreatParam(t.code, i, p.default));
+  }
+
+  private alloc(n: number): number {
+    const at = this.top;
+    this.top = (at + n + 63) & ~63;
+    const have = this.ex.memory.buffer.byteLength;
+    if (this.top > have) this.ex.memory.grow(Math.ceil((this.top - have) / 65536));
+    new Uint8Array(this.ex.memory.buffer, at, n).fill(0);
+    return at;
+  }
+
+  setParam(slug: string, i: number, v: number): void {
+    this.ex.setThreatParam(code(slug), i, v);
+  }
+
+  /** Copy a payload where it will be read: the buffer, or the very end of memory. */
+  private place(bytes: Uint8Array): number {
+    if (bytes.length > BUFFER) throw new Error("payload larger than the harness buffer");
+    const mem = new Uint8Array(this.ex.memory.buffer);
+    const at = this.atEnd ? mem.length - bytes.length : this.buf;
+    mem.set(bytes, at);
+    return at;
+  }
+
+  findings(): Finding[] {
+    const out: Finding[] = [];
+    const n = this.ex.findingCount();
+    const mem = new Uint8Array(this.ex.memory.buffer);
+    for (let i = 0; i < n; i++) {
+      const at = this.ex.findingEvidence(i);
+      const ev = String.fromCharCode(...mem.subarray(at, at + this.ex.findingEvidenceLen(i)));
+      out.push({ threat: SLUG.get(this.ex.findingCode(i)) ?? `?${this.ex.findingCode(i)}`, evidence: ev });
+    }
+    this.ex.clearFindings();
+    return out;
+  }
+
+  /** A new flow of `app` over `proto`, with a zeroed state. */
+  flow(app: number, proto = TCP): Flow {
+    const state = this.alloc(this.stateBytes);
+    return {
+      data: (dir, bytes, now = 0n) => {
+        const b = typeof bytes === "string" ? latin1(bytes) : bytes;
+        this.ex.clearFindings();
+        this.ex.streamData(state, app, proto, dir === "c" ? 1 : 0, this.place(b), b.length, now);
+        return this.findings();
+      },
+      tick: (now) => {
+        this.ex.clearFindings();
+        this.ex.streamTick(state, app, now);
+        return this.findings();
+      },
+      state: () => new Uint8Array(this.ex.memory.buffer, state, this.stateBytes).slice(),
+    };
+  }
+
+  /** The SQL matcher over one whole text. */
+  sql(text: Uint8Array | string, mysql = true): Finding[] {
+    const b = typeof text === "string" ? latin1(text) : text;
+    const q = this.alloc(64);
+    this.ex.clearFindings();
+    this.ex.sqlCheck(q, this.place(b), b.length, mysql ? 1 : 0);
+    return this.findings();
+  }
+
+  dnsEncodedQuery(msg: Uint8Array): boolean {
+    return this.ex.dnsEncodedQuery(this.place(msg), msg.length) !== 0;
+  }
+
+  dnsIsQuery(msg: Uint8Array): boolean {
+    return this.ex.dnsIsQuery(this.place(msg), msg.length) !== 0;
+  }
+}
+
+/** A fresh instance with the catalog's default parameters. */
+export async function loadStream(atEnd = false): Promise<Stream> {
+  const mod = await streamModule();
+  if (WebAssembly.Module.imports(mod).length !== 0) throw new Error("the stream detectors must not import anything");
+  return new Stream(new WebAssembly.Instance(mod, {}).exports as unknown as Exports, atEnd);
+}
+
+/** ASCII / latin1 text to bytes. */
+export function latin1(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+}
+
+/** Concatenate byte arrays, byte lists and latin1 strings. */
+export function cat(...parts: (Uint8Array | number[] | string)[]): Uint8Array {
+  const arrays = parts.map((p) => (typeof p === "string" ? latin1(p) : p instanceof Uint8Array ? p : Uint8Array.from(p)));
+  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
+}
+
+/** The threats of a list of findings, in order. */
+export function threats(fs: Finding[]): string[] {
+  return fs.map((f) => f.threat);
+}
+
+/**
+ * Feed one direction's bytes as the given pieces (cut at `cuts`, sorted offsets) and collect the
+ * findings of every call.
+ */
+export function feedSplit(f: Flow, dir: "c" | "s", bytes: Uint8Array, cuts: number[], now = 0n): Finding[] {
+  const out: Finding[] = [];
+  let at = 0;
+  for (const c of [...cuts, bytes.length]) {
+    if (c < at) continue;
+    out.push(...f.data(dir, bytes.subarray(at, c), now));
+    at = c;
+  }
+  return out;
+}
+
+/** A capture flow's packets (test/dpi/flows.ts Flow): direction, payload, TCP sequence and SYN. */
+export interface CapturedFlow {
+  proto: number;
+  packets: { dir: 0 | 1; payload: Uint8Array; seq: number; syn: boolean }[];
+}
+
+/**
+ * The pieces the packet path hands a flow's parser, in arrival order: each UDP datagram, and for
+ * TCP each direction's new in-order bytes (retransmissions and overlaps dropped, segments that
+ * arrive early held until the gap fills).
+ */
+export function inOrderPieces(f: CapturedFlow): { dir: 0 | 1; bytes: Uint8Array }[] {
+  const out: { dir: 0 | 1; bytes: Uint8Array }[] = [];
+  const next: (number | undefined)[] = [undefined, undefined];
+  const held: { seq: number; payload: Uint8Array }[][] = [[], []];
+  for (const p of f.packets) {
+    if (f.proto === UDP) {
+      if (p.payload.length) out.push({ dir: p.dir, bytes: p.payload });
+      continue;
+    }
+    if (p.syn) {
+      next[p.dir] = (p.seq + 1) >>> 0;
+      continue;
+    }
+    if (next[p.dir] === undefined) next[p.dir] = p.seq;
+    if (p.payload.length) held[p.dir]!.push({ seq: p.seq, payload: p.payload });
+    for (let progress = true; progress; ) {
+      progress = false;
+      held[p.dir] = held[p.dir]!.filter((q) => {
+        const ahead = (q.seq - next[p.dir]!) | 0;
+        if (ahead > 0) return true;
+        if (-ahead < q.payload.length) {
+          const fresh = q.payload.subarray(-ahead);
+          out.push({ dir: p.dir, bytes: fresh });
+          next[p.dir] = (next[p.dir]! + fresh.length) >>> 0;
+          progress = true;
+        }
+        return false;
+      });
+    }
+  }
+  return out;
+}
+
+/** Replay a captured flow through a new parser state of `app`, one millisecond per piece. */
+export function replay(s: Stream, f: CapturedFlow, app: number): Finding[] {
+  const flow = s.flow(app, f.proto);
+  const out: Finding[] = [];
+  inOrderPieces(f).forEach((piece, i) => out.push(...flow.data(piece.dir === 0 ? "c" : "s", piece.bytes, BigInt(i + 1) * 1_000_000n)));
+  out.push(...flow.tick(BigInt(f.packets.length + 1) * 1_000_000n));
+  return out;
+}
