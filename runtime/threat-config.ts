@@ -4,20 +4,10 @@
  * by name. `nvp inspect` prints it; a host reads it to know what its enforcers will report.
  */
 import * as A from "../common/abi.js";
-import { THREATS, type Severity, type ThreatAction } from "../common/threats.js";
+import { THREATS, type Severity, type ThreatInfo } from "../common/threats.js";
 
-export interface ThreatConfig {
-  code: number;
-  /** NeuVector's threat id. */
-  id: number;
-  slug: string;
-  name: string;
-  enabled: boolean;
-  action: ThreatAction;
-  severity: Severity;
-  /** Counts, or durations in milliseconds, by parameter name. */
-  params: Record<string, number>;
-}
+/** A catalog row as the module configures it; `params`: counts, or durations in ms, by name. */
+export type ThreatConfig = Pick<ThreatInfo, "code" | "id" | "slug" | "name" | "enabled" | "action" | "severity"> & { params: Record<string, number> };
 
 const SEVERITY_NAMES: Record<number, Severity> = {
   [A.SEV_INFO]: "info",
