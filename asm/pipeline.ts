@@ -1,15 +1,16 @@
 // The per-packet entry: a batch of packet descriptors in, one verdict per packet out. Each packet
 // goes decode → fragment reassembly → flow lookup or creation → TCP state → first decision →
-// packet threat checks → DPI and re-decision → DNS snooping → verdict. Timeouts run on packet time. A DNS answer that
-// changes what the decision can see ends the batch after its packet, so the host can rebuild the
-// DNS region before the next packet is decided (docs/formats.md "Events and flow records").
+// packet threat checks (docs/threats.md) → DPI and re-decision → DNS snooping → verdict. Timeouts
+// run on packet time. A DNS answer that changes what the decision can see ends the batch after
+// its packet, so the host can rebuild the DNS region before the next packet is decided
+// (docs/formats.md "Events and flow records").
 import { ACT_DENY, ACT_PENDING, APP_UNKNOWN_ID, E_BATCH, E_NO_TABLE, E_OK, E_REGION_BOUNDS, E_REGION_CORRUPT } from "./abi";
 import {
   C_BYTES, C_DENIED_PACKETS, C_MALFORMED, C_MALFORMED_BY, C_NOT_IP, C_PACKETS, C_PENDING_PACKETS, C_TRUNCATED,
   END_CLOSED, END_FLUSH, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
   PD_WIRE, PDF_NOT_IP, PH_DNS_GEN, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_SIZE, PV_STATUS,
-  PVF_NEW, PVF_OVERLAP, PVF_REASSEMBLED, PVF_REPLY, PVS_HELD, PVS_MALFORMED, PVS_NOT_IP, TS_CLOSED, TS_CLOSING, TS_NONE,
-  PV_THREAT,
+  PV_THREAT, PVF_NEW, PVF_OVERLAP, PVF_REASSEMBLED, PVF_REPLY, PVS_HELD, PVS_MALFORMED, PVS_NOT_IP, TS_CLOSED, TS_CLOSING,
+  TS_NONE,
 } from "./abi-packet";
 import * as D from "./packet/decode";
 import { FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insert, release } from "./packet/frag";
