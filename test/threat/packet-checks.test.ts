@@ -6,6 +6,7 @@
  * packet that raised it, a `report` one changes nothing; `slug off` silences it.
  */
 import { describe, expect, test } from "vitest";
+import { formatIp, parseIp } from "../../common/ip.js";
 import { THREATS } from "../../common/threats.js";
 import type { PacketInput } from "../../runtime/packets.js";
 import { ACK, PSH, SYN, conversation, icmp, input, ip, ipv4, ipv6, mssOption, tcp, udp } from "../packet/craft.js";
@@ -237,6 +238,14 @@ describe("k8s-mitm", () => {
     expect(runThreats("protect", handshake(CLI, "10.96.0.9", 4000, 443)).threats).toHaveLength(0);
     const v6 = runThreats("monitor", handshake(WEB6, "fd00::9", 4000, 443), ext);
     expect(v6.threats.map((e) => [e.evidence, e.src.name])).toEqual([["fd00::9 is a Service externalIP", "shop/web-1"]]);
+  });
+
+  test("evidence writes the address as the host does (RFC 5952 for IPv6)", () => {
+    const addrs = ["2001:db8::1", "fd00:0:0:1:0:0:0:9", "1:0:2:3:4:5:6:7", "1:2:3:4:5:6:7:8", "fd00:abcd::", "fd00:0:0:1:1:0:0:1"];
+    for (const a of addrs) {
+      const r = runThreats("monitor", handshake(WEB6, a, 4000, 443), { externalIps: [a] });
+      expect(r.threats.map((e) => e.evidence)).toEqual([`${formatIp(parseIp(a)!)} is a Service externalIP`]);
+    }
   });
 
   test("the set follows the inventory: more than the engine holds is refused", () => {
