@@ -47,6 +47,8 @@ const CF_QUERY: u32 = 1;
 const CF_CONTINUED: u32 = 2;
 const CF_COMPRESS: u32 = 4;
 const CF_CAPS: u32 = 8;
+/** The server packet being read is an ERR. */
+const CF_ERR: u32 = 16;
 
 const HEADER: u32 = 4;
 const MAX_PAYLOAD: u32 = 0xffffff;
@@ -125,12 +127,14 @@ function serverPayload(s: usize, p: usize, i: u32, n: u32, pos: u32): void {
   if (get8(s, PH) != M_AUTH) return;
   for (let k = pos; k < 3 && k < pos + n; k++) {
     const b = <u32>load<u8>(p + <usize>(i + k - pos));
+    const cf = get8(s, CF);
     if (k == 0) {
       // OK ends the login; ERR is read on; auth switch (0xfe) and more data (0x01) keep waiting.
-      if (b == 0x00) set8(s, PH, (get8(s, CF) & CF_COMPRESS) != 0 ? M_DONE : M_COMMAND);
+      if (b == 0x00) set8(s, PH, (cf & CF_COMPRESS) != 0 ? M_DONE : M_COMMAND);
+      set8(s, CF, b == 0xff ? cf | CF_ERR : cf & ~CF_ERR);
       if (b != 0xff) return;
-      set16(s, ERR, 0);
-    } else if (k == 1) set16(s, ERR, b);
+    } else if ((cf & CF_ERR) == 0) return;
+    else if (k == 1) set16(s, ERR, b);
     else {
       const code = get16(s, ERR) | (b << 8);
       set8(s, PH, M_DONE);
