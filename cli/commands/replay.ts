@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { compileModule, loadAndCheck } from "../../compiler/index.js";
@@ -117,9 +117,19 @@ function policyModule(ctx: CommandContext, opts: ReplayOptions): PolicyModule | 
   return loadModule(compileModule(checked.model, { compilerVersion: VERSION }).bytes);
 }
 
+/** A regular file's size, for the progress bar's percentage and ETA; undefined otherwise (a pipe). */
+function fileSize(path: string): number | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? st.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function replayOne(ctx: CommandContext, engine: PacketEngine, path: string, shown: string, counts: VerdictCounts, events: PacketEvent[]): Promise<CaptureReport> {
   const reader = readCapture(path);
-  const progress = createProgress({ isTTY: ctx.io.isTty });
+  const progress = createProgress({ isTTY: ctx.io.isTty, total: fileSize(path) });
   let batch: PacketInput[] = [];
   const run = () => {
     engine.feed(batch, counts);
