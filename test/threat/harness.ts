@@ -98,6 +98,8 @@ export interface Flow {
   tick(now: bigint): Finding[];
   /** The raw state bytes (tests of the layout). */
   state(): Uint8Array;
+  /** Where the state is: another flow() over the same state with another application. */
+  at: number;
 }
 
 export class Stream {
@@ -127,6 +129,9 @@ export class Stream {
   /** Copy a payload where it will be read: the buffer, or the very end of memory. */
   private place(bytes: Uint8Array): number {
     if (bytes.length > BUFFER) throw new Error("payload larger than the harness buffer");
+    // At the end of memory, the payload must not reach down to the states below it.
+    const have = this.ex.memory.buffer.byteLength;
+    if (this.atEnd && have - bytes.length < this.top) this.ex.memory.grow(Math.ceil((this.top + bytes.length - have) / 65536));
     const mem = new Uint8Array(this.ex.memory.buffer);
     const at = this.atEnd ? mem.length - bytes.length : this.buf;
     mem.set(bytes, at);
@@ -146,10 +151,11 @@ export class Stream {
     return out;
   }
 
-  /** A new flow of `app` over `proto`, with a zeroed state. */
-  flow(app: number, proto = TCP): Flow {
-    const state = this.alloc(this.stateBytes);
+  /** A new flow of `app` over `proto`, with a zeroed state (or the state at `at`). */
+  flow(app: number, proto = TCP, at?: number): Flow {
+    const state = at ?? this.alloc(this.stateBytes);
     return {
+      at: state,
       data: (dir, bytes, now = 0n) => {
         const b = typeof bytes === "string" ? latin1(bytes) : bytes;
         this.ex.clearFindings();
