@@ -12,12 +12,12 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { THREATS } from "../../common/threats.js";
-import { sectionIds } from "../dpi/harness.js";
+import { bytes as latin1, cat, sectionIds, TCP, UDP } from "../dpi/harness.js";
+
+export { cat, latin1, TCP, UDP };
 
 const root = join(import.meta.dirname, "../..");
 
-export const TCP = 6;
-export const UDP = 17;
 /** Application ids (common/apps.ts). */
 export const APP = { HTTP: 1001, SSL: 1002, DNS: 1004, MySQL: 2001, PostgreSQL: 2006, nginx: 2022, TNS: 2026, TDS: 2027, Redis: 2002 } as const;
 
@@ -194,23 +194,6 @@ export async function loadStream(atEnd = false): Promise<Stream> {
   const mod = await streamModule();
   if (WebAssembly.Module.imports(mod).length !== 0) throw new Error("the stream detectors must not import anything");
   return new Stream(new WebAssembly.Instance(mod, {}).exports as unknown as Exports, atEnd);
-}
-
-/** ASCII / latin1 text to bytes. */
-export function latin1(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-}
-
-/** Concatenate byte arrays, byte lists and latin1 strings. */
-export function cat(...parts: (Uint8Array | number[] | string)[]): Uint8Array {
-  const arrays = parts.map((p) => (typeof p === "string" ? latin1(p) : p instanceof Uint8Array ? p : Uint8Array.from(p)));
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
 }
 
 /** The threats of a list of findings, in order. */

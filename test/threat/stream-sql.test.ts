@@ -79,6 +79,16 @@ describe("SQL injection patterns", () => {
     expect(s.sql("  \n select * from t where a='' or 'x'='x'")).toHaveLength(1);
   });
 
+  test("legal queries that fire, as in NeuVector (docs/threats-parsers.md)", () => {
+    expect(s.sql("SELECT 1 UNION SELECT 2 -- note")).toHaveLength(1);
+    expect(s.sql("EXEC sp_x @a='v'")).toHaveLength(1);
+    expect(s.sql("SELECT pg_sleep(1)")).toHaveLength(1);
+  });
+
+  test("MySQL query attributes before the text do not hide the tautology", () => {
+    expect(s.sql("\x00\x01SELECT * FROM t WHERE a='' or 'x'='x'")).toHaveLength(1);
+  });
+
   test("backslash escapes are MySQL's only", () => {
     const text = "SELECT * FROM t WHERE a = 'x\\' UNION SELECT 1 --'";
     expect(s.sql(text, true)).toEqual([]);
