@@ -8,10 +8,11 @@
  * payload traps instead of reading something else.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { THREATS } from "../../common/threats.js";
+import { parseCaptureBuffer } from "../../runtime/capture/index.js";
 import { bytes as latin1, cat, sectionIds, TCP, UDP } from "../dpi/harness.js";
 
 export { cat, latin1, TCP, UDP };
@@ -225,15 +226,15 @@ export interface CapturedFlow {
 /**
  * The pieces the packet path hands a flow's parser, in arrival order: each UDP datagram, and for
  * TCP each direction's new in-order bytes (retransmissions and overlaps dropped, segments that
- * arrive early held until the gap fills).
+ * arrive early held until the gap fills), with the index of the packet whose arrival delivers it.
  */
-export function inOrderPieces(f: CapturedFlow): { dir: 0 | 1; bytes: Uint8Array }[] {
-  const out: { dir: 0 | 1; bytes: Uint8Array }[] = [];
+export function inOrderPieces(f: CapturedFlow): { dir: 0 | 1; bytes: Uint8Array; packet: number }[] {
+  const out: { dir: 0 | 1; bytes: Uint8Array; packet: number }[] = [];
   const next: (number | undefined)[] = [undefined, undefined];
   const held: { seq: number; payload: Uint8Array }[][] = [[], []];
-  for (const p of f.packets) {
+  for (const [packet, p] of f.packets.entries()) {
     if (f.proto === UDP) {
-      if (p.payload.length) out.push({ dir: p.dir, bytes: p.payload });
+      if (p.payload.length) out.push({ dir: p.dir, bytes: p.payload, packet });
       continue;
     }
     if (p.syn) {
@@ -249,7 +250,7 @@ export function inOrderPieces(f: CapturedFlow): { dir: 0 | 1; bytes: Uint8Array 
         if (ahead > 0) return true;
         if (-ahead < q.payload.length) {
           const fresh = q.payload.subarray(-ahead);
-          out.push({ dir: p.dir, bytes: fresh });
+          out.push({ dir: p.dir, bytes: fresh, packet });
           next[p.dir] = (next[p.dir]! + fresh.length) >>> 0;
           progress = true;
         }
@@ -267,4 +268,39 @@ export function replay(s: Stream, f: CapturedFlow, app: number): Finding[] {
   inOrderPieces(f).forEach((piece, i) => out.push(...flow.data(piece.dir === 0 ? "c" : "s", piece.bytes, BigInt(i + 1) * 1_000_000n)));
   out.push(...flow.tick(BigInt(f.packets.length + 1) * 1_000_000n));
   return out;
+}
+
+/**
+ * Capture times for the flows test/dpi/flows.ts reads from a file: its payloads are views into the
+ * file's bytes as read, so the record a payload lies in gives its time. Node reads small files into
+ * a shared pool, so the file's place in the payload's buffer is found by its content (read here
+ * outside the pool, so that the copy found is the flows'); anything ambiguous throws.
+ */
+export function captureClock(path: string): (payload: Uint8Array) => bigint {
+  const fd = openSync(path, "r");
+  const file = new Uint8Array(fstatSync(fd).size);
+  readSync(fd, file, 0, file.length, 0);
+  closeSync(fd);
+  const records = parseCaptureBuffer(file).packets.map((p) => ({ from: p.data.byteOffset, to: p.data.byteOffset + p.data.length, ts: p.ts }));
+  const bases = new Map<ArrayBufferLike, number>();
+  const base = (buf: ArrayBufferLike): number => {
+    const known = bases.get(buf);
+    if (known !== undefined) return known;
+    const all = new Uint8Array(buf);
+    const found: number[] = [];
+    for (let at = 0; at + file.length <= all.length; at++) {
+      let k = 0;
+      while (k < file.length && all[at + k] === file[k]) k++;
+      if (k === file.length) found.push(at);
+    }
+    if (found.length !== 1) throw new Error(`${path}: the file's bytes are ${found.length} times in the payload's buffer`);
+    bases.set(buf, found[0]!);
+    return found[0]!;
+  };
+  return (payload) => {
+    const at = payload.byteOffset - base(payload.buffer);
+    const r = records.find((x) => x.from <= at && at <= x.to);
+    if (!r) throw new Error(`${path}: no record holds offset ${at}`);
+    return r.ts;
+  };
 }
