@@ -8,7 +8,7 @@ import { HTTP_STATE_BYTES } from "./http";
 import { MYSQL_STATE_BYTES } from "./mysql";
 import { PGSQL_STATE_BYTES } from "./pgsql";
 import { sqlBegin, sqlText } from "./sql";
-import { STREAM_OWNER } from "./stream";
+import { FAMILY_DNS, FAMILY_HTTP, FAMILY_MYSQL, FAMILY_PGSQL, FAMILY_TDS, FAMILY_TLS, FAMILY_TNS, STREAM_OWNER } from "./stream";
 import { TDS_STATE_BYTES } from "./tds";
 import { TLS_STATE_BYTES } from "./tls";
 import { TNS_STATE_BYTES } from "./tns";
@@ -26,24 +26,14 @@ export function sqlCheck(q: usize, p: usize, len: u32, mysql: bool): void {
 
 /** The bytes of state each parser family uses (they must stay below the owner byte). */
 export function familyStateBytes(f: u32): u32 {
-  switch (f) {
-    case 1:
-      return 2 * DNS_DIR_BYTES;
-    case 2:
-      return HTTP_STATE_BYTES;
-    case 3:
-      return TLS_STATE_BYTES;
-    case 4:
-      return MYSQL_STATE_BYTES;
-    case 5:
-      return PGSQL_STATE_BYTES;
-    case 6:
-      return TDS_STATE_BYTES;
-    case 7:
-      return TNS_STATE_BYTES;
-    default:
-      return STREAM_OWNER;
-  }
+  if (f == FAMILY_DNS) return 2 * DNS_DIR_BYTES;
+  if (f == FAMILY_HTTP) return HTTP_STATE_BYTES;
+  if (f == FAMILY_TLS) return TLS_STATE_BYTES;
+  if (f == FAMILY_MYSQL) return MYSQL_STATE_BYTES;
+  if (f == FAMILY_PGSQL) return PGSQL_STATE_BYTES;
+  if (f == FAMILY_TDS) return TDS_STATE_BYTES;
+  if (f == FAMILY_TNS) return TNS_STATE_BYTES;
+  return STREAM_OWNER;
 }
 
 /** End of static data: the host's buffers go above it. */

@@ -22,7 +22,7 @@ import { T_HTTP_NEGATIVE_LENGTH, T_HTTP_SLOWLORIS, T_HTTP_SMUGGLING } from "./co
 import { evidenceNumber, evidenceText, foundText } from "./found";
 import { threatParam } from "./params";
 import { get16, get64, get8, isSpace, lowerByte, set16, set64, set8 } from "./stream-state";
-import { strutsBegin, strutsScan } from "./stream-struts";
+import { STRUTS_STATE_BYTES, strutsBegin, strutsScan } from "./stream-struts";
 
 export const HTTP_STATE_BYTES: u32 = 40;
 
@@ -36,7 +36,7 @@ const VAL: u32 = 5;
 const VPOS: u32 = 6;
 const LPOS: u32 = 7;
 const STRUTS: u32 = 8;
-const SCOUNT: u32 = 12;
+const SCOUNT: u32 = STRUTS + STRUTS_STATE_BYTES;
 /** Content-Length of the request, then the bytes left of the body or the chunk. */
 const A: u32 = 16;
 /** The number being read (a Content-Length element, a chunk size). */

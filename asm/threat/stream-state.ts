@@ -45,16 +45,6 @@
   store<u64>(s + <usize>o, v);
 }
 
-/** Set or clear `bit` in the byte at o. */
-@inline export function flag(s: usize, o: u32, bit: u32, on: bool): void {
-  const v = get8(s, o);
-  set8(s, o, on ? v | bit : v & ~bit);
-}
-
-@inline export function has(s: usize, o: u32, bit: u32): bool {
-  return (get8(s, o) & bit) != 0;
-}
-
 /** Zero [o, o + n) of the state. */
 export function clear(s: usize, o: u32, n: u32): void {
   memory.fill(s + <usize>o, 0, <usize>n);

@@ -22,7 +22,7 @@
 // (type 20-24, major version 3), or after an SSLv2 SERVER-HELLO.
 import { T_SSL_CIPHER_OVERFLOW, T_SSL_HEARTBLEED, T_SSL_V2_V3, T_TLS_1_0, T_TLS_1_1 } from "./codes";
 import { evidenceNumber, evidenceText, foundText } from "./found";
-import { clear, get16, get32, get8, set16, set32, set8 } from "./stream-state";
+import { get16, get32, get8, set16, set32, set8 } from "./stream-state";
 
 export const TLS_DIR_BYTES: u32 = 9;
 /** The client's area, the server's, then the ServerHello parser. */
@@ -262,9 +262,4 @@ function direction(s: usize, d: usize, server: bool, p: usize, len: u32): void {
 /** SSL/TLS payload of one direction. */
 export function tlsData(s: usize, toServer: bool, p: usize, len: u32): void {
   direction(s, s + (toServer ? 0 : TLS_DIR_BYTES), !toServer, p, len);
-}
-
-/** Zero the state (tests and a flow's start do it by the flow's zeroed state). */
-export function tlsClear(s: usize): void {
-  clear(s, 0, TLS_STATE_BYTES);
 }
