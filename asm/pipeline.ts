@@ -1,7 +1,8 @@
 // The per-packet entry: a batch of packet descriptors in, one verdict per packet out. Each packet
 // goes decode → fragment reassembly → flow lookup or creation → TCP state → first decision →
-// packet threat checks (docs/threats.md) → DPI and re-decision → DNS snooping → verdict. Timeouts
-// run on packet time. A DNS answer that changes what the decision can see ends the batch after
+// packet threat checks and trackers → DPI and re-decision → DNS query rates and the stream threat
+// detectors (asm/threat/stage.ts, docs/threats.md) → DNS snooping → verdict. Timeouts run on
+// packet time. A DNS answer that changes what the decision can see ends the batch after
 // its packet, so the host can rebuild the DNS region before the next packet is decided
 // (docs/formats.md "Events and flow records").
 import { ACT_DENY, ACT_PENDING, APP_UNKNOWN_ID, E_BATCH, E_NO_TABLE, E_OK, E_REGION_BOUNDS, E_REGION_CORRUPT } from "./abi";
@@ -26,8 +27,7 @@ import {
 } from "./flow/table";
 import { advance, firstState, listOf, noteOptions, openedByDestination, reopens } from "./flow/tcp-state";
 import { clearExternalIps, setExternalIps } from "./threat/external-ips";
-import { packetChecks } from "./threat/packet-checks";
-import { raise } from "./threat/raise";
+import { threatsAfter, threatsBefore } from "./threat/stage";
 
 /** Flows expired per packet at most (the rest on later packets): bounded latency per packet. */
 const EXPIRE_PER_PACKET: u32 = 64;
@@ -149,11 +149,11 @@ function transport(v: usize, bytes: u32, reassembled: bool): void {
   }
   // Data on a SYN starts after the SYN's own sequence number.
   const dataSeq = D.seq + ((D.tcpFlags & D.TH_SYN) != 0 ? 1 : 0);
-  packetChecks(f, d, fresh, reassembled, before, dataSeq);
-  out |= raise(f, v);
+  out |= threatsBefore(f, v, d, fresh, reassembled, before, dataSeq);
   const undecided = (flags(f) & FF_DPI_DONE) == 0;
   if (undecided && D.payloadLen > 0 && packetAction(f) != ACT_DENY) out |= dpiPacket(f, d, D.payload, D.payloadLen, dataSeq);
-  if (tcp && (state == TS_CLOSING || state == TS_CLOSED) && (flags(f) & FF_DPI_DONE) == 0) out |= dpiClose(f);
+  if (tcp && (state == TS_CLOSING || state == TS_CLOSED) && (flags(f) & FF_DPI_DONE) == 0) out |= dpiClose(f, d);
+  out |= threatsAfter(f, v, d, dataSeq);
   if (dnsSnoopOn && sp == 53 && D.payloadLen > 0 && (tcp || proto == D.UDP)) snoop(D.payload, D.payloadLen, tcp);
   const action = packetAction(f);
   if (action == ACT_DENY) bump(C_DENIED_PACKETS);

@@ -87,8 +87,11 @@ export const PKT_METER_SLOTS_MAX = 4194304;
 export const PKT_EXT_IPS_MAX = 65536;
 
 // ---- threat areas ------------------------------------------------------------------------------------
-/** Per-flow threat state, zeroed when the flow is created: [0, 48) stream parsers, [48, 64) packet-level trackers. */
-export const THREAT_FLOW_STATE = 64;
+/**
+ * Per-flow threat state, zeroed when the flow is created: [0, 48) stream parsers, [48, 64) packet-level
+ * trackers, [64, 80) the stream feed (asm/threat/stream-feed.ts: next sequence numbers, DNS framing).
+ */
+export const THREAT_FLOW_STATE = 80;
 /** A rate-meter entry (asm/threat/state.ts meterBase()); the rate detectors own its layout. */
 export const METER_SIZE = 32;
 /** A Service externalIP: 128-bit address as two little-endian u64, low half first (common/abi.ts). Sorted ascending. */
@@ -204,6 +207,8 @@ export const C_FLOWS_PEAK = 38;
 /** Threats reported, and flows a threat blocked (Protect, action block). */
 export const C_THREATS = 39;
 export const C_THREAT_BLOCKS = 40;
+/** Stream directions whose inspection stopped at a gap (a segment past the next expected byte). */
+export const C_STREAM_GAPS = 41;
 /** Malformed packets by reason: C_MALFORMED_BY + MR_*. */
 export const C_MALFORMED_BY = 48;
 /** Threats reported by code: C_THREATS_BY + threat code (common/threats.ts). */

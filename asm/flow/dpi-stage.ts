@@ -2,13 +2,15 @@
 // the prefixes go through asm/dpi identify. The flow is re-decided when the virtual host or the
 // X-Forwarded-For client first appears, and when the application is settled: identified, ruled
 // out (unknown), or given up after DPI_MAX_PACKETS payload packets in one direction (then the
-// parser's provisional answer, if any). Settling releases the prefix slot.
+// parser's provisional answer, if any). A provisional answer or settling starts the threat stream
+// feed with the buffered bytes (asm/threat/stream-feed.ts); settling then releases the prefix slot.
 import { APP_UNKNOWN_ID } from "../abi";
 import { C_DPI_GAVE_UP, C_DPI_IDENTIFIED, C_DPI_UNKNOWN } from "../abi-packet";
 import { identify } from "../dpi/index";
 import { DPI_MAX_PACKETS, DPI_MORE, DPI_RESULT_SIZE, R_FLAGS, R_HAS_HOST, R_HAS_XFF, R_HOST_LEN, R_HOST_OFF, R_PROVISIONAL, R_XFF } from "../dpi/result";
 import { bump, scratch } from "../packet/region";
 import { TCP } from "../packet/decode";
+import { feedProvisional, feedSettled, NO_DIRECTION } from "../threat/stream-feed";
 import { decide } from "./decision";
 import { addDatagram, addSegment, bytesOf, ensurePrefix, lenOf, prefixOf, PX_HOST_LEN, PX_HOST_OFF, releasePrefix } from "./prefix";
 import {
@@ -50,9 +52,10 @@ function takeFindings(f: usize, s: usize): bool {
 
 /**
  * The application is settled: record it, the host is known (none if DPI found none), re-decide,
- * give the prefix slot back. Returns the decision's PV_FLAGS bits.
+ * feed the buffered bytes to the threat detectors (`d`: the direction of the packet that settled
+ * it, or NO_DIRECTION), give the prefix slot back. Returns the decision's PV_FLAGS bits.
  */
-function settle(f: usize, app: u32): u32 {
+function settle(f: usize, app: u32, d: u32): u32 {
   store<u32>(f + FL_APP, app);
   if ((flags(f) & FF_HOST) == 0) {
     const s = prefixOf(f);
@@ -61,6 +64,7 @@ function settle(f: usize, app: u32): u32 {
   }
   setFlag(f, FF_DPI_DONE);
   const out = decide(f, false);
+  feedSettled(f, prefixOf(f), d);
   releasePrefix(f);
   return out;
 }
@@ -68,7 +72,7 @@ function settle(f: usize, app: u32): u32 {
 /** A flow that will never be inspected (no DPI, no slot left, not TCP/UDP): application unknown. */
 export function settleUnknown(f: usize): u32 {
   bump(C_DPI_UNKNOWN);
-  return settle(f, APP_UNKNOWN_ID);
+  return settle(f, APP_UNKNOWN_ID, NO_DIRECTION);
 }
 
 /** The provisional answer of the last run, or unknown. */
@@ -98,31 +102,33 @@ export function dpiPacket(f: usize, d: u32, p: usize, n: u32, seq: u32): u32 {
   if (r != DPI_MORE) {
     if (r > 0) {
       bump(C_DPI_IDENTIFIED);
-      return settle(f, <u32>r);
+      return settle(f, <u32>r, d);
     }
     bump(C_DPI_UNKNOWN);
-    return settle(f, APP_UNKNOWN_ID);
+    return settle(f, APP_UNKNOWN_ID, d);
   }
   if (count >= <u32>DPI_MAX_PACKETS) {
     bump(C_DPI_GAVE_UP);
-    return settle(f, provisional());
+    return settle(f, provisional(), d);
   }
+  // The threat detectors need not wait for the settled application (HTTP's slowloris timers).
+  feedProvisional(f, s, d, provisional());
   return fresh ? decide(f, false) : 0;
 }
 
 /**
- * The flow is closing (FIN or RST) or ending with its application unsettled: settle it from the
- * bytes seen (the provisional answer, else unknown). Flows that never carried payload keep their
- * verdict: there is nothing to identify.
+ * The flow is closing (FIN or RST; `d` the direction of that packet) or ending (NO_DIRECTION)
+ * with its application unsettled: settle it from the bytes seen (the provisional answer, else
+ * unknown). Flows that never carried payload keep their verdict: there is nothing to identify.
  */
-export function dpiClose(f: usize): u32 {
+export function dpiClose(f: usize, d: u32): u32 {
   if ((flags(f) & FF_DPI_DONE) != 0) return 0;
   const s = prefixOf(f);
   if (s == 0) return 0;
   const r = run(f, s);
   takeFindings(f, s);
   bump(C_DPI_GAVE_UP);
-  return settle(f, r > 0 ? <u32>r : r == DPI_MORE ? provisional() : APP_UNKNOWN_ID);
+  return settle(f, r > 0 ? <u32>r : r == DPI_MORE ? provisional() : APP_UNKNOWN_ID, d);
 }
 
 /** Where a direction's stream starts: the first sequence number seen (a SYN's plus one). */

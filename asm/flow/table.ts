@@ -15,7 +15,9 @@ import {
 import { flowEnded } from "../events";
 import { dpiClose } from "./dpi-stage";
 import { releasePrefix } from "./prefix";
+import { threatsAtEnd } from "../threat/stage";
 import { threatState } from "../threat/state";
+import { NO_DIRECTION } from "../threat/stream-feed";
 
 // Flow record fields (FLOW_REC bytes).
 export const FL_CLI: usize = 0;
@@ -215,12 +217,13 @@ function indexDelete(f: usize): void {
 }
 
 /**
- * End a flow: an application still unsettled is settled from the bytes seen, then the flow-end
- * event (a flow that closed or was reset says so, however its record went), then every resource
- * back to its pool.
+ * End a flow: an application still unsettled is settled from the bytes seen, the threat detectors
+ * have a last look (asm/threat/stage.ts threatsAtEnd), then the flow-end event (a flow that closed
+ * or was reset says so, however its record went), then every resource back to its pool.
  */
 export function remove(f: usize, why: u32): void {
-  dpiClose(f);
+  dpiClose(f, NO_DIRECTION);
+  threatsAtEnd(f);
   const recorded = <u32>load<u8>(f + FL_END);
   flowEnded(f, recorded != END_NONE ? recorded : why);
   releasePrefix(f);

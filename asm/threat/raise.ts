@@ -6,7 +6,9 @@
 // that already passed packets is reset both ways. Discover and Monitor only report. The flow's
 // policy verdict (FL_ACTION, FL_RULE, FL_MODE) never changes: blocking is a flag of its own.
 // A threat is reported once per (flow, code); rate detections report each rise (their detectors
-// call found() on the rising edge only).
+// call found() on the rising edge only). While a rate meter stays raised the packet path calls hold():
+// in Protect each packet that hits the meter blocks its flow without a new event, as NeuVector
+// drops every packet while its meter fires.
 import { MODE_PROTECT } from "../abi";
 import {
   C_RESETS, C_THREAT_BLOCKS, C_THREATS, C_THREATS_BY, END_NONE, EV_EVIDENCE, EV_EVIDENCE_LEN, EV_SEVERITY,
@@ -19,6 +21,14 @@ import { bump, threatsOn } from "../packet/region";
 import { T_DNS_FLOOD, T_DNS_TUNNELING, T_HTTP_SLOWLORIS, T_ICMP_FLOOD, T_SYN_FLOOD, T_TCP_SMALL_WINDOW } from "./codes";
 import { clearFindings, findingCode, findingCount, findingEvidence, findingEvidenceLen } from "./found";
 import { threatBlocks, threatEnabled, threatSeverity } from "./params";
+
+/** Code + 1 of a rate threat whose meter stayed raised on the current packet, 0 for none. */
+let held: u32 = 0;
+
+/** A rate meter stayed raised on the current packet (METER_ON): the next raise() applies it. */
+export function hold(code: u32): void {
+  held = code + 1;
+}
 
 /** Rate detections: reported on every rise, not once per flow. */
 @inline function repeats(code: u32): bool {
@@ -76,17 +86,34 @@ function raiseOne(f: usize, v: usize, i: u32): u32 {
   return out;
 }
 
+/** A held rate threat on flow `f`: blocked in Protect when the threat's action is block, no event. */
+function holdOne(f: usize, v: usize, code: u32): void {
+  if (!threatEnabled(code) || !threatBlocks(code) || <u32>load<u8>(f + FL_MODE) != MODE_PROTECT) return;
+  if ((flags(f) & FF_BLOCKED) == 0) {
+    setFlag(f, FF_BLOCKED);
+    store<u8>(f + FL_THREAT, <u8>(code + 1));
+    bump(C_THREAT_BLOCKS);
+  }
+  if (v != 0 && load<u8>(v + PV_THREAT) == 0) store<u8>(v + PV_THREAT, <u8>(code + 1));
+}
+
 /**
  * Report the findings of the detector that just ran on flow `f` (`v`: the packet's verdict
- * record, 0 outside a packet, e.g. a timer). Findings of disabled threats, repeats on the flow,
- * and everything while threat detection is off (PSF_THREATS) are dropped. Returns PV_FLAGS bits:
+ * record, 0 outside a packet, e.g. a timer), and a held rate threat (hold()). Findings of disabled
+ * threats, repeats on the flow, and everything while threat detection is off (PSF_THREATS) are
+ * dropped. Returns PV_FLAGS bits:
  * PVF_THREAT, and PVF_RESET when a threat reset the flow.
  */
 export function raise(f: usize, v: usize): u32 {
   const n = findingCount();
-  if (n == 0) return 0;
+  const h = held;
+  if (n == 0 && h == 0) return 0;
+  held = 0;
   let out: u32 = 0;
-  if (threatsOn && f != 0) for (let i: u32 = 0; i < n; i++) out |= raiseOne(f, v, i);
+  if (threatsOn && f != 0) {
+    for (let i: u32 = 0; i < n; i++) out |= raiseOne(f, v, i);
+    if (h != 0) holdOne(f, v, h - 1);
+  }
   clearFindings();
   return out;
 }

@@ -102,8 +102,11 @@ export interface PacketStats {
   dpi: { prefixActive: number; prefixExhausted: number; outOfOrderHeld: number; outOfOrderDropped: number; identified: number; unknown: number; gaveUp: number };
   decisions: { first: number; again: number; resets: number; deniedPackets: number; pendingPackets: number };
   dns: { responses: number; malformed: number; names: number; added: number; evicted: number; expired: number };
-  /** Threats reported, flows a threat blocked (Protect), and reports by threat slug (those above zero). */
-  threats: { reported: number; blockedFlows: number; byThreat: Record<string, number> };
+  /**
+   * Threats reported, flows a threat blocked (Protect), reports by threat slug (those above zero),
+   * and stream directions whose inspection stopped at a gap (docs/threats.md "Streams").
+   */
+  threats: { reported: number; blockedFlows: number; byThreat: Record<string, number>; streamGaps: number };
   /** Emitted by the engine; dropped by the engine's full ring or the host's full queue; queued for drainEvents. */
   events: { emitted: number; dropped: number; queued: number };
   memory: { engineBytes: number; packetRegionBytes: number; usedBytes: number };
@@ -156,7 +159,7 @@ export function readStats(view: DataView, at: number): Omit<PacketStats, "memory
     },
     decisions: { first: c(P.C_DECISIONS), again: c(P.C_REDECISIONS), resets: c(P.C_RESETS), deniedPackets: c(P.C_DENIED_PACKETS), pendingPackets: c(P.C_PENDING_PACKETS) },
     dns: { responses: c(P.C_DNS_RESPONSES), malformed: c(P.C_DNS_MALFORMED), names: c(P.C_DNS_NAMES), added: c(P.C_DNS_ADDED), evicted: c(P.C_DNS_EVICTED), expired: c(P.C_DNS_EXPIRED) },
-    threats: { reported: c(P.C_THREATS), blockedFlows: c(P.C_THREAT_BLOCKS), byThreat },
+    threats: { reported: c(P.C_THREATS), blockedFlows: c(P.C_THREAT_BLOCKS), byThreat, streamGaps: c(P.C_STREAM_GAPS) },
     events: { emitted: c(P.C_EVENTS), dropped: c(P.C_EVENTS_DROPPED) },
   };
 }

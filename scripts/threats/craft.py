@@ -171,11 +171,17 @@ def ping_death_65535():
 
 @fixture
 def teardrop():
-    """The teardrop attack: a UDP datagram whose second fragment [24, 28) lies inside the first [0, 36)."""
+    """A teardrop-style overlap: a UDP datagram whose second fragment [24, 36) overwrites the end of the first [0, 32).
+
+    The original teardrop's second fragment ends inside the first ([24, 28) in [0, 36)): such a datagram
+    never completes, and its 36-byte first fragment is no whole number of 8-byte units, so the engine
+    counts it (malformed, fragments.overlaps) without a flow to report it on (docs/threats.md, limits).
+    Here the fragments are well formed and the datagram completes with an overlap of other bytes.
+    """
     pc = Pcap()
-    first = struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 28
+    first = struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 24
     pc.add(T0_US, ipv4(C, S, 17, first, 0x7E7E, frag_off=0, mf=True))
-    pc.add(T0_US + 50, ipv4(C, S, 17, b"\x42" * 4, 0x7E7E, frag_off=24, mf=False))
+    pc.add(T0_US + 50, ipv4(C, S, 17, b"\x42" * 12, 0x7E7E, frag_off=24, mf=False))
     return pc
 
 

@@ -63,7 +63,7 @@ describe("nvp replay and threats", () => {
     const s = JSON.parse(r.out);
     expect(s.threats).toEqual({ "TCP.Small.MSS": { count: 2, actions: { deny: 2 } }, "SSH.Version.1": { count: 1, actions: { report: 1 } } });
     expect(s.threatsReported).toBe(3);
-    expect(s.stats.threats).toEqual({ reported: 3, blockedFlows: 2, byThreat: { "ssh-v1": 1, "tcp-small-mss": 2 } });
+    expect(s.stats.threats).toEqual({ reported: 3, blockedFlows: 2, byThreat: { "ssh-v1": 1, "tcp-small-mss": 2 }, streamGaps: 0 });
     expect(s.verdicts.deny).toBe(2);
     expect((await run([...base, "--fail-on-threat"], dir)).code).toBe(4);
   });

@@ -84,7 +84,7 @@ describe("reports", () => {
       [1, "tcp-split-handshake"],
       [2, "tcp-small-mss"],
     ]);
-    expect(r.stats.threats).toEqual({ reported: 3, blockedFlows: 0, byThreat: { "tcp-split-handshake": 1, "tcp-small-mss": 2 } });
+    expect(r.stats.threats).toEqual({ reported: 3, blockedFlows: 0, byThreat: { "tcp-split-handshake": 1, "tcp-small-mss": 2 }, streamGaps: 0 });
     expect(r.verdicts.map((v) => v.threatRaised ?? false)).toEqual([true, true, false, false, true]);
   });
 
@@ -142,12 +142,12 @@ describe("reports", () => {
 describe("threat areas in the packet region (docs/formats.md memory bounds)", () => {
   const region = (settings: PacketSettingsInput) => engineFor(threatPolicy("monitor"), { settings }).stats().memory.packetRegionBytes;
   const base = { flows: 1024, prefixSlots: 16, fragSlots: 2, events: 256, dnsNames: 16, batchBytes: 256 * 1024, meterSlots: 1024, externalIps: 64 };
-  test("meters: 32 bytes each; externalIPs: 16 bytes each; flows: 64 bytes of threat state each beside the record", () => {
+  test("meters: 32 bytes each; externalIPs: 16 bytes each; flows: 80 bytes of threat state each beside the record", () => {
     const at = region(base);
     expect(region({ ...base, meterSlots: 2048 }) - at).toBe(1024 * 32);
     expect(region({ ...base, externalIps: 128 }) - at).toBe(64 * 16);
-    // A flow: its 160-byte record, 64 bytes of threat state, two 4-byte index entries.
-    expect(region({ ...base, flows: 2048 }) - at).toBe(1024 * (160 + 64 + 8));
+    // A flow: its 160-byte record, 80 bytes of threat state, two 4-byte index entries.
+    expect(region({ ...base, flows: 2048 }) - at).toBe(1024 * (160 + 80 + 8));
   });
 
   test("settings within bounds: meterSlots a power of two", () => {

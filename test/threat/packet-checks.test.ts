@@ -90,7 +90,7 @@ describe.each(CASES)("$slug", (c) => {
     const blocks = mode === "protect" && t.action === "block";
     expect(r.threats).toHaveLength(1);
     expect(r.threats[0]).toMatchObject({ threat: t.name, id: t.id, slug: t.slug, severity: t.severity, action: blocks ? "deny" : "report", evidence: c.evidence, rule: expect.any(Number) });
-    expect(r.stats.threats).toEqual({ reported: 1, blockedFlows: blocks ? 1 : 0, byThreat: { [t.slug]: 1 } });
+    expect(r.stats.threats).toEqual({ reported: 1, blockedFlows: blocks ? 1 : 0, byThreat: { [t.slug]: 1 }, streamGaps: 0 });
     expect(r.verdicts[c.at]).toMatchObject({ threat: t.slug, threatRaised: true });
     expect(r.verdicts.filter((v) => v.threatRaised)).toHaveLength(1);
   });
