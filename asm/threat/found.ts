@@ -150,3 +150,18 @@ export function findingEvidenceLen(i: u32): u32 {
 export function clearFindings(): void {
   count = 0;
 }
+
+/** Forget the findings of `code` from index `from` on (a caller that knows they do not apply). */
+export function dropFindings(code: u32, from: u32): void {
+  let keep = from;
+  for (let i = from; i < count; i++) {
+    if (load<u32>(codes + (<usize>i << 2)) == code) continue;
+    if (keep != i) {
+      store<u32>(codes + (<usize>keep << 2), load<u32>(codes + (<usize>i << 2)));
+      store<u32>(lens + (<usize>keep << 2), load<u32>(lens + (<usize>i << 2)));
+      memory.copy(texts + <usize>keep * EVIDENCE_MAX, texts + <usize>i * EVIDENCE_MAX, EVIDENCE_MAX);
+    }
+    keep++;
+  }
+  count = keep;
+}

@@ -2,11 +2,13 @@
 // from the moment the DPI stage names an application that has a parser family whose threats (or,
 // for DNS over TCP, the DNS rates) are enabled: its settled application, or earlier its
 // provisional one (HTTP after the request line, before the Host or Server header settles it, so
-// that the slowloris timers see each header line when it comes). A flow DPI settles as unknown is
-// read by the server port's parser (53 DNS, 80 HTTP, 443 SSL, 3306 MySQL, 5432 PostgreSQL, 1433
-// TDS, 1521 TNS): a malformed query or hello is not its protocol to DPI, and is what the
-// detectors look for (NeuVector runs its parsers on flows they have not confirmed yet); each
-// parser gives up on bytes that are not its protocol. The feed starts with the bytes DPI buffered (the prefix,
+// that the slowloris timers see each header line when it comes). A flow DPI settles as unknown on
+// server port 53 is read as DNS, on 443 as SSL: a malformed query or hello is not its protocol to
+// DPI, and is what the DNS and SSL detectors look for (NeuVector runs its DNS parser on every
+// port-53 flow and its SSL parser on every flow, before they confirm the protocol); each parser
+// gives up on bytes that are not its protocol. On such an unconfirmed DNS flow the overflow is
+// not reported (NeuVector: "only if DNS has been confirmed"), since any non-DNS bytes on port 53
+// would look like one. The feed starts with the bytes DPI buffered (the prefix,
 // asm/flow/prefix.ts: the other direction's first, then those of the direction of the packet at
 // hand, which came last), so the first request, ClientHello or login is inspected; then every
 // packet's payload. If the settled application turns out to be of another family than the one
@@ -31,13 +33,14 @@
 // State (16 bytes at the threat state's STREAM_FEED, zero when the flow is created):
 //   [0, 8)   the next expected sequence number of each direction (u32, client first)
 //   [8]      flags: FOLLOW and KNOWN per direction, PARSE, COUNT, TICK, STARTED
+//   [9]      UNCONFIRMED: fed by the port's parser, DPI did not name the application
 //   [10, 12) the application fed as (u16)
 //   [12, 16) DNS-over-TCP framing (dns-rates.ts)
 import { ACT_DENY, APP_UNKNOWN_ID } from "../abi";
 import { C_STREAM_GAPS, TS_CLOSED } from "../abi-packet";
 import { packetAction } from "../flow/decision";
 import { bytesOf, lenOf } from "../flow/prefix";
-import { APP_DNS, APP_HTTP, APP_MYSQL, APP_POSTGRESQL, APP_SSL, APP_TDS, APP_TNS } from "../dpi/apps";
+import { APP_DNS, APP_SSL } from "../dpi/apps";
 import { FF_FIN_C, FF_SEQ_C, FL_APP, FL_DPI, FL_PROTO, FL_SEQ, FL_SPORT, FL_STATE, flags } from "../flow/table";
 import { TCP, UDP } from "../packet/decode";
 import { bump, now, threatsOn } from "../packet/region";
@@ -47,6 +50,7 @@ import {
   T_STRUTS_RCE, T_TLS_1_0, T_TLS_1_1,
 } from "./codes";
 import { dnsRatesOn, dnsTcpQueries } from "./dns-rates";
+import { dropFindings, findingCount } from "./found";
 import { threatEnabled as on } from "./params";
 import { STREAM_FEED, threatState } from "./state";
 import { FAMILY_DNS, FAMILY_HTTP, FAMILY_MYSQL, FAMILY_TLS, streamData, streamFamily, streamTick } from "./stream";
@@ -57,6 +61,7 @@ export const NO_DIRECTION: u32 = 2;
 
 const F_NEXT: usize = 0;
 const F_FLAGS: usize = 8;
+const F_UNCONFIRMED: usize = 9;
 const F_APP: usize = 10;
 const F_FRAMING: usize = 12;
 /** << direction: the direction is fed. */
@@ -78,15 +83,9 @@ const STARTED: u32 = 128;
 
 /** The application whose parser reads a flow of unknown application on server port `port`, or unknown. */
 function byPort(port: u32): u32 {
-  let a: i32 = <i32>APP_UNKNOWN_ID;
-  if (port == 53) a = APP_DNS;
-  else if (port == 80) a = APP_HTTP;
-  else if (port == 443) a = APP_SSL;
-  else if (port == 3306) a = APP_MYSQL;
-  else if (port == 5432) a = APP_POSTGRESQL;
-  else if (port == 1433) a = APP_TDS;
-  else if (port == 1521) a = APP_TNS;
-  return <u32>a;
+  if (port == 53) return <u32>APP_DNS;
+  if (port == 443) return <u32>APP_SSL;
+  return APP_UNKNOWN_ID;
 }
 
 /** Some threat the parser family reads for is enabled. */
@@ -102,7 +101,12 @@ function parsersOn(family: u32): bool {
 /** In-order bytes [p, p + n) of direction `d` to the parser and, for DNS over TCP, the query rates. */
 function deliver(f: usize, fl: u32, d: u32, p: usize, n: u32): void {
   const proto = <u32>load<u8>(f + FL_PROTO);
-  if ((fl & PARSE) != 0) streamData(threatState(f), <u32>load<u16>(feedOf(f) + F_APP), proto, d == 0, p, n, now);
+  if ((fl & PARSE) != 0) {
+    const fs = feedOf(f);
+    const from = findingCount();
+    streamData(threatState(f), <u32>load<u16>(fs + F_APP), proto, d == 0, p, n, now);
+    if (load<u8>(fs + F_UNCONFIRMED) != 0) dropFindings(T_DNS_OVERFLOW, from);
+  }
   if ((fl & COUNT) != 0 && d == 0) dnsTcpQueries(feedOf(f) + F_FRAMING, f, toWorkload(f, 0), p, n);
 }
 
@@ -159,9 +163,12 @@ export function feedProvisional(f: usize, s: usize, d: u32, app: u32): void {
 export function feedSettled(f: usize, s: usize, d: u32): void {
   if (!threatsOn) return;
   let app = load<u32>(f + FL_APP);
-  if (app == APP_UNKNOWN_ID) app = byPort(<u32>load<u16>(f + FL_SPORT));
   const fs = feedOf(f);
   const fl = <u32>load<u8>(fs + F_FLAGS);
+  if ((fl & STARTED) == 0 && app == APP_UNKNOWN_ID) {
+    app = byPort(<u32>load<u16>(f + FL_SPORT));
+    store<u8>(fs + F_UNCONFIRMED, 1);
+  }
   if ((fl & STARTED) == 0) start(f, s, d, app);
   else if (streamFamily(app) != streamFamily(<u32>load<u16>(fs + F_APP))) store<u8>(fs + F_FLAGS, <u8>(fl & ~(FOLLOW | (FOLLOW << 1))));
 }
