@@ -1,13 +1,17 @@
 /**
  * Packet-path benchmark (not a test): packets per second and Gbit/s, single-threaded, through the
  * whole path (host copy into engine memory, decode, reassembly, flow table, TCP state, decisions,
- * DPI and re-decision, DNS snooping, events drained) on
- *   1. every committed capture fixture, looped in memory (times shifted per loop), and
- *   2. a large generated mixed capture (TCP conversations with real application first bytes and
+ * DPI and re-decision, DNS snooping, threat detection, events drained), with threat detection off
+ * (the PSF_THREATS switch) and with every detection on (the off-by-default ones too), the two
+ * engines taking turns pass by pass in the same run, on
+ *   1. every committed capture fixture, looped in memory (times shifted per loop),
+ *   2. the threat captures (test/fixtures/threats: floods and attacks), looped, and
+ *   3. a large generated mixed capture (TCP conversations with real application first bytes and
  *      bulk data, DNS over UDP, ICMP echo, fragmented datagrams), written to a pcap file;
- * and, when `ndpiReader` is there (or `apt-get install -y libndpi-bin` gets it), nDPI's own
- * single-threaded throughput on the same file, and the ratio.
- * Run: npx tsx bench/packets.ts [--quick] [--no-ndpi]   (docs/formats.md "Events and flow records" has figures)
+ * the inventory names every server (and the loopback and threat-capture addresses) as a workload,
+ * so the floods meter them. When `ndpiReader` is there (or `apt-get install -y libndpi-bin` gets
+ * it), nDPI's own single-threaded throughput on the generated file, and the ratio.
+ * Figures: docs/formats.md "Throughput", docs/threats.md "Cost", docs/performance.md.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,14 +19,23 @@ import os from "node:os";
 import { join } from "node:path";
 import { frameFor, LINKTYPE, parseCaptureBuffer, writePcap, type PacketToWrite } from "../runtime/capture/index.js";
 import { loadModule } from "../runtime/index.js";
+import type { Inventory } from "../common/schema.js";
 import { PacketEngine, type PacketInput } from "../runtime/packets.js";
 import { compileSources } from "../compiler/check/index.js";
 import { compileModule } from "../compiler/emit/compile-module.js";
 import { captureFlows } from "../test/dpi/flows.js";
 import { ACK, FIN, PSH, SYN, bytesOf, icmp, ip, ipv4, tcp, udp } from "../test/packet/craft.js";
 
+const USAGE = `usage: npx tsx bench/packets.ts [--quick] [--no-ndpi]
+  --quick    shorter passes and a 4,000-flow generated capture (instead of 40,000)
+  --no-ndpi  skip nDPI's throughput on the generated capture`;
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const quick = process.argv.includes("--quick");
 const CAPTURES = join(import.meta.dirname, "../test/fixtures/captures");
+const THREAT_CAPTURES = join(import.meta.dirname, "../test/fixtures/threats");
 const POLICY = `policy bench
 settings { default-mode monitor }
 service web = nv.web.shop { mode protect }
@@ -33,38 +46,56 @@ rule 30 allow any -> any port udp/53
 rule 40 deny any -> any app ssh
 rule 50 allow any -> names
 `;
+/** Every detection on, the ones off by default too. */
+const ALL_THREATS = "settings { tls-1.0 on; tls-1.1 on; dns-null-type on; http-slowloris on; tcp-small-window on }\n";
 
-function engine(): PacketEngine {
-  const r = compileSources({ "bench.nvp": POLICY }, ["bench.nvp"]);
+/** The mixed capture's servers (172.16.0.0/20) and DNS server, the loopback and the threat captures' hosts. */
+function benchInventory(): Inventory {
+  const servers = Array.from({ length: 4096 }, (_, i) => `172.16.${(i >> 8) & 15}.${i & 255}`);
+  const ips = [...servers, "10.255.0.53", "127.0.0.1", "::1", "10.0.0.9", "10.0.0.10"];
+  return { workloads: [{ name: "servers", namespace: "bench", service: "servers", labels: {}, nsLabels: {}, images: [], containers: [], node: "node-1", ips }], nodes: [], internalSubnets: [], serviceExternalIps: [] };
+}
+const INVENTORY = benchInventory();
+
+function engine(threats: boolean): PacketEngine {
+  const r = compileSources({ "bench.nvp": POLICY + ALL_THREATS }, ["bench.nvp"]);
   if (!r.model) throw new Error("the bench policy does not check");
-  return new PacketEngine(loadModule(compileModule(r.model).bytes), { eventQueue: 4096 });
+  return new PacketEngine(loadModule(compileModule(r.model).bytes), { eventQueue: 4096, inventory: INVENTORY, settings: { threats } });
 }
 
 interface Figure {
   packets: number;
   bytes: number;
-  seconds: number;
+  /** Median pass, threats off and on. */
+  off: number;
+  on: number;
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+
 /**
- * Feed the packets again and again (times shifted by `shift` ns each pass, outside the timing, so
- * the previous pass's flows time out as they would), for about `ms`; the median pass.
+ * Feed the packets again and again to an engine with threats off and one with every detection
+ * on, taking turns (times shifted by `shift` ns before each pair of passes, outside the timing,
+ * so the previous pass's flows time out as they would), for about `ms`; the median passes.
  */
 function measure(packets: PacketInput[], ms: number, shift: bigint): Figure {
-  const e = engine();
+  const off = engine(false);
+  const on = engine(true);
   const bytes = packets.reduce((n, p) => n + p.data.length - Math.max(0, p.l3Offset), 0);
-  e.feed(packets);
-  const passes: number[] = [];
+  off.feed(packets);
+  on.feed(packets);
+  const passes: [number[], number[]] = [[], []];
   const start = performance.now();
-  while (performance.now() - start < ms || passes.length < 3) {
+  while (performance.now() - start < ms || passes[0].length < 3) {
     for (const p of packets) p.ts += shift;
-    const t = performance.now();
-    e.feed(packets);
-    e.drainEvents();
-    passes.push((performance.now() - t) / 1000);
+    [off, on].forEach((e, k) => {
+      const t = performance.now();
+      e.feed(packets);
+      e.drainEvents();
+      passes[k]!.push((performance.now() - t) / 1000);
+    });
   }
-  const seconds = [...passes].sort((a, b) => a - b)[passes.length >> 1] as number;
-  return { packets: packets.length, bytes, seconds };
+  return { packets: packets.length, bytes, off: median(passes[0]), on: median(passes[1]) };
 }
 
 // ---- the generated mixed capture ------------------------------------------------------------
@@ -164,29 +195,32 @@ function ndpi(file: string): { pps: number; bps: number } | string {
 const rate = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 const gbit = (bps: number) => `${(bps / 1e9).toFixed(2)}`;
 
-function row(name: string, f: Figure, per: number, perBytes: number, other?: { pps: number; bps: number } | string): void {
-  const pps = f.packets / f.seconds;
-  const bps = (f.bytes * 8) / f.seconds;
-  const nd = typeof other === "object" ? `${rate(other.pps)}pkt/s, ${gbit(other.bps)} Gbit/s | ${(pps / other.pps).toFixed(2)}×` : `${other ?? "—"} | —`;
-  console.log(`| ${name} | ${per.toLocaleString("en")} pkts, ${(perBytes / 1e6).toFixed(1)} MB | ${rate(pps)}pkt/s | ${gbit(bps)} | ${nd} |`);
+function row(name: string, f: Figure, other?: { pps: number; bps: number } | string): void {
+  const off = f.packets / f.off;
+  const on = f.packets / f.on;
+  const nd = typeof other === "object" ? `${rate(other.pps)}pkt/s, ${gbit(other.bps)} Gbit/s | ${(on / other.pps).toFixed(2)}×` : `${other ?? "—"} | —`;
+  console.log(`| ${name} | ${f.packets.toLocaleString("en")} pkts, ${(f.bytes / 1e6).toFixed(1)} MB | ${rate(off)}pkt/s | ${rate(on)}pkt/s | ${(on / off).toFixed(2)} | ${gbit((f.bytes * 8) / f.on)} | ${nd} |`);
 }
+
+const load = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".pcap"))
+    .sort()
+    .flatMap((f) => parseCaptureBuffer(readFileSync(join(dir, f))).packets);
 
 console.log(`nvp packet-path benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`);
 console.log("");
-console.log("| input | size | nvp engine | Gbit/s (IP bytes) | ndpiReader (same file) | nvp/nDPI |");
-console.log("|---|---:|---:|---:|---:|---:|");
+console.log("| input | size | threats off | all detections on | on/off | Gbit/s (on, IP bytes) | ndpiReader (same file) | nvp (on)/nDPI |");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
 
-const fixtures = readdirSync(CAPTURES)
-  .filter((f) => f.endsWith(".pcap"))
-  .sort()
-  .flatMap((f) => parseCaptureBuffer(readFileSync(join(CAPTURES, f))).packets);
-const fixBytes = fixtures.reduce((n, p) => n + p.data.length - Math.max(0, p.l3Offset), 0);
-row("capture fixtures, looped", measure(fixtures, quick ? 1000 : 4000, 7_200_000_000_000n), fixtures.length, fixBytes);
+const pass = quick ? 1000 : 4000;
+row("capture fixtures, looped", measure(load(CAPTURES), pass, 7_200_000_000_000n));
+row("threat captures, looped", measure(load(THREAT_CAPTURES), pass, 7_200_000_000_000n));
 
 const file = join(os.tmpdir(), "nvp-bench-mixed.pcap");
 writeFileSync(file, mixedCapture(quick ? 4000 : 40_000));
 const mixed = parseCaptureBuffer(readFileSync(file)).packets;
-const mixedBytes = mixed.reduce((n, p) => n + p.data.length - Math.max(0, p.l3Offset), 0);
-row("generated mixed capture", measure(mixed, quick ? 1000 : 4000, 7_200_000_000_000n), mixed.length, mixedBytes, ndpi(file));
+row("generated mixed capture", measure(mixed, pass, 7_200_000_000_000n), ndpi(file));
 console.log("");
+console.log("on/off: packets per second with every threat detection on over the same with PSF_THREATS off (target ≥ 0.7)");
 console.log(`mixed capture: ${file}`);
