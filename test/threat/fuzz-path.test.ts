@@ -16,6 +16,7 @@ import { parseCaptureBuffer } from "../../runtime/capture/index.js";
 import type { PacketEngine, PacketInput } from "../../runtime/packets.js";
 import { icmp, input, ipv4, tcp, udp } from "../packet/craft.js";
 import { engineFor, inventory, workload } from "../packet/engine.js";
+import { mutate, mutation } from "../packet/mutate.js";
 
 const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 300);
 const SMALL = { flows: 64, prefixSlots: 8, fragSlots: 4, fragBytes: 4096, events: 64, dnsNames: 8, batchPackets: 64, batchBytes: 256 * 1024, meterSlots: 16 };
@@ -61,25 +62,6 @@ const DIR = join(import.meta.dirname, "../fixtures/threats");
 const attacks: Uint8Array[] = readdirSync(DIR)
   .filter((f) => f.endsWith(".pcap"))
   .flatMap((f) => parseCaptureBuffer(readFileSync(join(DIR, f))).packets.map((p) => p.data.slice(Math.max(0, p.l3Offset))));
-
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.nat({ max: 7 }) }),
-  fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("byte" as const), at: fc.nat(), value: fc.nat({ max: 255 }) }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutate(p: Uint8Array, ms: Mutation[]): Uint8Array {
-  let b = new Uint8Array(p);
-  for (const m of ms) {
-    if (b.length === 0) break;
-    const at = m.at % b.length;
-    if (m.kind === "flip") b[at] = (b[at] as number) ^ (1 << m.bit);
-    else if (m.kind === "cut") b = b.slice(0, at);
-    else b[at] = m.value;
-  }
-  return b;
-}
 
 /** A payload that starts like the protocol on its port often enough to get the parsers going. */
 const PREFIXES = ["GET / HTTP/1.1\r\nContent-Length: 5\r\n", "\x16\x03\x01\x00\x30\x01", "\x80\x25\x01\x00\x02", "\x00\x1d\x12\x34\x01\x00\x00\x01", "SSH-1.5-x\r\n", "\x03\x00\x00\x20"];
