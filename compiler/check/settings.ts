@@ -2,6 +2,9 @@
  * `settings { … }` blocks, from every file: each key validated against the settings table, given
  * once across the whole policy, and folded with the defaults into SettingsModel. A threat's
  * `release` may not exceed its `threshold` (a detection would switch off before it switched on).
+ * A policy that sets only the threshold keeps the default hysteresis in proportion: the release
+ * becomes threshold × default release / default threshold (`syn-flood.threshold 80` releases
+ * below 60, as 800 does below 600).
  */
 import type { Mode } from "../../common/schema.js";
 import { THREATS } from "../../common/threats.js";
@@ -57,7 +60,7 @@ export function checkSettings(decls: readonly SettingsDecl[], d: Diags): Checked
       explicit.set(key, { value: r.value, entry });
     }
   }
-  const value = (key: string): string => explicit.get(key)?.value ?? findSetting(key)?.default ?? "";
+  const value = (key: string): string => explicit.get(key)?.value ?? scaledRelease(key, explicit) ?? findSetting(key)?.default ?? "";
   checkRelease(explicit, value, d);
   const extra: Record<string, string> = {};
   for (const s of SETTINGS) {
@@ -73,6 +76,18 @@ export function checkSettings(decls: readonly SettingsDecl[], d: Diags): Checked
     },
     explicit,
   };
+}
+
+/** A release the policy did not set, for a threshold it did: the default ratio kept. */
+function scaledRelease(key: string, explicit: CheckedSettings["explicit"]): string | undefined {
+  if (!key.endsWith(".release")) return undefined;
+  const slug = key.slice(0, -".release".length);
+  const threshold = explicit.get(`${slug}.threshold`);
+  const t = THREATS.find((x) => x.slug === slug);
+  const defThreshold = t?.params.find((p) => p.name === "threshold")?.default;
+  const defRelease = t?.params.find((p) => p.name === "release")?.default;
+  if (!threshold || defThreshold === undefined || defRelease === undefined) return undefined;
+  return String(Math.floor((Number(threshold.value) * defRelease) / defThreshold));
 }
 
 /** NV2220: a rate detection's `release` above its `threshold`, where the policy set either. */

@@ -71,7 +71,7 @@ describe("settings", () => {
     expectClean(r);
     const x = r.model!.settings.extra;
     expect([x["syn-flood.threshold"], x["syn-flood.window"], x["tls-1.0"], x["ssh-v1.action"], x["dns-overflow.severity"], x["icmp-flood"]]).toEqual(["1200", "2000", "on", "block", "high", "off"]);
-    expect(x["syn-flood.release"]).toBe("600");
+    expect(x["syn-flood.release"]).toBe("900");
   });
 
   test("release above threshold (NV2220), whichever of the two the policy set", () => {
@@ -82,9 +82,16 @@ describe("settings", () => {
       label: "release above the threshold",
       help: "the detection stays on until the count falls below `release`: give it a value at or below `threshold`",
     });
-    expectOne(check("settings { icmp-flood.threshold 50 }"), { code: "NV2220", underlined: "icmp-flood.threshold 50", label: "threshold below the release" });
+    expectOne(check("settings { icmp-flood.threshold 500; icmp-flood.release 600 }"), { code: "NV2220", underlined: "icmp-flood.release 600", label: "release above the threshold" });
     expectOne(check("settings { dns-flood.threshold 10; dns-flood.release 20 }"), { code: "NV2220", related: ["dns-flood.threshold 10"] });
     expectClean(check("settings { syn-flood.release 800; icmp-flood.threshold 100; dns-flood.threshold 10; dns-flood.release 5 }"));
+  });
+
+  test("a threshold set alone keeps the default hysteresis in proportion", () => {
+    const r = check("settings { syn-flood.threshold 5; icmp-flood.threshold 50; dns-flood.threshold 100; dns-flood.release 10 }");
+    expectClean(r);
+    const x = r.model!.settings.extra;
+    expect([x["syn-flood.release"], x["icmp-flood.release"], x["dns-flood.release"]]).toEqual(["3", "50", "10"]);
   });
 
   test("a setting given twice, even in another file (NV2216)", () => {
