@@ -66,13 +66,15 @@ function uniqueBy<T extends { loc: Loc }>(items: T[], key: (t: T) => string, wha
   return out;
 }
 
+/** Report addresses used twice; an address listed twice for one endpoint is kept once. */
 function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], sink: Sink): void {
   const claims = new Map<string, Claim>();
-  const claim = (ip: string, what: string, loc: Loc): void => {
+  /** False for a repeat within the same endpoint (reported, then dropped). */
+  const claim = (ip: string, what: string, loc: Loc): boolean => {
     const prev = claims.get(ip);
     if (!prev) {
       claims.set(ip, { what, loc });
-      return;
+      return true;
     }
     const message = prev.what === what ? `IP \`${ip}\` is listed twice for ${what}` : `IP \`${ip}\` belongs to both ${prev.what} and ${what}`;
     sink.error(INVENTORY.duplicateIp, message, loc, {
@@ -80,13 +82,14 @@ function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], sink: Sink): v
       help: "an address must identify one endpoint; remove it from one of the two",
       related: relatedAt(prev.loc, `used by ${prev.what} here`),
     });
+    return prev.what !== what;
   };
   for (const e of workloads) {
     const what = `workload \`${e.workload.namespace}/${e.workload.name}\``;
-    e.workload.ips.forEach((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
+    e.workload.ips = e.workload.ips.filter((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
   }
   for (const e of nodes) {
     const what = `node \`${e.node.name}\``;
-    e.node.ips.forEach((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
+    e.node.ips = e.node.ips.filter((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
   }
 }

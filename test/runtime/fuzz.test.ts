@@ -13,7 +13,7 @@ import { parseDnsTable } from "../../runtime/input/dns.js";
 import { parseFlow, parseFlowDocument, parseFlowsNdjson } from "../../runtime/input/flows.js";
 import { parsePolicyTests } from "../../runtime/input/policy-tests.js";
 
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: Number(process.env.NVP_FUZZ_RUNS ?? 150) };
 
 function wellFormed(ds: readonly Diagnostic[], text: string): void {
   for (const d of ds) {
