@@ -37,7 +37,7 @@ describe("the module carries the threat configuration", () => {
     const got = readThreatConfig(moduleOf(threatPolicy("protect", "tls-1.0 on; syn-flood.window 2s; syn-flood.threshold 900; ssh-v1.action block; dns-overflow.severity low; ip-teardrop off")).table);
     const by = (slug: string) => got.find((t) => t.slug === slug)!;
     expect(by("tls-1.0").enabled).toBe(true);
-    expect(by("syn-flood").params).toEqual({ threshold: 900, release: 600, window: 2000 });
+    expect(by("syn-flood").params).toEqual({ threshold: 900, release: 675, window: 2000 });
     expect(by("ssh-v1").action).toBe("block");
     expect(by("dns-overflow").severity).toBe("low");
     expect(by("ip-teardrop").enabled).toBe(false);
