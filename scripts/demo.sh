@@ -33,3 +33,12 @@ nvp replay --module build/lab.wasm --inventory examples/lab/inventory.yaml \
   test/fixtures/captures/postgresql.pcap test/fixtures/captures/redis.pcap --events build/lab-events.ndjson || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ]
 echo "events written to build/lab-events.ndjson"
+
+echo
+echo "== nvp replay: attacks through the engine's threat detections (exit 4 = a threat was reported)"
+status=0
+nvp replay --policy examples/threats/threats.nvp --inventory examples/threats/inventory.yaml \
+  test/fixtures/threats/sql-injection-mysql.pcap test/fixtures/threats/dns-axfr.pcap \
+  test/fixtures/threats/ssl-heartbleed.pcap --fail-on-threat --events build/threat-events.ndjson || status=$?
+[ "$status" -eq 4 ]
+echo "threat events written to build/threat-events.ndjson"
