@@ -55,17 +55,17 @@ function ansi(code: number): (s: string) => string {
 const colored: Paint = { red: ansi(31), yellow: ansi(33), blue: ansi(34), bold: ansi(1) };
 
 /** Render rustc-style: header, `-->` location, numbered snippet line, caret underline, help. */
-export function renderDiagnostic(d: Diagnostic, sources: SourceTexts, opts: RenderOptions = {}): string {
+export function renderDiagnostic(d: Diagnostic, sources: SourceTexts, opts: RenderOptions = {}, lines = new Lines()): string {
   const p = opts.color ? colored : plain;
   const sev = d.severity === "error" ? p.red(`error[${d.code}]`) : p.yellow(`warning[${d.code}]`);
   const out = [p.bold(`${sev}: ${d.message}`)];
   if (d.span) {
-    out.push(...renderSnippet(d.span, d.label, sources, p, d.severity === "error" ? p.red : p.yellow));
+    out.push(...renderSnippet(d.span, d.label, sources, lines, p, d.severity === "error" ? p.red : p.yellow));
   } else if (d.file) {
     out.push(`  ${p.blue("-->")} ${d.file}`);
   }
   for (const r of d.related ?? []) {
-    out.push(...renderSnippet(r.span, r.message, sources, p, p.blue, "note"));
+    out.push(...renderSnippet(r.span, r.message, sources, lines, p, p.blue, "note"));
   }
   if (d.help) out.push(`   ${p.blue("=")} help: ${d.help}`);
   return out.join("\n");
@@ -75,6 +75,7 @@ function renderSnippet(
   span: Span,
   label: string | undefined,
   sources: SourceTexts,
+  lines: Lines,
   p: Paint,
   mark: (s: string) => string,
   kind?: string,
@@ -85,8 +86,7 @@ function renderSnippet(
   if (kind) out.push(`${p.blue("note")}: ${label ?? ""}`);
   out.push(`  ${p.blue("-->")} ${loc}`);
   if (text === undefined) return out;
-  const lines = text.split("\n");
-  const lineText = printable((lines[span.start.line - 1] ?? "").replace(/\r$/, ""));
+  const lineText = printable(lines.get(text, span.start.line).replace(/\r$/, ""));
   const num = String(span.start.line);
   const pad = " ".repeat(num.length);
   const endCol = span.end.line === span.start.line ? span.end.col : lineText.length + 1;
@@ -98,6 +98,30 @@ function renderSnippet(
   return out;
 }
 
+/**
+ * Lines of the source texts one render call shows, found through line starts computed once per
+ * text: splitting the whole text for every snippet made rendering quadratic (100k warnings on a
+ * 190k-line file took minutes).
+ */
+class Lines {
+  private readonly starts = new Map<string, Uint32Array>();
+
+  get(text: string, line: number): string {
+    let starts = this.starts.get(text);
+    if (starts === undefined) {
+      let n = 1;
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+      starts = new Uint32Array(n);
+      let k = 1;
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts[k++] = i + 1;
+      this.starts.set(text, starts);
+    }
+    if (line < 1 || line > starts.length) return "";
+    const from = starts[line - 1] as number;
+    return text.slice(from, line < starts.length ? (starts[line] as number) - 1 : text.length);
+  }
+}
+
 /** Keep snippets to one terminal line: tabs and control bytes would shift the caret. */
 function printable(line: string): string {
   const clipped = line.length > 400 ? line.slice(0, 400) + "…" : line;
@@ -107,7 +131,8 @@ function printable(line: string): string {
 export function renderAll(ds: readonly Diagnostic[], sources: SourceTexts, opts: RenderOptions = {}): string {
   const errors = ds.filter((d) => d.severity === "error").length;
   const warnings = ds.length - errors;
-  const body = ds.map((d) => renderDiagnostic(d, sources, opts)).join("\n\n");
+  const lines = new Lines();
+  const body = ds.map((d) => renderDiagnostic(d, sources, opts, lines)).join("\n\n");
   const summary = `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
   return body ? `${body}\n\n${summary}` : summary;
 }
