@@ -14,7 +14,7 @@ import {
   TS_NONE,
 } from "./abi-packet";
 import * as D from "./packet/decode";
-import { FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insert, release } from "./packet/frag";
+import { FRAG_BLOCKED, FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insertDecoded, release } from "./packet/frag";
 import { addTo, base, batchBytes, batchPkts, bump, data, descs, dnsSnoopOn, dpiOn, need, now, pktReady, place, tick, verdicts } from "./packet/region";
 import { snoop } from "./packet/dns-answer";
 import { decide, packetAction } from "./flow/decision";
@@ -27,7 +27,7 @@ import {
 } from "./flow/table";
 import { advance, firstState, listOf, noteOptions, openedByDestination, reopens } from "./flow/tcp-state";
 import { clearExternalIps, setExternalIps } from "./threat/external-ips";
-import { threatsAfter, threatsBefore } from "./threat/stage";
+import { threatsAfter, threatsAtFragment, threatsBefore } from "./threat/stage";
 
 /** Flows expired per packet at most (the rest on later packets): bounded latency per packet. */
 const EXPIRE_PER_PACKET: u32 = 64;
@@ -193,6 +193,8 @@ function packet(i: u32): void {
   let r = D.decodeIp(p, len);
   if (r != MR_NONE) {
     malformed(v, r);
+    // A fragment of part of a unit, or reaching past 65,535 bytes, is still its datagram's evidence.
+    if (D.fragOdd != 0) threatsAtFragment(v, insertDecoded());
     return;
   }
   if (D.truncated) bump(C_TRUNCATED);
@@ -201,9 +203,10 @@ function packet(i: u32): void {
     transport(v, min<u32>(len, wire != 0 ? wire : len), false);
     return;
   }
-  const st = insert(D.family, D.fragId, D.srcLo, D.srcHi, D.dstLo, D.dstHi, D.fragOff, D.fragLen, D.fragMore, D.fragNext, D.fragData);
-  if (st == FRAG_HELD) {
+  const st = insertDecoded();
+  if (st == FRAG_HELD || st == FRAG_BLOCKED) {
     verdict(v, PVS_HELD, MR_NONE);
+    threatsAtFragment(v, st);
     return;
   }
   if (st != FRAG_DONE) {

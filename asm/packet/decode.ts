@@ -57,6 +57,15 @@ export let fragMore = false;
 export let fragData: usize = 0;
 export let fragLen: u32 = 0;
 export let fragNext: u32 = 0;
+/**
+ * A malformed fragment that still says where its datagram reaches (FRAG_ODD_*; the fields above
+ * are set): asm/packet/frag.ts keeps it as evidence for the teardrop and ping-of-death checks.
+ */
+export let fragOdd: u32 = 0;
+/** Not whole 8-byte units but not the last: its datagram can never complete without an overlap. */
+export const FRAG_ODD_UNITS: u32 = 1;
+/** Reaching past 65,535 bytes: the ping of death. */
+export const FRAG_ODD_PAST_MAX: u32 = 2;
 
 @inline export function be16(p: usize): u32 {
   return <u32>bswap<u16>(load<u16>(p));
@@ -68,6 +77,16 @@ export let fragNext: u32 = 0;
 
 @inline function be64(p: usize): u64 {
   return bswap<u64>(load<u64>(p));
+}
+
+/** ICMP echo and timestamp messages (ICMPv6 echo) carry an identifier: the flow's ports. */
+export function icmpHasId(proto: u32, type: u32): bool {
+  return proto == ICMP ? type == 8 || type == 0 || type == 13 || type == 14 : type == 128 || type == 129;
+}
+
+/** An echo or timestamp reply: the responder's message. */
+export function icmpAnswer(proto: u32, type: u32): bool {
+  return proto == ICMP ? type == 0 || type == 14 : type == 129;
 }
 
 /** IPv4 options: EOL ends, NOP is one byte, every other option has a length 2.. inside the header. */
@@ -165,8 +184,7 @@ export function decodeL4(p: usize, avail: u32, wire: u32): u32 {
     if (avail < 8) return MR_TRUNCATED_L4;
     icmpType = <u32>load<u8>(p);
     icmpCode = <u32>load<u8>(p + 1);
-    const echo = proto == ICMP ? icmpType == 8 || icmpType == 0 || icmpType == 13 || icmpType == 14 : icmpType == 128 || icmpType == 129;
-    if (echo) icmpId = be16(p + 4);
+    if (icmpHasId(proto, icmpType)) icmpId = be16(p + 4);
     payload = p + 8;
     payloadLen = avail - 8;
     payloadWire = wire - 8;
@@ -175,6 +193,13 @@ export function decodeL4(p: usize, avail: u32, wire: u32): u32 {
   payloadLen = avail;
   payloadWire = wire;
   return MR_NONE;
+}
+
+/** A fragment of `n` bytes whose datagram reaches `reach` bytes: MR_NONE, or bad but odd (fragOdd). */
+function oddFragment(more: bool, n: u32, reach: u32): u32 {
+  if (reach > IP_MAX) fragOdd = FRAG_ODD_PAST_MAX;
+  else if (more && (n & 7) != 0) fragOdd = FRAG_ODD_UNITS;
+  return fragOdd != 0 ? MR_BAD_FRAGMENT : MR_NONE;
 }
 
 function decode4(p: usize, len: u32): u32 {
@@ -197,8 +222,6 @@ function decode4(p: usize, len: u32): u32 {
   const more = (fo & 0x2000) != 0;
   if (more || off != 0) {
     const n = total - ihl;
-    // Every fragment but the last carries whole 8-byte units; none may reach past 65535.
-    if (n == 0 || (more && (n & 7) != 0) || off + n + ihl > IP_MAX || truncated) return MR_BAD_FRAGMENT;
     isFrag = true;
     fragId = be16(p + 4);
     fragOff = off;
@@ -206,7 +229,9 @@ function decode4(p: usize, len: u32): u32 {
     fragData = p + ihl;
     fragLen = n;
     fragNext = proto;
-    return MR_NONE;
+    if (n == 0 || truncated) return MR_BAD_FRAGMENT;
+    // Every fragment but the last carries whole 8-byte units; none may reach past 65535.
+    return oddFragment(more, n, off + n + ihl);
   }
   return decodeL4(p + ihl, avail - ihl, total - ihl);
 }
@@ -231,7 +256,6 @@ export function walk6(p: usize, at: u32, avail: u32, total: u32, nh: u32, first:
         const next = <u32>load<u8>(p + at);
         if (off != 0 || more) {
           const len = total - at - 8;
-          if (len == 0 || (more && (len & 7) != 0) || off + len > IP_MAX || avail < total) return MR_BAD_FRAGMENT;
           isFrag = true;
           fragId = be32(p + at + 4);
           fragOff = off;
@@ -239,7 +263,8 @@ export function walk6(p: usize, at: u32, avail: u32, total: u32, nh: u32, first:
           fragData = p + at + 8;
           fragLen = len;
           fragNext = next;
-          return MR_NONE;
+          if (len == 0 || avail < total) return MR_BAD_FRAGMENT;
+          return oddFragment(more, len, off + len);
         }
         // An atomic fragment (offset 0, no more): the datagram is whole (RFC 6946).
         nh = next;
@@ -279,6 +304,7 @@ function decode6(p: usize, len: u32): u32 {
  */
 export function decodeDatagram(p: usize, len: u32, next: u32): u32 {
   isFrag = false;
+  fragOdd = 0;
   if (family == 4) {
     proto = next;
     return decodeL4(p, len, len);
@@ -290,6 +316,7 @@ export function decodeDatagram(p: usize, len: u32, next: u32): u32 {
 /** Decode the IP packet of `len` captured bytes at `p`. MR_NONE or the reason it is malformed. */
 export function decodeIp(p: usize, len: u32): u32 {
   isFrag = false;
+  fragOdd = 0;
   truncated = false;
   if (len == 0) return MR_TOO_SHORT;
   const v = <u32>load<u8>(p) >> 4;

@@ -1,7 +1,9 @@
 // The threat checks that need one packet and the flow's state, not a stream (NeuVector's
 // dpi_packet.c, dpi_session.c, dpi_frag.c, dpi_policy.c; docs/threats.md):
-// - ip-teardrop: a reassembled IPv4 datagram whose fragments overlapped;
-// - ping-death: an ICMP datagram from the client whose data (after reassembly) exceeds the size;
+// - ip-teardrop: a reassembled IPv4 datagram whose fragments overlapped, unless a fragment before
+//   the last was judged already (fragments.ts judges the fragments of incomplete datagrams);
+// - ping-death: an ICMP message from the client (not an echo or timestamp reply) whose data
+//   exceeds the size: a whole packet, or a reassembled datagram fragments.ts has not judged;
 // - tcp-small-mss: a SYN whose MSS option is above zero and below the size;
 // - tcp-split-handshake: a SYN answered by a SYN, or the client sending SYN/ACK;
 // - ssh-v1: an SSH identification line of protocol 1 (`SSH-1.x`, not `SSH-1.99`) opening either
@@ -12,7 +14,7 @@ import { KIND_WORKLOAD } from "../abi";
 import { TS_SYN_SENT } from "../abi-packet";
 import { isDigit, lit, LIT_YES, u8at } from "../dpi/bytes";
 import * as D from "../packet/decode";
-import { doneOverlap, doneOverlapAt } from "../packet/frag";
+import { doneJudged, doneOverlap, doneOverlapAt, FB_PING, FB_TEARDROP } from "../packet/frag";
 import { threatsOn } from "../packet/region";
 import { FL_CKIND, FL_SEQ, FL_SRV } from "../flow/table";
 import { T_IP_TEARDROP, T_K8S_MITM, T_PING_DEATH, T_SSH_V1, T_TCP_SMALL_MSS, T_TCP_SPLIT_HANDSHAKE } from "./codes";
@@ -67,12 +69,16 @@ function tcpChecks(f: usize, d: u32, fresh: bool, before: u32, dataSeq: u32): vo
 export function packetChecks(f: usize, d: u32, fresh: bool, reassembled: bool, before: u32, dataSeq: u32): void {
   if (!threatsOn) return;
   const proto = D.proto;
-  if (reassembled && doneOverlap && D.family == 4) {
+  const judged = reassembled ? doneJudged : 0;
+  if (reassembled && doneOverlap && D.family == 4 && (judged & FB_TEARDROP) == 0) {
     foundText(T_IP_TEARDROP, "overlap at ");
     evidenceNumber(doneOverlapAt);
   }
   if (proto == D.TCP) tcpChecks(f, d, fresh, before, dataSeq);
-  else if ((proto == D.ICMP || proto == D.ICMP6) && d == 0 && D.payloadWire > threatParam(T_PING_DEATH, 0)) {
+  else if (
+    (proto == D.ICMP || proto == D.ICMP6) && d == 0 && !D.icmpAnswer(proto, D.icmpType) && (judged & FB_PING) == 0 &&
+    D.payloadWire > threatParam(T_PING_DEATH, 0)
+  ) {
     foundText(T_PING_DEATH, "icmp ");
     evidenceNumber(D.payloadWire);
     evidenceText(" bytes");

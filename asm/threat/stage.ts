@@ -5,6 +5,9 @@
 //   threatsAfter   after DPI, so that the application is known: the DNS query rates of UDP
 //                  datagrams (dns-rates.ts) and the stream feed to the application-level
 //                  detectors (stream-feed.ts; DPI's settle starts it with the buffered prefix);
+//   threatsAtFragment  a fragment of a datagram that has not completed (held, blocked, or
+//                  malformed but kept as evidence): teardrop and ping of death at the fragment
+//                  (fragments.ts), which in Protect may drop it and the rest of its datagram;
 //   threatsAtEnd   when a flow ends (asm/flow/table.ts remove: expiry, eviction, flush, reuse of
 //                  its ports): the last slowloris check and the findings of the bytes a settle at
 //                  the end fed, raised without a packet.
@@ -14,6 +17,7 @@ import { FL_APP, FL_SPORT } from "../flow/table";
 import * as D from "../packet/decode";
 import { threatsOn } from "../packet/region";
 import { dnsMessage, dnsRatesOn } from "./dns-rates";
+import { fragmentThreats } from "./fragments";
 import { packetChecks } from "./packet-checks";
 import { raise } from "./raise";
 import { feedEnd, feedPacket } from "./stream-feed";
@@ -43,6 +47,11 @@ export function threatsAfter(f: usize, v: usize, d: u32, dataSeq: u32): u32 {
   } else if (proto != D.TCP) return 0;
   feedPacket(f, d, D.payload, D.payloadLen, dataSeq);
   return raise(f, v);
+}
+
+/** A fragment that did not complete its datagram: insert() status `st`, verdict `v`. */
+export function threatsAtFragment(v: usize, st: u32): void {
+  fragmentThreats(v, st);
 }
 
 /** Flow `f` is ending (no packet). */

@@ -57,11 +57,19 @@ export interface PacketVerdict {
   threatRaised?: true;
 }
 
+/** The threat fields of a verdict (a held or malformed fragment can raise teardrop or ping of death). */
+function withThreat(view: DataView, at: number, v: PacketVerdict): PacketVerdict {
+  const t = view.getUint8(at + P.PV_THREAT);
+  if (t > 0) v.threat = THREATS[t - 1]?.slug ?? String(t - 1);
+  if (view.getUint8(at + P.PV_FLAGS) & P.PVF_THREAT) v.threatRaised = true;
+  return v;
+}
+
 export function decodeVerdict(view: DataView, at: number): PacketVerdict {
   const status = view.getUint8(at + P.PV_STATUS);
-  if (status === P.PVS_MALFORMED) return { action: "skip", rule: 0, flow: 0, malformed: MALFORMED_REASONS[view.getUint8(at + P.PV_REASON)] ?? "too-short" };
+  if (status === P.PVS_MALFORMED) return withThreat(view, at, { action: "skip", rule: 0, flow: 0, malformed: MALFORMED_REASONS[view.getUint8(at + P.PV_REASON)] ?? "too-short" });
   if (status === P.PVS_NOT_IP) return { action: "skip", rule: 0, flow: 0, notIp: true };
-  if (status === P.PVS_HELD) return { action: "hold", rule: 0, flow: 0 };
+  if (status === P.PVS_HELD) return withThreat(view, at, { action: "hold", rule: 0, flow: 0 });
   const v: PacketVerdict = {
     action: ACTIONS[view.getUint8(at + P.PV_ACTION)] ?? "deny",
     rule: view.getUint32(at + P.PV_RULE, true),
@@ -76,10 +84,7 @@ export function decodeVerdict(view: DataView, at: number): PacketVerdict {
   if (f & P.PVF_REPLY) v.reply = true;
   if (f & P.PVF_REASSEMBLED) v.reassembled = true;
   if (f & P.PVF_OVERLAP) v.overlap = true;
-  const t = view.getUint8(at + P.PV_THREAT);
-  if (t > 0) v.threat = THREATS[t - 1]?.slug ?? String(t - 1);
-  if (f & P.PVF_THREAT) v.threatRaised = true;
-  return v;
+  return withThreat(view, at, v);
 }
 
 /** The action code of a verdict record without building an object (counting). */

@@ -158,7 +158,11 @@ def dns_900():
 
 @fixture
 def ping_death_65535():
-    """The classic ping of death: an echo request in 45 fragments that reassembles to 66,540 bytes."""
+    """The classic ping of death: an echo request in 45 fragments that reassembles to 66,540 bytes.
+
+    Its last fragment reaches past 65,535 bytes (malformed); the engine reports the datagram at the
+    fragment that takes its ICMP data past 32,000 bytes (docs/threats.md).
+    """
     pc = Pcap()
     data = bytes((i * 7) & 0xFF for i in range(66512))
     icmp = struct.pack("!BBHHH", 8, 0, 0, 0x0BAD, 1) + data
@@ -171,12 +175,25 @@ def ping_death_65535():
 
 @fixture
 def teardrop():
-    """A teardrop-style overlap: a UDP datagram whose second fragment [24, 36) overwrites the end of the first [0, 32).
+    """The teardrop attack: a UDP datagram whose second fragment [24, 28) lies inside the first [0, 36).
 
-    The original teardrop's second fragment ends inside the first ([24, 28) in [0, 36)): such a datagram
-    never completes, and its 36-byte first fragment is no whole number of 8-byte units, so the engine
-    counts it (malformed, fragments.overlaps) without a flow to report it on (docs/threats.md, limits).
-    Here the fragments are well formed and the datagram completes with an overlap of other bytes.
+    The last fragment ends inside data already held, and the first is no whole number of 8-byte
+    units: the datagram can never complete. The engine counts the first fragment as malformed, keeps
+    it as evidence, and reports the second at once (NeuVector's teardrop_check).
+    """
+    pc = Pcap()
+    first = struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 28
+    pc.add(T0_US, ipv4(C, S, 17, first, 0x7E7E, frag_off=0, mf=True))
+    pc.add(T0_US + 50, ipv4(C, S, 17, b"\x42" * 4, 0x7E7E, frag_off=24, mf=False))
+    return pc
+
+
+@fixture
+def teardrop_overwrite():
+    """A teardrop-style overlap that completes: a UDP datagram whose second fragment [24, 36) overwrites the end of the first [0, 32).
+
+    The fragments are well formed and the datagram completes with an overlap of other bytes: the
+    engine reports it on the datagram's flow when it completes.
     """
     pc = Pcap()
     first = struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 24

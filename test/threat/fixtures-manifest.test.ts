@@ -271,8 +271,9 @@ describe("threat fixture captures", () => {
     expect(synMss(load("tcp-normal-handshake.pcap"))).toEqual([1460]);
   });
 
-  test("fragments: teardrop overlaps; the adjacent, large-ping and DNS fragments do not", () => {
+  test("fragments: the teardrops overlap; the adjacent, large-ping and DNS fragments do not", () => {
     expect(overlaps(load("teardrop.pcap"))).toBe(1);
+    expect(overlaps(load("teardrop-overwrite.pcap"))).toBe(1);
     for (const f of ["fragments-adjacent.pcap", "ping-3000.pcap", "ping-death-40000.pcap", "ping-death-65535.pcap", "dns-large-legal.pcap"]) {
       expect(overlaps(load(f)), f).toBe(0);
     }

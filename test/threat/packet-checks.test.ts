@@ -3,7 +3,9 @@
  * packets: each detection fires exactly once on its attack, with its evidence, and not on the
  * traffic next to it; in Discover and Monitor it is reported and the verdicts are those of the
  * same packets with threat detection off; in Protect a `block` threat denies the flow from the
- * packet that raised it, a `report` one changes nothing; `slug off` silences it.
+ * packet that raised it, a `report` one changes nothing; `slug off` silences it. A teardrop or ping
+ * of death raised at a fragment of a datagram that has no flow yet is reported without one (flow 0)
+ * and, in Protect, drops that fragment and the rest of its datagram.
  */
 import { describe, expect, test } from "vitest";
 import { formatIp, parseIp } from "../../common/ip.js";
@@ -38,6 +40,26 @@ function fragments(at: number, v6 = false): PacketInput[] {
     return [frag(0, 24, true), frag(at, 40, false)];
   }
   return [input(ipv4(OUTSIDE, WEB, 17, dgram.subarray(0, 24), { id: 9, more: true }), 1), input(ipv4(OUTSIDE, WEB, 17, dgram.subarray(at, 40), { id: 9, fragOffset: at }), 2)];
+}
+
+/**
+ * The original teardrop: a UDP datagram to WEB:7777 whose last fragment [24, 28) lies inside the
+ * first [0, 36) (not whole 8-byte units: malformed, kept as evidence); it can never complete.
+ */
+function classicTeardrop(id = 5): PacketInput[] {
+  const first = udp(31337, 7777, new Uint8Array(28).fill(0x41));
+  return [input(ipv4(OUTSIDE, WEB, 17, first, { id, more: true }), 1), input(ipv4(OUTSIDE, WEB, 17, new Uint8Array(4).fill(0x42), { id, fragOffset: 24 }), 2)];
+}
+
+/** An echo request of `bytes` data bytes from `src` in IPv4 fragments of `size` bytes (`order`: their indices). */
+function fragmentedPing(src: string, dst: string, bytes: number, size: number, type = 8, order?: number[]): PacketInput[] {
+  const body = icmp(type, 0, 7, 1, new Uint8Array(bytes).map((_, i) => i & 255));
+  const parts: PacketInput[] = [];
+  for (let off = 0; off < body.length; off += size) {
+    const end = Math.min(off + size, body.length);
+    parts.push(input(ipv4(src, dst, ICMP, body.subarray(off, end), { id: 3, fragOffset: off, more: end < body.length }), parts.length));
+  }
+  return order ? order.map((i) => ({ ...parts[i]!, ts: BigInt(parts.length + i) * 1000n })) : parts;
 }
 
 function fragHeader(off: number, more: boolean): Uint8Array {
@@ -76,13 +98,17 @@ const CASES: Case[] = [
   },
   { slug: "ping-death", packets: [ping(OUTSIDE, WEB, 32001), ping(WEB, OUTSIDE, 32001, 0)], evidence: "icmp 32001 bytes", at: 0 },
   { slug: "ip-teardrop", packets: [...fragments(16), input(ip(OUTSIDE, WEB, 17, udp(5000, 53, "again")), 3)], evidence: "overlap at 16", at: 1 },
+  // Never completes: reported at the overlapping fragment, without a flow.
+  { slug: "ip-teardrop", packets: [...classicTeardrop(), input(ip(OUTSIDE, WEB, 17, udp(31337, 7777, "again")), 3)], evidence: "overlap at 24", at: 1 },
+  // 66,008 bytes: the fifth fragment takes it past 32,000 data bytes, the ninth past 65,535 (malformed).
+  { slug: "ping-death", packets: fragmentedPing(OUTSIDE, WEB, 66_000, 8000), evidence: "icmp 39992 bytes", at: 4 },
   { slug: "ssh-v1", packets: ssh("SSH-1.5-OpenSSH_1.2.3\r\n", "SSH-1.5-client\r\n"), evidence: "SSH-1.5-OpenSSH_1.2.3", at: 3 },
   { slug: "k8s-mitm", packets: handshake(CLI, "10.96.0.9", 4000, 443), evidence: "10.96.0.9 is a Service externalIP", options: { externalIps: ["10.96.0.9"] }, at: 0 },
 ];
 
 const info = (slug: string) => THREATS.find((t) => t.slug === slug)!;
 
-describe.each(CASES)("$slug", (c) => {
+describe.each(CASES)("$slug: $evidence", (c) => {
   const t = info(c.slug);
 
   test.each(MODES)("%s: reported once, with its evidence", (mode) => {
@@ -186,6 +212,48 @@ describe("ping-death", () => {
     expect(count([ping(OUTSIDE, WEB, 100), ping(WEB, OUTSIDE, 40000, 0)])).toBe(0);
     expect(count([ping("fd00::7", WEB6, 40000)])).toBe(1);
     expect(count([ping(OUTSIDE, WEB, 1001)], "ping-death.size 1000")).toBe(1);
+    // An echo reply is the responder's even when it opens the flow (its request never seen).
+    expect(count([ping(WEB, OUTSIDE, 40000, 0)])).toBe(0);
+  });
+
+  test("a legal 3,000-byte ping in fragments that do not overlap raises nothing", () => {
+    for (const mode of MODES) {
+      const r = runThreats(mode, [...fragmentedPing(OUTSIDE, WEB, 3000, 1480), ...fragmentedPing(WEB, OUTSIDE, 3000, 1480, 0)]);
+      expect(r.threats, mode).toEqual([]);
+      expect(r.verdicts.map((v) => v.action), mode).toEqual(["hold", "hold", "allow", "hold", "hold", "allow"]);
+      expect(r.stats.fragments).toMatchObject({ reassembled: 2, overlaps: 0 });
+    }
+  });
+
+  test("past 65,535 bytes: once, at the fragment that passes the size; the malformed last fragment raises it when the size is 65535", () => {
+    const packets = fragmentedPing(OUTSIDE, WEB, 66_000, 8000);
+    const r = runThreats("monitor", packets);
+    expect(r.threats.map((e) => [e.flow, e.evidence, e.src.port])).toEqual([[0, "icmp 39992 bytes", 7]]);
+    expect(r.verdicts.at(-1)).toEqual({ action: "skip", rule: 0, flow: 0, malformed: "bad-fragment" });
+    expect(r.stats.malformed).toEqual({ total: 1, "bad-fragment": 1 });
+    const max = runThreats("monitor", packets, { settings: "ping-death.size 65535" });
+    expect(max.threats.map((e) => e.evidence)).toEqual(["icmp 66000 bytes"]);
+    expect(max.verdicts.at(-1)).toMatchObject({ malformed: "bad-fragment", threat: "ping-death", threatRaised: true });
+    expect(max.verdicts.filter((v) => v.threatRaised)).toHaveLength(1);
+  });
+
+  test("out of order: judged once the first fragment (the ICMP header) is held", () => {
+    // The last fragment first: the size is known, the flow (echo identifier) and the type not yet.
+    const r = runThreats("monitor", fragmentedPing(OUTSIDE, WEB, 40000, 16000, 8, [2, 0, 1]));
+    expect(r.threats.map((e) => [e.flow, e.evidence, e.src.port])).toEqual([[0, "icmp 40000 bytes", 7]]);
+    expect(r.verdicts.map((v) => [v.action, v.threatRaised])).toEqual([["hold", undefined], ["hold", true], ["allow", undefined]]);
+  });
+
+  test("a fragmented reply is the responder's with or without its request's flow; Protect drops the request only", () => {
+    const request = fragmentedPing(OUTSIDE, WEB, 40000, 1480);
+    const reply = fragmentedPing(WEB, OUTSIDE, 40000, 1480, 0);
+    expect(runThreats("monitor", reply).threats).toEqual([]);
+    const r = runThreats("protect", [...request, ...reply]);
+    expect(r.threats.map((e) => [e.flow, e.action, e.src.ip])).toEqual([[0, "deny", OUTSIDE]]);
+    const at = r.verdicts.findIndex((v) => v.threatRaised);
+    expect(r.verdicts.slice(at, request.length).every((v) => v.action === "deny")).toBe(true);
+    // The request never completed: the reply opens a flow of its own, as if it came alone.
+    expect(r.verdicts.slice(request.length)).toEqual(runThreats("protect", reply, { threats: false }).verdicts);
   });
 
   test("after reassembly: the datagram's size counts, not a fragment's", () => {
@@ -199,6 +267,55 @@ describe("ping-death", () => {
 });
 
 describe("ip-teardrop", () => {
+  test("the original teardrop: reported once in every mode, its fragment dropped in Protect only", () => {
+    for (const mode of MODES) {
+      const r = runThreats(mode, classicTeardrop());
+      expect(r.threats.map((e) => [e.flow, e.action, e.mode, e.evidence]), mode).toEqual([[0, mode === "protect" ? "deny" : "report", mode, "overlap at 24"]]);
+      // The 5-tuple comes from the fragments: addresses, protocol, the first fragment's ports.
+      expect(r.threats[0]).toMatchObject({ proto: "udp", src: { ip: OUTSIDE, port: 31337, kind: "external" }, dst: { ip: WEB, port: 7777, name: "shop/web-1", groups: ["web", "any"] }, rule: 10, packets: [0, 0] });
+      expect(r.verdicts.map((v) => v.action), mode).toEqual(["skip", mode === "protect" ? "deny" : "hold"]);
+      expect(r.stats.malformed).toEqual({ total: 1, "bad-fragment": 1 });
+      expect(r.stats.fragments).toMatchObject({ overlaps: 1, reassembled: 0 });
+    }
+  });
+
+  test("Protect drops the rest of the datagram; the pair's mode decides, as the flow would have", () => {
+    const [first, inside] = classicTeardrop();
+    const more = [16, 40].map((off, i) => input(ipv4(OUTSIDE, WEB, 17, new Uint8Array(8), { id: 5, fragOffset: off, more: true }), 3 + i));
+    const r = runThreats("protect", [first!, inside!, ...more]);
+    expect(r.verdicts.map((v) => [v.action, v.threat])).toEqual([["skip", undefined], ["deny", "ip-teardrop"], ["deny", "ip-teardrop"], ["deny", "ip-teardrop"]]);
+    expect(r.threats).toHaveLength(1);
+    // Between two addresses no workload holds, no mode applies: reported, not dropped.
+    const outside = runThreats("protect", classicTeardrop().map((p) => ({ ...p, data: retarget(p.data, "198.51.100.7", "198.51.100.8") })));
+    expect(outside.threats.map((e) => [e.action, e.mode])).toEqual([["report", undefined]]);
+    expect(outside.verdicts.map((v) => v.action)).toEqual(["skip", "hold"]);
+  });
+
+  test("a held fragment's teardrop goes on the datagram's flow when it exists, and blocks it in Protect", () => {
+    const dgram = udp(5000, 53, new Uint8Array(64));
+    const packets = [
+      input(ip(OUTSIDE, WEB, 17, udp(5000, 53, "first")), 1),
+      input(ipv4(OUTSIDE, WEB, 17, dgram.subarray(0, 24), { id: 11, more: true }), 2),
+      input(ipv4(OUTSIDE, WEB, 17, dgram.subarray(16, 40), { id: 11, fragOffset: 16, more: true }), 3),
+      input(ip(OUTSIDE, WEB, 17, udp(5000, 53, "later")), 4),
+    ];
+    const r = runThreats("protect", packets);
+    const flow = r.verdicts[0]!.flow;
+    expect(r.threats.map((e) => [e.flow, e.action, e.evidence])).toEqual([[flow, "deny", "overlap at 16"]]);
+    expect(r.verdicts.map((v) => [v.action, v.flow])).toEqual([["allow", flow], ["hold", 0], ["deny", flow], ["deny", flow]]);
+  });
+
+  test("a retransmitted fragment (an exact duplicate) is a teardrop, as in NeuVector; after completion it starts anew", () => {
+    const dgram = udp(5000, 53, new Uint8Array(64).fill(1));
+    const frag = (off: number, end: number, more: boolean) => input(ipv4(OUTSIDE, WEB, 17, dgram.subarray(off, end), { id: 12, fragOffset: off, more }), off);
+    const [a, b, c] = [frag(0, 24, true), frag(24, 48, true), frag(48, 72, false)];
+    const dup = runThreats("monitor", [a, b, b, c]);
+    expect(dup.threats.map((e) => [e.flow, e.evidence])).toEqual([[0, "overlap at 24"]]);
+    expect(dup.verdicts.map((v) => [v.action, v.threatRaised])).toEqual([["hold", undefined], ["hold", undefined], ["hold", true], ["allow", undefined]]);
+    // Resent after the datagram completed: a new datagram of one fragment, nothing overlaps.
+    expect(runThreats("monitor", [a, b, c, c]).threats).toEqual([]);
+  });
+
   test("overlapping IPv4 fragments only; IPv6 overlaps are counted, not reported (NeuVector: IPv4)", () => {
     expect(runThreats("monitor", fragments(24)).threats).toHaveLength(0);
     const v6 = runThreats("monitor", fragments(16, true));
@@ -254,6 +371,14 @@ describe("k8s-mitm", () => {
     expect(() => runThreatsWithCap(16, many.externalIps)).toThrow(/17 Service externalIPs, more than the packet setting `externalIps` \(16\)/);
   });
 });
+
+/** An IPv4 packet between other addresses (the header checksum is not checked). */
+function retarget(data: Uint8Array, src: string, dst: string): Uint8Array {
+  const out = data.slice();
+  out.set(src.split(".").map(Number), 12);
+  out.set(dst.split(".").map(Number), 16);
+  return out;
+}
 
 function runThreatsWithCap(cap: number, ips: string[]) {
   const inv = inventory([workload("cli-1", "shop", "cli", [CLI])]);
