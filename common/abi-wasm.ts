@@ -99,6 +99,8 @@ export function customSection(b: Uint8Array, s: WasmSection): { name: string; pa
 export interface DataSegment {
   /** Memory address for an active segment with an i32.const offset; undefined otherwise. */
   offset?: number;
+  /** Where the segment starts in the module (its kind byte). */
+  start: number;
   bytes: Uint8Array;
 }
 
@@ -107,6 +109,7 @@ export function dataSegments(b: Uint8Array, s: WasmSection): DataSegment[] {
   const out: DataSegment[] = [];
   let [count, at] = readUleb(b, s.body, s.end);
   for (let i = 0; i < count; i++) {
+    const start = at;
     let flags: number;
     [flags, at] = readUleb(b, at, s.end);
     let offset: number | undefined;
@@ -135,8 +138,71 @@ export function dataSegments(b: Uint8Array, s: WasmSection): DataSegment[] {
     let len: number;
     [len, at] = readUleb(b, at, s.end);
     if (at + len > s.end) throw new WasmFormatError("data segment runs past its section", true);
-    out.push({ offset, bytes: b.subarray(at, at + len) });
+    out.push({ offset, start, bytes: b.subarray(at, at + len) });
     at += len;
   }
   return out;
+}
+
+/** The limits of a memory section's one memory (the `max` only when flags bit 0 says there is one). */
+export interface MemoryLimits {
+  flags: number;
+  min: number;
+  max?: number;
+}
+
+export function memoryLimits(b: Uint8Array, s: WasmSection): MemoryLimits {
+  const [count, at] = readUleb(b, s.body, s.end);
+  if (count !== 1) throw new WasmFormatError("the module must define exactly one memory");
+  if (at >= s.end) throw new WasmFormatError("memory section runs past its end", true);
+  const flags = b[at] as number;
+  const [min, next] = readUleb(b, at + 1, s.end);
+  return flags & 1 ? { flags, min, max: readUleb(b, next, s.end)[0] } : { flags, min };
+}
+
+export function memorySection(l: MemoryLimits): ArrayLike<number>[] {
+  return section(SEC_MEMORY, [[1, l.flags, ...uleb(l.min), ...(l.flags & 1 ? uleb(l.max ?? 0) : [])]]);
+}
+
+/** A section as parts (header, then the payload pieces), so big payloads are never copied twice. */
+export function section(id: number, payload: ArrayLike<number>[]): ArrayLike<number>[] {
+  let size = 0;
+  for (const p of payload) size += p.length;
+  return [[id, ...uleb(size)], ...payload];
+}
+
+export function concat(parts: ArrayLike<number>[]): Uint8Array<ArrayBuffer> {
+  let total = 0;
+  for (const x of parts) total += x.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const x of parts) {
+    out.set(x as Uint8Array | number[], at);
+    at += x.length;
+  }
+  return out;
+}
+
+/**
+ * The module made of `sections` of `b` without the data section's last segment (which starts at
+ * `segmentStart`; DataCount one lower) and with a memory minimum of `minPages`.
+ */
+export function withoutLastSegment(b: Uint8Array, sections: readonly WasmSection[], segmentStart: number, minPages: number): Uint8Array<ArrayBuffer> {
+  const data = sections.find((s) => s.id === SEC_DATA);
+  const [count, first] = data ? readUleb(b, data.body, data.end) : [0, 0];
+  if (count === 0 || !data) throw new WasmFormatError("the module has no data segment");
+  const parts: ArrayLike<number>[] = [b.subarray(0, 8)];
+  for (const s of sections) {
+    if (s.id === SEC_MEMORY) {
+      parts.push(...memorySection({ ...memoryLimits(b, s), min: minPages }));
+    } else if (s.id === SEC_DATACOUNT) {
+      if (readUleb(b, s.body, s.end)[0] !== count) throw new WasmFormatError("the DataCount section disagrees with the data section");
+      parts.push(...section(SEC_DATACOUNT, [uleb(count - 1)]));
+    } else if (s === data) {
+      parts.push(...section(SEC_DATA, [uleb(count - 1), b.subarray(first, segmentStart)]));
+    } else {
+      parts.push(b.subarray(s.start, s.end));
+    }
+  }
+  return concat(parts);
 }

@@ -5,12 +5,13 @@
  *
  * Format rules (the generator relies on them): one `export const NAME = <integer literal>;` per
  * line, names in UPPER_SNAKE_CASE, values decimal or hex. docs/module.md explains every field.
- * Bump ABI_VERSION when a record or layout changes, FORMAT_VERSION when the table encoding does.
+ * Bump ABI_VERSION when a record or layout changes, FORMAT_VERSION when the table encoding or the
+ * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them).
  */
 
 // ---- versions ---------------------------------------------------------------------------------
 export const ABI_VERSION = 2;
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 // ---- linear memory layout (bytes) -------------------------------------------------------------
 /** The engine's static data must end below this (checked by the build and by loadModule). */

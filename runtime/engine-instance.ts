@@ -1,10 +1,11 @@
 /**
- * One engine instance of a PolicyModule: instantiation, table init, the host regions placed after
- * the table (inventory, then DNS), memory growth, and batched decisions through the IO area.
+ * One engine instance of a PolicyModule (its table in memory and validated: engineInstance), the
+ * host regions placed after the table (inventory, then DNS), memory growth, and batched decisions
+ * through the IO area.
  */
 import * as A from "../common/abi.js";
 import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "./errors.js";
-import type { EngineExports, PolicyModule } from "./module.js";
+import { type EngineExports, engineInstance, type PolicyModule } from "./module.js";
 
 export class EngineInstance {
   readonly ex: EngineExports;
@@ -13,12 +14,7 @@ export class EngineInstance {
   private dnsLen = 0;
 
   constructor(readonly module: PolicyModule) {
-    const instance = new WebAssembly.Instance(module.wasm, {});
-    this.ex = instance.exports as unknown as EngineExports;
-    const status = this.ex.init(module.meta.table.base, module.meta.table.length);
-    if (status !== A.E_OK) {
-      throw new NvpRuntimeError(MODULE_CODES.rejected, `the engine rejected the decision table: ${engineStatusText(status)}`, "rebuild the module with `nvp compile`");
-    }
+    this.ex = engineInstance(module).exports as unknown as EngineExports;
     this.invAt = align(this.ex.dynamicBase(), 64);
   }
 

@@ -60,6 +60,11 @@ export class NvpRuntimeError extends Error {
   }
 }
 
+/** Throw the NV54xx error `code` (a MODULE_CODES key). */
+export function refuse(code: keyof typeof MODULE_CODES, message: string, help: string): never {
+  throw new NvpRuntimeError(MODULE_CODES[code], message, help);
+}
+
 /** Engine status codes (common/abi.ts E_*) in words. */
 export function engineStatusText(code: number): string {
   switch (code) {

@@ -50,7 +50,6 @@ export function checkMetaShape(m: unknown): string | undefined {
   if (!isObj(s) || typeof s.xff !== "boolean" || !["basic", "strict"].includes(s.contention as string) || !isMode(s.defaultMode) || !isMode(s.nodesMode)) {
     return "`settings` is malformed";
   }
-  if (!Array.isArray(m.rules) || !m.rules.every(isInt)) return "`rules` is not a list of rule ids";
   if (!Array.isArray(m.groups)) return "`groups` is not a list";
   for (const [i, g] of (m.groups as unknown[]).entries()) {
     const p = checkGroup(g, i);

@@ -1,7 +1,7 @@
 /**
  * The host's read-only view of a module's decision table: per-group rule lists, the endpoint-kind
  * and address-class rule sets, and the table geometry — what the runtime needs to fold workload
- * memberships into inventory classes. Cross-checked against the metadata on load.
+ * memberships into inventory classes, and the rule ids. Cross-checked against the metadata on load.
  */
 import * as A from "../common/abi.js";
 import type { ModuleMeta } from "../common/abi-meta.js";
@@ -27,7 +27,6 @@ export class TableView {
     const bad = (what: string) => {
       throw new NvpRuntimeError(MODULE_CODES.badMeta, `module metadata does not match its table: ${what}`, "rebuild it with `nvp compile`");
     };
-    if (meta.rules.length !== this.geo.nRules) bad("rule count");
     if (meta.groups.length !== this.h(A.H_GROUPS_N)) bad("group count");
     for (const g of meta.groups) for (const v of g.vh ?? []) if (v.slot >= this.vhSlots) bad(`vh slot of group \`${g.name}\``);
   }
@@ -39,6 +38,34 @@ export class TableView {
 
   private u32(at: number): number {
     return this.view.getUint32(at, true);
+  }
+
+  /**
+   * Rule ids in evaluation order: slot s holds rule H_RULE_IDS[s] at position H_RULE_ORDER[s].
+   * The compiler writes a permutation; any other order is taken as the engine takes it (a lower
+   * order first, then the lower slot).
+   */
+  ruleIds(): number[] {
+    const n = this.geo.nRules;
+    const ids = this.h(A.H_RULE_IDS);
+    const order = this.h(A.H_RULE_ORDER);
+    const out = new Array<number>(n);
+    const placed = new Uint8Array(n);
+    for (let s = 0; s < n; s++) {
+      const at = this.u32(order + s * 4);
+      if (at >= n || placed[at]) return this.sortedRuleIds();
+      placed[at] = 1;
+      out[at] = this.u32(ids + s * 4);
+    }
+    return out;
+  }
+
+  private sortedRuleIds(): number[] {
+    const ids = this.h(A.H_RULE_IDS);
+    const order = this.h(A.H_RULE_ORDER);
+    const slots = Array.from({ length: this.geo.nRules }, (_, s) => s);
+    slots.sort((a, b) => this.u32(order + a * 4) - this.u32(order + b * 4) || a - b);
+    return slots.map((s) => this.u32(ids + s * 4));
   }
 
   /** Rule indexes of set `idx` of the table's pool. */

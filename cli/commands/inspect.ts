@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadModule, NvpRuntimeError, readThreatConfig, type ThreatConfig } from "../../runtime/index.js";
+import { loadModule, NvpRuntimeError, type PolicyModule, readThreatConfig, type ThreatConfig } from "../../runtime/index.js";
 import { THREATS } from "../../common/threats.js";
 import { EXIT } from "../io.js";
 import { formatOption, UsageError, type CommandContext } from "../shared.js";
@@ -35,7 +35,7 @@ export function register(program: Command, ctx: CommandContext): void {
         ctx.exit(EXIT.findings);
         return;
       }
-      const m = mod.meta;
+      const m = shownMeta(mod);
       const threats = readThreatConfig(mod.table);
       if (opts.format === "json") {
         ctx.io.out(JSON.stringify({ valid: true, size: mod.size, tableBytes: mod.table.length, meta: m, threats }, null, 2) + "\n");
@@ -62,10 +62,15 @@ function threatLines(threats: readonly ThreatConfig[]): string[] {
   ];
 }
 
-function summaryOf(m: ReturnType<typeof loadModule>["meta"]): Record<string, string> {
-  const rec = m as unknown as Record<string, unknown>;
+/** The metadata with the rule ids in evaluation order (the table holds them), where `nvp.meta` had them before format 3. */
+function shownMeta(mod: PolicyModule): Record<string, unknown> {
+  const { groups, apps, sizes, ...head } = mod.meta;
+  return { ...head, rules: mod.rules, groups, apps, sizes };
+}
+
+function summaryOf(m: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rec)) {
+  for (const [k, v] of Object.entries(m)) {
     if (Array.isArray(v)) out[k] = `${v.length}` + (v.length && typeof v[0] !== "object" && v.length <= 12 ? ` (${v.join(", ")})` : "");
     else if (v && typeof v === "object") out[k] = Object.entries(v).map(([a, b]) => `${a}=${typeof b === "object" ? JSON.stringify(b) : String(b)}`).join(", ");
     else out[k] = String(v);

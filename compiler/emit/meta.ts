@@ -40,7 +40,6 @@ export function buildMeta(
     compiler,
     table: { base: TABLE_BASE, length: table.length, scratch },
     settings: { ...ir.settings },
-    rules: ir.rules.map((r) => r.id),
     groups,
     apps: appIds.map((id) => ({ id, name: appById(id)?.name ?? String(id) })),
     sizes,

@@ -4,17 +4,11 @@
  * compile time; only the sections it touches are understood (common/abi-wasm.ts reads them).
  */
 import {
-  readUleb, SEC_CODE, SEC_CUSTOM, SEC_DATA, SEC_DATACOUNT, SEC_MEMORY, sleb32, uleb, wasmSections,
+  concat, memoryLimits, memorySection, readUleb, SEC_CODE, SEC_CUSTOM, SEC_DATA, SEC_DATACOUNT, SEC_MEMORY, section, sleb32, uleb,
+  WasmFormatError, wasmSections,
 } from "../../common/abi-wasm.js";
 
 export class WasmPatchError extends Error {}
-
-/** A section as parts (header, then the payload pieces), so big payloads are never copied twice. */
-function section(id: number, payload: ArrayLike<number>[]): ArrayLike<number>[] {
-  let size = 0;
-  for (const p of payload) size += p.length;
-  return [[id, ...uleb(size)], ...payload];
-}
 
 export interface PatchInput {
   engine: Uint8Array;
@@ -36,17 +30,14 @@ export function patchEngine(p: PatchInput): Uint8Array<ArrayBuffer> {
     const body = b.subarray(s.body, s.end);
     if (s.id === SEC_MEMORY) {
       sawMemory = true;
-      const [count, at] = readUleb(body, 0);
-      if (count !== 1) throw new WasmPatchError("engine must define exactly one memory");
-      const flags = body[at] as number;
-      const [min, afterMin] = readUleb(body, at + 1);
-      const limits = [flags, ...uleb(Math.max(min, p.minPages))];
-      if (flags & 1) {
-        const [max] = readUleb(body, afterMin);
-        if (max < p.minPages) throw new WasmPatchError(`engine memory maximum ${max} pages is below the ${p.minPages} the table needs`);
-        limits.push(...uleb(max));
+      let limits;
+      try {
+        limits = memoryLimits(b, s);
+      } catch (e) {
+        throw e instanceof WasmFormatError ? new WasmPatchError(`engine: ${e.message}`) : e;
       }
-      parts.push(...section(SEC_MEMORY, [[1], limits]));
+      if (limits.max !== undefined && limits.max < p.minPages) throw new WasmPatchError(`engine memory maximum ${limits.max} pages is below the ${p.minPages} the table needs`);
+      parts.push(...memorySection({ ...limits, min: Math.max(limits.min, p.minPages) }));
     } else if (s.id === SEC_DATACOUNT) {
       const [count] = readUleb(body, 0);
       parts.push(...section(SEC_DATACOUNT, [uleb(count + 1)]));
@@ -71,16 +62,4 @@ export function patchEngine(p: PatchInput): Uint8Array<ArrayBuffer> {
 export function appendCustomSection(bytes: Uint8Array, name: string, payload: Uint8Array): Uint8Array<ArrayBuffer> {
   const n = new TextEncoder().encode(name);
   return concat([bytes, ...section(SEC_CUSTOM, [uleb(n.length), n, payload])]);
-}
-
-function concat(parts: ArrayLike<number>[]): Uint8Array<ArrayBuffer> {
-  let total = 0;
-  for (const x of parts) total += x.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const x of parts) {
-    out.set(x as Uint8Array | number[], at);
-    at += x.length;
-  }
-  return out;
 }

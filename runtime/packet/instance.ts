@@ -7,7 +7,7 @@
 import * as A from "../../common/abi.js";
 import * as P from "../../common/abi-packet.js";
 import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "../errors.js";
-import type { EngineExports, PolicyModule } from "../module.js";
+import { type EngineExports, engineInstance, type PolicyModule } from "../module.js";
 import { buildPatternTable } from "./dns.js";
 import { type PacketSettings, writeSettings } from "./settings.js";
 
@@ -54,7 +54,7 @@ export class PacketInstance {
     readonly module: PolicyModule,
     readonly settings: PacketSettings,
   ) {
-    const instance = new WebAssembly.Instance(module.wasm, {});
+    const instance = engineInstance(module);
     const ex = instance.exports as Record<string, unknown>;
     const missing = PACKET_FUNCTIONS.find((f) => typeof ex[f] !== "function");
     if (missing) throw new NvpRuntimeError(MODULE_CODES.engine, `the module's engine has no packet path (\`${missing}\` is missing)`, REBUILD);

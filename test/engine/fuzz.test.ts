@@ -12,7 +12,7 @@ import type { Inventory } from "../../common/schema.js";
 import { DnsState } from "../../runtime/dns-region.js";
 import { buildInventoryRegion } from "../../runtime/inventory-region.js";
 import { MembershipMatcher } from "../../runtime/membership.js";
-import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
+import { engineInstance, loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
 import type { EngineExports } from "../../runtime/module.js";
 import { TableView } from "../../runtime/table-view.js";
 import { moduleBytes } from "./helpers.js";
@@ -35,7 +35,7 @@ const mod = loadModule(bytes);
 const RUNS = 300;
 
 function instance(m: PolicyModule = mod): EngineExports {
-  return new WebAssembly.Instance(m.wasm, {}).exports as unknown as EngineExports;
+  return engineInstance(m).exports as unknown as EngineExports;
 }
 
 /** Fill the IO area with n random flow records and a random arena, decide, check statuses. */

@@ -1,14 +1,18 @@
 /**
- * The compiled module and loadModule: byte-determinism, metadata, and every refusal (NV54xx) —
+ * The compiled module and loadModule: byte-determinism, metadata, rule ids read from the table,
+ * the engine compiled once and the validated instance handed on, and every refusal (NV54xx) —
  * not WebAssembly, truncated, not a policy module, malformed or tampered metadata, tampered table,
- * unsupported format or ABI version, a table the engine rejects.
+ * unsupported format or ABI version, a table the engine rejects, a table memory cannot hold.
  */
 import { describe, expect, test } from "vitest";
-import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE, TABLE_MAGIC } from "../../common/abi.js";
+import { ABI_VERSION, FORMAT_VERSION, H_RULE_IDS, PAGE_SIZE, TABLE_BASE, TABLE_MAGIC } from "../../common/abi.js";
+import { META_SECTION } from "../../common/abi-meta.js";
 import { compileModule } from "../../compiler/emit/compile-module.js";
 import { engineBytes } from "../../compiler/emit/engine-file.js";
-import { loadModule, MODULE_CODES, NvpRuntimeError } from "../../runtime/index.js";
-import { SEC_CODE, uleb, wasmSections } from "../../common/abi-wasm.js";
+import { appendCustomSection, patchEngine } from "../../compiler/emit/wasm-patch.js";
+import { lowerModel } from "../../compiler/lower/lower.js";
+import { Enforcer, engineInstance, type EngineExports, loadModule, MODULE_CODES, NvpRuntimeError } from "../../runtime/index.js";
+import { concat, customSection, memoryLimits, memorySection, SEC_CODE, SEC_MEMORY, uleb, wasmSections } from "../../common/abi-wasm.js";
 import { editMeta, hashFor, modelOf, moduleBytes, withoutMeta } from "./helpers.js";
 
 const POLICY = `policy shop
@@ -55,7 +59,7 @@ describe("compileModule", () => {
     compileModule(modelOf(POLICY), { dumpAfter: "encode", onDump: (s, t) => (dumps[s] = t) });
     expect(dumps.lower).toContain("r0 id=10 allow");
     expect(dumps.lower).toContain("vh *.example.com -> s0");
-    expect(dumps.encode).toMatch(/^table \d+ bytes, format 2, abi 2/);
+    expect(dumps.encode).toMatch(new RegExp(`^table \\d+ bytes, format ${FORMAT_VERSION}, abi ${ABI_VERSION}`));
     expect(dumps.encode).toContain("nrules       2");
   });
 });
@@ -66,13 +70,83 @@ describe("loadModule", () => {
     expect(m.meta.policy).toBe("shop");
     expect(m.meta.format).toBe(FORMAT_VERSION);
     expect(m.meta.abi).toBe(ABI_VERSION);
-    expect(m.meta.rules).toEqual([10, 20]);
+    expect(m.rules).toEqual([10, 20]);
     expect(m.meta.groups.map((g) => g.name)).toEqual(["web", "api", "db"]);
     expect(m.meta.groups[2]?.vh).toEqual([{ name: "example.com", wildcard: true, slot: 0 }]);
     expect(m.meta.apps).toEqual([{ id: 1001, name: "HTTP" }]);
     expect(m.meta.table.base).toBe(TABLE_BASE);
     expect(m.meta.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(new DataView(m.table.buffer, m.table.byteOffset).getUint32(0, true)).toBe(TABLE_MAGIC);
+  });
+
+  test("rule ids come from the table, in evaluation order; the metadata does not repeat them", () => {
+    // Slots are ordered by destination group, so the table's slot order is not the rules' order.
+    const text = `policy order
+service web = nv.web.shop
+service api = nv.api.shop
+service db = nv.db.shop
+rule 30 allow web -> db
+rule 10 allow web -> api
+rule 20 allow api -> db
+rule 5 deny db -> web
+`;
+    const m = loadModule(moduleBytes(text));
+    const order = lowerModel(modelOf(text)).rules.map((r) => r.id);
+    const view = new DataView(m.table.buffer, m.table.byteOffset, m.table.byteLength);
+    const slots = order.map((_, s) => view.getUint32(view.getUint32(H_RULE_IDS, true) + s * 4, true));
+    expect(slots).not.toEqual(order);
+    expect(m.rules).toEqual(order);
+    expect(Object.keys(m.meta)).not.toContain("rules");
+  });
+
+  test("a changed rule id is refused: the hash covers the table's rule ids", () => {
+    const bytes = new Uint8Array(moduleBytes(POLICY));
+    const m = loadModule(bytes);
+    const ids = m.table.byteOffset + new DataView(m.table.buffer, m.table.byteOffset).getUint32(H_RULE_IDS, true);
+    bytes[ids] = (bytes[ids] as number) ^ 0x20;
+    expect(refusal(bytes).code).toBe(MODULE_CODES.tampered);
+  });
+
+  test("every module shares one compiled engine; the module's instance goes to its first user", () => {
+    const a = loadModule(moduleBytes(POLICY));
+    const b = loadModule(moduleBytes(POLICY.replace("tcp/8080", "tcp/8081")));
+    expect(b.wasm).toBe(a.wasm);
+    expect(WebAssembly.Module.customSections(a.wasm, META_SECTION)).toEqual([]);
+    const first = engineInstance(a);
+    const second = engineInstance(a);
+    expect(second).not.toBe(first);
+    for (const instance of [first, second]) {
+      const ex = instance.exports as unknown as EngineExports;
+      // Both are ready to decide: the table is in memory and the engine validated it.
+      expect(ex.dynamicBase()).toBeGreaterThan(TABLE_BASE + a.table.length);
+      expect(new Uint8Array(ex.memory.buffer, TABLE_BASE, a.table.length)).toEqual(a.table);
+    }
+    const wl = (name: string, service: string, ip: string) => ({ name, namespace: "shop", service, labels: {}, nsLabels: {}, images: [], containers: [], node: "n", ips: [ip] });
+    const inventory = { workloads: [wl("w", "web", "10.0.0.1"), wl("a", "api", "10.0.0.2")], nodes: [], internalSubnets: [], serviceExternalIps: [] };
+    for (const e of [new Enforcer(b), new Enforcer(b)]) {
+      e.setInventory(inventory);
+      expect(e.decide({ src: "10.0.0.1", dst: "10.0.0.2", proto: "tcp", port: 8081, app: "http" })).toMatchObject({ action: "allow", rule: 10 });
+    }
+  });
+
+  test("refuses a module whose memory cannot hold the table", () => {
+    const bytes = moduleBytes(POLICY);
+    const mem = wasmSections(bytes).find((s) => s.id === SEC_MEMORY)!;
+    const small = concat([bytes.subarray(0, mem.start), ...memorySection({ ...memoryLimits(bytes, mem), min: 1 }), bytes.subarray(mem.end)]);
+    const e = refusal(editMeta(small, () => undefined, (m) => hashFor(withoutMeta(small), m)));
+    expect(e.code).toBe(MODULE_CODES.compile);
+    expect(e.message).toBe("the module cannot be instantiated: its memory of 1 pages does not hold the decision table");
+    expect(TABLE_BASE + loadModule(bytes).table.length).toBeGreaterThan(PAGE_SIZE);
+  });
+
+  test("refuses a module whose table is not the last data segment", () => {
+    const bytes = moduleBytes(POLICY);
+    const secs = wasmSections(bytes);
+    const meta = customSection(bytes, secs[secs.length - 1]!).payload;
+    const more = appendCustomSection(patchEngine({ engine: withoutMeta(bytes), data: new Uint8Array(8), offset: 0x20000, minPages: 1 }), META_SECTION, meta);
+    const e = refusal(editMeta(more, () => undefined, (m) => hashFor(withoutMeta(more), m)));
+    expect(e.code).toBe(MODULE_CODES.noTable);
+    expect(e.message).toBe("the decision table is not the module's last data segment");
   });
 
   test("refuses bytes that are not WebAssembly", () => {
@@ -103,7 +177,7 @@ describe("loadModule", () => {
   });
 
   test("refuses metadata that is not JSON or lacks fields", () => {
-    expect(refusal(editMeta(moduleBytes(POLICY), (m) => delete (m as Partial<typeof m>).rules)).code).toBe(MODULE_CODES.badMeta);
+    expect(refusal(editMeta(moduleBytes(POLICY), (m) => delete (m as Partial<typeof m>).groups)).code).toBe(MODULE_CODES.badMeta);
     const e = refusal(editMeta(moduleBytes(POLICY), (m) => ((m.groups[0] as { kind: string }).kind = "magic")));
     expect(e.message).toBe("module metadata is malformed: groups[0] has an unknown kind");
   });

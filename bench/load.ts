@@ -1,0 +1,61 @@
+/**
+ * Module load benchmark (not a test): loadModule on generated policies (bench/gen-policy.ts, the
+ * same generator and sizes as bench/decide.ts), and what bounds it. Per size, medians of --runs:
+ *   load         loadModule (structure, metadata, sha256, WebAssembly compile, one instantiation
+ *                with the table copied in, the engine's table validation)
+ *   +enforcer    loadModule, then new Enforcer on it (what a host pays before it can decide)
+ *   2nd enforcer another Enforcer on the same module (a fresh instance: table copy + validation)
+ *   sha256       one sha256 over the module bytes (the hash loadModule must check, the floor)
+ * The modules are compiled first, and the compiler's garbage collected (with --expose-gc) before
+ * anything is timed, as in an enforcer that reads policy.wasm from disk.
+ * Run: node --expose-gc --import tsx bench/load.ts [--runs 21] [--sizes 1000,10000,100000]
+ */
+import { createHash } from "node:crypto";
+import os from "node:os";
+import { compileSources } from "../compiler/check/index.js";
+import { compileModule } from "../compiler/emit/compile-module.js";
+import { Enforcer, loadModule } from "../runtime/index.js";
+import { generatePolicy } from "./gen-policy.js";
+
+const arg = (name: string, d: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? (process.argv[i + 1] ?? d) : d;
+};
+const runs = Number(arg("--runs", "21"));
+const sizes = arg("--sizes", "100,1000,10000,100000").split(",").map(Number);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+function timed(f: () => void): number {
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc();
+    const t = performance.now();
+    f();
+    ts.push(performance.now() - t);
+  }
+  return median(ts);
+}
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+const modules = sizes.map((rules) => {
+  const g = generatePolicy(rules, 1000, 0);
+  const model = compileSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
+  if (!model) throw new Error("the generated policy does not check");
+  return { rules, bytes: compileModule(model).bytes };
+});
+
+console.log(`nvp load benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}, gc ${gc.name === "gc" ? "between runs" : "not exposed"}`);
+console.log("");
+console.log("| rules | workloads | module | load | +enforcer | 2nd enforcer | sha256 |");
+console.log("|---:|---:|---:|---:|---:|---:|---:|");
+for (const { rules, bytes } of modules) {
+  loadModule(bytes);
+  const load = timed(() => loadModule(bytes));
+  const first = timed(() => new Enforcer(loadModule(bytes)));
+  const mod = loadModule(bytes);
+  new Enforcer(mod);
+  const second = timed(() => new Enforcer(mod));
+  const sha = timed(() => createHash("sha256").update(bytes).digest());
+  console.log(`| ${rules} | 1000 | ${(bytes.length / 1048576).toFixed(2)} MiB | ${ms(load)} | ${ms(first)} | ${ms(second)} | ${ms(sha)} |`);
+}
