@@ -23,7 +23,7 @@ import { externalIpList } from "./packet/external-ips.js";
 import { decodeEvent, EndpointNamer, type PacketEvent } from "./packet/events.js";
 import { PacketInstance } from "./packet/instance.js";
 import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./packet/settings.js";
-import { decodeVerdict, type PacketAction, type PacketStats, type PacketVerdict, readStats, verdictKey } from "./packet/stats.js";
+import { decodeVerdict, type PacketAction, type PacketStats, type PacketVerdict, readStats, TALLY_KEYS, verdictSlot } from "./packet/stats.js";
 import { TableView } from "./table-view.js";
 
 export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./packet/settings.js";
@@ -65,6 +65,11 @@ export class PacketEngine {
   private rawCount = 0;
   private readonly queueCap: number;
   private hostDropped = 0;
+  private u8 = new Uint8Array(0);
+  private u32 = new Uint32Array(0);
+  private i64 = new BigInt64Array(0);
+  /** feed()'s counts by verdictSlot. */
+  private readonly tally = new Float64Array(TALLY_KEYS.length);
 
   constructor(
     readonly module: PolicyModule,
@@ -126,36 +131,56 @@ export class PacketEngine {
   }
 
   private dnsChanged(): boolean {
-    return this.inst.view().getUint32(this.inst.areas.base + P.PH_DNS_GEN, true) !== this.dnsGen;
+    this.mem();
+    return this.u32[(this.inst.areas.base + P.PH_DNS_GEN) >>> 2] !== this.dnsGen;
   }
 
-  /** Copy packets[i..] into the batch area; returns how many went in. */
+  /** Byte, u32 and i64 views of engine memory, renewed when it grew (growth detaches the old buffer). */
+  private mem(): Uint8Array {
+    const buf = this.inst.memory.buffer;
+    if (this.u8.buffer !== buf) {
+      this.u8 = new Uint8Array(buf);
+      this.u32 = new Uint32Array(buf);
+      this.i64 = new BigInt64Array(buf);
+    }
+    return this.u8;
+  }
+
+  /**
+   * Copy packets[i..] into the batch area; returns how many went in. Typed views, no DataView or
+   * object per packet: after the frame bytes themselves (memory bandwidth), this is the host's
+   * whole per-packet cost (docs/performance.md).
+   */
   private load(packets: readonly PacketInput[], i: number): number {
     const a = this.inst.areas;
-    const s = this.settings;
-    const mem = new Uint8Array(this.inst.memory.buffer);
-    const view = new DataView(this.inst.memory.buffer);
+    const cap = this.settings.batchBytes;
+    const mem = this.mem();
+    const u32 = this.u32;
+    const i64 = this.i64;
+    const max = Math.min(packets.length - i, this.settings.batchPackets);
     let n = 0;
     let bytes = 0;
-    while (i + n < packets.length && n < s.batchPackets) {
+    // Descriptor fields as u32 indexes (the area is 8-aligned, PD_SIZE a multiple of 8).
+    let d = a.desc >>> 2;
+    for (; n < max; n++, d += P.PD_SIZE >>> 2) {
       const p = packets[i + n] as PacketInput;
       const data = p.data;
+      const len = data.length;
       const l3 = p.l3Offset;
-      const ok = Number.isInteger(l3) && l3 >= 0 && l3 <= data.length;
+      const ok = l3 >= 0 && l3 <= len && Number.isInteger(l3);
       // The whole frame goes in (no view per packet); the descriptor points at its IP header.
-      const frame = ok ? Math.min(data.length, s.batchBytes) : 0;
-      if (bytes + frame > s.batchBytes) break;
-      if (frame === data.length) mem.set(data, a.data + bytes);
+      const frame = ok ? (len < cap ? len : cap) : 0;
+      if (bytes + frame > cap) break;
+      if (frame === len) mem.set(data, a.data + bytes);
       else if (frame > 0) mem.set(data.subarray(0, frame), a.data + bytes);
-      const d = a.desc + n * P.PD_SIZE;
-      view.setBigUint64(d + P.PD_TS, p.ts >= 0n ? p.ts : BigInt.asUintN(64, p.ts), true);
-      view.setUint32(d + P.PD_OFF, bytes + (ok ? Math.min(l3, frame) : 0), true);
-      view.setUint32(d + P.PD_LEN, ok ? Math.max(0, frame - l3) : 0, true);
-      const wire = ok && p.originalLength !== undefined ? Math.max(0, p.originalLength - l3) : 0;
-      view.setUint32(d + P.PD_WIRE, wire >>> 0, true);
-      view.setUint32(d + P.PD_FLAGS, ok ? 0 : P.PDF_NOT_IP, true);
+      // A BigInt64Array store wraps a negative time modulo 2^64, as BigInt.asUintN(64) did.
+      i64[(d + (P.PD_TS >>> 2)) >>> 1] = p.ts;
+      u32[d + (P.PD_OFF >>> 2)] = bytes + (ok ? (l3 < frame ? l3 : frame) : 0);
+      u32[d + (P.PD_LEN >>> 2)] = ok && frame > l3 ? frame - l3 : 0;
+      const orig = p.originalLength;
+      u32[d + (P.PD_WIRE >>> 2)] = ok && orig !== undefined ? Math.max(0, orig - l3) >>> 0 : 0;
+      u32[d + (P.PD_FLAGS >>> 2)] = ok ? 0 : P.PDF_NOT_IP;
       bytes += (frame + 7) & ~7;
-      n++;
     }
     return n;
   }
@@ -172,13 +197,13 @@ export class PacketEngine {
     this.drainRing();
   }
 
-  private each(packets: readonly PacketInput[], per: (view: DataView, at: number) => void): void {
+  /** Load and run packets batch by batch; `batch(n)` reads the n verdicts at the verdict area. */
+  private each(packets: readonly PacketInput[], batch: (n: number) => void): void {
     let i = 0;
     while (i < packets.length) {
       const n = this.load(packets, i);
       this.runLoaded(n);
-      const view = this.inst.view();
-      for (let k = 0; k < n; k++) per(view, this.inst.areas.verdicts + k * P.PV_SIZE);
+      batch(n);
       i += n;
     }
   }
@@ -186,14 +211,29 @@ export class PacketEngine {
   /** Process packets in order; one verdict per packet. */
   process(packets: readonly PacketInput[]): PacketVerdict[] {
     const out: PacketVerdict[] = [];
-    this.each(packets, (view, at) => out.push(decodeVerdict(view, at)));
+    this.each(packets, (n) => {
+      const view = this.inst.view();
+      for (let k = 0; k < n; k++) out.push(decodeVerdict(view, this.inst.areas.verdicts + k * P.PV_SIZE));
+    });
     return out;
   }
 
-  /** Process packets without building verdict objects (replays, benchmarks): counts by action. */
+  /**
+   * Process packets without building verdict objects (replays, benchmarks): counts by action,
+   * tallied from the verdict records' bytes, nothing allocated per packet.
+   */
   feed(packets: readonly PacketInput[], counts: VerdictCounts = emptyCounts()): VerdictCounts {
-    this.each(packets, (view, at) => {
-      counts[verdictKey(view, at)]++;
+    const tally = this.tally.fill(0);
+    this.each(packets, (n) => {
+      const mem = this.mem();
+      const end = this.inst.areas.verdicts + n * P.PV_SIZE;
+      for (let at = this.inst.areas.verdicts; at < end; at += P.PV_SIZE) {
+        const k = verdictSlot(mem[at + P.PV_STATUS] as number, mem[at + P.PV_ACTION] as number);
+        tally[k] = (tally[k] as number) + 1;
+      }
+    });
+    TALLY_KEYS.forEach((key, k) => {
+      counts[key] += tally[k] as number;
     });
     return counts;
   }
@@ -214,9 +254,10 @@ export class PacketEngine {
   /** Move the engine's ring into the host queue (raw records; bounded, overflow counted). */
   private drainRing(): void {
     const a = this.inst.areas;
-    const view = this.inst.view();
-    const head = view.getUint32(a.base + P.PH_EV_HEAD, true);
-    let tail = view.getUint32(a.base + P.PH_EV_TAIL, true);
+    const mem = this.mem();
+    const u32 = this.u32;
+    const head = u32[(a.base + P.PH_EV_HEAD) >>> 2] as number;
+    let tail = u32[(a.base + P.PH_EV_TAIL) >>> 2] as number;
     const cap = this.settings.events;
     // At most a ring's worth is outstanding; anything else means the tail was overwritten.
     if (((head - tail) >>> 0) > cap) tail = (head - cap) >>> 0;
@@ -230,13 +271,17 @@ export class PacketEngine {
       grown.set(this.raw.subarray(0, this.rawCount * P.EV_SIZE));
       this.raw = grown;
     }
-    const mem = new Uint8Array(this.inst.memory.buffer);
-    for (let k = 0; k < take; k++) {
-      const at = a.events + (((tail + k) >>> 0) & (cap - 1)) * P.EV_SIZE;
-      this.raw.set(mem.subarray(at, at + P.EV_SIZE), (this.rawCount + k) * P.EV_SIZE);
+    // At most two runs of records: from the tail to the ring's end, then from its start.
+    let k = 0;
+    while (k < take) {
+      const slot = ((tail + k) >>> 0) & (cap - 1);
+      const run = Math.min(take - k, cap - slot);
+      const at = a.events + slot * P.EV_SIZE;
+      this.raw.set(mem.subarray(at, at + run * P.EV_SIZE), (this.rawCount + k) * P.EV_SIZE);
+      k += run;
     }
     this.rawCount += take;
-    view.setUint32(a.base + P.PH_EV_TAIL, head, true);
+    u32[(a.base + P.PH_EV_TAIL) >>> 2] = head;
   }
 
   private decodeQueued(): PacketEvent[] {

@@ -87,11 +87,13 @@ export function decodeVerdict(view: DataView, at: number): PacketVerdict {
   return withThreat(view, at, v);
 }
 
-/** The action code of a verdict record without building an object (counting). */
-export function verdictKey(view: DataView, at: number): PacketAction {
-  const status = view.getUint8(at + P.PV_STATUS);
-  if (status === P.PVS_OK) return ACTIONS[view.getUint8(at + P.PV_ACTION)] ?? "deny";
-  return status === P.PVS_HELD ? "hold" : "skip";
+/** Verdict tally slots: the five actions (common/abi.ts ACT_* order), then hold and skip. */
+export const TALLY_KEYS: readonly PacketAction[] = [...ACTIONS, "hold", "skip"];
+
+/** The tally slot of a verdict record's status and action bytes (counting without a string or object). */
+export function verdictSlot(status: number, action: number): number {
+  if (status === P.PVS_OK) return action < ACTIONS.length ? action : ACTIONS.indexOf("deny");
+  return status === P.PVS_HELD ? ACTIONS.length : ACTIONS.length + 1;
 }
 
 export interface PacketStats {
