@@ -79,6 +79,33 @@ describe("tcp state and timeouts", () => {
     expect(e.stats().flows.timedOut).toBe(6);
   });
 
+  test("packets run expiry too: a flow in a shorter-timeout list opened later still expires on time", () => {
+    const e = engineFor(POLICY);
+    const other = (s: number, port: number) => input(ipv4(B, A, 17, udp(port, 9, "x")), s * 1000);
+    e.process([
+      input(ipv4(A, B, 6, tcp(2, 80, PSH | ACK, "x")), 0), // established: 3600 s
+      input(ipv4(A, B, 17, udp(4, 53, "q")), 1000), // udp: 60 s, expires after 61 s
+      input(ipv4(A, B, 1, icmp(8, 0, 5, 1)), 2000), // icmp: 10 s, expires after 12 s
+    ]);
+    e.process([other(11, 1)]);
+    expect(e.stats().flows).toMatchObject({ active: 4, timedOut: 0 });
+    e.process([other(13, 2)]);
+    expect(e.stats().flows).toMatchObject({ active: 4, timedOut: 1 });
+    e.process([other(62, 3)]);
+    // The first udp flow is gone; the later ones (11 s and 13 s) have a minute each.
+    expect(e.stats().flows).toMatchObject({ active: 4, timedOut: 2 });
+  });
+
+  test("packets expire at most 64 flows each; the rest go on the next packets", () => {
+    const e = engineFor(POLICY);
+    e.process(Array.from({ length: 100 }, (_, i) => input(ipv4(A, B, 17, udp(1000 + i, 53, "q")), 0)));
+    const late = (port: number) => input(ipv4(B, A, 6, tcp(port, 80, PSH | ACK, "x")), 61_000);
+    e.process([late(1)]);
+    expect(e.stats().flows.timedOut).toBe(64);
+    e.process([late(2)]);
+    expect(e.stats().flows).toMatchObject({ timedOut: 100, active: 2 });
+  });
+
   test("timeouts are settings", () => {
     const e = engineFor(POLICY, { settings: { timeouts: { udp: 5 } } });
     e.process([input(ipv4(A, B, 17, udp(4, 53, "q")), 0)]);
