@@ -31,6 +31,8 @@ const FG_UNITS: usize = 52;
 const FG_EXTENT: usize = 56;
 const FG_OVERLAP_AT: usize = 60;
 const FG_FAMILY: usize = 62;
+/** Bytes of unit 0 the fragment at offset 0 brought (fewer than 8: a misaligned first fragment). */
+const FG_HEAD: usize = 63;
 
 // FG_BITS.
 const FB_OVERLAP: u32 = 1;
@@ -250,6 +252,7 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
     // The rest of a partial unit reads as zeros, never as an earlier datagram's bytes.
     const z = min<u32>(a + 8, fragBytes);
     if (b < z) memory.fill(dst + b, 0, z - b);
+    if (u == 0) store<u8>(s + FG_HEAD, <u8>b);
     setUnit(s, u);
     store<u32>(s + FG_UNITS, load<u32>(s + FG_UNITS) + 1);
   }
@@ -309,5 +312,5 @@ export function fragExtent(): u32 {
 
 /** Its first 8 bytes (the transport header's ports, or the ICMP header) once held, else 0. */
 export function fragHead(): usize {
-  return fragSlot != 0 && unitSet(fragSlot, 0) ? slotData(fragSlot) : 0;
+  return fragSlot != 0 && unitSet(fragSlot, 0) && load<u8>(fragSlot + FG_HEAD) == 8 ? slotData(fragSlot) : 0;
 }

@@ -37,6 +37,11 @@ export interface PacketEvent {
   type: PacketEventType;
   /** RFC 3339 UTC with nanoseconds: the packet time the event happened at. */
   time: string;
+  /**
+   * The flow's id; 0 for a teardrop or ping of death raised at a fragment of a datagram that has
+   * no flow yet: its endpoints are the fragment's, `rule` and `mode` the policy's decision for the
+   * 5-tuple, counts zero, `first` and `last` the event's time (docs/threats.md "The threat event").
+   */
   flow: number;
   /** Threat events, and resets a threat caused: NeuVector's name, its threat id, the nvp slug. */
   threat?: string;

@@ -173,6 +173,14 @@ def ping_death_65535():
     return pc
 
 
+def udp_fragments(first, second, second_off):
+    """A UDP datagram (31337 -> 7777) in two fragments: `first` at 0, more to come, then the last, `second`, at `second_off`."""
+    pc = Pcap()
+    pc.add(T0_US, ipv4(C, S, 17, first, 0x7E7E, frag_off=0, mf=True))
+    pc.add(T0_US + 50, ipv4(C, S, 17, second, 0x7E7E, frag_off=second_off, mf=False))
+    return pc
+
+
 @fixture
 def teardrop():
     """The teardrop attack: a UDP datagram whose second fragment [24, 28) lies inside the first [0, 36).
@@ -181,11 +189,7 @@ def teardrop():
     units: the datagram can never complete. The engine counts the first fragment as malformed, keeps
     it as evidence, and reports the second at once (NeuVector's teardrop_check).
     """
-    pc = Pcap()
-    first = struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 28
-    pc.add(T0_US, ipv4(C, S, 17, first, 0x7E7E, frag_off=0, mf=True))
-    pc.add(T0_US + 50, ipv4(C, S, 17, b"\x42" * 4, 0x7E7E, frag_off=24, mf=False))
-    return pc
+    return udp_fragments(struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 28, b"\x42" * 4, 24)
 
 
 @fixture
@@ -195,11 +199,7 @@ def teardrop_overwrite():
     The fragments are well formed and the datagram completes with an overlap of other bytes: the
     engine reports it on the datagram's flow when it completes.
     """
-    pc = Pcap()
-    first = struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 24
-    pc.add(T0_US, ipv4(C, S, 17, first, 0x7E7E, frag_off=0, mf=True))
-    pc.add(T0_US + 50, ipv4(C, S, 17, b"\x42" * 12, 0x7E7E, frag_off=24, mf=False))
-    return pc
+    return udp_fragments(struct.pack("!HHHH", 31337, 7777, 36, 0) + b"\x41" * 24, b"\x42" * 12, 24)
 
 
 @fixture
