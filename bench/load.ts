@@ -3,6 +3,8 @@
  * same generator and sizes as bench/decide.ts), and what bounds it. Per size, medians of --runs:
  *   load         loadModule (structure, metadata, sha256, WebAssembly compile, one instantiation
  *                with the table copied in, the engine's table validation)
+ *   load cpu     the process's CPU time (user + system) during loadModule: on a shared machine
+ *                it moves less than wall time, since time spent waiting for a core is not in it
  *   +enforcer    loadModule, then new Enforcer on it (what a host pays before it can decide)
  *   2nd enforcer another Enforcer on the same module (a fresh instance: table copy + validation)
  *   sha256       one sha256 over the module bytes (the hash loadModule must check, the floor)
@@ -26,15 +28,20 @@ const sizes = arg("--sizes", "100,1000,10000,100000").split(",").map(Number);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-function timed(f: () => void): number {
-  const ts: number[] = [];
+/** Median wall and CPU milliseconds of `f`. */
+function timed(f: () => void): { wall: number; cpu: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     gc();
+    const c = process.cpuUsage();
     const t = performance.now();
     f();
-    ts.push(performance.now() - t);
+    wall.push(performance.now() - t);
+    const u = process.cpuUsage(c);
+    cpu.push((u.user + u.system) / 1000);
   }
-  return median(ts);
+  return { wall: median(wall), cpu: median(cpu) };
 }
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
@@ -47,8 +54,8 @@ const modules = sizes.map((rules) => {
 
 console.log(`nvp load benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}, gc ${gc.name === "gc" ? "between runs" : "not exposed"}`);
 console.log("");
-console.log("| rules | workloads | module | load | +enforcer | 2nd enforcer | sha256 |");
-console.log("|---:|---:|---:|---:|---:|---:|---:|");
+console.log("| rules | workloads | module | load | load cpu | +enforcer | 2nd enforcer | sha256 |");
+console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const { rules, bytes } of modules) {
   loadModule(bytes);
   const load = timed(() => loadModule(bytes));
@@ -57,5 +64,6 @@ for (const { rules, bytes } of modules) {
   new Enforcer(mod);
   const second = timed(() => new Enforcer(mod));
   const sha = timed(() => createHash("sha256").update(bytes).digest());
-  console.log(`| ${rules} | 1000 | ${(bytes.length / 1048576).toFixed(2)} MiB | ${ms(load)} | ${ms(first)} | ${ms(second)} | ${ms(sha)} |`);
+  const size = `${(bytes.length / 1048576).toFixed(2)} MiB`;
+  console.log(`| ${rules} | 1000 | ${size} | ${ms(load.wall)} | ${ms(load.cpu)} | ${ms(first.wall)} | ${ms(second.wall)} | ${ms(sha.wall)} |`);
 }

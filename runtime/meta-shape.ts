@@ -8,32 +8,38 @@ import { MODES } from "../common/schema.js";
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
-const isMode = (v: unknown) => (MODES as readonly unknown[]).includes(v);
+// Sets built once: a module of 100k rules has thousands of groups to check on every load.
+const MODE_SET = new Set<unknown>(MODES);
+const KINDS = new Set<unknown>(["builtin", "service", "workload", "address"]);
+const CRITERION_KEYS = new Set<unknown>(META_CRITERION_KEYS);
+const CRITERION_OPS = new Set<unknown>(META_CRITERION_OPS);
+const PATTERN_LISTS = ["dns", "vh"] as const;
+const isMode = (v: unknown) => MODE_SET.has(v);
 
-function checkGroup(g: unknown, i: number): string | undefined {
-  const at = `groups[${i}]`;
-  if (!isObj(g) || typeof g.name !== "string") return `${at} has no name`;
-  if (!["builtin", "service", "workload", "address"].includes(g.kind as string)) return `${at} has an unknown kind`;
-  if (g.mode !== undefined && !isMode(g.mode)) return `${at} has an unknown mode`;
+/** A group's first problem, as the rest of a sentence about `groups[i]`. */
+function checkGroup(g: unknown): string | undefined {
+  if (!isObj(g) || typeof g.name !== "string") return " has no name";
+  if (!KINDS.has(g.kind)) return " has an unknown kind";
+  if (g.mode !== undefined && !isMode(g.mode)) return " has an unknown mode";
   if (g.service !== undefined && (!isObj(g.service) || typeof g.service.service !== "string" || typeof g.service.namespace !== "string")) {
-    return `${at}.service is malformed`;
+    return ".service is malformed";
   }
   if (g.criteria !== undefined) {
-    if (!Array.isArray(g.criteria)) return `${at}.criteria is not a list`;
+    if (!Array.isArray(g.criteria)) return ".criteria is not a list";
     for (const c of g.criteria as unknown[]) {
-      if (!isObj(c) || typeof c.value !== "string") return `${at} has a criterion without a value`;
-      if (!(META_CRITERION_KEYS as readonly unknown[]).includes(c.key)) return `${at} has a criterion with an unknown key`;
-      if (!(META_CRITERION_OPS as readonly unknown[]).includes(c.op)) return `${at} has a criterion with an unknown operator`;
-      if (c.labelKey !== undefined && typeof c.labelKey !== "string") return `${at} has a criterion with a bad label name`;
+      if (!isObj(c) || typeof c.value !== "string") return " has a criterion without a value";
+      if (!CRITERION_KEYS.has(c.key)) return " has a criterion with an unknown key";
+      if (!CRITERION_OPS.has(c.op)) return " has a criterion with an unknown operator";
+      if (c.labelKey !== undefined && typeof c.labelKey !== "string") return " has a criterion with a bad label name";
     }
   }
-  for (const list of ["dns", "vh"] as const) {
+  for (const list of PATTERN_LISTS) {
     const v = g[list];
     if (v === undefined) continue;
-    if (!Array.isArray(v)) return `${at}.${list} is not a list`;
+    if (!Array.isArray(v)) return `.${list} is not a list`;
     for (const e of v as unknown[]) {
-      if (!isObj(e) || typeof e.name !== "string" || typeof e.wildcard !== "boolean") return `${at}.${list} has a malformed entry`;
-      if (list === "vh" && !isInt(e.slot)) return `${at}.vh has an entry without a slot`;
+      if (!isObj(e) || typeof e.name !== "string" || typeof e.wildcard !== "boolean") return `.${list} has a malformed entry`;
+      if (list === "vh" && !isInt(e.slot)) return ".vh has an entry without a slot";
     }
   }
   return undefined;
@@ -51,9 +57,10 @@ export function checkMetaShape(m: unknown): string | undefined {
     return "`settings` is malformed";
   }
   if (!Array.isArray(m.groups)) return "`groups` is not a list";
-  for (const [i, g] of (m.groups as unknown[]).entries()) {
-    const p = checkGroup(g, i);
-    if (p) return p;
+  const groups = m.groups as unknown[];
+  for (let i = 0; i < groups.length; i++) {
+    const p = checkGroup(groups[i]);
+    if (p) return `groups[${i}]${p}`;
   }
   if (!Array.isArray(m.apps) || !m.apps.every((a) => isObj(a) && isInt(a.id) && typeof a.name === "string")) return "`apps` is malformed";
   if (!isObj(m.sizes)) return "`sizes` is malformed";
