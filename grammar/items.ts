@@ -33,70 +33,75 @@ export interface Chunk {
   endOffset: number;
 }
 
-interface Entry {
-  tok: IToken;
-  /** First token of its line. */
-  lineStart: boolean;
-  /** Right after a declaration keyword on the same line, i.e. in the name slot: `group rule {`. */
-  nameSlot: boolean;
-}
-
 /** Items whose keyword is followed by a name: a keyword there is a misused name, not a new item. */
 const DECLARATIONS = new Set([Policy, Param, Service, Group]);
 
 export class ItemSplitter {
-  private readonly ahead: Entry[] = [];
+  // The tokens read ahead (at most three), in parallel arrays rather than an object per token:
+  // each token, whether it is the first of its line, and whether it sits right after a declaration
+  // keyword on the same line, i.e. in the name slot (`group rule {`).
+  private readonly aheadTok: IToken[] = [];
+  private readonly aheadLineStart: boolean[] = [];
+  private readonly aheadNameSlot: boolean[] = [];
   private prevWasNewline = true;
   private prevWasDeclaration = false;
 
   constructor(private readonly scanner: Scanner) {}
 
-  private fill(k: number): Entry | undefined {
-    while (this.ahead.length <= k) {
+  /** The k-th token ahead, or undefined at the end of the text. */
+  private fill(k: number): IToken | undefined {
+    while (this.aheadTok.length <= k) {
       const tok = this.scanner.next();
       if (!tok) return undefined;
-      this.ahead.push({ tok, lineStart: this.prevWasNewline, nameSlot: this.prevWasDeclaration });
+      this.aheadTok.push(tok);
+      this.aheadLineStart.push(this.prevWasNewline);
+      this.aheadNameSlot.push(this.prevWasDeclaration);
       this.prevWasNewline = tok.tokenType === Newline;
       this.prevWasDeclaration = DECLARATIONS.has(tok.tokenType);
     }
-    return this.ahead[k];
+    return this.aheadTok[k];
   }
 
-  private take(): Entry | undefined {
-    const e = this.fill(0);
-    if (e) this.ahead.shift();
-    return e;
+  private take(): IToken | undefined {
+    const t = this.fill(0);
+    if (t) {
+      this.aheadTok.shift();
+      this.aheadLineStart.shift();
+      this.aheadNameSlot.shift();
+    }
+    return t;
   }
 
-  private startsItem(e: Entry, depth: number): boolean {
-    const type = e.tok.tokenType;
-    if (!ITEM_KEYWORDS.has(type) || e.nameSlot) return false;
+  /** Does the next token (read ahead with `fill(0)`) start an item, at brace depth `depth`? */
+  private startsItem(depth: number): boolean {
+    const type = (this.aheadTok[0] as IToken).tokenType;
+    if (!ITEM_KEYWORDS.has(type) || this.aheadNameSlot[0]) return false;
     if (depth === 0) return true;
-    if (!e.lineStart) return false;
+    if (!this.aheadLineStart[0]) return false;
     if (type !== Service) return true;
-    return this.fill(1)?.tok.tokenType === Word && this.fill(2)?.tok.tokenType === Eq;
+    return this.fill(1)?.tokenType === Word && this.fill(2)?.tokenType === Eq;
   }
 
   /** The next item (or run of stray tokens), or undefined at the end of the text. */
   nextChunk(): Chunk | undefined {
     let first = this.take();
-    while (first && first.tok.tokenType === Newline) first = this.take();
+    while (first && first.tokenType === Newline) first = this.take();
     if (!first) return undefined;
-    const rule = itemRuleFor(first.tok.tokenType);
-    const tokens: IToken[] = [first.tok];
+    const rule = itemRuleFor(first.tokenType);
+    const tokens: IToken[] = [first];
     let depth = 0;
     let truncated = false;
-    for (let e = this.fill(0); e && !this.startsItem(e, depth); e = this.fill(0)) {
+    for (let t = this.fill(0); t && !this.startsItem(depth); t = this.fill(0)) {
       this.take();
-      const type = e.tok.tokenType;
+      const type = t.tokenType;
       if (type === LCurly) depth++;
       else if (type === RCurly) depth = Math.max(0, depth - 1);
       else if (type === Newline && depth === 0) continue;
       if (!rule) continue;
-      if (tokens.length < MAX_ITEM_TOKENS) tokens.push(e.tok);
+      if (tokens.length < MAX_ITEM_TOKENS) tokens.push(t);
       else truncated = true;
     }
-    const next = this.fill(0)?.tok;
+    const next = this.fill(0);
     const chunk: Chunk = {
       tokens,
       truncated,

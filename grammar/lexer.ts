@@ -193,7 +193,8 @@ export class Scanner {
   /** A bare word, number, port, address or duration; `${name}` parts make it a template word. */
   private chunk(start: number): IToken | undefined {
     const s = this.text;
-    const parts: TemplateParts = [];
+    // Made at the first `${…}`: most chunks have none.
+    let parts: TemplateParts | undefined;
     // `shape` is the chunk with each `${…}` replaced by `x`, for classification.
     let shape = "";
     let litStart = start;
@@ -217,6 +218,7 @@ export class Scanner {
           j = this.i;
           break;
         }
+        parts ??= [];
         if (j > litStart) parts.push(s.slice(litStart, j));
         shape += s.slice(litStart, j) + "x";
         parts.push(ref);
@@ -236,7 +238,7 @@ export class Scanner {
       if (plain && ALL_DIGITS.test(text)) return this.tok(NumberLit, start, j);
       shape = text;
     } else if (j > litStart) {
-      parts.push(s.slice(litStart, j));
+      parts?.push(s.slice(litStart, j));
       shape += s.slice(litStart, j);
     }
     const kind = classifyChunk(shape, interpolated);

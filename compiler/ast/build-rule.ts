@@ -27,7 +27,7 @@ export function wholeNumber(ctx: BuildContext, text: string, span: Span, what: s
 }
 
 function groupRefs(ctx: BuildContext, node: CstNode): GroupRef[] {
-  return someTokens(node, "ref").map((t) => ({ name: template(ctx, t, false), span: tokSpan(ctx, t) }));
+  return someTokens(node, "ref").map((t) => groupRef(ctx, t));
 }
 
 /** `tcp/80`, `udp/53-60`, `tcp/any`, `8080`, `8000-8080`, `icmp`, `any`. */
@@ -59,7 +59,17 @@ export function portItem(ctx: BuildContext, t: IToken): PortItem {
   throw new Incomplete("port");
 }
 
-type OptionKind = "app" | "port" | "learned" | "comment";
+export type OptionKind = "app" | "port" | "learned" | "comment";
+
+/**
+ * One rule option as tokens, however they were found (the CST here, or fast-items.ts): its keyword
+ * (`app`, `ports`…; none for `learned` and a comment) and its items (the only token for those two).
+ */
+export interface RuleOption {
+  kind: OptionKind;
+  keyword?: IToken;
+  items: IToken[];
+}
 
 function optionKind(opt: CstNode): OptionKind {
   if (optChild(opt, "apps")) return "app";
@@ -69,6 +79,15 @@ function optionKind(opt: CstNode): OptionKind {
   throw new Incomplete("ruleOption");
 }
 
+function optionTokens(opt: CstNode): RuleOption {
+  const kind = optionKind(opt);
+  if (kind === "learned" || kind === "comment") return { kind, items: [token(opt, kind)] };
+  const list = child(opt, kind === "app" ? "apps" : "ports");
+  const items = kind === "app" ? someTokens(list, "app") : nodes(list, "port").map((p) => token(p, "value"));
+  if (items.length === 0) throw new Incomplete(kind);
+  return { kind, keyword: token(list, "keyword"), items };
+}
+
 const DUPLICATE: Record<OptionKind, { message: string; help: string }> = {
   app: { message: "the rule lists applications twice", help: "merge the lists: `apps http, redis`" },
   port: { message: "the rule lists ports twice", help: "merge the lists: `ports tcp/80, tcp/443`" },
@@ -76,54 +95,61 @@ const DUPLICATE: Record<OptionKind, { message: string; help: string }> = {
   comment: { message: "the rule has two comments", help: "a rule has at most one \"comment\"; join them" },
 };
 
-/** From the option's keyword (or its only token) to its last list item. */
-function optionSpan(ctx: BuildContext, opt: CstNode, kind: OptionKind): Span {
-  if (kind === "learned" || kind === "comment") return tokSpan(ctx, token(opt, kind));
-  const list = child(opt, kind === "app" ? "apps" : "ports");
-  const last = kind === "app"
-    ? someTokens(list, "app").pop()
-    : nodes(list, "port").map((p) => token(p, "value")).pop();
-  if (!last) throw new Incomplete(kind);
-  return joinSpan(ctx, token(list, "keyword"), last);
+/** A group reference: its name as a template, sharing the token's span. */
+export function groupRef(ctx: BuildContext, t: IToken): GroupRef {
+  const span = tokSpan(ctx, t);
+  return { name: template(ctx, t, false, span), span };
 }
 
-export function buildRule(ctx: BuildContext, node: CstNode, span: Span): RuleDecl {
-  const idTok = token(node, "id");
-  const idSpan = tokSpan(ctx, idTok);
-  const rule: RuleDecl = {
+/** The rule without its options; `addOption` adds them. */
+export function newRule(id: number, idSpan: Span, action: IToken, from: GroupRef[], to: GroupRef[], span: Span): RuleDecl {
+  return {
     kind: "rule",
-    id: wholeNumber(ctx, idTok.image, idSpan, "rule id"),
+    id,
     idSpan,
-    action: token(node, "action").image === "deny" ? "deny" : "allow",
-    from: groupRefs(ctx, child(node, "from")),
-    to: groupRefs(ctx, child(node, "to")),
+    action: action.image === "deny" ? "deny" : "allow",
+    from,
+    to,
     apps: [],
     ports: [],
     learned: false,
     span,
   };
-  const seen = new Map<OptionKind, Span>();
-  for (const opt of nodes(node, "option")) {
-    const kind = optionKind(opt);
-    const optSpan = optionSpan(ctx, opt, kind);
-    const first = seen.get(kind);
-    if (first) {
-      syntaxError(ctx, "NV1018", DUPLICATE[kind].message, optSpan, "given again here", DUPLICATE[kind].help,
-        [{ span: first, message: "first given here" }]);
-      continue;
-    }
-    seen.set(kind, optSpan);
-    if (kind === "app") {
-      rule.apps = someTokens(child(opt, "apps"), "app").map((t): Ident => ident(ctx, t, "an application name"));
-    } else if (kind === "port") {
-      const ports = nodes(child(opt, "ports"), "port");
-      if (ports.length === 0) throw new Incomplete("port");
-      rule.ports = ports.map((p) => portItem(ctx, token(p, "value")));
-    } else if (kind === "learned") {
-      rule.learned = true;
-    } else {
-      rule.comment = plainString(ctx, token(opt, "comment"), "a rule comment");
-    }
+}
+
+/**
+ * Add one option to the rule; one given twice is reported (from its keyword, or its only token, to
+ * its last item) and left out. `seen` holds the options added so far.
+ */
+export function addOption(ctx: BuildContext, rule: RuleDecl, seen: Map<OptionKind, Span>, o: RuleOption): void {
+  const last = o.items[o.items.length - 1] as IToken;
+  const optSpan = o.keyword ? joinSpan(ctx, o.keyword, last) : tokSpan(ctx, last);
+  const first = seen.get(o.kind);
+  if (first) {
+    syntaxError(ctx, "NV1018", DUPLICATE[o.kind].message, optSpan, "given again here", DUPLICATE[o.kind].help,
+      [{ span: first, message: "first given here" }]);
+    return;
   }
+  seen.set(o.kind, optSpan);
+  if (o.kind === "app") {
+    rule.apps = o.items.map((t): Ident => ident(ctx, t, "an application name"));
+  } else if (o.kind === "port") {
+    rule.ports = o.items.map((t) => portItem(ctx, t));
+  } else if (o.kind === "learned") {
+    rule.learned = true;
+  } else {
+    rule.comment = plainString(ctx, last, "a rule comment");
+  }
+}
+
+export function buildRule(ctx: BuildContext, node: CstNode, span: Span): RuleDecl {
+  const idTok = token(node, "id");
+  const idSpan = tokSpan(ctx, idTok);
+  const id = wholeNumber(ctx, idTok.image, idSpan, "rule id");
+  const action = token(node, "action");
+  const from = groupRefs(ctx, child(node, "from"));
+  const rule = newRule(id, idSpan, action, from, groupRefs(ctx, child(node, "to")), span);
+  const seen = new Map<OptionKind, Span>();
+  for (const opt of nodes(node, "option")) addOption(ctx, rule, seen, optionTokens(opt));
   return rule;
 }

@@ -12,7 +12,7 @@ import type { ItemRule } from "../../grammar/parser.js";
 import { buildRule } from "./build-rule.js";
 import {
   child, ident, Incomplete, interpolations, nodes, nodeSpan, optChild, optToken, plainString, syntaxError, template,
-  token, tokSpan, joinSpan, type BuildContext,
+  startPos, token, tokSpan, joinSpan, type BuildContext,
 } from "./cst.js";
 import {
   CRITERION_KEYS, type AddressItem, type AddressList, type Criterion, type CriterionKey, type CriterionOp,
@@ -98,16 +98,23 @@ function criterion(ctx: BuildContext, node: CstNode): Criterion {
   return c;
 }
 
+/** One address item: `vh:` (when given) and its value. */
+export function addressItem(ctx: BuildContext, vh: IToken | undefined, v: IToken): AddressItem {
+  const value = template(ctx, v, quoted(v));
+  return { vh: vh !== undefined, value, span: vh ? { file: ctx.file, start: startPos(vh), end: value.span.end } : value.span };
+}
+
+/** An address list from its keyword and items; spans share positions with the items' spans. */
+export function addressListOf(ctx: BuildContext, kw: IToken, items: AddressItem[]): AddressList {
+  const last = items[items.length - 1] as AddressItem;
+  return { kind: "address", items, span: { file: ctx.file, start: startPos(kw), end: last.span.end } };
+}
+
 function addressList(ctx: BuildContext, node: CstNode): AddressList {
   const itemNodes = nodes(node, "item");
   if (itemNodes.length === 0) throw new Incomplete("address");
-  let last = token(node, "Kw_address");
-  const items = itemNodes.map((n): AddressItem => {
-    const vh = optToken(n, "vh");
-    const v = (last = token(n, "value"));
-    return { vh: vh !== undefined, value: template(ctx, v, quoted(v)), span: joinSpan(ctx, vh ?? v, v) };
-  });
-  return { kind: "address", items, span: joinSpan(ctx, token(node, "Kw_address"), last) };
+  const kw = token(node, "Kw_address");
+  return addressListOf(ctx, kw, itemNodes.map((n) => addressItem(ctx, optToken(n, "vh"), token(n, "value"))));
 }
 
 function groupEntry(ctx: BuildContext, node: CstNode): GroupEntry {
@@ -166,6 +173,10 @@ function paramDefault(ctx: BuildContext, node: CstNode): Template {
   return template(ctx, t, quoted(t));
 }
 
+export function groupDecl(name: Ident, entries: GroupEntry[], span: Span): GroupDecl {
+  return { kind: "group", name, entries, span };
+}
+
 function item(ctx: BuildContext, rule: ItemRule, node: CstNode, span: Span): Item {
   switch (rule) {
     case "policyDecl":
@@ -192,13 +203,7 @@ function item(ctx: BuildContext, rule: ItemRule, node: CstNode, span: Span): Ite
     }
     case "groupDecl": {
       const body = child(node, "body");
-      const g: GroupDecl = {
-        kind: "group",
-        name: ident(ctx, token(node, "name"), "a group name"),
-        entries: entries(body, (n) => groupEntry(ctx, n)),
-        span,
-      };
-      return g;
+      return groupDecl(ident(ctx, token(node, "name"), "a group name"), entries(body, (n) => groupEntry(ctx, n)), span);
     }
     case "ruleDecl":
       return buildRule(ctx, node, span);
@@ -211,11 +216,12 @@ function item(ctx: BuildContext, rule: ItemRule, node: CstNode, span: Span): Ite
 
 /**
  * Build the AST of one parsed item. Returns undefined when a required part is missing (the parser
- * reported why); `ctx.diagnostics` receives the builder's own NV1xxx errors.
+ * reported why); `ctx.diagnostics` receives the builder's own NV1xxx errors. `span`, the item's
+ * span when the caller knows it, saves a walk over the CST.
  */
-export function buildItem(ctx: BuildContext, rule: ItemRule, node: CstNode): Item | undefined {
+export function buildItem(ctx: BuildContext, rule: ItemRule, node: CstNode, span?: Span): Item | undefined {
   try {
-    return item(ctx, rule, node, nodeSpan(ctx, node));
+    return item(ctx, rule, node, span ?? nodeSpan(ctx, node));
   } catch (e) {
     if (e instanceof Incomplete) return undefined;
     throw e;

@@ -27,7 +27,9 @@ export function isReal(t: IToken): boolean {
 
 /** All real tokens under `key` (in source order). */
 export function tokens(node: CstNode, key: string): IToken[] {
-  return (node.children[key] ?? []).filter(isToken).filter(isReal);
+  const out: IToken[] = [];
+  for (const e of node.children[key] ?? []) if (isToken(e) && isReal(e)) out.push(e);
+  return out;
 }
 
 /** Like `tokens`, for a list the grammar requires to be non-empty: none left means the parser invented it. */
@@ -49,17 +51,27 @@ export function optToken(node: CstNode, key: string): IToken | undefined {
 }
 
 export function nodes(node: CstNode, key: string): CstNode[] {
-  return (node.children[key] ?? []).filter((e): e is CstNode => !isToken(e));
+  const out: CstNode[] = [];
+  for (const e of node.children[key] ?? []) if (!isToken(e)) out.push(e);
+  return out;
+}
+
+/** The i-th child node under `key`, without building the list (the builder's commonest lookup). */
+function nthNode(node: CstNode, key: string, i: number): CstNode | undefined {
+  const list = node.children[key];
+  if (list === undefined) return undefined;
+  for (const e of list) if (!isToken(e) && i-- === 0) return e;
+  return undefined;
 }
 
 export function child(node: CstNode, key: string, i = 0): CstNode {
-  const n = nodes(node, key)[i];
+  const n = nthNode(node, key, i);
   if (!n) throw new Incomplete(key);
   return n;
 }
 
 export function optChild(node: CstNode, key: string): CstNode | undefined {
-  return nodes(node, key)[0];
+  return nthNode(node, key, 0);
 }
 
 export function startPos(t: IToken): Pos {
@@ -117,18 +129,28 @@ function payload(t: IToken): TemplateParts {
   return (t.payload as TemplateParts | undefined) ?? [t.image];
 }
 
-export function interpolations(t: IToken): InterpPart[] {
+const NO_INTERPOLATIONS: readonly InterpPart[] = Object.freeze([]);
+
+export function interpolations(t: IToken): readonly InterpPart[] {
+  // Tokens without parameters carry no payload (the lexer's common case): nothing to allocate.
+  if (t.payload === undefined) return NO_INTERPOLATIONS;
   return payload(t).filter((p): p is InterpPart => typeof p !== "string");
 }
 
-/** A word, string or literal token as a template; only words and strings can interpolate. */
-export function template(ctx: BuildContext, t: IToken, quoted: boolean): Template {
-  const parts: (string | ParamRef)[] = payload(t).map((p) =>
-    typeof p === "string"
-      ? p
-      : { kind: "param-ref", name: p.name, span: { file: ctx.file, start: posIn(t, p.start), end: posIn(t, p.end) } },
-  );
-  return { kind: "template", quoted, parts, span: tokSpan(ctx, t) };
+/**
+ * A word, string or literal token as a template; only words and strings can interpolate. `span`,
+ * when the caller already made the token's span, is shared rather than built again.
+ */
+export function template(ctx: BuildContext, t: IToken, quoted: boolean, span: Span = tokSpan(ctx, t)): Template {
+  const p = t.payload as TemplateParts | undefined;
+  const parts: (string | ParamRef)[] = p === undefined
+    ? [t.image]
+    : p.map((x) =>
+        typeof x === "string"
+          ? x
+          : { kind: "param-ref", name: x.name, span: { file: ctx.file, start: posIn(t, x.start), end: posIn(t, x.end) } },
+      );
+  return { kind: "template", quoted, parts, span };
 }
 
 /** A string token's text; `${…}` is reported (`what` cannot use parameters) and kept as written. */
@@ -147,7 +169,7 @@ export function ident(ctx: BuildContext, t: IToken, what: string): Ident {
   return { text: t.image, span: tokSpan(ctx, t) };
 }
 
-function reportInterpolation(ctx: BuildContext, t: IToken, refs: InterpPart[], what: string, help: string): void {
+function reportInterpolation(ctx: BuildContext, t: IToken, refs: readonly InterpPart[], what: string, help: string): void {
   const first = refs[0] as InterpPart;
   ctx.diagnostics.push({
     code: "NV1010",

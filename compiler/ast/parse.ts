@@ -15,7 +15,8 @@ import { quote, syntaxDiagnostic, tokenSpan, type ItemEnd } from "../../grammar/
 import { LCurly } from "../../grammar/tokens.js";
 import { parseItem } from "../../grammar/parser.js";
 import { buildItem } from "./build.js";
-import { endPos } from "./cst.js";
+import { endPos, joinSpan } from "./cst.js";
+import { fastItem } from "./fast-items.js";
 import type { Item, PolicyDecl, SourceFile } from "./types.js";
 
 export const MAX_DIAGNOSTICS = 100;
@@ -44,11 +45,21 @@ function itemDiagnostics(path: string, chunk: Chunk, items: Item[]): Diagnostic[
       help: "every item starts with a keyword, e.g. rule 10 allow web -> api port tcp/80",
     }];
   }
+  if (!chunk.truncated) {
+    const fast = fastItem(path, rule, chunk.tokens);
+    if (fast) {
+      items.push(fast);
+      return [];
+    }
+  }
   const { cst, errors } = parseItem(rule, chunk.tokens);
   const built: Diagnostic[] = [];
-  const item = buildItem({ file: path, diagnostics: built }, rule, cst);
-  if (item) items.push(item);
   const last = chunk.tokens[chunk.tokens.length - 1] ?? first;
+  // Without a parse error the CST holds every token of the chunk (left-over tokens are an error),
+  // so the item spans the chunk: no need to search the CST for its first and last token.
+  const ctx = { file: path, diagnostics: built };
+  const item = buildItem(ctx, rule, cst, errors.length === 0 ? joinSpan(ctx, first, last) : undefined);
+  if (item) items.push(item);
   if (chunk.truncated) {
     return [{
       code: "NV1004",
