@@ -44,7 +44,7 @@ export function checkPolicy(files: readonly SourceFile[], opts: CheckOptions = {
     table.groups.map((g) => g.model),
     (i) => table.groups[i]!.broken,
   );
-  lintShadowed(rules, table.groups.length, cont, d);
+  lintShadowed(rules, cont, d);
 
   const diagnostics = sortDiagnostics(d.list);
   if (hasErrors(diagnostics)) return { diagnostics };

@@ -25,20 +25,41 @@ type Shape =
   | { kind: "builtin"; name: string }
   | { kind: "service"; service: string; namespace: string }
   | { kind: "workload"; classes: Map<string, CriterionModel[]> }
-  | { kind: "address"; addr: AddressShape; entries: AddressModel[] };
+  /** `addr` is made the first time the group is an outer group. */
+  | { kind: "address"; addr?: AddressShape; entries: AddressModel[] };
+
+const EMPTY: Shape = { kind: "empty" };
 
 export class Containment {
-  private readonly shapes: Shape[];
+  /**
+   * Shapes are made when a group is first compared: a ClassBench policy has 88k address groups,
+   * most of which are only ever an inner group under `any`.
+   */
+  private readonly shapes: (Shape | undefined)[];
 
   /** `skip`: groups whose declaration had errors; their partial model proves nothing. */
-  constructor(groups: readonly GroupModel[], skip: (index: number) => boolean = () => false) {
-    this.shapes = groups.map((g, i) => (skip(i) ? { kind: "empty" } : shapeOf(g)));
+  constructor(
+    private readonly groups: readonly GroupModel[],
+    private readonly skip: (index: number) => boolean = () => false,
+  ) {
+    this.shapes = new Array<Shape | undefined>(groups.length);
+  }
+
+  private shape(g: number): Shape | undefined {
+    let s = this.shapes[g];
+    if (s === undefined) {
+      const model = this.groups[g];
+      if (model === undefined) return undefined;
+      s = this.skip(g) ? EMPTY : shapeOf(model);
+      this.shapes[g] = s;
+    }
+    return s;
   }
 
   /** Is every endpoint of group `inner` also in group `outer`? (Indexes into the model groups.) */
   contains(outer: number, inner: number): boolean {
-    const o = this.shapes[outer];
-    const i = this.shapes[inner];
+    const o = this.shape(outer);
+    const i = this.shape(inner);
     if (!o || !i || i.kind === "empty" || o.kind === "empty") return false;
     if (outer === inner) return true;
     if (o.kind === "builtin") {
@@ -46,7 +67,11 @@ export class Containment {
       if (o.name === "containers") return i.kind === "service" || i.kind === "workload";
       return i.kind === "builtin" && i.name === o.name;
     }
-    if (o.kind === "address") return i.kind === "address" && i.entries.every((e) => addressInside(e, o.addr));
+    if (o.kind === "address") {
+      if (i.kind !== "address") return false;
+      const addr = (o.addr ??= addressShape(o.entries));
+      return i.entries.every((e) => addressInside(e, addr));
+    }
     if (o.kind === "service") {
       if (i.kind === "service") return i.service === o.service && i.namespace === o.namespace;
       if (i.kind !== "workload") return false;
@@ -62,7 +87,7 @@ export class Containment {
 
   /** Which category a group falls in for bounded pairwise comparison. */
   category(g: number): "address" | "criteria" | "other" {
-    const s = this.shapes[g];
+    const s = this.shape(g);
     if (s?.kind === "address") return "address";
     if (s?.kind === "service" || s?.kind === "workload") return "criteria";
     return "other";
@@ -74,7 +99,7 @@ function shapeOf(g: GroupModel): Shape {
   if (g.kind === "builtin") return { kind: "builtin", name: g.builtin ?? g.name };
   if (g.kind === "service" && g.service) return { kind: "service", ...g.service };
   if (g.kind === "workload") return { kind: "workload", classes: classesOf(g.criteria ?? []) };
-  if (g.kind === "address") return { kind: "address", addr: addressShape(g.addresses ?? []), entries: g.addresses ?? [] };
+  if (g.kind === "address") return { kind: "address", entries: g.addresses ?? [] };
   return { kind: "empty" };
 }
 

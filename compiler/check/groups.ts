@@ -166,11 +166,12 @@ export class GroupTable {
         related: [{ span: first, message: second === firstAddress ? "workload criterion here" : "address entry here" }],
       });
     }
+    // Exact copies: the model keeps them, and a pushed-to array keeps room for 17 entries.
     if (hasAddressList) {
       info.model.kind = "address";
-      info.model.addresses = addresses;
+      info.model.addresses = addresses.slice();
     } else {
-      info.model.criteria = criteria;
+      info.model.criteria = criteria.slice();
     }
   }
 

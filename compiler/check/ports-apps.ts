@@ -62,6 +62,8 @@ export function checkPorts(items: readonly PortItem[], d: Diags): PortModel[] | 
 
 export function normalizePorts(ports: readonly PortModel[]): PortModel[] {
   if (ports.some((p) => p.proto === "any")) return [{ proto: "any", lo: 0, hi: MAX_PORT }];
+  // One port, the common case: an exact one-element array, as the model keeps it.
+  if (ports.length === 1) return [{ ...(ports[0] as PortModel) }];
   const sorted = [...ports].sort((a, b) => PROTO_ORDER[a.proto] - PROTO_ORDER[b.proto] || a.lo - b.lo || a.hi - b.hi);
   const out: PortModel[] = [];
   for (const p of sorted) {
@@ -77,6 +79,7 @@ export function normalizePorts(ports: readonly PortModel[]): PortModel[] {
 
 /** Sorted unique application ids; `[]` = any. Undefined when a name is unknown. */
 export function checkApps(apps: readonly Ident[], d: Diags): number[] | undefined {
+  if (apps.length === 0) return [];
   const ids = new Set<number>();
   let any = false;
   let ok = true;

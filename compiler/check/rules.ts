@@ -64,6 +64,12 @@ export function checkRules(decls: readonly RuleDecl[], groups: GroupTable, d: Di
 
 /** Group indexes, deduplicated in first-mention order; undefined if any reference failed. */
 function resolveAll(refs: RuleDecl["from"], groups: GroupTable): number[] | undefined {
+  // One reference is the common case: an exact one-element array (the model keeps it, and a
+  // pushed-to empty array would keep room for 17).
+  if (refs.length === 1) {
+    const i = groups.resolve(refs[0] as RuleDecl["from"][number]);
+    return i === undefined ? undefined : [i];
+  }
   const out: number[] = [];
   let ok = true;
   for (const ref of refs) {

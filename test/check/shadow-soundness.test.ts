@@ -24,7 +24,7 @@ import { rule } from "./ast-helpers.js";
 function shadowed(model: PolicyModel): RuleModel[] {
   const checked: CheckedRule[] = model.rules.map((m) => ({ decl: rule(m.id, m.action, [], []), model: m }));
   const d = new Diags();
-  lintShadowed(checked, model.groups.length, new Containment(model.groups), d);
+  lintShadowed(checked, new Containment(model.groups), d);
   const ids = new Set(d.list.map((x) => Number(/^rule (\d+)/.exec(x.message)?.[1])));
   return model.rules.filter((r) => ids.has(r.id));
 }
