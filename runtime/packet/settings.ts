@@ -61,7 +61,7 @@ export const DEFAULT_PACKET_SETTINGS: Readonly<PacketSettings> = Object.freeze({
   events: 8192,
   dnsNames: 2048,
   dnsMinTtl: 300,
-  batchPackets: 1024,
+  batchPackets: 256,
   batchBytes: 2 * 1024 * 1024,
   timeouts: Object.freeze({ syn: 30, established: 3600, fin: 30, closed: 10, udp: 60, icmp: 10, other: 60, fragment: 30 }),
   dpi: true,
