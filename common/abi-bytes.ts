@@ -5,6 +5,8 @@
  */
 import { FNV_OFFSET, FNV_PRIME } from "./abi.js";
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export class ByteWriter {
   private buf = new Uint8Array(1024);
   private view = new DataView(this.buf.buffer);
@@ -18,6 +20,11 @@ export class ByteWriter {
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
     this.view = new DataView(next.buffer);
+  }
+
+  /** Make room for `n` more bytes now, rather than by doubling as they come. */
+  reserve(n: number): void {
+    this.ensure(n);
   }
 
   u8(v: number): void {
@@ -47,6 +54,17 @@ export class ByteWriter {
   /** A 128-bit address as (lo u64, hi u64). */
   u128(v: bigint): void {
     for (let i = 0n; i < 4n; i++) this.u32(Number((v >> (32n * i)) & 0xffffffffn));
+  }
+
+  /** The first `n` words of `words`, each as u32 (one copy on a little-endian host). */
+  u32s(words: Uint32Array, n: number): void {
+    this.ensure(n * 4);
+    if (LITTLE_ENDIAN) {
+      this.buf.set(new Uint8Array(words.buffer, words.byteOffset, n * 4), this.length);
+    } else {
+      for (let i = 0; i < n; i++) this.view.setUint32(this.length + i * 4, words[i] as number, true);
+    }
+    this.length += n * 4;
   }
 
   bytes(b: Uint8Array): void {

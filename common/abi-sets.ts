@@ -27,75 +27,88 @@ export function setGeometry(nRules: number): SetGeometry {
   return { nRules, nWords, nSum, rankAt, wordsAt: rankAt + Math.ceil((nSum * 4) / 8) * 8 };
 }
 
+/** Scratch for writeSet, grown as needed: a set is laid out here as u32s, then copied in one go. */
+let scratch = new Uint32Array(1024);
+
 /** Write one set (the writer must be 8-aligned). `list` is sorted and below nRules. */
 export function writeSet(w: ByteWriter, geo: SetGeometry, list: ArrayLike<number>): void {
-  // Non-zero words in order, as (index, lo half, hi half).
-  const idx: number[] = [];
-  const lo: number[] = [];
-  const hi: number[] = [];
+  const nSum = geo.nSum;
+  // In u32s: count and padding, super-summary, summary words, ranks (8-aligned), words.
+  const sumAt = 4;
+  const rankAt = sumAt + 2 * nSum;
+  const wordsAt = rankAt + nSum + (nSum & 1);
+  const nWords = nonZeroWords(list);
+  const size = wordsAt + 2 * nWords;
+  if (scratch.length < size) scratch = new Uint32Array(Math.max(size, scratch.length * 2));
+  const out = scratch;
+  out.fill(0, 0, size);
+  out[0] = nWords;
+  let j = -1;
+  let prev = -1;
   for (let i = 0; i < list.length; i++) {
     const r = list[i] as number;
     const k = r >>> 6;
-    if (idx[idx.length - 1] !== k) {
-      idx.push(k);
-      lo.push(0);
-      hi.push(0);
+    if (k !== prev) {
+      j++;
+      prev = k;
+      // Summary bit of word k, and its count towards the ranks of the summary words after it.
+      setBit(out, sumAt + 2 * (k >>> 6) + ((k & 63) >>> 5), k);
+      if ((k >>> 6) + 1 < nSum) out[rankAt + (k >>> 6) + 1] = (out[rankAt + (k >>> 6) + 1] as number) + 1;
     }
-    const b = r & 63;
-    const j = idx.length - 1;
-    if (b < 32) lo[j] = ((lo[j] as number) | (1 << b)) >>> 0;
-    else hi[j] = ((hi[j] as number) | (1 << (b - 32))) >>> 0;
+    setBit(out, wordsAt + 2 * j + ((r & 63) >>> 5), r);
   }
-  const sumLo = new Uint32Array(geo.nSum);
-  const sumHi = new Uint32Array(geo.nSum);
-  for (const k of idx) {
-    const b = k & 63;
-    if (b < 32) sumLo[k >>> 6] = ((sumLo[k >>> 6] as number) | (1 << b)) >>> 0;
-    else sumHi[k >>> 6] = ((sumHi[k >>> 6] as number) | (1 << (b - 32))) >>> 0;
-  }
-  w.u32(idx.length);
-  w.u32(0);
-  const group = superGroup(geo.nSum);
-  let supLo = 0;
-  let supHi = 0;
-  for (let i = 0; i < geo.nSum; i++) {
-    if (!sumLo[i] && !sumHi[i]) continue;
+  // Ranks: words before each summary word (prefix sums of the counts).
+  for (let i = 1; i < nSum; i++) out[rankAt + i] = (out[rankAt + i] as number) + (out[rankAt + i - 1] as number);
+  const group = superGroup(nSum);
+  for (let i = 0; i < nSum; i++) {
+    if (!out[sumAt + 2 * i] && !out[sumAt + 2 * i + 1]) continue;
     const b = Math.floor(i / group);
-    if (b < 32) supLo = (supLo | (1 << b)) >>> 0;
-    else supHi = (supHi | (1 << (b - 32))) >>> 0;
+    setBit(out, 2 + (b >>> 5), b);
   }
-  w.u64(supLo, supHi);
-  for (let i = 0; i < geo.nSum; i++) w.u64(sumLo[i] as number, sumHi[i] as number);
-  let rank = 0;
-  let at = 0;
-  for (let i = 0; i < geo.nSum; i++) {
-    w.u32(rank);
-    while (at < idx.length && (idx[at] as number) >>> 6 === i) {
-      at++;
-      rank++;
+  w.u32s(out, size);
+}
+
+/** The non-zero 64-bit words of a sorted list. */
+function nonZeroWords(list: ArrayLike<number>): number {
+  let n = 0;
+  let prev = -1;
+  for (let i = 0; i < list.length; i++) {
+    const k = (list[i] as number) >>> 6;
+    if (k !== prev) {
+      n++;
+      prev = k;
     }
   }
-  w.align(8);
-  for (let j = 0; j < idx.length; j++) w.u64(lo[j] as number, hi[j] as number);
+  return n;
+}
+
+/** Bytes writeSet writes for `list`. */
+export function setBytes(geo: SetGeometry, list: ArrayLike<number>): number {
+  return geo.wordsAt + 8 * nonZeroWords(list);
+}
+
+/** Set bit `bit mod 32` of u32 `at`. */
+function setBit(out: Uint32Array, at: number, bit: number): void {
+  out[at] = (out[at] as number) | (1 << (bit & 31));
 }
 
 /** Interns lists, then writes them as one pool: an offsets array and 8-aligned set data. */
 export class SetPool {
   /** Hash of a list → indexes of the lists with that hash (compared element by element). */
   private readonly index = new Map<number, number[]>();
-  readonly lists: (readonly number[])[] = [];
+  readonly lists: ArrayLike<number>[] = [];
 
   constructor(readonly geo: SetGeometry) {
     this.add([]);
   }
 
   /** Index of the set for `list` (sorted rule indexes); index 0 is the empty set. */
-  add(list: readonly number[]): number {
+  add(list: ArrayLike<number>): number {
     let h = list.length | 0;
     for (let i = 0; i < list.length; i++) h = Math.imul(h ^ (list[i] as number), 0x01000193) ^ (h >>> 15);
     const same = this.index.get(h);
     if (same) {
-      for (const i of same) if (sameList(this.lists[i] as readonly number[], list)) return i;
+      for (const i of same) if (sameList(this.lists[i] as ArrayLike<number>, list)) return i;
     }
     const i = this.lists.length;
     this.lists.push(list);
@@ -119,6 +132,10 @@ export class SetPool {
     w.zeros(this.lists.length * 4);
     w.align(8);
     const lo = w.length - origin;
+    // Room for all of them at once: at 100k rules the sets are tens of megabytes.
+    let total = 8;
+    for (const list of this.lists) total += setBytes(this.geo, list);
+    w.reserve(total);
     this.lists.forEach((list, i) => {
       w.setU32(slots + i * 4, w.length - origin);
       writeSet(w, this.geo, list);
@@ -130,7 +147,7 @@ export class SetPool {
   }
 }
 
-function sameList(a: readonly number[], b: readonly number[]): boolean {
+function sameList(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
