@@ -11,8 +11,10 @@ import { rulesWhere } from "./rule-lists.js";
 
 export function lowerApps(rules: readonly RuleModel[]): IrApps {
   const byApp: IrApps["byApp"] = [];
+  // Only the rules naming applications can be in an application's list: look at them alone.
+  const withApps = rulesWhere(rules, (r) => r.apps.length > 0);
   for (const app of [...APPS].sort((a, b) => a.id - b.id)) {
-    const list = rulesWhere(rules, (r) => r.apps.length > 0 && appSatisfies(app.id, r.apps));
+    const list = withApps.filter((i) => appSatisfies(app.id, (rules[i] as RuleModel).apps));
     if (list.length > 0) byApp.push({ app: app.id, rules: list });
   }
   return { any: rulesWhere(rules, (r) => r.apps.length === 0), byApp };

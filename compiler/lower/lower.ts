@@ -16,8 +16,11 @@ import { unionLists } from "./rule-lists.js";
 function groupRuleLists(model: PolicyModel): FromTo[] {
   const lists: FromTo[] = model.groups.map(() => ({ from: [], to: [] }));
   model.rules.forEach((r, index) => {
-    for (const g of new Set(r.from)) lists[g]?.from.push(index);
-    for (const g of new Set(r.to)) lists[g]?.to.push(index);
+    // One group, the common case, needs no duplicate check.
+    if (r.from.length === 1) lists[r.from[0] as number]?.from.push(index);
+    else for (const g of new Set(r.from)) lists[g]?.from.push(index);
+    if (r.to.length === 1) lists[r.to[0] as number]?.to.push(index);
+    else for (const g of new Set(r.to)) lists[g]?.to.push(index);
   });
   return lists;
 }

@@ -4,7 +4,7 @@
  */
 import type { PortModel, RuleModel } from "../model.js";
 import type { IrPortInterval, IrPorts, RuleList } from "./ir.js";
-import { listKey, rulesWhere } from "./rule-lists.js";
+import { rulesWhere, sameList } from "./rule-lists.js";
 
 const everyPort = (p: PortModel) => p.lo <= 0 && p.hi >= 65535;
 
@@ -35,7 +35,7 @@ function portIntervals(rules: readonly RuleModel[], base: RuleList, proto: "tcp"
   const emit = (lo: number, hi: number) => {
     const list = [...active.keys()].sort((a, b) => a - b);
     const last = out[out.length - 1];
-    if (last && listKey(last.rules) === listKey(list)) last.hi = hi;
+    if (last && sameList(last.rules, list)) last.hi = hi;
     else out.push({ lo, hi, rules: list });
   };
   let start = 0;

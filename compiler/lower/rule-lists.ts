@@ -18,13 +18,25 @@ export function unionLists(lists: readonly RuleList[]): RuleList {
     at += l.length;
   }
   all.sort();
-  const out: number[] = [];
+  // Duplicates out in place, then an exact-size list: the IR keeps millions of entries at 100k
+  // rules, and a list grown by push keeps up to half as much again in spare room.
+  let n = 0;
   let prev = -1;
-  for (const r of all) {
-    if (r !== prev) out.push(r);
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i] as number;
+    if (r !== prev) all[n++] = r;
     prev = r;
   }
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = all[i] as number;
   return out;
+}
+
+/** Do two lists hold the same entries? */
+export function sameList(a: RuleList, b: RuleList): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Indexes of the rules satisfying `pred`, in order. */
@@ -34,9 +46,4 @@ export function rulesWhere<T>(rules: readonly T[], pred: (r: T) => boolean): Rul
     if (pred(r)) out.push(i);
   });
   return out;
-}
-
-/** A stable key for interning lists. */
-export function listKey(l: RuleList): string {
-  return l.join(",");
 }
