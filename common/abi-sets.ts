@@ -127,15 +127,16 @@ export class SetPool {
    */
   write(w: ByteWriter, origin: number): { offsets: number; lo: number; hi: number } {
     w.align(8);
-    const offsets = w.length - origin;
-    const slots = w.length;
-    w.zeros(this.lists.length * 4);
-    w.align(8);
-    const lo = w.length - origin;
-    // Room for all of them at once: at 100k rules the sets are tens of megabytes.
-    let total = 8;
+    // Room for exactly what follows, at once: at 100k rules the sets are tens of megabytes.
+    const n = this.lists.length;
+    let total = 4 * n + 4 * (n % 2) + 8;
     for (const list of this.lists) total += setBytes(this.geo, list);
     w.reserve(total);
+    const offsets = w.length - origin;
+    const slots = w.length;
+    w.zeros(n * 4);
+    w.align(8);
+    const lo = w.length - origin;
     this.lists.forEach((list, i) => {
       w.setU32(slots + i * 4, w.length - origin);
       writeSet(w, this.geo, list);

@@ -60,18 +60,20 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceTexts, opts: Rend
   const sev = d.severity === "error" ? p.red(`error[${d.code}]`) : p.yellow(`warning[${d.code}]`);
   const out = [p.bold(`${sev}: ${d.message}`)];
   if (d.span) {
-    out.push(...renderSnippet(d.span, d.label, sources, lines, p, d.severity === "error" ? p.red : p.yellow));
+    renderSnippet(out, d.span, d.label, sources, lines, p, d.severity === "error" ? p.red : p.yellow);
   } else if (d.file) {
     out.push(`  ${p.blue("-->")} ${d.file}`);
   }
   for (const r of d.related ?? []) {
-    out.push(...renderSnippet(r.span, r.message, sources, lines, p, p.blue, "note"));
+    renderSnippet(out, r.span, r.message, sources, lines, p, p.blue, "note");
   }
   if (d.help) out.push(`   ${p.blue("=")} help: ${d.help}`);
   return out.join("\n");
 }
 
+/** Append a snippet's lines to `out`. */
 function renderSnippet(
+  out: string[],
   span: Span,
   label: string | undefined,
   sources: SourceTexts,
@@ -79,13 +81,12 @@ function renderSnippet(
   p: Paint,
   mark: (s: string) => string,
   kind?: string,
-): string[] {
-  const out: string[] = [];
+): void {
   const text = sources.get(span.file);
   const loc = `${span.file}:${span.start.line}:${span.start.col}`;
   if (kind) out.push(`${p.blue("note")}: ${label ?? ""}`);
   out.push(`  ${p.blue("-->")} ${loc}`);
-  if (text === undefined) return out;
+  if (text === undefined) return;
   const lineText = printable(lines.get(text, span.start.line).replace(/\r$/, ""));
   const num = String(span.start.line);
   const pad = " ".repeat(num.length);
@@ -95,7 +96,6 @@ function renderSnippet(
   out.push(`${p.blue(num)} ${p.blue("|")} ${lineText}`);
   const caret = " ".repeat(Math.max(0, span.start.col - 1)) + "^".repeat(width);
   out.push(`${pad} ${p.blue("|")} ${mark(caret + (label && !kind ? ` ${label}` : ""))}`);
-  return out;
 }
 
 /**
@@ -125,6 +125,7 @@ class Lines {
 /** Keep snippets to one terminal line: tabs and control bytes would shift the caret. */
 function printable(line: string): string {
   const clipped = line.length > 400 ? line.slice(0, 400) + "…" : line;
+  if (!/[\x00-\x1f\x7f]/.test(clipped)) return clipped;
   return clipped.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD").replace(/\t/g, " ");
 }
 

@@ -19,6 +19,12 @@ describe("renderDiagnostic snippets", () => {
     expect(lines).toEqual(["1 | first line", "2 | second", "3 | ", "4 | last, no newline"]);
   });
 
+  test("tabs and control characters are replaced, so the caret stays under its column", () => {
+    const src = new Map([["a.nvp", "a\tb\x01c"]]);
+    const out = renderDiagnostic({ code: "NV9999", severity: "warning", message: "m", span: at(1, 5, 1) }, src);
+    expect(out.split("\n")[3]).toBe("1 | a b\uFFFDc");
+  });
+
   test("a line past the end shows an empty snippet line", () => {
     const out = renderDiagnostic({ code: "NV9999", severity: "error", message: "m", span: at(9, 1, 1) }, sources);
     expect(out.split("\n")[3]).toBe("9 | ");
