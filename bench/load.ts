@@ -8,15 +8,16 @@
  *   +enforcer    loadModule, then new Enforcer on it (what a host pays before it can decide)
  *   2nd enforcer another Enforcer on the same module (a fresh instance: table copy + validation)
  *   sha256       one sha256 over the module bytes (the hash loadModule must check, the floor)
- * The modules are compiled first, and the compiler's garbage collected (with --expose-gc) before
- * anything is timed, as in an enforcer that reads policy.wasm from disk.
- * Run: node --expose-gc --import tsx bench/load.ts [--runs 21] [--sizes 1000,10000,100000]
+ * The modules are compiled first and the compiler's garbage collected (bench/gc.ts), as in an
+ * enforcer that reads policy.wasm from disk; a full collection runs before every timed run.
+ * Run: npx tsx bench/load.ts [--runs 21] [--sizes 100,1000,10000,100000]   (about 1 minute)
  */
 import { createHash } from "node:crypto";
 import os from "node:os";
 import { compileSources } from "../compiler/check/index.js";
 import { compileModule } from "../compiler/emit/compile-module.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
+import { gc, settle } from "./gc.js";
 import { generatePolicy } from "./gen-policy.js";
 
 const arg = (name: string, d: string) => {
@@ -25,7 +26,6 @@ const arg = (name: string, d: string) => {
 };
 const runs = Number(arg("--runs", "21"));
 const sizes = arg("--sizes", "100,1000,10000,100000").split(",").map(Number);
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 /** Median wall and CPU milliseconds of `f`. */
@@ -52,7 +52,8 @@ const modules = sizes.map((rules) => {
   return { rules, bytes: compileModule(model).bytes };
 });
 
-console.log(`nvp load benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}, gc ${gc.name === "gc" ? "between runs" : "not exposed"}`);
+settle();
+console.log(`nvp load benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`);
 console.log("");
 console.log("| rules | workloads | module | load | load cpu | +enforcer | 2nd enforcer | sha256 |");
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
