@@ -94,31 +94,55 @@ function setBit(out: Uint32Array, at: number, bit: number): void {
 
 /** Interns lists, then writes them as one pool: an offsets array and 8-aligned set data. */
 export class SetPool {
-  /** Hash of a list → indexes of the lists with that hash (compared element by element). */
-  private readonly index = new Map<number, number[]>();
-  readonly lists: ArrayLike<number>[] = [];
+  /** Hash of a list → the first set with that hash; `sameHash` chains the others. */
+  private readonly first = new Map<number, number>();
+  private readonly sameHash: number[] = [];
+  /**
+   * The sets, one after another in one arena (not an array each: at 100k rules there are 100k
+   * sets, and as many small buffers weighed on the collector); set i is starts[i]..starts[i+1].
+   */
+  private arena = new Uint32Array(1024);
+  private readonly starts: number[] = [0];
 
   constructor(readonly geo: SetGeometry) {
     this.add([]);
   }
 
-  /** Index of the set for `list` (sorted rule indexes); index 0 is the empty set. */
+  /** Index of the set for `list` (sorted rule indexes); index 0 is the empty set. The pool copies it. */
   add(list: ArrayLike<number>): number {
     let h = list.length | 0;
     for (let i = 0; i < list.length; i++) h = Math.imul(h ^ (list[i] as number), 0x01000193) ^ (h >>> 15);
-    const same = this.index.get(h);
-    if (same) {
-      for (const i of same) if (sameList(this.lists[i] as ArrayLike<number>, list)) return i;
+    const head = this.first.get(h);
+    for (let i = head ?? -1; i >= 0; i = this.sameHash[i] as number) if (this.holds(i, list)) return i;
+    const i = this.size;
+    const at = this.starts[i] as number;
+    if (at + list.length > this.arena.length) {
+      const grown = new Uint32Array(Math.max(at + list.length, this.arena.length * 2));
+      grown.set(this.arena.subarray(0, at));
+      this.arena = grown;
     }
-    const i = this.lists.length;
-    this.lists.push(list);
-    if (same) same.push(i);
-    else this.index.set(h, [i]);
+    for (let k = 0; k < list.length; k++) this.arena[at + k] = list[k] as number;
+    this.starts.push(at + list.length);
+    // New sets go to the front of their chain; a hash is rarely shared, so order matters little.
+    this.sameHash.push(head ?? -1);
+    this.first.set(h, i);
     return i;
   }
 
+  private holds(i: number, list: ArrayLike<number>): boolean {
+    const from = this.starts[i] as number;
+    if ((this.starts[i + 1] as number) - from !== list.length) return false;
+    for (let k = 0; k < list.length; k++) if (this.arena[from + k] !== list[k]) return false;
+    return true;
+  }
+
+  /** Set i (a view into the arena). */
+  private list(i: number): Uint32Array {
+    return this.arena.subarray(this.starts[i] as number, this.starts[i + 1] as number);
+  }
+
   get size(): number {
-    return this.lists.length;
+    return this.starts.length - 1;
   }
 
   /**
@@ -128,30 +152,24 @@ export class SetPool {
   write(w: ByteWriter, origin: number): { offsets: number; lo: number; hi: number } {
     w.align(8);
     // Room for exactly what follows, at once: at 100k rules the sets are tens of megabytes.
-    const n = this.lists.length;
+    const n = this.size;
     let total = 4 * n + 4 * (n % 2) + 8;
-    for (const list of this.lists) total += setBytes(this.geo, list);
+    for (let i = 0; i < n; i++) total += setBytes(this.geo, this.list(i));
     w.reserve(total);
     const offsets = w.length - origin;
     const slots = w.length;
     w.zeros(n * 4);
     w.align(8);
     const lo = w.length - origin;
-    this.lists.forEach((list, i) => {
+    for (let i = 0; i < n; i++) {
       w.setU32(slots + i * 4, w.length - origin);
-      writeSet(w, this.geo, list);
-    });
+      writeSet(w, this.geo, this.list(i));
+    }
     const hi = w.length - origin;
     // The engine reads one word past a set's last word (branchless lookup): keep it in bounds.
     w.zeros(8);
     return { offsets, lo, hi };
   }
-}
-
-function sameList(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Read the set at byte offset `at` of `view` back into rule indexes. */

@@ -63,11 +63,15 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   ruleAt.forEach((rule, slot) => {
     slotOf[rule] = slot;
   });
-  /** Rule indexes → sorted slots: every set in the table is over slots (kept typed: 4 bytes a slot). */
+  /**
+   * Rule indexes → sorted slots: every set in the table is over slots. The result is a view of one
+   * scratch buffer, valid until the next call (the pool copies what it keeps).
+   */
+  let scratch = new Uint32Array(1024);
   const slots = (list: readonly number[]): Uint32Array => {
-    const out = new Uint32Array(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = slotOf[list[i] as number] as number;
-    return out.sort();
+    if (scratch.length < list.length) scratch = new Uint32Array(Math.max(list.length, scratch.length * 2));
+    for (let i = 0; i < list.length; i++) scratch[i] = slotOf[list[i] as number] as number;
+    return scratch.subarray(0, list.length).sort();
   };
   const inner = new SetPool(geo);
   const pool = { add: (list: readonly number[]) => inner.add(slots(list)), get size() { return inner.size; }, write: inner.write.bind(inner) };
@@ -170,24 +174,27 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   section("threats");
 
   // Per-group rule lists for the host (workload memberships are computed there).
-  const grules: number[] = [];
+  let nGrules = 0;
+  for (const g of ir.groups) nGrules += g.from.length + g.to.length;
+  const grules = new Uint32Array(nGrules);
+  let at = 0;
   put(A.H_GROUPS_N, ir.groups.length);
   put(A.H_GROUPS, w.length);
-  // Appended one by one: a spread of a group with 100k+ rules would overflow the call stack.
   const append = (list: readonly number[]) => {
-    for (const r of slots(list)) grules.push(r);
+    grules.set(slots(list), at);
+    at += list.length;
   };
   for (const g of ir.groups) {
-    w.u32(grules.length);
+    w.u32(at);
     w.u32(g.from.length);
     append(g.from);
-    w.u32(grules.length);
+    w.u32(at);
     w.u32(g.to.length);
     append(g.to);
   }
-  put(A.H_GRULES_N, grules.length);
+  put(A.H_GRULES_N, nGrules);
   put(A.H_GRULES, w.length);
-  for (const r of grules) w.u32(r);
+  w.u32s(grules, nGrules);
   section("groups");
 
   put(A.H_NSETS, pool.size);
