@@ -55,6 +55,26 @@ describe("events", () => {
     expect(e.stats().decisions.deniedPackets).toBe(1);
   });
 
+  test("endpoints name their address groups (IPs, CIDRs, ranges; workload addresses too)", () => {
+    const policy = `policy nets
+service web = nv.web.shop { mode protect }
+group partners { address 192.0.2.0/24, 198.51.100.7-198.51.100.9 }
+group one-partner { address 192.0.2.9 }
+group web-ips { address 10.0.0.1 }
+rule 10 deny partners -> web port tcp/8443
+`;
+    const e = engineFor(policy, { inventory: INV });
+    e.process([syn("192.0.2.9", "10.0.0.1", 40002, 8443, 0), syn("198.51.100.8", "10.0.0.1", 40003, 8443, 1), syn("203.0.113.1", "10.0.0.1", 40004, 8443, 2)]);
+    const [a, b] = e.drainEvents();
+    expect(a!.src.groups).toEqual(["partners", "one-partner"]);
+    expect(b!.src.groups).toContain("partners");
+    expect(b!.src.groups).not.toContain("one-partner");
+    expect(a!.dst.groups).toEqual(expect.arrayContaining(["web", "web-ips"]));
+    e.flush();
+    const third = e.drainEvents().find((x) => x.type === "flow-end" && x.src.ip === "203.0.113.1");
+    expect(third!.src.groups).not.toContain("partners");
+  });
+
   test("NDJSON lines carry the documented fields", () => {
     const e = engineFor(SHOP, { inventory: INV });
     e.process([syn("192.0.2.9", "10.0.0.1", 40002, 8443, 5)]);
