@@ -28,7 +28,8 @@ export interface Diagnostic {
 export type SourceTexts = ReadonlyMap<string, string>;
 
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  return [...ds].sort((a, b) => compareSpans(a.span, b.span) || a.code.localeCompare(b.code));
+  // Codes are NV and four digits: plain comparison orders them as a collation would, much faster.
+  return [...ds].sort((a, b) => compareSpans(a.span, b.span) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {
