@@ -39,17 +39,32 @@ export function useColor(io: Io): boolean {
   return io.isTty && !process.env["NO_COLOR"];
 }
 
-/** Print diagnostics the way `--format` asks; human output goes to stderr so stdout stays data. */
+/**
+ * Warnings of one code printed before the rest are only counted (`--all-warnings` prints them all):
+ * a ClassBench set of 100k rules has 96k shadowed ones, 45 MB of text no one reads.
+ */
+export const WARNINGS_PER_CODE = 200;
+
+export const allWarningsOption = () =>
+  new Option("--all-warnings", `print every warning (by default at most ${WARNINGS_PER_CODE} of one code, then a count)`);
+
+/**
+ * Print diagnostics the way `--format` asks; human output goes to stderr so stdout stays data.
+ * `warnings: "limited"` (commands with `--all-warnings`) prints at most WARNINGS_PER_CODE of one
+ * code; machine formats always carry every diagnostic.
+ */
 export function reportDiagnostics(
   ctx: CommandContext,
   diagnostics: readonly Diagnostic[],
   sources: SourceTexts,
   format: string,
+  warnings: "all" | "limited" = "all",
 ): void {
   if (diagnostics.length === 0) return;
   if (format === "json") {
     ctx.io.out(JSON.stringify({ diagnostics: diagnostics.map(diagnosticToJson) }, null, 2) + "\n");
   } else {
-    ctx.io.err(renderAll(diagnostics, sources, { color: useColor(ctx.io) }) + "\n");
+    const limitWarnings = warnings === "all" ? undefined : { perCode: WARNINGS_PER_CODE, help: "`--all-warnings` shows them" };
+    ctx.io.err(renderAll(diagnostics, sources, { color: useColor(ctx.io), ...(limitWarnings ? { limitWarnings } : {}) }) + "\n");
   }
 }

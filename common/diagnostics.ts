@@ -38,6 +38,11 @@ export function hasErrors(ds: readonly Diagnostic[]): boolean {
 
 export interface RenderOptions {
   color?: boolean;
+  /**
+   * Show at most `perCode` warnings of one code (in order); the rest of that code become one
+   * warning that counts them, points at the first and says `help`. Errors are all shown.
+   */
+  limitWarnings?: { perCode: number; help: string };
 }
 
 interface Paint {
@@ -133,10 +138,49 @@ function printable(line: string): string {
 export function renderAll(ds: readonly Diagnostic[], sources: SourceTexts, opts: RenderOptions = {}): string {
   const errors = ds.filter((d) => d.severity === "error").length;
   const warnings = ds.length - errors;
+  const { shown, hidden } = opts.limitWarnings ? limitWarnings(ds, opts.limitWarnings.perCode, opts.limitWarnings.help) : { shown: ds, hidden: 0 };
   const lines = new Lines();
-  const body = ds.map((d) => renderDiagnostic(d, sources, opts, lines)).join("\n\n");
-  const summary = `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+  const body = shown.map((d) => renderDiagnostic(d, sources, opts, lines)).join("\n\n");
+  const summary = `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}` +
+    (hidden > 0 ? ` (${count(hidden)} not shown)` : "");
   return body ? `${body}\n\n${summary}` : summary;
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** The first `perCode` warnings of each code, then one warning per code counting the others. */
+function limitWarnings(ds: readonly Diagnostic[], perCode: number, help: string): { shown: Diagnostic[]; hidden: number } {
+  const seen = new Map<string, number>();
+  const left = new Map<string, { first: Diagnostic; n: number }>();
+  const shown: Diagnostic[] = [];
+  for (const d of ds) {
+    if (d.severity === "error") {
+      shown.push(d);
+      continue;
+    }
+    const n = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, n);
+    if (n <= perCode) {
+      shown.push(d);
+      continue;
+    }
+    const l = left.get(d.code);
+    if (l) l.n++;
+    else left.set(d.code, { first: d, n: 1 });
+  }
+  let hidden = 0;
+  for (const [code, { first, n }] of left) {
+    hidden += n;
+    const more: Diagnostic = { code, severity: "warning", message: `and ${count(n)} more warning${n === 1 ? "" : "s"} with this code, not shown`, help };
+    if (first.span) {
+      more.span = first.span;
+      more.label = n === 1 ? "this one" : "the first of them";
+    } else if (first.file !== undefined) {
+      more.file = first.file;
+    }
+    shown.push(more);
+  }
+  return { shown, hidden };
 }
 
 /** JSON form: stable field names, documented in docs/diagnostics.md. */

@@ -3,7 +3,7 @@ import { toSarif } from "../../common/diagnostics.js";
 import { loadAndCheck, diagnosticCatalog } from "../../compiler/index.js";
 import { EXIT } from "../io.js";
 import { VERSION } from "../version.js";
-import { formatOption, parseSets, reportDiagnostics, setOption, type CommandContext } from "../shared.js";
+import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOption, type CommandContext } from "../shared.js";
 
 export function register(program: Command, ctx: CommandContext): void {
   program
@@ -17,7 +17,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(setOption())
     .addOption(formatOption(["human", "json", "sarif"]))
     .option("--deny-warnings", "treat warnings as findings (exit 1)")
-    .action((files: string[], opts: { set: string[]; format: string; denyWarnings?: boolean }) => {
+    .addOption(allWarningsOption())
+    .action((files: string[], opts: { set: string[]; format: string; denyWarnings?: boolean; allWarnings?: boolean }) => {
       const result = loadAndCheck(files, { params: parseSets(opts.set), cwd: ctx.io.cwd });
       const ds = result.diagnostics;
       if (opts.format === "sarif") {
@@ -26,7 +27,7 @@ export function register(program: Command, ctx: CommandContext): void {
         reportDiagnostics(ctx, ds, result.sources, "json");
         if (ds.length === 0) ctx.io.out(JSON.stringify({ diagnostics: [] }) + "\n");
       } else {
-        reportDiagnostics(ctx, ds, result.sources, "human");
+        reportDiagnostics(ctx, ds, result.sources, "human", opts.allWarnings ? "all" : "limited");
         if (result.model) {
           const m = result.model;
           ctx.io.out(

@@ -4,7 +4,7 @@ import { Option, type Command } from "commander";
 import { compileModule, DUMP_STAGES, loadAndCheck, type DumpStage } from "../../compiler/index.js";
 import { EXIT } from "../io.js";
 import { VERSION } from "../version.js";
-import { formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
+import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 
 interface CompileOptions {
   output: string;
@@ -12,6 +12,7 @@ interface CompileOptions {
   dumpAfter?: DumpStage;
   format: string;
   timings?: boolean;
+  allWarnings?: boolean;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -29,13 +30,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(setOption())
     .addOption(new Option("--dump-after <stage>", "print the intermediate form after a stage").choices([...DUMP_STAGES]))
     .option("--timings", "print each stage's time on stderr")
+    .addOption(allWarningsOption())
     .addOption(formatOption())
     .action((files: string[], opts: CompileOptions) => {
       const stages: { name: string; ms: number }[] = [];
       const t0 = performance.now();
       const checked = loadAndCheck(files, { params: parseSets(opts.set), cwd: ctx.io.cwd });
       stages.push({ name: "parse+check", ms: performance.now() - t0 });
-      reportDiagnostics(ctx, checked.diagnostics, checked.sources, "human");
+      reportDiagnostics(ctx, checked.diagnostics, checked.sources, "human", opts.allWarnings ? "all" : "limited");
       if (!checked.model) {
         ctx.exit(checked.ioError ? EXIT.usage : EXIT.findings);
         return;

@@ -64,6 +64,28 @@ describe("nvp check", () => {
     expect((await run(["check", "--deny-warnings", "w.nvp"], dir)).code).toBe(1);
   });
 
+  test("at most 200 warnings of one code, then one that counts the rest; --all-warnings and json show all", async () => {
+    // 205 rules after an any -> any allow: 205 shadowed rules (NV2302) and one NV2304.
+    const groups = Array.from({ length: 205 }, (_, i) => `group g${i} { address 10.${i}.0.0/16 }`);
+    const rules = Array.from({ length: 205 }, (_, i) => `rule ${i + 2} allow g${i} -> any port tcp/80`);
+    const dir = scratch({ "w.nvp": `${groups.join("\n")}\nrule 1 allow any -> any\n${rules.join("\n")}\n` });
+    const r = await run(["check", "w.nvp"], dir);
+    expect(r.code).toBe(0);
+    expect(r.err.match(/^warning\[NV2302\]/gm)).toHaveLength(201);
+    expect(r.err).toContain("warning[NV2302]: and 5 more warnings with this code, not shown\n  --> w.nvp:407:1\n");
+    expect(r.err).toContain("^ the first of them\n   = help: `--all-warnings` shows them\n");
+    expect(r.err).toMatch(/\n\n0 errors, 206 warnings \(5 not shown\)\n$/);
+    expect(r.err).toContain("warning[NV2304]");
+    const all = await run(["check", "--all-warnings", "w.nvp"], dir);
+    expect(all.err.match(/^warning\[NV2302\]/gm)).toHaveLength(205);
+    expect(all.err).toMatch(/\n\n0 errors, 206 warnings\n$/);
+    const j = JSON.parse((await run(["check", "--format", "json", "w.nvp"], dir)).out) as { diagnostics: unknown[] };
+    expect(j.diagnostics).toHaveLength(206);
+    const c = await run(["compile", "w.nvp", "-o", "w.wasm"], dir);
+    expect(c.code).toBe(0);
+    expect(c.err).toContain("0 errors, 206 warnings (5 not shown)");
+  });
+
   test("--set overrides a parameter; an undeclared one is an error", async () => {
     expect((await run(["check", "examples/shop/shop.nvp", "--set", "ns=shop"])).code).toBe(0);
     const r = await run(["check", "examples/shop/shop.nvp", "--set", "nss=shop"]);

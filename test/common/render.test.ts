@@ -40,4 +40,17 @@ describe("renderDiagnostic snippets", () => {
     expect(out).toContain("note: there\n  --> b.nvp:2:1\n  |\n2 | file\n  | ^^^^");
     expect(out).toContain("2 | second\n  | ^^^^^^");
   });
+
+  test("limitWarnings keeps the first of each code and every error, and counts the rest", () => {
+    const w = (code: string, line: number): Diagnostic => ({ code, severity: "warning", message: `w${line}`, span: at(line, 1, 1), label: "l", help: "h" });
+    const ds: Diagnostic[] = [w("NV9001", 1), w("NV9002", 1), w("NV9001", 2), { code: "NV9000", severity: "error", message: "e", file: "b.nvp" }, w("NV9001", 3), w("NV9001", 4)];
+    const out = renderAll(ds, sources, { limitWarnings: { perCode: 1, help: "say so" } });
+    expect(out.match(/^(warning|error)\[NV\d+\]: .*$/gm)).toEqual([
+      "warning[NV9001]: w1", "warning[NV9002]: w1", "error[NV9000]: e", "warning[NV9001]: and 3 more warnings with this code, not shown",
+    ]);
+    expect(out).toContain("  --> a.nvp:2:1\n  |\n2 | second\n  | ^ the first of them\n   = help: say so");
+    expect(out.endsWith("\n\n1 error, 5 warnings (3 not shown)")).toBe(true);
+    expect(renderAll(ds.slice(0, 3), sources, { limitWarnings: { perCode: 1, help: "h" } })).toContain("and 1 more warning with this code, not shown");
+    expect(renderAll(ds, sources)).not.toContain("not shown");
+  });
 });
