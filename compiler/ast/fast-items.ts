@@ -41,7 +41,7 @@ export function fastItem(file: string, rule: ItemRule, tokens: readonly IToken[]
 
 const type = (tokens: readonly IToken[], i: number): TokenType | undefined => tokens[i]?.tokenType;
 
-/** `WORD (, WORD)*` from `at`; returns the tokens and where the list ends, or undefined. */
+/** `WORD (, WORD)*` from `at` into `out`; returns where the list ends, or -1 when there is none. */
 function words(tokens: readonly IToken[], at: number, out: IToken[]): number {
   if (type(tokens, at) !== Word) return -1;
   out.push(tokens[at] as IToken);
