@@ -193,10 +193,10 @@ function validate(): u32 {
     if (!fits(<u64>load<u32>(e + NE_LIST), <u64>load<u32>(e + NE_LIST_N), <u64>listsN)) return E_TABLE_CORRUPT;
   }
 
-  // Host-side group lists: only bounds (the engine does not read them).
+  // Host-side group lists (LEB128 byte ranges): only bounds (the engine does not read them).
   const gruleN = h(H_GRULES_N);
   const groupsN = h(H_GROUPS_N);
-  if (!section(h(H_GRULES), gruleN, 4) || !section(h(H_GROUPS), groupsN, GROUP_ENTRY_SIZE)) return E_TABLE_BOUNDS;
+  if (!fits(<u64>h(H_GRULES), <u64>gruleN, <u64>tLen) || !section(h(H_GROUPS), groupsN, GROUP_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   const groups = tBase + h(H_GROUPS);
   for (let i: u32 = 0; i < groupsN; i++) {
     const g = groups + i * GROUP_ENTRY_SIZE;

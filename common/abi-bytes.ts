@@ -80,6 +80,16 @@ export class ByteWriter {
     this.length += b.length;
   }
 
+  /** An unsigned LEB128 number (below 2^32). */
+  leb(v: number): void {
+    this.ensure(5);
+    while (v >= 0x80) {
+      this.buf[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.length++] = v;
+  }
+
   zeros(n: number): void {
     this.ensure(n);
     this.buf.fill(0, this.length, this.length + n);

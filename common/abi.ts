@@ -6,12 +6,13 @@
  * Format rules (the generator relies on them): one `export const NAME = <integer literal>;` per
  * line, names in UPPER_SNAKE_CASE, values decimal or hex. docs/module.md explains every field.
  * Bump ABI_VERSION when a record or layout changes, FORMAT_VERSION when the table encoding or the
- * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them).
+ * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them; 4: group
+ * rule lists as LEB128 gaps).
  */
 
 // ---- versions ---------------------------------------------------------------------------------
 export const ABI_VERSION = 2;
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 // ---- linear memory layout (bytes) -------------------------------------------------------------
 /** The engine's static data must end below this (checked by the build and by loadModule). */
@@ -227,7 +228,11 @@ export const NE_WILDCARD = 2;
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
 
-/** Per-group rule lists for the host (fromOff, fromN, toOff, toN) as indexes into H_GRULES. */
+/**
+ * Per-group rule lists for the host (fromOff, fromLen, toOff, toLen): byte ranges of H_GRULES,
+ * H_GRULES_N bytes of lists, each its ascending slots as LEB128 gaps (slot - previous - 1, the
+ * first from -1): mostly one byte a rule, as a group's rules sit together.
+ */
 export const GROUP_ENTRY_SIZE = 16;
 
 // ---- host-written regions: inventory and DNS ---------------------------------------------------

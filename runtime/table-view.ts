@@ -87,14 +87,33 @@ export class TableView {
     return this.set(this.u32(this.h(A.H_ACLS) + (cls * 2 + side) * 4));
   }
 
-  /** Rule indexes whose from (side 0) or to (side 1) lists group `g`. */
+  /** Rule slots whose from (side 0) or to (side 1) lists group `g` (LEB128 gaps, ascending). */
   groupRules(g: number, side: 0 | 1): number[] {
     const e = this.h(A.H_GROUPS) + g * A.GROUP_ENTRY_SIZE + side * 8;
-    const off = this.u32(e);
-    const n = this.u32(e + 4);
     const base = this.h(A.H_GRULES);
-    const out: number[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.u32(base + (off + i) * 4);
+    let at = base + this.u32(e);
+    const end = at + this.u32(e + 4);
+    const out: number[] = [];
+    let slot = -1;
+    while (at < end) {
+      let gap = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        // The engine checked the list lies inside the table; a number may not run past its end.
+        if (at >= end || shift > 28) return this.badList(g);
+        byte = this.bytes[at++] as number;
+        gap += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+      slot += gap + 1;
+      if (slot >= this.geo.nRules) return this.badList(g);
+      out.push(slot);
+    }
     return out;
+  }
+
+  private badList(g: number): never {
+    throw new NvpRuntimeError(MODULE_CODES.badMeta, `module table's rule list of group ${g} is malformed`, "rebuild it with `nvp compile`");
   }
 }

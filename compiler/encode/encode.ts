@@ -42,8 +42,16 @@ export interface EncodedTable {
  * (group declaration order), then order. An endpoint's to-rules then form a few contiguous runs,
  * and within a run the rules of one source group sit together, so a source/destination
  * intersection touches few 64-bit words. (Laying clusters out by their earliest rule instead was
- * measured: it scattered the runs and multiplied the candidate words by 15.) Returns slot → rule.
+ * measured: it scattered the runs and multiplied the candidate words by 15.) When few rules (at
+ * most WIDE_SHARE of them) have ports spanning WIDE or more elementary port intervals (ranges),
+ * those come after all the others, clustered the same way: every interval's set holds them, and
+ * kept apart they fill a few dense words instead of a bit in most words of the table. Measured: a
+ * generated 100k-rule policy (5 % ranges) port-set words 2.3 → 0.7 MB, decisions unchanged; the
+ * ClassBench 10k set (15 %) no smaller and decisions 14 % slower, so many wide rules stay in place.
+ * Returns slot → rule.
  */
+const WIDE = 4;
+const WIDE_SHARE = 0.1;
 export function assignSlots(ir: DecisionIR): Uint32Array {
   const to = new Float64Array(ir.rules.length).fill(Number.MAX_SAFE_INTEGER);
   const from = new Float64Array(ir.rules.length).fill(Number.MAX_SAFE_INTEGER);
@@ -51,8 +59,15 @@ export function assignSlots(ir: DecisionIR): Uint32Array {
     for (const r of g.to) to[r] = Math.min(to[r] as number, g.index);
     for (const r of g.from) from[r] = Math.min(from[r] as number, g.index);
   }
+  // Per rule, the port intervals it is in.
+  const spread = new Uint32Array(ir.rules.length);
+  for (const iv of [...ir.ports.tcp, ...ir.ports.udp]) for (const r of iv.rules) spread[r] = (spread[r] as number) + 1;
+  let nWide = 0;
+  for (const n of spread) if (n >= WIDE) nWide++;
+  const apart = nWide <= ir.rules.length * WIDE_SHARE;
+  const wide = (r: number) => (apart && (spread[r] as number) >= WIDE ? 1 : 0);
   const order = Array.from(ir.rules, (_, i) => i);
-  order.sort((a, b) => (to[a] as number) - (to[b] as number) || (from[a] as number) - (from[b] as number) || a - b);
+  order.sort((a, b) => wide(a) - wide(b) || (to[a] as number) - (to[b] as number) || (from[a] as number) - (from[b] as number) || a - b);
   return Uint32Array.from(order);
 }
 
@@ -173,28 +188,28 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   encodeThreats(ir.threats, w, put);
   section("threats");
 
-  // Per-group rule lists for the host (workload memberships are computed there).
-  let nGrules = 0;
-  for (const g of ir.groups) nGrules += g.from.length + g.to.length;
-  const grules = new Uint32Array(nGrules);
-  let at = 0;
+  // Per-group rule lists for the host (workload memberships are computed there), as LEB128 gaps.
   put(A.H_GROUPS_N, ir.groups.length);
   put(A.H_GROUPS, w.length);
+  const lists = new ByteWriter();
   const append = (list: readonly number[]) => {
-    grules.set(slots(list), at);
-    at += list.length;
+    const start = lists.length;
+    const s = slots(list);
+    let prev = -1;
+    for (const slot of s) {
+      lists.leb(slot - prev - 1);
+      prev = slot;
+    }
+    w.u32(start);
+    w.u32(lists.length - start);
   };
   for (const g of ir.groups) {
-    w.u32(at);
-    w.u32(g.from.length);
     append(g.from);
-    w.u32(at);
-    w.u32(g.to.length);
     append(g.to);
   }
-  put(A.H_GRULES_N, nGrules);
+  put(A.H_GRULES_N, lists.length);
   put(A.H_GRULES, w.length);
-  w.u32s(grules, nGrules);
+  w.bytes(lists.finish());
   section("groups");
 
   put(A.H_NSETS, pool.size);
