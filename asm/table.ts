@@ -4,7 +4,7 @@
 import {
   ABI_VERSION, E_OK, E_TABLE_BOUNDS, E_TABLE_CORRUPT, E_TABLE_MAGIC, E_TABLE_VERSION, FORMAT_VERSION,
   GROUP_ENTRY_SIZE, H_ABI, H_ACLS, H_ACLS_N, H_ADDR4, H_ADDR4_N, H_ADDR6, H_ADDR6_N, H_APP_ANY, H_APPS,
-  H_APPS_N, H_FORMAT, H_GROUPS, H_GROUPS_N, H_GRULES, H_GRULES_N, H_ICMP_SET, H_KIND_SETS, H_LEN, H_LISTS,
+  H_APPS_N, H_CGROUPS, H_CGROUPS_N, H_FORMAT, H_GROUPS, H_GROUPS_N, H_GRULES, H_GRULES_N, H_ICMP_SET, H_KIND_SETS, H_LEN, H_LISTS,
   H_LISTS_N, H_MAGIC, H_NAMES, H_NAMES_CAP, H_NRULES, H_NSETS, H_NSUM, H_OTHER_SET, H_RULE_FLAGS,
   H_RULE_IDS, H_RULE_ORDER, H_WORD_MIN, H_SCRATCH, H_SET_OFFS, H_SETS_HI, H_SETS_LO, H_SETTINGS, H_STR, H_STR_LEN, H_TCP, H_TCP_BASE,
   H_TCP_N, H_UDP, H_UDP_BASE, H_UDP_N, H_VH, H_VH_N, HEADER_SIZE, MODE_DISCOVER, MODE_PROTECT,
@@ -97,6 +97,12 @@ function increasing(p: usize, n: u32): bool {
   return n == 0 || load<u32>(p + ((<usize>n - 1) << 2)) <= 0xffff;
 }
 
+/** n (offset, length) u32 pairs at p each lie inside [0, len). */
+function rangesInside(p: usize, n: u32, len: u32): bool {
+  for (let i: u32 = 0; i < n; i++) if (!fits(<u64>load<u32>(p + (<usize>i << 3)), <u64>load<u32>(p + (<usize>i << 3), 4), <u64>len)) return false;
+  return true;
+}
+
 function validate(): u32 {
   const nRules = h(H_NRULES);
   if (!configureSets(nRules, h(H_NSUM))) return E_TABLE_CORRUPT;
@@ -144,6 +150,10 @@ function validate(): u32 {
   for (let i: u32 = 0; i < addr4N; i++) if (load<u32>(addr4 + ((<usize>addr4N + i) << 2)) >= aclsN) return E_TABLE_CORRUPT;
   const cls6 = addr6 + (<usize>addr6N << 4);
   for (let i: u32 = 0; i < addr6N; i++) if (load<u32>(cls6 + (<usize>i << 2)) >= aclsN) return E_TABLE_CORRUPT;
+  // The classes' group lists, for the host: only bounds (the engine does not read them).
+  const cgroupsN = h(H_CGROUPS_N);
+  if (!section(h(H_CGROUPS), aclsN, 8) || !fits(<u64>h(H_CGROUPS) + (<u64>aclsN << 3), <u64>cgroupsN, <u64>tLen)) return E_TABLE_BOUNDS;
+  if (!rangesInside(tBase + h(H_CGROUPS), aclsN, cgroupsN)) return E_TABLE_CORRUPT;
 
   // Ports: a base set per protocol, interval tables for tcp and udp.
   if (!setIndexes(tBase + H_TCP_BASE, 1, 4) || !setIndexes(tBase + H_UDP_BASE, 1, 4)) return E_TABLE_CORRUPT;
@@ -197,12 +207,7 @@ function validate(): u32 {
   const gruleN = h(H_GRULES_N);
   const groupsN = h(H_GROUPS_N);
   if (!fits(<u64>h(H_GRULES), <u64>gruleN, <u64>tLen) || !section(h(H_GROUPS), groupsN, GROUP_ENTRY_SIZE)) return E_TABLE_BOUNDS;
-  const groups = tBase + h(H_GROUPS);
-  for (let i: u32 = 0; i < groupsN; i++) {
-    const g = groups + i * GROUP_ENTRY_SIZE;
-    if (!fits(<u64>load<u32>(g), <u64>load<u32>(g, 4), <u64>gruleN)) return E_TABLE_CORRUPT;
-    if (!fits(<u64>load<u32>(g, 8), <u64>load<u32>(g, 12), <u64>gruleN)) return E_TABLE_CORRUPT;
-  }
+  if (!rangesInside(tBase + h(H_GROUPS), groupsN * 2, gruleN)) return E_TABLE_CORRUPT;
 
   // Threat configuration: installed into asm/threat/params.ts once the whole table is valid.
   const threatsN = h(H_THREATS_N);

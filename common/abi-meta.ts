@@ -30,11 +30,6 @@ export interface MetaGroup {
   criteria?: MetaCriterion[];
   dns?: { name: string; wildcard: boolean }[];
   vh?: { name: string; wildcard: boolean; slot: number }[];
-  /**
-   * Address groups: their IPs, CIDRs and ranges as closed intervals of common/ip.ts's 128-bit
-   * space, `lo-hi` in hex; the host names event endpoints with them (the table decides by them).
-   */
-  ranges?: string[];
 }
 
 export interface ModuleMeta {

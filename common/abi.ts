@@ -7,7 +7,7 @@
  * line, names in UPPER_SNAKE_CASE, values decimal or hex. docs/module.md explains every field.
  * Bump ABI_VERSION when a record or layout changes, FORMAT_VERSION when the table encoding or the
  * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them; 4: group
- * rule lists as LEB128 gaps).
+ * rule lists as LEB128 gaps, address classes' groups in the table instead of `ranges` in the meta).
  */
 
 // ---- versions ---------------------------------------------------------------------------------
@@ -182,7 +182,14 @@ export const H_WORD_MIN = 180;
 /** The threat configuration: H_THREATS_N records of THREAT_REC_SIZE bytes, one per threat code. */
 export const H_THREATS_N = 184;
 export const H_THREATS = 188;
-export const HEADER_SIZE = 192;
+/**
+ * For the host, which names an address's groups in events: per address class (H_ACLS_N of them)
+ * an entry (off, len) of 8 bytes at H_CGROUPS, then H_CGROUPS_N bytes of lists (offsets relative
+ * to their start), each the class's address groups (meta `groups` indexes) as LEB128 gaps.
+ */
+export const H_CGROUPS = 192;
+export const H_CGROUPS_N = 196;
+export const HEADER_SIZE = 200;
 
 /** H_SETTINGS bits: xff on, strict contention; default and nodes mode are MODE_* codes. */
 export const SET_XFF = 1;

@@ -15,7 +15,6 @@ const CRITERION_KEYS = new Set<unknown>(META_CRITERION_KEYS);
 const CRITERION_OPS = new Set<unknown>(META_CRITERION_OPS);
 const PATTERN_LISTS = ["dns", "vh"] as const;
 const isMode = (v: unknown) => MODE_SET.has(v);
-const RANGE = /^[0-9a-f]{1,32}-[0-9a-f]{1,32}$/;
 
 /** A group's first problem, as the rest of a sentence about `groups[i]`. */
 function checkGroup(g: unknown): string | undefined {
@@ -33,10 +32,6 @@ function checkGroup(g: unknown): string | undefined {
       if (!CRITERION_OPS.has(c.op)) return " has a criterion with an unknown operator";
       if (c.labelKey !== undefined && typeof c.labelKey !== "string") return " has a criterion with a bad label name";
     }
-  }
-  if (g.ranges !== undefined) {
-    if (!Array.isArray(g.ranges)) return ".ranges is not a list";
-    for (const r of g.ranges as unknown[]) if (typeof r !== "string" || !RANGE.test(r)) return ".ranges has a malformed entry";
   }
   for (const list of PATTERN_LISTS) {
     const v = g[list];

@@ -86,8 +86,12 @@ export class PacketEngine {
     this.inst = new PacketInstance(module, this.settings);
     this.table = new TableView(module.table, module.meta);
     this.matcher = new MembershipMatcher(module.meta.groups, module.meta.settings.defaultMode);
-    this.namer = new EndpointNamer(module.meta.groups, emptyInventory(), this.matcher);
+    this.namer = this.namerFor(emptyInventory());
     this.setInventory(options.inventory ?? emptyInventory());
+  }
+
+  private namerFor(inv: Inventory): EndpointNamer {
+    return new EndpointNamer(this.module.meta.groups, inv, this.matcher, (ip) => this.table.classGroups(this.inst.addrClass(ip)));
   }
 
   /** A packet engine for an Enforcer's module (its own engine instance) with that inventory. */
@@ -103,7 +107,7 @@ export class PacketEngine {
     const image = buildInventoryRegion(inv, this.table, this.matcher, (ip) => this.inst.addrClass(ip));
     this.inst.setInventory(image.bytes);
     this.inst.setExternalIps(external);
-    this.namer = new EndpointNamer(this.module.meta.groups, inv, this.matcher);
+    this.namer = this.namerFor(inv);
     this.installDns();
   }
 

@@ -87,33 +87,50 @@ export class TableView {
     return this.set(this.u32(this.h(A.H_ACLS) + (cls * 2 + side) * 4));
   }
 
-  /** Rule slots whose from (side 0) or to (side 1) lists group `g` (LEB128 gaps, ascending). */
+  /** Rule slots whose from (side 0) or to (side 1) lists group `g`. */
   groupRules(g: number, side: 0 | 1): number[] {
     const e = this.h(A.H_GROUPS) + g * A.GROUP_ENTRY_SIZE + side * 8;
-    const base = this.h(A.H_GRULES);
-    let at = base + this.u32(e);
-    const end = at + this.u32(e + 4);
+    return this.gaps(this.h(A.H_GRULES), e, this.geo.nRules, `rule list of group ${g}`);
+  }
+
+  /** Indexes (into the metadata's groups) of the address groups holding address class `cls`. */
+  classGroups(cls: number): number[] {
+    const entries = this.h(A.H_CGROUPS);
+    return this.gaps(entries + this.h(A.H_ACLS_N) * 8, entries + cls * 8, this.groupCount, `group list of address class ${cls}`);
+  }
+
+  private get groupCount(): number {
+    return this.h(A.H_GROUPS_N);
+  }
+
+  /**
+   * The ascending list whose (offset from `base`, byte length) entry is at `entry`: LEB128 gaps
+   * (value - previous - 1, the first from -1), every value below `max`.
+   */
+  private gaps(base: number, entry: number, max: number, what: string): number[] {
+    let at = base + this.u32(entry);
+    const end = at + this.u32(entry + 4);
     const out: number[] = [];
-    let slot = -1;
+    let v = -1;
     while (at < end) {
       let gap = 0;
       let shift = 0;
       let byte: number;
       do {
         // The engine checked the list lies inside the table; a number may not run past its end.
-        if (at >= end || shift > 28) return this.badList(g);
+        if (at >= end || shift > 28) return this.malformed(what);
         byte = this.bytes[at++] as number;
         gap += (byte & 0x7f) * 2 ** shift;
         shift += 7;
       } while (byte & 0x80);
-      slot += gap + 1;
-      if (slot >= this.geo.nRules) return this.badList(g);
-      out.push(slot);
+      v += gap + 1;
+      if (v >= max) return this.malformed(what);
+      out.push(v);
     }
     return out;
   }
 
-  private badList(g: number): never {
-    throw new NvpRuntimeError(MODULE_CODES.badMeta, `module table's rule list of group ${g} is malformed`, "rebuild it with `nvp compile`");
+  private malformed(what: string): never {
+    throw new NvpRuntimeError(MODULE_CODES.badMeta, `module table's ${what} is malformed`, "rebuild it with `nvp compile`");
   }
 }

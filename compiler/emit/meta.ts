@@ -30,8 +30,6 @@ export function buildMeta(
     }
     if (g.dns) m.dns = g.dns;
     if (g.vh) m.vh = g.vh;
-    const ranges = (model.groups[g.index]?.addresses ?? []).flatMap((a) => (a.kind === "ip" ? [`${a.lo.toString(16)}-${a.hi.toString(16)}`] : []));
-    if (ranges.length) m.ranges = ranges;
     return m;
   });
   const appIds = [...new Set(model.rules.flatMap((r) => r.apps))].sort((a, b) => a - b);

@@ -157,6 +157,12 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
     w.u32(pool.add(c.from));
     w.u32(pool.add(c.to));
   }
+  // The classes' address groups, for the host to name them in events.
+  put(A.H_CGROUPS, w.length);
+  const classGroups = new ByteWriter();
+  for (const c of ir.addrClasses) gapList(w, classGroups, c.groups);
+  put(A.H_CGROUPS_N, classGroups.length);
+  w.bytes(classGroups.finish());
   section("addresses");
 
   const ports = (base: number, nField: number, offField: number, ivs: readonly IrPortInterval[], baseList: number[]) => {
@@ -192,20 +198,9 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   put(A.H_GROUPS_N, ir.groups.length);
   put(A.H_GROUPS, w.length);
   const lists = new ByteWriter();
-  const append = (list: readonly number[]) => {
-    const start = lists.length;
-    const s = slots(list);
-    let prev = -1;
-    for (const slot of s) {
-      lists.leb(slot - prev - 1);
-      prev = slot;
-    }
-    w.u32(start);
-    w.u32(lists.length - start);
-  };
   for (const g of ir.groups) {
-    append(g.from);
-    append(g.to);
+    gapList(w, lists, slots(g.from));
+    gapList(w, lists, slots(g.to));
   }
   put(A.H_GRULES_N, lists.length);
   put(A.H_GRULES, w.length);
@@ -226,6 +221,22 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
   put(A.H_SCRATCH, scratchBytes(ir.vhSlots.length));
   header.forEach((v, i) => w.setU32(i * 4, v));
   return { bytes: w.finish(), sizes, sets: pool.size };
+}
+
+/**
+ * Append an ascending list to `lists` as LEB128 gaps (value - previous - 1, the first from -1),
+ * and its entry (offset in `lists`, byte length) to `w`.
+ */
+function gapList(w: ByteWriter, lists: ByteWriter, sorted: ArrayLike<number>): void {
+  const start = lists.length;
+  let prev = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i] as number;
+    lists.leb(v - prev - 1);
+    prev = v;
+  }
+  w.u32(start);
+  w.u32(lists.length - start);
 }
 
 /** Engine scratch after the table: two side lists of 4 + vhN pointers and vhN marks (asm/table.ts). */

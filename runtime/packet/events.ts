@@ -131,10 +131,15 @@ export class EndpointNamer {
   private readonly cache = new Map<string, { name?: string; groups: string[] }>();
   private names = new Map<string, readonly bigint[]>();
 
+  /**
+   * `addressGroups` gives the address groups (indexes into `groups`) whose IPs, CIDRs or ranges
+   * hold an address: the table's address class of it, and the class's groups.
+   */
   constructor(
     private readonly groups: readonly MetaGroup[],
     inventory: Inventory,
     matcher: MembershipMatcher,
+    private readonly addressGroups: (ip: bigint) => readonly number[],
   ) {
     for (const w of inventory.workloads) {
       const m = matcher.of(w);
@@ -157,19 +162,6 @@ export class EndpointNamer {
     this.cache.clear();
   }
 
-  /** Address groups' intervals, parsed from the metadata on first use: [lo, hi, group index]. */
-  private ranges: [bigint, bigint, number][] | undefined;
-
-  private addressGroups(ip: bigint, into: Set<number>): void {
-    this.ranges ??= this.groups.flatMap((g, i) =>
-      (g.ranges ?? []).map((r): [bigint, bigint, number] => {
-        const [lo, hi] = r.split("-");
-        return [BigInt(`0x${lo}`), BigInt(`0x${hi}`), i];
-      }),
-    );
-    for (const [lo, hi, i] of this.ranges) if (ip >= lo && ip <= hi) into.add(i);
-  }
-
   describe(ip: bigint, kind: EndpointKind): { name?: string; groups: string[] } {
     const key = `${ip}|${kind}`;
     const hit = this.cache.get(key);
@@ -181,7 +173,7 @@ export class EndpointNamer {
       const b = g.builtin ?? g.name;
       if (b === "any" || (b === "containers" && kind === "workload") || (b === "nodes" && kind === "node") || (b === "external" && kind === "external")) idx.add(i);
     });
-    this.addressGroups(ip, idx);
+    for (const g of this.addressGroups(ip)) idx.add(g);
     for (const [name, ips] of this.names) {
       if (!ips.includes(ip)) continue;
       this.groups.forEach((g, i) => {

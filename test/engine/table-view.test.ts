@@ -12,6 +12,19 @@ import { TableView } from "../../runtime/table-view.js";
 import { NvpRuntimeError } from "../../runtime/errors.js";
 import { modelOf, moduleBytes } from "./helpers.js";
 
+describe("table view: address classes' groups", () => {
+  test("decode to the lowering's groups of every address class", () => {
+    const source = generatePolicy(3000, 200, 0).source;
+    const ir = lowerModel(modelOf(source));
+    const mod = loadModule(moduleBytes(source));
+    const view = new TableView(mod.table, mod.meta);
+    expect(ir.addrClasses.length).toBeGreaterThan(10);
+    ir.addrClasses.forEach((c, cls) => expect(view.classGroups(cls)).toEqual(c.groups));
+    // Every listed group is an address group of the metadata.
+    for (let cls = 0; cls < ir.addrClasses.length; cls++) for (const g of view.classGroups(cls)) expect(mod.meta.groups[g]?.kind).toBe("address");
+  });
+});
+
 describe("table view: group rule lists", () => {
   test("decode to the encoder's slots for every group and side", () => {
     const source = generatePolicy(3000, 200, 0).source;
