@@ -2,21 +2,21 @@
 // source's from-sets, the destination's to-sets, the port sets and the application sets, then
 // modes and the action table, then the X-Forwarded-For lookup. Reads only validated data.
 import {
-  ACT_ALLOW, ACT_DENY, ACT_LEARN, ACT_PENDING, ACT_VIOLATE, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP,
-  AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK, F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT,
-  F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF, HOST_ARENA_BASE, HOST_ARENA_SIZE, KIND_NODE, MODE_DISCOVER,
-  MODE_MONITOR, MODE_NONE, MODE_PROTECT, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
-  R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION,
-  R_XAWAIT, R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND, RULE_DENY, RULE_LEARNED,
+  ACT_PENDING, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP, AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK,
+  F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT, F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF,
+  HOST_ARENA_BASE, HOST_ARENA_SIZE, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
+  R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
+  R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
 import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
-  appAny, apps, appsN, defaultMode, dstList, emptySet, icmpSet, otherSet, ready, ruleFlags, ruleIds, setPtr,
-  ruleOrder, srcList, strict, wordMin, tcp, tcpBase, tcpIndex, tcpN, udp, udpBase, udpIndex, udpN, xffOn,
+  appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
+  tcpIndex, tcpN, udp, udpBase, udpIndex, udpN, xffOn,
 } from "./table";
+import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
 import { markHost } from "./vhost";
 
 // Per-flow state: the side lists live in scratch; ports and apps are at most two sets each.
@@ -103,14 +103,10 @@ function bestCandidate(): i32 {
         let w = orWord(dst0, dst1, dstList, dstN, k) & orWord(src0, src1, srcList, srcN, k);
         w &= ports2 ? setWord(port0, k) | setWord(port1, k) : setWord(port0, k);
         if (appFilter) w &= apps2 ? setWord(app0, k) | setWord(app1, k) : setWord(app0, k);
-        while (w != 0) {
-          const slot = (k << 6) + <u32>ctz<u64>(w);
-          w &= w - 1;
-          const order = load<u32>(ruleOrder + (<usize>slot << 2));
-          if (order < bestOrder) {
-            bestOrder = order;
-            bestSlot = <i32>slot;
-          }
+        const slot = earliestSlot(w, k, bestSlot, bestOrder);
+        if (slot != bestSlot) {
+          bestSlot = slot;
+          bestOrder = ruleOrderOf(<u32>slot);
         }
       }
     }
@@ -161,36 +157,21 @@ let outRule: u32 = 0;
 
 /** S3 + S4 for the current side lists; srcKind/srcMode and dstKind/dstMode as resolved. */
 function lookup(srcKind: u32, srcMode: u32, dstKind: u32, dstMode: u32): void {
-  // Effective mode: unmanaged sides do not count; basic takes the less restrictive, strict the more.
-  let eff = defaultMode;
-  outMode = MODE_NONE;
-  if (srcMode != MODE_NONE || dstMode != MODE_NONE) {
-    if (srcMode == MODE_NONE) eff = dstMode;
-    else if (dstMode == MODE_NONE) eff = srcMode;
-    else eff = strict ? max(srcMode, dstMode) : min(srcMode, dstMode);
-    outMode = eff;
-  }
+  outMode = flowMode(srcMode, dstMode);
   outAwait = AWAIT_NONE;
   const r = bestCandidate();
-  if (r < 0) {
-    outRule = 0;
-    outAction = eff == MODE_DISCOVER ? ACT_LEARN : eff == MODE_MONITOR ? ACT_VIOLATE : ACT_DENY;
-  } else {
+  outRule = ruleIdOf(r);
+  if (r >= 0) {
+    // A match that some condition holds only as maybe is pending: it waits for the app or the host.
     const ri = <u32>r;
-    outRule = load<u32>(ruleIds + (<usize>ri << 2));
     const appYes = !appFilter ? hasRule(appAny, ri) : true;
     if (!appYes || !anyHas(srcList, srcYes, ri) || !anyHas(dstList, dstYes, ri)) {
       outAction = ACT_PENDING;
       outAwait = appYes ? AWAIT_HOST : AWAIT_APP;
       return;
     }
-    const flags = <u32>load<u8>(ruleFlags + ri);
-    if ((flags & RULE_DENY) != 0) outAction = eff == MODE_PROTECT ? ACT_DENY : ACT_VIOLATE;
-    else if ((flags & RULE_LEARNED) != 0) outAction = srcMode == MODE_DISCOVER || dstMode == MODE_DISCOVER ? ACT_LEARN : ACT_ALLOW;
-    else outAction = ACT_ALLOW;
   }
-  // Nodes are never blocked.
-  if (outAction == ACT_DENY && (srcKind == KIND_NODE || dstKind == KIND_NODE)) outAction = ACT_VIOLATE;
+  outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode, srcKind, dstKind);
 }
 
 /** Zero a result record with plain stores (memory.fill is a runtime call in V8, slow for 32 bytes). */

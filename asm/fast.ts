@@ -4,15 +4,15 @@
 // kind's built-ins and its address class), every condition is a yes, and the whole decision runs
 // on locals. Anything else goes through decideOne's general path, which gives the same answers.
 import {
-  ACT_ALLOW, ACT_DENY, ACT_LEARN, ACT_PENDING, ACT_VIOLATE, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC,
-  IE_FROM, IE_KIND, IE_TO, IE_MODE, KIND_EXTERNAL, KIND_INTERNAL, KIND_NODE, MODE_DISCOVER, MODE_MONITOR, MODE_NONE,
-  MODE_PROTECT, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE,
-  R_SRC_KIND, R_STATUS, RULE_DENY, RULE_LEARNED,
+  ACT_PENDING, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC, IE_FROM, IE_KIND, IE_TO, IE_MODE, KIND_EXTERNAL,
+  KIND_INTERNAL, KIND_NODE, MODE_NONE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE,
+  R_PRULE, R_RULE, R_SRC_KIND, R_STATUS,
 } from "./abi";
 import { dnsCap, dnsHash, invCap, invHash } from "./regions";
 import { addrClass, isInternal, probe } from "./resolve";
 import { hasRule, nSum, rankAt, sumWord, superGroup, superWord, wordsAt } from "./sets";
-import { acls, appAny, defaultMode, kindSets, nodesMode, ruleFlags, ruleIds, ruleOrder, setPtr, strict, wordMin } from "./table";
+import { acls, appAny, kindSets, nodesMode, setPtr, wordMin } from "./table";
+import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
 
 /** Where the stored words of summary word i of set p begin. */
 @inline function wordBase(p: usize, i: u32): usize {
@@ -73,14 +73,10 @@ import { acls, appAny, defaultMode, kindSets, nodesMode, ruleFlags, ruleIds, rul
         if (load<u32>(wordMin + (<usize>k << 2)) >= bestOrder) continue;
         w &= maskedWord(wordBase(p0, i), sp0, b, below) | maskedWord(wordBase(p1, i), sp1, b, below);
         w &= maskedWord(wordBase(a0, i), sa0, b, below) | maskedWord(wordBase(a1, i), sa1, b, below);
-        while (w != 0) {
-          const slot = (k << 6) + <u32>ctz<u64>(w);
-          w &= w - 1;
-          const order = load<u32>(ruleOrder + (<usize>slot << 2));
-          if (order < bestOrder) {
-            bestOrder = order;
-            bestSlot = <i32>slot;
-          }
+        const slot = earliestSlot(w, k, bestSlot, bestOrder);
+        if (slot != bestSlot) {
+          bestSlot = slot;
+          bestOrder = ruleOrderOf(<u32>slot);
         }
       }
     }
@@ -160,36 +156,18 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     r = searchDual(d0, d1, s0, s1, p0, p1, a0, a1);
   }
 
-  // S4 as in decide.ts lookup(): effective mode, then the action.
-  let eff = defaultMode;
-  let mode = MODE_NONE;
-  if (sMode != MODE_NONE || dMode != MODE_NONE) {
-    if (sMode == MODE_NONE) eff = dMode;
-    else if (dMode == MODE_NONE) eff = sMode;
-    else eff = strict ? max(sMode, dMode) : min(sMode, dMode);
-    mode = eff;
-  }
+  // S4 as in decide.ts lookup(): the mode, then the action.
+  const mode = flowMode(sMode, dMode);
+  const rule = ruleIdOf(r);
   let action: u32;
   let awaiting = AWAIT_NONE;
-  let rule: u32 = 0;
-  if (r < 0) {
-    action = eff == MODE_DISCOVER ? ACT_LEARN : eff == MODE_MONITOR ? ACT_VIOLATE : ACT_DENY;
+  if (r >= 0 && !appFilter && !hasRule(appAny, <u32>r)) {
+    // Both sides are yes; only the application can still be a maybe.
+    action = ACT_PENDING;
+    awaiting = AWAIT_APP;
   } else {
-    const ri = <u32>r;
-    rule = load<u32>(ruleIds + (<usize>ri << 2));
-    if (!appFilter && !hasRule(appAny, ri)) {
-      // Both sides are yes; only the application can still be a maybe.
-      action = ACT_PENDING;
-      awaiting = AWAIT_APP;
-    } else {
-      const flags = <u32>load<u8>(ruleFlags + ri);
-      if ((flags & RULE_DENY) != 0) action = eff == MODE_PROTECT ? ACT_DENY : ACT_VIOLATE;
-      else if ((flags & RULE_LEARNED) != 0) action = sMode == MODE_DISCOVER || dMode == MODE_DISCOVER ? ACT_LEARN : ACT_ALLOW;
-      else action = ACT_ALLOW;
-    }
+    action = lookupAction(r, effectiveMode(mode), sMode, dMode, sKind, dKind);
   }
-  // Nodes are never blocked.
-  if (action == ACT_DENY && (sKind == KIND_NODE || dKind == KIND_NODE)) action = ACT_VIOLATE;
 
   store<u64>(res, 0);
   store<u64>(res, 0, 8);

@@ -4,11 +4,21 @@
  * the vh: slots whose names the IP resolved from (yes or maybe, by the flow's host, in the engine).
  */
 import * as A from "../common/abi.js";
-import { ByteWriter } from "../common/abi-bytes.js";
 import type { MetaGroup } from "../common/abi-meta.js";
 import { SetPool } from "../common/abi-sets.js";
-import { type IpEntry, RuleUnion, writeIpHash } from "./region-parts.js";
+import { type IpEntry, type RegionFields, RegionWriter, RuleUnion } from "./region-parts.js";
 import type { TableView } from "./table-view.js";
+
+const DNS_FIELDS: RegionFields = {
+  magic: A.D_MAGIC,
+  len: A.D_LEN,
+  hcap: A.D_HCAP,
+  hash: A.D_HASH,
+  nsets: A.D_NSETS,
+  setOffs: A.D_SET_OFFS,
+  setsLo: A.D_SETS_LO,
+  setsHi: A.D_SETS_HI,
+};
 
 /** Names compare in lower case without a trailing dot (S6). */
 export function normaliseName(name: string): string {
@@ -100,18 +110,12 @@ export class DnsState {
       entries.push({ ip, value: rec + 1, kind: 0, mode: 0 });
     }
 
-    const w = new ByteWriter();
-    const header = new Uint32Array(A.D_HEADER_SIZE / 4);
-    const put = (f: number, v: number) => {
-      header[f / 4] = v;
-    };
-    w.zeros(A.D_HEADER_SIZE);
-    const hash = writeIpHash(w, 0, entries);
-    put(A.D_HCAP, hash.cap);
-    put(A.D_HASH, hash.off);
+    const region = new RegionWriter(A.D_HEADER_SIZE, DNS_FIELDS);
+    const w = region.w;
+    region.ipHash(entries);
     w.align(8);
-    put(A.D_NREC, records.length);
-    put(A.D_REC, w.length);
+    region.put(A.D_NREC, records.length);
+    region.put(A.D_REC, w.length);
     let list = 0;
     for (const r of records) {
       w.u32(r.from);
@@ -121,18 +125,9 @@ export class DnsState {
       list += r.slots.length;
     }
     w.align(8);
-    put(A.D_LISTS_N, list);
-    put(A.D_LISTS, w.length);
+    region.put(A.D_LISTS_N, list);
+    region.put(A.D_LISTS, w.length);
     for (const r of records) for (const s of r.slots) w.u32(s);
-    put(A.D_NSETS, pool.size);
-    const sets = pool.write(w, 0);
-    put(A.D_SET_OFFS, sets.offsets);
-    put(A.D_SETS_LO, sets.lo);
-    put(A.D_SETS_HI, sets.hi);
-    w.align(8);
-    put(A.D_MAGIC, A.DNS_MAGIC);
-    put(A.D_LEN, w.length);
-    header.forEach((v, i) => w.setU32(i * 4, v));
-    return w.finish();
+    return region.finish(pool, A.DNS_MAGIC);
   }
 }

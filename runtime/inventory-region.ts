@@ -5,13 +5,23 @@
  * address groups whose IP entries cover it — so a workload costs the engine one set per side.
  */
 import * as A from "../common/abi.js";
-import { ByteWriter } from "../common/abi-bytes.js";
 import { SetPool } from "../common/abi-sets.js";
 import { parseIp, parseIpRange } from "../common/ip.js";
 import { MODE_RANK, type Inventory } from "../common/schema.js";
 import type { MembershipMatcher } from "./membership.js";
-import { type IpEntry, rangeMap, RuleUnion, v4Part, writeIpHash } from "./region-parts.js";
+import { type IpEntry, type RegionFields, RegionWriter, rangeMap, RuleUnion, v4Part } from "./region-parts.js";
 import type { TableView } from "./table-view.js";
+
+const INVENTORY_FIELDS: RegionFields = {
+  magic: A.I_MAGIC,
+  len: A.I_LEN,
+  hcap: A.I_HCAP,
+  hash: A.I_HASH,
+  nsets: A.I_NSETS,
+  setOffs: A.I_SET_OFFS,
+  setsLo: A.I_SETS_LO,
+  setsHi: A.I_SETS_HI,
+};
 
 export interface InventoryImage {
   bytes: Uint8Array<ArrayBuffer>;
@@ -71,18 +81,12 @@ export function buildInventoryRegion(
     return "error" in r ? [] : [r];
   });
 
-  const w = new ByteWriter();
-  const header = new Uint32Array(A.I_HEADER_SIZE / 4);
-  const put = (f: number, v: number) => {
-    header[f / 4] = v;
-  };
-  w.zeros(A.I_HEADER_SIZE);
-  const hash = writeIpHash(w, 0, entries);
-  put(A.I_HCAP, hash.cap);
-  put(A.I_HASH, hash.off);
+  const region = new RegionWriter(A.I_HEADER_SIZE, INVENTORY_FIELDS);
+  const w = region.w;
+  region.ipHash(entries);
   w.align(8);
-  put(A.I_NCLS, classes.length);
-  put(A.I_CLS, w.length);
+  region.put(A.I_NCLS, classes.length);
+  region.put(A.I_CLS, w.length);
   for (const c of classes) {
     w.u32(c.from);
     w.u32(c.to);
@@ -91,24 +95,15 @@ export function buildInventoryRegion(
     const map = rangeMap(ranges);
     const v4 = v4Part(map);
     w.align(8);
-    put(A.I_INT4_N, v4.length);
-    put(A.I_INT4, w.length);
+    region.put(A.I_INT4_N, v4.length);
+    region.put(A.I_INT4, w.length);
     for (const e of v4) w.u32(e.start);
     for (const e of v4) w.u32(e.value);
     w.align(8);
-    put(A.I_INT6_N, map.length);
-    put(A.I_INT6, w.length);
+    region.put(A.I_INT6_N, map.length);
+    region.put(A.I_INT6, w.length);
     for (const e of map) w.u128(e.start);
     for (const e of map) w.u32(e.value);
   }
-  put(A.I_NSETS, pool.size);
-  const sets = pool.write(w, 0);
-  put(A.I_SET_OFFS, sets.offsets);
-  put(A.I_SETS_LO, sets.lo);
-  put(A.I_SETS_HI, sets.hi);
-  w.align(8);
-  put(A.I_MAGIC, A.INVENTORY_MAGIC);
-  put(A.I_LEN, w.length);
-  header.forEach((v, i) => w.setU32(i * 4, v));
-  return { bytes: w.finish(), classes: classes.length, addresses: entries.length };
+  return { bytes: region.finish(pool, A.INVENTORY_MAGIC), classes: classes.length, addresses: entries.length };
 }

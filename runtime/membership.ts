@@ -1,12 +1,14 @@
 /**
  * Host-side group membership of workloads (docs/semantics.md S2.5, S2.7, S2.8), computed when the
  * inventory is set, from the criteria the module carries in its metadata. It must agree with the
- * reference evaluator (compiler/reference/criteria.ts), which the runtime may not import; the
- * differential tests hold the two together. Globs compile to anchored regular expressions here,
- * where the reference walks them by hand: two readings of one rule.
+ * reference evaluator (compiler/reference/criteria.ts), which the runtime may not import; both take
+ * the attribute values from common/workload-attributes.ts, and the differential tests hold the two
+ * together. Globs compile to anchored regular expressions here, where the reference walks them by
+ * hand: two readings of one rule.
  */
 import type { MetaCriterion, MetaGroup } from "../common/abi-meta.js";
 import type { Mode, Workload } from "../common/schema.js";
+import { attributeValues } from "../common/workload-attributes.js";
 
 const NEGATIVE = new Set(["!=", "!regex"]);
 
@@ -63,29 +65,9 @@ function compile(c: MetaCriterion): Compiled {
   return { key: c.key, labelKey: c.labelKey ?? "", negative: NEGATIVE.has(c.op), test };
 }
 
-function values(w: Workload, c: Compiled): readonly string[] {
-  switch (c.key) {
-    case "namespace":
-      return [w.namespace];
-    case "service":
-      return [w.service];
-    case "node":
-      return [w.node];
-    case "image":
-      return w.images;
-    case "container":
-      return w.containers;
-    case "label":
-    case "ns-label": {
-      const labels = c.key === "label" ? w.labels : w.nsLabels;
-      return Object.prototype.hasOwnProperty.call(labels, c.labelKey) ? [labels[c.labelKey] ?? ""] : [];
-    }
-  }
-}
-
 /** A positive criterion holds if some value passes; a negative one if none passes its positive form. */
 function met(w: Workload, c: Compiled): boolean {
-  const some = values(w, c).some(c.test);
+  const some = attributeValues(w, c.key, c.labelKey).some(c.test);
   return c.negative ? !some : some;
 }
 

@@ -1,10 +1,11 @@
 /**
- * Pieces shared by the inventory and DNS region builders: the open-addressing IP hash table the
- * engine probes (asm/resolve.ts), the internal-subnet interval map, and a dense scratch bitset
- * for rule-list unions.
+ * Pieces shared by the inventory and DNS region builders: the region's header and common parts
+ * (RegionWriter), the open-addressing IP hash table the engine probes (asm/resolve.ts), the
+ * internal-subnet interval map, and a dense scratch bitset for rule-list unions.
  */
 import { IP_ENTRY_SIZE } from "../common/abi.js";
-import { type ByteWriter, hashIp, nextPow2 } from "../common/abi-bytes.js";
+import { ByteWriter, hashIp, nextPow2 } from "../common/abi-bytes.js";
+import type { SetPool } from "../common/abi-sets.js";
 import { MAX_IP, V4_BASE } from "../common/ip.js";
 
 export interface IpEntry {
@@ -13,6 +14,61 @@ export interface IpEntry {
   value: number;
   kind: number;
   mode: number;
+}
+
+/** The header fields (common/abi.ts I_* or D_*) of the parts every host region has. */
+export interface RegionFields {
+  magic: number;
+  len: number;
+  hcap: number;
+  hash: number;
+  nsets: number;
+  setOffs: number;
+  setsLo: number;
+  setsHi: number;
+}
+
+/**
+ * A host region being written: a u32 header of `headerSize` bytes at offset 0 (filled in with
+ * `put` as the parts after it are written), the IP hash table first after it, the region's own
+ * parts (through `w`), and last the rule-set pool, magic and length.
+ */
+export class RegionWriter {
+  readonly w = new ByteWriter();
+  private readonly header: Uint32Array;
+
+  constructor(
+    headerSize: number,
+    private readonly f: RegionFields,
+  ) {
+    this.header = new Uint32Array(headerSize / 4);
+    this.w.zeros(headerSize);
+  }
+
+  put(field: number, v: number): void {
+    this.header[field / 4] = v;
+  }
+
+  ipHash(entries: readonly IpEntry[]): void {
+    const hash = writeIpHash(this.w, 0, entries);
+    this.put(this.f.hcap, hash.cap);
+    this.put(this.f.hash, hash.off);
+  }
+
+  /** Write the set pool, then the magic and length into the header, and hand the bytes over. */
+  finish(pool: SetPool, magic: number): Uint8Array<ArrayBuffer> {
+    const w = this.w;
+    this.put(this.f.nsets, pool.size);
+    const sets = pool.write(w, 0);
+    this.put(this.f.setOffs, sets.offsets);
+    this.put(this.f.setsLo, sets.lo);
+    this.put(this.f.setsHi, sets.hi);
+    w.align(8);
+    this.put(this.f.magic, magic);
+    this.put(this.f.len, w.length);
+    this.header.forEach((v, i) => w.setU32(i * 4, v));
+    return w.finish();
+  }
 }
 
 /** Write the hash table at the (8-aligned) writer position; load factor at most 1/2. */

@@ -89,8 +89,12 @@ export function icmpAnswer(proto: u32, type: u32): bool {
   return proto == ICMP ? type == 0 || type == 14 : type == 129;
 }
 
-/** IPv4 options: EOL ends, NOP is one byte, every other option has a length 2.. inside the header. */
-function ip4OptionsOk(p: usize, end: u32): bool {
+/**
+ * IPv4 or TCP options, from byte 20 of the header at `p` to `end`: EOL ends, NOP is one byte, every
+ * other option has a length 2.. inside the header. TCP's MSS (kind 2, length 4) and window scale
+ * (kind 3, length 3) are read, their lengths checked. Inline with a constant `tcp`: no branch on it.
+ */
+@inline function optionsOk(p: usize, end: u32, tcp: bool): bool {
   let i: u32 = 20;
   while (i < end) {
     const kind = <u32>load<u8>(p + i);
@@ -102,34 +106,24 @@ function ip4OptionsOk(p: usize, end: u32): bool {
     if (i + 1 >= end) return false;
     const l = <u32>load<u8>(p + i + 1);
     if (l < 2 || i + l > end) return false;
-    i += l;
-  }
-  return true;
-}
-
-/** TCP options: MSS (kind 2, length 4) and window scale (kind 3, length 3); lengths checked. */
-function tcpOptions(p: usize, end: u32): bool {
-  let i: u32 = 20;
-  while (i < end) {
-    const kind = <u32>load<u8>(p + i);
-    if (kind == 0) return true;
-    if (kind == 1) {
-      i++;
-      continue;
-    }
-    if (i + 1 >= end) return false;
-    const l = <u32>load<u8>(p + i + 1);
-    if (l < 2 || i + l > end) return false;
-    if (kind == 2) {
+    if (tcp && kind == 2) {
       if (l != 4) return false;
       mss = be16(p + i + 2);
-    } else if (kind == 3) {
+    } else if (tcp && kind == 3) {
       if (l != 3) return false;
       wscale = min<u32>(<u32>load<u8>(p + i + 2), 14);
     }
     i += l;
   }
   return true;
+}
+
+function ip4OptionsOk(p: usize, end: u32): bool {
+  return optionsOk(p, end, false);
+}
+
+function tcpOptions(p: usize, end: u32): bool {
+  return optionsOk(p, end, true);
 }
 
 /**

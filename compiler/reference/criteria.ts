@@ -4,6 +4,7 @@
  * least one is positive, AND'd when all are negative; classes AND'd. Written for reading, not speed.
  */
 import type { Workload } from "../../common/schema.js";
+import { attributeValues } from "../../common/workload-attributes.js";
 import type { CriterionOp } from "../ast/types.js";
 import type { CriterionKeyModel, CriterionModel } from "../model.js";
 
@@ -70,31 +71,6 @@ function positiveMet(op: CriterionOp, pattern: string, value: string): boolean {
       return regexMatch(pattern, value);
     default:
       return false;
-  }
-}
-
-/**
- * The attribute values a criterion looks at. Single-valued attributes give one value; images and
- * containers give all of the workload's; a label the workload lacks gives none.
- */
-export function attributeValues(w: Workload, key: CriterionKeyModel, labelKey: string | undefined): string[] {
-  switch (key) {
-    case "namespace":
-      return [w.namespace];
-    case "service":
-      return [w.service];
-    case "node":
-      return [w.node];
-    case "image":
-      return w.images;
-    case "container":
-      return w.containers;
-    case "label":
-    case "ns-label": {
-      const labels = key === "label" ? w.labels : w.nsLabels;
-      const k = labelKey ?? "";
-      return Object.prototype.hasOwnProperty.call(labels, k) ? [labels[k] ?? ""] : [];
-    }
   }
 }
 

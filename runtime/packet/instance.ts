@@ -7,6 +7,7 @@
 import * as A from "../../common/abi.js";
 import * as P from "../../common/abi-packet.js";
 import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "../errors.js";
+import { align, HostRegions, reserveMemory } from "../host-regions.js";
 import { type EngineExports, engineInstance, type PolicyModule } from "../module.js";
 import { buildPatternTable } from "./dns.js";
 import { type PacketSettings, writeSettings } from "./settings.js";
@@ -24,10 +25,7 @@ export interface PacketExports extends EngineExports {
 
 const PACKET_FUNCTIONS = ["packetAbiVersion", "pktNeed", "pktInit", "pktPatterns", "pktExternalIps", "pktProcess", "pktTick", "pktFlush"];
 const REBUILD = "rebuild the module with this version of `nvp compile`";
-
-function align(x: number, n: number): number {
-  return Math.ceil(x / n) * n;
-}
+const MEMORY_HELP = "lower the packet settings (flows, prefixSlots, events) or give the process more memory";
 
 /** Offsets (absolute) of the packet region's areas. */
 export interface PacketAreas {
@@ -46,9 +44,7 @@ export interface PacketAreas {
 export class PacketInstance {
   readonly ex: PacketExports;
   readonly areas: PacketAreas;
-  private readonly invAt: number;
-  private invLen = 0;
-  private dnsLen = 0;
+  private readonly regions: HostRegions;
 
   constructor(
     readonly module: PolicyModule,
@@ -66,11 +62,11 @@ export class PacketInstance {
     if (status !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.rejected, `the engine rejected the decision table: ${engineStatusText(status)}`, REBUILD);
     const base = align(this.ex.dynamicBase(), 64);
     const patterns = buildPatternTable(module.meta.groups);
-    this.reserve(base + P.PH_SIZE);
+    reserveMemory(this.ex.memory, base + P.PH_SIZE, MEMORY_HELP);
     writeSettings(new DataView(this.ex.memory.buffer), base, settings, patterns.length);
     const need = this.ex.pktNeed(base);
     if (need === 0) throw new NvpRuntimeError(MODULE_CODES.engine, "the engine refused the packet settings", "use settings within the documented limits");
-    this.reserve(base + need + 64);
+    reserveMemory(this.ex.memory, base + need + 64, MEMORY_HELP);
     const init = this.ex.pktInit(base, need);
     if (init !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.engine, `the engine refused the packet region: ${engineStatusText(init)}`, "this is a bug in nvp; please report it");
     const view = new DataView(this.ex.memory.buffer);
@@ -89,7 +85,7 @@ export class PacketInstance {
     };
     new Uint8Array(this.ex.memory.buffer).set(patterns, this.areas.patterns);
     if (this.ex.pktPatterns() !== A.E_OK) throw new NvpRuntimeError(MODULE_CODES.engine, "the engine refused the DNS pattern table", "this is a bug in nvp; please report it");
-    this.invAt = align(base + need, 64);
+    this.regions = new HostRegions(this.ex, align(base + need, 64), MEMORY_HELP);
   }
 
   get memory(): WebAssembly.Memory {
@@ -101,31 +97,9 @@ export class PacketInstance {
     return new DataView(this.ex.memory.buffer);
   }
 
-  private reserve(end: number): void {
-    const have = this.ex.memory.buffer.byteLength;
-    if (end <= have) return;
-    try {
-      this.ex.memory.grow(Math.ceil((end - have) / A.PAGE_SIZE));
-    } catch (e) {
-      throw new NvpRuntimeError(MODULE_CODES.memory, `the engine cannot grow its memory to ${end} bytes: ${(e as Error).message}`, "lower the packet settings (flows, prefixSlots, events) or give the process more memory");
-    }
-  }
-
-  private install(at: number, bytes: Uint8Array, set: (p: number, len: number) => number, what: "inventory" | "dns"): void {
-    this.reserve(at + bytes.length + 64);
-    new Uint8Array(this.ex.memory.buffer).set(bytes, at);
-    const status = set(at, bytes.length);
-    if (status !== A.E_OK) {
-      const code = what === "inventory" ? MODULE_CODES.inventory : MODULE_CODES.dns;
-      throw new NvpRuntimeError(code, `the engine rejected the ${what} region: ${engineStatusText(status)}`, "this is a bug in nvp; please report it");
-    }
-  }
-
   /** The inventory region; the DNS region, which follows it, must be installed again after. */
   setInventory(bytes: Uint8Array): void {
-    this.ex.setDns(0, 0);
-    this.install(this.invAt, bytes, (p, l) => this.ex.setInventory(p, l), "inventory");
-    this.invLen = bytes.length;
+    this.regions.setInventory(bytes);
   }
 
   /** The Service externalIPs (sorted, distinct, at most settings.externalIps). */
@@ -141,8 +115,7 @@ export class PacketInstance {
   }
 
   setDns(bytes: Uint8Array): void {
-    this.install(align(this.invAt + this.invLen, 64), bytes, (p, l) => this.ex.setDns(p, l), "dns");
-    this.dnsLen = bytes.length;
+    this.regions.setDns(bytes);
   }
 
   addrClass(ip: bigint): number {
@@ -151,6 +124,6 @@ export class PacketInstance {
 
   /** Bytes in use: table, scratch, packet region, inventory and DNS regions. */
   get usedBytes(): number {
-    return align(this.invAt + this.invLen, 64) + this.dnsLen;
+    return this.regions.end;
   }
 }

@@ -22,6 +22,9 @@ PY=/usr/bin/python3   # Debian's python (python3-scapy lives there), not a pyenv
 
 PIDS=()
 
+# shellcheck source=../lib/capture.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/capture.sh"
+
 log() { printf '[threats] %s\n' "$*" >&2; }
 
 in_c() { ip netns exec "$NS_C" "$@"; }
@@ -103,22 +106,12 @@ cap_start() {
   CAP_NAME=$1
   CAP_FILE=$WORK/$1.pcap
   rm -f "$CAP_FILE"
-  setsid ip netns exec "$NS_S" tcpdump -i nvpt-s0 --immediate-mode -s 0 -U -n -Z root -w "$CAP_FILE" ${2:+"$2"} \
-    >"$WORK/$1.tcpdump.log" 2>&1 </dev/null &
-  CAP_PID=$!
-  PIDS+=("$CAP_PID")
-  local i
-  for i in $(seq 1 50); do grep -qs 'listening on' "$WORK/$1.tcpdump.log" && break; sleep 0.1; done
-  sleep 0.3
+  tcpdump_start "$1" ip netns exec "$NS_S" tcpdump -i nvpt-s0 --immediate-mode -s 0 -U -n -Z root -w "$CAP_FILE" ${2:+"$2"}
 }
 
 # cap_stop: stop tcpdump, copy the capture to $OUT
 cap_stop() {
-  sleep 0.5
-  kill -INT "$CAP_PID" 2>/dev/null || true
-  local i
-  for i in $(seq 1 50); do kill -0 "$CAP_PID" 2>/dev/null || break; sleep 0.1; done
-  stop_pid "$CAP_PID"
+  tcpdump_stop 0.5
   cp "$CAP_FILE" "$OUT/$CAP_NAME.pcap"
   chmod 644 "$OUT/$CAP_NAME.pcap"
   log "$CAP_NAME.pcap: $(stat -c %s "$OUT/$CAP_NAME.pcap") bytes"

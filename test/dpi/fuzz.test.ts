@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { APPS } from "../../common/apps.js";
+import { mutate, type Mutation, payloadEdits } from "../packet/mutate.js";
 import { flowPrefixes } from "./flows.js";
 import { codeName, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, loadDpi, TCP, UDP, type Dpi, type DpiResult } from "./harness.js";
 import { fixtureFlows } from "./manifest.js";
@@ -47,23 +48,9 @@ const arbProto = fc.constantFrom(TCP, UDP, TCP, UDP, 1, 0);
 const arbPort = fc.oneof(fc.constantFrom(...PORTS), fc.integer({ min: 0, max: 65535 }));
 const arbBytes = fc.uint8Array({ maxLength: DPI_PREFIX_CAP + 64 });
 
-/** Flip, overwrite, insert, delete or cut bytes of a real prefix. */
-function mutate(b: Uint8Array, edits: { at: number; kind: number; value: number }[]): Uint8Array {
-  let out = Array.from(b);
-  for (const e of edits) {
-    const at = out.length ? e.at % (out.length + 1) : 0;
-    if (e.kind === 0 && at < out.length) out[at] = out[at]! ^ (1 << (e.value & 7));
-    else if (e.kind === 1 && at < out.length) out[at] = e.value;
-    else if (e.kind === 2) out.splice(at, 0, e.value);
-    else if (e.kind === 3) out.splice(at, 1);
-    else out = out.slice(0, at);
-  }
-  return Uint8Array.from(out.slice(0, DPI_PREFIX_CAP + 64));
-}
-const arbEdits = fc.array(fc.record({ at: fc.nat(), kind: fc.integer({ min: 0, max: 4 }), value: fc.integer({ min: 0, max: 255 }) }), {
-  minLength: 1,
-  maxLength: 6,
-});
+/** Flip, overwrite, insert, delete or cut bytes of a real prefix; at most DPI_PREFIX_CAP + 64 stay. */
+const mutatePrefix = (b: Uint8Array, edits: Mutation[]) => mutate(b, edits, { end: true }).slice(0, DPI_PREFIX_CAP + 64);
+const arbEdits = payloadEdits(6);
 
 describe("identify never traps", () => {
   test("random prefixes, protocols and ports", () => {
@@ -92,8 +79,8 @@ describe("identify never traps", () => {
     fc.assert(
       fc.property(fc.nat(), arbEdits, arbEdits, (k, ec, es) => {
         const f = real[k % real.length]!;
-        const cli = mutate(f.cli, ec);
-        check(dpi.identify(f.proto, f.sport, f.dport, cli, mutate(f.srv, es)), cli);
+        const cli = mutatePrefix(f.cli, ec);
+        check(dpi.identify(f.proto, f.sport, f.dport, cli, mutatePrefix(f.srv, es)), cli);
       }),
       { numRuns: 3000 * SCALE, seed: 0x4e5652 + SCALE },
     );
@@ -104,7 +91,7 @@ describe("identify never traps", () => {
     fc.assert(
       fc.property(fc.nat(), arbEdits, arbEdits, arbProto, (k, ec, es, proto) => {
         const f = real[k % real.length]!;
-        for (const d of atEnd) d.code(proto, f.sport, f.dport, mutate(f.cli, ec), mutate(f.srv, es));
+        for (const d of atEnd) d.code(proto, f.sport, f.dport, mutatePrefix(f.cli, ec), mutatePrefix(f.srv, es));
       }),
       { numRuns: 2000 * SCALE, seed: 0x4e5654 + SCALE },
     );

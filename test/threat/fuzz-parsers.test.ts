@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import { APPS } from "../../common/apps.js";
 import { fixtureFlows } from "../dpi/manifest.js";
+import { mutate, type Mutation, payloadEdits } from "../packet/mutate.js";
 import { APP, inOrderPieces, loadStream, TCP, UDP, type Finding, type Stream } from "./harness.js";
 
 const SCALE = Number(process.env.THREAT_FUZZ_SCALE ?? 1);
@@ -87,19 +88,8 @@ function sameThreats(ses: Session, whole: Finding[], split: Finding[]): void {
 }
 
 /** Flip, overwrite, insert, delete or cut bytes. */
-function mutate(b: Uint8Array, edits: { at: number; kind: number; value: number }[]): Uint8Array {
-  let out = Array.from(b);
-  for (const e of edits) {
-    const at = out.length ? e.at % (out.length + 1) : 0;
-    if (e.kind === 0 && at < out.length) out[at] = out[at]! ^ (1 << (e.value & 7));
-    else if (e.kind === 1 && at < out.length) out[at] = e.value;
-    else if (e.kind === 2) out.splice(at, 0, e.value);
-    else if (e.kind === 3) out.splice(at, 1);
-    else out = out.slice(0, at);
-  }
-  return Uint8Array.from(out);
-}
-const arbEdits = fc.array(fc.record({ at: fc.nat(), kind: fc.integer({ min: 0, max: 4 }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 });
+const edit = (b: Uint8Array, edits: Mutation[]) => mutate(b, edits, { end: true });
+const arbEdits = payloadEdits(8);
 const arbCuts = fc.array(fc.array(fc.nat({ max: 4096 }), { maxLength: 4 }), { maxLength: 40 });
 
 describe("stream parsers never trap", () => {
@@ -120,7 +110,7 @@ describe("stream parsers never trap", () => {
         const pieces = ses.pieces.map((p) => ({ ...p }));
         for (const [which, e] of edits) {
           const i = which % pieces.length;
-          pieces[i] = { dir: pieces[i]!.dir, bytes: mutate(pieces[i]!.bytes, e) };
+          pieces[i] = { dir: pieces[i]!.dir, bytes: edit(pieces[i]!.bytes, e) };
         }
         const m = { ...ses, pieces };
         sameThreats(m, run(s, m), run(s, m, cuts));
@@ -156,7 +146,7 @@ describe("stream parsers never trap", () => {
     const attacks = ["SELECT * FROM u WHERE a='' or 'x'='x'", "1' AND SLEEP(5)#", "SELECT BENCHMARK(100,1) --", "'; WAITFOR DELAY '0:0:5'--", "' UNION SELECT 1 --", "exec xp_cmdshell 'x' --", "a OR 1=1 /*"];
     const arbText = fc.oneof(
       fc.string({ maxLength: 200 }).map((t) => Uint8Array.from(t, (c) => c.charCodeAt(0) & 0xff)),
-      fc.tuple(fc.constantFrom(...attacks), arbEdits).map(([a, e]) => mutate(Uint8Array.from(a, (c) => c.charCodeAt(0)), e)),
+      fc.tuple(fc.constantFrom(...attacks), arbEdits).map(([a, e]) => edit(Uint8Array.from(a, (c) => c.charCodeAt(0)), e)),
       fc.uint8Array({ maxLength: 300 }),
     );
     fc.assert(
