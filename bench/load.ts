@@ -10,7 +10,7 @@
  *   sha256       one sha256 over the module bytes (the hash loadModule must check, the floor)
  * The modules are compiled first and the compiler's garbage collected (bench/gc.ts), as in an
  * enforcer that reads policy.wasm from disk; a full collection runs before every timed run.
- * Run: npx tsx bench/load.ts [--runs 21] [--sizes 100,1000,10000,100000]   (about 1 minute)
+ * Run: npx tsx bench/load.ts [--runs 21] [--sizes 100,1000,10000,100000] [--workloads 1000,10000]
  */
 import { createHash } from "node:crypto";
 import os from "node:os";
@@ -26,6 +26,7 @@ const arg = (name: string, d: string) => {
 };
 const runs = Number(arg("--runs", "21"));
 const sizes = arg("--sizes", "100,1000,10000,100000").split(",").map(Number);
+const workloads = arg("--workloads", "1000,10000").split(",").map(Number);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 /** Median wall and CPU milliseconds of `f`. */
@@ -45,19 +46,21 @@ function timed(f: () => void): { wall: number; cpu: number } {
 }
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
-const modules = sizes.map((rules) => {
-  const g = generatePolicy(rules, 1000, 0);
-  const model = compileSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
-  if (!model) throw new Error("the generated policy does not check");
-  return { rules, bytes: compileModule(model).bytes };
-});
+const modules = sizes.flatMap((rules) =>
+  workloads.map((nWorkloads) => {
+    const g = generatePolicy(rules, nWorkloads, 0);
+    const model = compileSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
+    if (!model) throw new Error("the generated policy does not check");
+    return { rules, nWorkloads, bytes: compileModule(model).bytes };
+  }),
+);
 
 settle();
 console.log(`nvp load benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`);
 console.log("");
 console.log("| rules | workloads | module | load | load cpu | +enforcer | 2nd enforcer | sha256 |");
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
-for (const { rules, bytes } of modules) {
+for (const { rules, nWorkloads, bytes } of modules) {
   loadModule(bytes);
   const load = timed(() => loadModule(bytes));
   const first = timed(() => new Enforcer(loadModule(bytes)));
@@ -66,5 +69,5 @@ for (const { rules, bytes } of modules) {
   const second = timed(() => new Enforcer(mod));
   const sha = timed(() => createHash("sha256").update(bytes).digest());
   const size = `${(bytes.length / 1048576).toFixed(2)} MiB`;
-  console.log(`| ${rules} | 1000 | ${size} | ${ms(load.wall)} | ${ms(load.cpu)} | ${ms(first.wall)} | ${ms(second.wall)} | ${ms(sha.wall)} |`);
+  console.log(`| ${rules} | ${nWorkloads} | ${size} | ${ms(load.wall)} | ${ms(load.cpu)} | ${ms(first.wall)} | ${ms(second.wall)} | ${ms(sha.wall)} |`);
 }

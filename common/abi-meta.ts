@@ -63,11 +63,14 @@ export function metaPayload(meta: Omit<ModuleMeta, "hash">, hash = "0".repeat(64
   return new TextEncoder().encode(JSON.stringify({ hash, ...meta }));
 }
 
-/** A copy of a payload with its hash digits blanked (zeros), or undefined if it has no hash field first. */
-export function blankHash(payload: Uint8Array): Uint8Array | undefined {
+const BLANK_DIGITS = new Uint8Array(META_HASH_END - META_HASH_AT).fill(0x30);
+
+/**
+ * The payload as it is hashed, in three parts (no copy): before the hash digits, the digits
+ * blanked (zeros), after them. Undefined if the payload does not start with its hash field.
+ */
+export function blankedHashParts(payload: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] | undefined {
   const prefix = new TextEncoder().encode(META_HASH_PREFIX);
   if (payload.length < META_HASH_END + 2 || prefix.some((b, i) => payload[i] !== b) || payload[META_HASH_END] !== 0x22) return undefined;
-  const out = new Uint8Array(payload);
-  out.fill(0x30, META_HASH_AT, META_HASH_END);
-  return out;
+  return [payload.subarray(0, META_HASH_AT), BLANK_DIGITS, payload.subarray(META_HASH_END)];
 }

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../common/abi.js";
-import { blankHash, META_SECTION, type ModuleMeta } from "../common/abi-meta.js";
+import { blankedHashParts, META_SECTION, type ModuleMeta } from "../common/abi-meta.js";
 import {
   customSection, type DataSegment, dataSegments, hasWasmMagic, memoryLimits, SEC_CUSTOM, SEC_DATA, SEC_MEMORY, WasmFormatError, wasmSections,
   withoutLastSegment,
@@ -68,6 +68,7 @@ class LoadedModule implements PolicyModule {
 }
 
 const REBUILD = "rebuild it with `nvp compile`";
+const ZERO = new Uint8Array([0]);
 
 /** The metadata, where its section starts (everything before it is hashed) and its raw payload. */
 function findMeta(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>): { meta: ModuleMeta; start: number; payload: Uint8Array } {
@@ -133,9 +134,11 @@ export function loadModule(input: Uint8Array): PolicyModule {
     }
     throw e;
   }
-  const blanked = blankHash(payload);
-  if (!blanked) return refuse("badMeta", "module metadata does not start with its `hash` field", REBUILD);
-  const digest = createHash("sha256").update(bytes.subarray(0, metaStart)).update(new Uint8Array([0])).update(blanked).digest("hex");
+  const parts = blankedHashParts(payload);
+  if (!parts) return refuse("badMeta", "module metadata does not start with its `hash` field", REBUILD);
+  const hash = createHash("sha256").update(bytes.subarray(0, metaStart)).update(ZERO);
+  for (const part of parts) hash.update(part);
+  const digest = hash.digest("hex");
   if (digest !== meta.hash) {
     refuse("tampered", "module content hash does not match: the module was altered", "do not edit compiled modules; rebuild it with `nvp compile`");
   }
