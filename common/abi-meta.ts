@@ -1,6 +1,6 @@
 /**
- * The `nvp.meta` custom section: what the host needs besides the table (names for events,
- * workload criteria, DNS/vh patterns, service-group modes) and the integrity hash. Written by
+ * The `nvp.meta` custom section: what the host needs besides the table and the groups (policy
+ * name, versions, settings, applications, table geometry) and the integrity hash. Written by
  * compiler/emit/, read and shape-checked by runtime/module.ts. JSON, UTF-8. Nothing the table
  * already holds is repeated here (rule ids: the table's H_RULE_IDS and H_RULE_ORDER), so a module
  * of 100k rules parses in a fraction of a millisecond.
@@ -46,6 +46,7 @@ export interface ModuleMeta {
   compiler: string;
   table: { base: number; length: number; scratch: number };
   settings: { xff: boolean; contention: "basic" | "strict"; defaultMode: Mode; nodesMode: Mode };
+  /** In the table's group order; read from the `nvp.groups` section, not from this JSON. */
   groups: MetaGroup[];
   /** Applications the rules name, for events. */
   apps: { id: number; name: string }[];
@@ -58,9 +59,13 @@ export const META_HASH_PREFIX = '{"hash":"';
 export const META_HASH_AT = META_HASH_PREFIX.length;
 export const META_HASH_END = META_HASH_AT + 64;
 
-/** The payload for `meta` with the hash's 64 digits written as zeros: what the hash covers. */
-export function metaPayload(meta: Omit<ModuleMeta, "hash">, hash = "0".repeat(64)): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ hash, ...meta }));
+/**
+ * The payload for `meta` with the hash's 64 digits written as zeros: what the hash covers. The
+ * groups are not in it: they are the `nvp.groups` section (common/abi-groups.ts).
+ */
+export function metaPayload(meta: Omit<ModuleMeta, "hash" | "groups"> & { groups?: unknown }, hash = "0".repeat(64)): Uint8Array {
+  const { groups: _groups, ...rest } = meta;
+  return new TextEncoder().encode(JSON.stringify({ hash, ...rest }));
 }
 
 const BLANK_DIGITS = new Uint8Array(META_HASH_END - META_HASH_AT).fill(0x30);

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../common/abi.js";
+import { decodeGroups, GROUPS_SECTION, GroupsFormatError } from "../common/abi-groups.js";
 import { blankedHashParts, META_SECTION, type ModuleMeta } from "../common/abi-meta.js";
 import {
   customSection, type DataSegment, dataSegments, hasWasmMagic, memoryLimits, SEC_CUSTOM, SEC_DATA, SEC_MEMORY, WasmFormatError, wasmSections,
@@ -89,6 +90,15 @@ function findMeta(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>):
   return { meta: parsed as ModuleMeta, start: section.start, payload };
 }
 
+/** The `nvp.groups` payload: one such section, right before `nvp.meta`. */
+function findGroups(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>): Uint8Array {
+  const found = sections.filter((s) => s.id === SEC_CUSTOM && customSection(bytes, s).name === GROUPS_SECTION);
+  if (found.length !== 1 || found[0] !== sections[sections.length - 2]) {
+    refuse("badMeta", `the module must have one \`${GROUPS_SECTION}\` section, right before \`${META_SECTION}\``, REBUILD);
+  }
+  return customSection(bytes, found[0] as (typeof found)[number]).payload;
+}
+
 /** The table: the data section's last segment, at the metadata's address and of its length. */
 function findTable(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>, meta: ModuleMeta): DataSegment {
   const segs = sections.filter((s) => s.id === SEC_DATA).flatMap((s) => dataSegments(bytes, s));
@@ -111,6 +121,7 @@ export function loadModule(input: Uint8Array): PolicyModule {
   let table: DataSegment;
   let code: Uint8Array<ArrayBuffer>;
   let pages: number;
+  let groupsSection: Uint8Array;
   try {
     sections = wasmSections(bytes);
     ({ meta, start: metaStart, payload } = findMeta(bytes, sections));
@@ -125,7 +136,8 @@ export function loadModule(input: Uint8Array): PolicyModule {
     const memory = sections.find((s) => s.id === SEC_MEMORY);
     if (!memory) return refuse("engine", "the module defines no memory", REBUILD);
     pages = memoryLimits(bytes, memory).min;
-    code = withoutLastSegment(bytes, sections.slice(0, -1), table.start, 1);
+    groupsSection = findGroups(bytes, sections);
+    code = withoutLastSegment(bytes, sections.slice(0, -2), table.start, 1);
   } catch (e) {
     if (e instanceof WasmFormatError) {
       if (e.truncated) refuse("truncated", `module is truncated: ${e.message}`, "the file was cut short; copy it again");
@@ -141,6 +153,12 @@ export function loadModule(input: Uint8Array): PolicyModule {
   const digest = hash.digest("hex");
   if (digest !== meta.hash) {
     refuse("tampered", "module content hash does not match: the module was altered", "do not edit compiled modules; rebuild it with `nvp compile`");
+  }
+  try {
+    meta.groups = decodeGroups(groupsSection);
+  } catch (e) {
+    if (e instanceof GroupsFormatError) refuse("badMeta", `the \`${GROUPS_SECTION}\` section is malformed: ${e.message}`, REBUILD);
+    throw e;
   }
   const module = new LoadedModule(meta, compileEngine(code), table.bytes, pages, bytes.length);
   const instance = instantiate(module);

@@ -4,6 +4,7 @@
  * segment + `nvp.meta`). The CLI's `nvp compile` calls this.
  */
 import { PAGE_SIZE, TABLE_BASE } from "../../common/abi.js";
+import { encodeGroups, GROUPS_SECTION } from "../../common/abi-groups.js";
 import { META_SECTION, metaPayload } from "../../common/abi-meta.js";
 import { encodeTable, scratchBytes } from "../encode/encode.js";
 import { printTable } from "../encode/print-table.js";
@@ -12,7 +13,7 @@ import { lowerModel } from "../lower/lower.js";
 import { printIr } from "../lower/print.js";
 import type { PolicyModel } from "../model.js";
 import { engineBytes } from "./engine-file.js";
-import { buildMeta } from "./meta.js";
+import { buildMeta, metaGroups } from "./meta.js";
 import { appendCustomSection, patchEngine } from "./wasm-patch.js";
 
 export const DUMP_STAGES = ["lower", "encode"] as const;
@@ -63,9 +64,11 @@ export function compileModule(model: PolicyModel, opts: CompileOptions = {}): Co
       offset: TABLE_BASE,
       minPages: Math.ceil(end / PAGE_SIZE),
     });
-    const meta = buildMeta(model, ir, table.bytes, patched, scratch, table.sizes, opts.compilerVersion ?? "0.1.0");
+    const groups = metaGroups(ir);
+    const withGroups = appendCustomSection(patched, GROUPS_SECTION, encodeGroups(groups));
+    const meta = buildMeta(model, ir, table.bytes, withGroups, groups, scratch, table.sizes, opts.compilerVersion ?? "0.1.0");
     const { hash, ...rest } = meta;
-    return appendCustomSection(patched, META_SECTION, metaPayload(rest, hash));
+    return appendCustomSection(withGroups, META_SECTION, metaPayload(rest, hash));
   });
   return { bytes, stages, tableBytes: table.bytes.length, sizes: table.sizes };
 }

@@ -11,16 +11,9 @@ export function moduleHash(moduleWithoutMeta: Uint8Array, blankedPayload: Uint8A
   return createHash("sha256").update(moduleWithoutMeta).update(new Uint8Array([0])).update(blankedPayload).digest("hex");
 }
 
-export function buildMeta(
-  model: PolicyModel,
-  ir: DecisionIR,
-  table: Uint8Array,
-  moduleWithoutMeta: Uint8Array,
-  scratch: number,
-  sizes: Record<string, number>,
-  compiler: string,
-): ModuleMeta {
-  const groups: MetaGroup[] = ir.groups.map((g) => {
+/** The groups as the host needs them (the `nvp.groups` section, common/abi-groups.ts). */
+export function metaGroups(ir: DecisionIR): MetaGroup[] {
+  return ir.groups.map((g) => {
     const m: MetaGroup = { name: g.name, kind: g.kind };
     if (g.builtin) m.builtin = g.builtin;
     if (g.service) m.service = g.service;
@@ -32,6 +25,22 @@ export function buildMeta(
     if (g.vh) m.vh = g.vh;
     return m;
   });
+}
+
+/**
+ * The metadata; `moduleWithoutMeta` is every module byte before `nvp.meta` (engine, table and
+ * `nvp.groups`), which the hash covers.
+ */
+export function buildMeta(
+  model: PolicyModel,
+  ir: DecisionIR,
+  table: Uint8Array,
+  moduleWithoutMeta: Uint8Array,
+  groups: MetaGroup[],
+  scratch: number,
+  sizes: Record<string, number>,
+  compiler: string,
+): ModuleMeta {
   const appIds = [...new Set(model.rules.flatMap((r) => r.apps))].sort((a, b) => a - b);
   const withoutHash: Omit<ModuleMeta, "hash"> = {
     format: FORMAT_VERSION,

@@ -1,7 +1,9 @@
 /** Shared by the engine tests: compiling policy text, rewriting modules, reference verdicts. */
 import { createHash } from "node:crypto";
 import type { LookupResult, Verdict } from "../../common/schema.js";
+import { GROUPS_SECTION } from "../../common/abi-groups.js";
 import { META_SECTION, metaPayload, type ModuleMeta } from "../../common/abi-meta.js";
+import { appendCustomSection } from "../../compiler/emit/wasm-patch.js";
 import { customSection, SEC_CUSTOM, uleb, wasmSections } from "../../common/abi-wasm.js";
 import { compileSources } from "../../compiler/check/index.js";
 import { compileModule } from "../../compiler/emit/compile-module.js";
@@ -61,4 +63,19 @@ export function hashFor(moduleWithoutMeta: Uint8Array, meta: ModuleMeta): string
 export function withoutMeta(bytes: Uint8Array): Uint8Array {
   const s = wasmSections(bytes).find((x) => x.id === SEC_CUSTOM && customSection(bytes, x).name === META_SECTION);
   return bytes.subarray(0, s?.start ?? bytes.length);
+}
+
+/**
+ * Replace the `nvp.groups` payload (the section before `nvp.meta`) by `edit(payload)`; with
+ * `rehash` the metadata's hash is recomputed, so only the groups are wrong.
+ */
+export function editGroups(bytes: Uint8Array, edit: (payload: Uint8Array) => Uint8Array, rehash = true): Uint8Array<ArrayBuffer> {
+  const secs = wasmSections(bytes);
+  const groups = secs[secs.length - 2];
+  const metaSec = secs[secs.length - 1];
+  if (!groups || !metaSec || customSection(bytes, groups).name !== GROUPS_SECTION) throw new Error("no groups section");
+  const prefix = appendCustomSection(bytes.subarray(0, groups.start), GROUPS_SECTION, edit(customSection(bytes, groups).payload.slice()));
+  const meta = JSON.parse(new TextDecoder().decode(customSection(bytes, metaSec).payload)) as ModuleMeta;
+  const { hash, ...rest } = meta;
+  return appendCustomSection(prefix, META_SECTION, metaPayload(rest, rehash ? hashFor(prefix, meta) : hash));
 }

@@ -13,7 +13,7 @@ import { appendCustomSection, patchEngine } from "../../compiler/emit/wasm-patch
 import { lowerModel } from "../../compiler/lower/lower.js";
 import { Enforcer, engineInstance, type EngineExports, loadModule, MODULE_CODES, NvpRuntimeError } from "../../runtime/index.js";
 import { concat, customSection, memoryLimits, memorySection, SEC_CODE, SEC_MEMORY, uleb, wasmSections } from "../../common/abi-wasm.js";
-import { editMeta, hashFor, modelOf, moduleBytes, withoutMeta } from "./helpers.js";
+import { editGroups, editMeta, hashFor, modelOf, moduleBytes, withoutMeta } from "./helpers.js";
 
 const POLICY = `policy shop
 service web = nv.web.shop { mode protect }
@@ -177,9 +177,38 @@ rule 5 deny db -> web
   });
 
   test("refuses metadata that is not JSON or lacks fields", () => {
-    expect(refusal(editMeta(moduleBytes(POLICY), (m) => delete (m as Partial<typeof m>).groups)).code).toBe(MODULE_CODES.badMeta);
-    const e = refusal(editMeta(moduleBytes(POLICY), (m) => ((m.groups[0] as { kind: string }).kind = "magic")));
-    expect(e.message).toBe("module metadata is malformed: groups[0] has an unknown kind");
+    expect(refusal(editMeta(moduleBytes(POLICY), (m) => delete (m as Partial<typeof m>).apps)).message).toBe("module metadata is malformed: `apps` is malformed");
+    const e = refusal(editMeta(moduleBytes(POLICY), (m) => ((m.settings as { contention: string }).contention = "magic")));
+    expect(e.message).toBe("module metadata is malformed: `settings` is malformed");
+  });
+
+  test("refuses a malformed or misplaced groups section (hash kept valid)", () => {
+    // Word 0 of the first group record is its name's start, word 2 its kind.
+    const firstRecord = (p: Uint8Array) => 16 + Math.ceil(new DataView(p.buffer).getUint32(12, true) / 4) * 4;
+    const kind = refusal(
+      editGroups(moduleBytes(POLICY), (p) => {
+        new DataView(p.buffer).setUint32(firstRecord(p) + 8, 9, true);
+        return p;
+      }),
+    );
+    expect(kind.code).toBe(MODULE_CODES.badMeta);
+    expect(kind.message).toBe("the `nvp.groups` section is malformed: a group has an unknown kind");
+    const short = refusal(editGroups(moduleBytes(POLICY), (p) => p.subarray(0, p.length - 4)));
+    expect(short.message).toMatch(/nvp.groups` section is malformed: it (ends inside a group|holds more)/);
+    const longer = refusal(editGroups(moduleBytes(POLICY), (p) => new Uint8Array([...p, 0, 0, 0, 0])));
+    expect(longer.message).toBe("the `nvp.groups` section is malformed: it holds more than its groups");
+    const named = refusal(
+      editGroups(moduleBytes(POLICY), (p) => {
+        new DataView(p.buffer).setUint32(firstRecord(p), 0x7fffffff, true);
+        return p;
+      }),
+    );
+    expect(named.message).toBe("the `nvp.groups` section is malformed: a string lies outside the strings");
+    const bytes = moduleBytes(POLICY);
+    const secs = wasmSections(bytes);
+    const groups = secs[secs.length - 2] as (typeof secs)[number];
+    const without = new Uint8Array([...bytes.subarray(0, groups.start), ...bytes.subarray(groups.end)]);
+    expect(refusal(without).message).toBe("the module must have one `nvp.groups` section, right before `nvp.meta`");
   });
 
   test("refuses metadata whose first field is not the hash", () => {
@@ -207,9 +236,17 @@ rule 5 deny db -> web
     expect(e.message).toBe("module content hash does not match: the module was altered");
   });
 
-  test("refuses tampered metadata (a criterion or name changed, hash kept)", () => {
-    const e = refusal(editMeta(moduleBytes(POLICY), (m) => (m.groups[0]!.name = "evil")));
-    expect(e.code).toBe(MODULE_CODES.tampered);
+  test("refuses tampered metadata or groups (a setting or a group name changed, hash kept)", () => {
+    expect(refusal(editMeta(moduleBytes(POLICY), (m) => (m.policy = "evil"))).code).toBe(MODULE_CODES.tampered);
+    const renamed = editGroups(
+      moduleBytes(POLICY),
+      (p) => {
+        p[16] = (p[16] as number) ^ 0x01;
+        return p;
+      },
+      false,
+    );
+    expect(refusal(renamed).code).toBe(MODULE_CODES.tampered);
   });
 
   test("refuses tampered engine code", () => {
