@@ -10,14 +10,9 @@ import {
 } from "./abi";
 import { dnsCap, dnsHash, invCap, invHash } from "./regions";
 import { addrClass, isInternal, probe } from "./resolve";
-import { hasRule, nSum, rankAt, sumWord, superGroup, superWord, wordsAt } from "./sets";
+import { entryWords, groupEntries, hasRule, nSum, sparseSets, storedEntries, superGroup, superShift, superWord } from "./sets";
 import { acls, appAny, kindSets, nodesMode, setPtr, wordMin } from "./table";
 import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
-
-/** Where the stored words of summary word i of set p begin. */
-@inline function wordBase(p: usize, i: u32): usize {
-  return p + wordsAt + (<usize>load<u32>(p + rankAt + (i << 2)) << 3);
-}
 
 /** Bit b's word of a set whose summary word is s and words begin at base (0 when not stored). */
 @inline function maskedWord(base: usize, s: u64, b: u64, below: u64): u64 {
@@ -29,34 +24,54 @@ import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrde
  * union is of two sets; a side or dimension with one set passes it twice (x ∪ x = x), and no app
  * condition passes the port sets again (x ∩ x = x), so nothing branches on the flow's shape. With
  * `single`, d1 = d0 and s1 = s0 are known, and a candidate word (whose bit both summaries have)
- * needs no mask on those sides. Per summary word everything is loaded once; per candidate word the
- * destination and source words come first, and only a non-zero pair (a few per flow) reads the
- * port and app words and the word's lowest order.
+ * needs no mask on those sides. Per super-summary group every set's entries are located once (with
+ * `sparse`, a popcount each, and a set without the group reads zero entries); per summary word everything is loaded once; per
+ * candidate word the destination and source words come first, and only a non-zero pair (a few
+ * per flow) reads the port and app words and the word's lowest order.
  */
-@inline function search(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize, p1: usize, a0: usize, a1: usize, single: bool): i32 {
+@inline function search(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize, p1: usize, a0: usize, a1: usize, single: bool, sparse: bool): i32 {
   let bestOrder: u32 = 0xffffffff;
   let bestSlot: i32 = -1;
-  let sup = single ? superWord(d0) & superWord(s0) : (superWord(d0) | superWord(d1)) & (superWord(s0) | superWord(s1));
-  sup &= (superWord(p0) | superWord(p1)) & (superWord(a0) | superWord(a1));
+  const ud0 = superWord(d0);
+  const us0 = superWord(s0);
+  const ud1 = single ? ud0 : superWord(d1);
+  const us1 = single ? us0 : superWord(s1);
+  const up0 = superWord(p0);
+  const up1 = superWord(p1);
+  const ua0 = superWord(a0);
+  const ua1 = superWord(a1);
+  let sup = (ud0 | ud1) & (us0 | us1) & (up0 | up1) & (ua0 | ua1);
   while (sup != 0) {
-    const first = <u32>ctz<u64>(sup) * superGroup;
+    const g = <u32>ctz<u64>(sup);
     sup &= sup - 1;
-    const last = min(first + superGroup, nSum);
+    // Dense tables have one summary word per group.
+    const first = sparse ? g << superShift : g;
+    const last = sparse ? min(first + superGroup, nSum) : g + 1;
+    // With `single` both sides store group g (it is in their super-summaries).
+    const ed0 = single ? storedEntries(d0, ud0, g, sparse) : groupEntries(d0, ud0, g, sparse);
+    const es0 = single ? storedEntries(s0, us0, g, sparse) : groupEntries(s0, us0, g, sparse);
+    const ed1 = single ? ed0 : groupEntries(d1, ud1, g, sparse);
+    const es1 = single ? es0 : groupEntries(s1, us1, g, sparse);
+    const ep0 = groupEntries(p0, up0, g, sparse);
+    const ep1 = groupEntries(p1, up1, g, sparse);
+    const ea0 = groupEntries(a0, ua0, g, sparse);
+    const ea1 = groupEntries(a1, ua1, g, sparse);
     for (let i = first; i < last; i++) {
-      const sd0 = sumWord(d0, i);
-      const ss0 = sumWord(s0, i);
-      const sd1 = single ? sd0 : sumWord(d1, i);
-      const ss1 = single ? ss0 : sumWord(s1, i);
-      const sp0 = sumWord(p0, i);
-      const sp1 = sumWord(p1, i);
-      const sa0 = sumWord(a0, i);
-      const sa1 = sumWord(a1, i);
+      const o = <usize>(i - first) << 4;
+      const sd0 = load<u64>(ed0 + o);
+      const ss0 = load<u64>(es0 + o);
+      const sd1 = single ? sd0 : load<u64>(ed1 + o);
+      const ss1 = single ? ss0 : load<u64>(es1 + o);
+      const sp0 = load<u64>(ep0 + o);
+      const sp1 = load<u64>(ep1 + o);
+      const sa0 = load<u64>(ea0 + o);
+      const sa1 = load<u64>(ea1 + o);
       let c = (sd0 | sd1) & (ss0 | ss1) & (sp0 | sp1) & (sa0 | sa1);
       if (c == 0) continue;
-      const wd0 = wordBase(d0, i);
-      const ws0 = wordBase(s0, i);
-      const wd1 = single ? wd0 : wordBase(d1, i);
-      const ws1 = single ? ws0 : wordBase(s1, i);
+      const wd0 = entryWords(d0, ed0 + o);
+      const ws0 = entryWords(s0, es0 + o);
+      const wd1 = single ? wd0 : entryWords(d1, ed1 + o);
+      const ws1 = single ? ws0 : entryWords(s1, es1 + o);
       while (c != 0) {
         const b = ctz<u64>(c);
         c &= c - 1;
@@ -71,8 +86,8 @@ import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrde
         const k = (i << 6) + <u32>b;
         // No slot of this word can beat the best match so far.
         if (load<u32>(wordMin + (<usize>k << 2)) >= bestOrder) continue;
-        w &= maskedWord(wordBase(p0, i), sp0, b, below) | maskedWord(wordBase(p1, i), sp1, b, below);
-        w &= maskedWord(wordBase(a0, i), sa0, b, below) | maskedWord(wordBase(a1, i), sa1, b, below);
+        w &= maskedWord(entryWords(p0, ep0 + o), sp0, b, below) | maskedWord(entryWords(p1, ep1 + o), sp1, b, below);
+        w &= maskedWord(entryWords(a0, ea0 + o), sa0, b, below) | maskedWord(entryWords(a1, ea1 + o), sa1, b, below);
         const slot = earliestSlot(w, k, bestSlot, bestOrder);
         if (slot != bestSlot) {
           bestSlot = slot;
@@ -84,12 +99,21 @@ import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrde
   return bestSlot;
 }
 
-function searchSingle(d: usize, s: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
-  return search(d, d, s, s, p0, p1, a0, a1, true);
+// One copy per layout (sparse or dense sets, fixed by the table) and per side shape.
+function searchSingleDense(d: usize, s: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
+  return search(d, d, s, s, p0, p1, a0, a1, true, false);
 }
 
-function searchDual(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
-  return search(d0, d1, s0, s1, p0, p1, a0, a1, false);
+function searchDualDense(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
+  return search(d0, d1, s0, s1, p0, p1, a0, a1, false, false);
+}
+
+function searchSingleSparse(d: usize, s: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
+  return search(d, d, s, s, p0, p1, a0, a1, true, true);
+}
+
+function searchDualSparse(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize, p1: usize, a0: usize, a1: usize): i32 {
+  return search(d0, d1, s0, s1, p0, p1, a0, a1, false, true);
 }
 
 // A side that is not an inventory address: its kind and its two sets (set1 after set0).
@@ -129,7 +153,9 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     dMode = dKind == KIND_NODE ? nodesMode : <u32>load<u8>(de + IE_MODE);
     sMode = sKind == KIND_NODE ? nodesMode : <u32>load<u8>(se + IE_MODE);
     // The destination's to-set and the source's from-set, as setInventory stored them.
-    r = searchSingle(<usize>load<u32>(de + IE_TO), <usize>load<u32>(se + IE_FROM), p0, p1, a0, a1);
+    const d = <usize>load<u32>(de + IE_TO);
+    const s = <usize>load<u32>(se + IE_FROM);
+    r = sparseSets ? searchSingleSparse(d, s, p0, p1, a0, a1) : searchSingleDense(d, s, p0, p1, a0, a1);
   } else {
     let d0: usize;
     let d1: usize;
@@ -153,7 +179,7 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
       s1 = outsideSet1;
       sKind = outsideKind;
     }
-    r = searchDual(d0, d1, s0, s1, p0, p1, a0, a1);
+    r = sparseSets ? searchDualSparse(d0, d1, s0, s1, p0, p1, a0, a1) : searchDualDense(d0, d1, s0, s1, p0, p1, a0, a1);
   }
 
   // S4 as in decide.ts lookup(): the mode, then the action.

@@ -1,30 +1,63 @@
 /**
  * Compressed rule sets (common/abi.ts "compressed rule sets"; asm/sets.ts reads them): encoding
  * with interning, and decoding for the host and tests. A set of rule indexes over nRules bits is
- * a summary bit per non-zero 64-bit word, a running rank per summary word, and the words.
+ * a super-summary bit per group of summary words, the summary words of the groups it touches
+ * (each with the offset of its words), and the non-zero 64-bit words.
  */
-import { SET_SUMMARY } from "./abi.js";
-
-/** Summary words per super-summary bit. */
-export function superGroup(nSum: number): number {
-  return Math.max(1, Math.ceil(nSum / 64));
-}
+import { SE_AT, SE_SUM, SET_DENSE_SUM, SET_ENTRIES, SET_ENTRY, SET_NNZ, SET_SUPER, SET_WORDS } from "./abi.js";
 import type { ByteWriter } from "./abi-bytes.js";
+
+/** Summary words per super-summary bit: the power of two at or above ceil(nSum / 64). */
+export function superGroup(nSum: number): number {
+  let g = 1;
+  while (g * 64 < nSum) g *= 2;
+  return g;
+}
 
 export interface SetGeometry {
   nRules: number;
   nWords: number;
   /** Summary words per set (H_NSUM). */
   nSum: number;
-  rankAt: number;
-  wordsAt: number;
+  /** Summary words per super-summary bit. */
+  group: number;
+  /** Super-summary groups. */
+  nGroups: number;
+  /** Sets store only their non-zero groups (nSum > SET_DENSE_SUM), else every group. */
+  sparse: boolean;
 }
 
 export function setGeometry(nRules: number): SetGeometry {
   const nWords = Math.ceil(nRules / 64);
   const nSum = Math.ceil(nWords / 64);
-  const rankAt = SET_SUMMARY + nSum * 8;
-  return { nRules, nWords, nSum, rankAt, wordsAt: rankAt + Math.ceil((nSum * 4) / 8) * 8 };
+  const group = superGroup(nSum);
+  return { nRules, nWords, nSum, group, nGroups: Math.ceil(nSum / group), sparse: nSum > SET_DENSE_SUM };
+}
+
+/**
+ * The non-zero 64-bit words of a sorted list, the super-summary groups it stores (those the words
+ * fall in, or all of them when the sets are dense), and the super-summary.
+ */
+function shape(geo: SetGeometry, list: ArrayLike<number>): { words: number; groups: number; supLo: number; supHi: number } {
+  let words = 0;
+  let groups = 0;
+  let supLo = 0;
+  let supHi = 0;
+  let prevWord = -1;
+  let prevGroup = -1;
+  for (let i = 0; i < list.length; i++) {
+    const k = (list[i] as number) >>> 6;
+    if (k === prevWord) continue;
+    prevWord = k;
+    words++;
+    const g = Math.floor((k >>> 6) / geo.group);
+    if (g === prevGroup) continue;
+    prevGroup = g;
+    groups++;
+    if (g < 32) supLo = (supLo | (1 << g)) >>> 0;
+    else supHi = (supHi | (1 << (g - 32))) >>> 0;
+  }
+  return { words, groups: geo.sparse ? groups : geo.nGroups, supLo, supHi };
 }
 
 /** Scratch for writeSet, grown as needed: a set is laid out here as u32s, then copied in one go. */
@@ -32,59 +65,60 @@ let scratch = new Uint32Array(1024);
 
 /** Write one set (the writer must be 8-aligned). `list` is sorted and below nRules. */
 export function writeSet(w: ByteWriter, geo: SetGeometry, list: ArrayLike<number>): void {
-  const nSum = geo.nSum;
-  // In u32s: count and padding, super-summary, summary words, ranks (8-aligned), words.
-  const sumAt = 4;
-  const rankAt = sumAt + 2 * nSum;
-  const wordsAt = rankAt + nSum + (nSum & 1);
-  const nWords = nonZeroWords(list);
-  const size = wordsAt + 2 * nWords;
+  const group = geo.group;
+  const { words, groups, supLo, supHi } = shape(geo, list);
+  // In u32s: header, entries (summary word, word offset, 0), words.
+  const entriesAt = SET_ENTRIES / 4;
+  const wordsAt = entriesAt + (groups * group * SET_ENTRY) / 4;
+  const size = wordsAt + 2 * words;
   if (scratch.length < size) scratch = new Uint32Array(Math.max(size, scratch.length * 2));
   const out = scratch;
   out.fill(0, 0, size);
-  out[0] = nWords;
+  out[SET_NNZ / 4] = words;
+  out[SET_WORDS / 4] = wordsAt * 4;
+  out[SET_SUPER / 4] = supLo;
+  out[SET_SUPER / 4 + 1] = supHi;
+  // Summary bits (in the entry of the word's summary word, within its group's slot) and words.
   let j = -1;
-  let prev = -1;
+  let slot = -1;
+  let prevWord = -1;
+  let prevGroup = -1;
   for (let i = 0; i < list.length; i++) {
     const r = list[i] as number;
     const k = r >>> 6;
-    if (k !== prev) {
+    if (k !== prevWord) {
       j++;
-      prev = k;
-      // Summary bit of word k, and its count towards the ranks of the summary words after it.
-      setBit(out, sumAt + 2 * (k >>> 6) + ((k & 63) >>> 5), k);
-      if ((k >>> 6) + 1 < nSum) out[rankAt + (k >>> 6) + 1] = (out[rankAt + (k >>> 6) + 1] as number) + 1;
+      prevWord = k;
+      const g = Math.floor((k >>> 6) / group);
+      if (g !== prevGroup) {
+        slot = geo.sparse ? slot + 1 : g;
+        prevGroup = g;
+      }
+      const e = entriesAt + ((slot * group + ((k >>> 6) % group)) * SET_ENTRY) / 4;
+      setBit(out, e + SE_SUM / 4 + ((k & 63) >>> 5), k);
     }
     setBit(out, wordsAt + 2 * j + ((r & 63) >>> 5), r);
   }
-  // Ranks: words before each summary word (prefix sums of the counts).
-  for (let i = 1; i < nSum; i++) out[rankAt + i] = (out[rankAt + i] as number) + (out[rankAt + i - 1] as number);
-  const group = superGroup(nSum);
-  for (let i = 0; i < nSum; i++) {
-    if (!out[sumAt + 2 * i] && !out[sumAt + 2 * i + 1]) continue;
-    const b = Math.floor(i / group);
-    setBit(out, 2 + (b >>> 5), b);
+  // Word offsets: where each summary word's words begin, after the words of the entries before it.
+  let rank = 0;
+  for (let e = 0; e < groups * group; e++) {
+    const at = entriesAt + (e * SET_ENTRY) / 4;
+    out[at + SE_AT / 4] = (wordsAt + 2 * rank) * 4;
+    rank += popcount32(out[at + SE_SUM / 4] as number) + popcount32(out[at + SE_SUM / 4 + 1] as number);
   }
   w.u32s(out, size);
 }
 
-/** The non-zero 64-bit words of a sorted list. */
-function nonZeroWords(list: ArrayLike<number>): number {
-  let n = 0;
-  let prev = -1;
-  for (let i = 0; i < list.length; i++) {
-    const k = (list[i] as number) >>> 6;
-    if (k !== prev) {
-      n++;
-      prev = k;
-    }
-  }
-  return n;
-}
-
 /** Bytes writeSet writes for `list`. */
 export function setBytes(geo: SetGeometry, list: ArrayLike<number>): number {
-  return geo.wordsAt + 8 * nonZeroWords(list);
+  const { words, groups } = shape(geo, list);
+  return SET_ENTRIES + groups * geo.group * SET_ENTRY + 8 * words;
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /** Set bit `bit mod 32` of u32 `at`. */
@@ -175,18 +209,22 @@ export class SetPool {
 /** Read the set at byte offset `at` of `view` back into rule indexes. */
 export function readSet(view: DataView, at: number, geo: SetGeometry): number[] {
   const out: number[] = [];
-  let word = 0;
-  for (let i = 0; i < geo.nSum; i++) {
-    for (let half = 0; half < 2; half++) {
-      const s = view.getUint32(at + SET_SUMMARY + i * 8 + half * 4, true);
-      for (let b = 0; b < 32; b++) {
-        if (((s >>> b) & 1) === 0) continue;
-        const k = i * 64 + half * 32 + b;
-        for (let h = 0; h < 2; h++) {
-          const bits = view.getUint32(at + geo.wordsAt + word * 8 + h * 4, true);
-          for (let c = 0; c < 32; c++) if ((bits >>> c) & 1) out.push(k * 64 + h * 32 + c);
+  let e = at + SET_ENTRIES;
+  for (let g = 0; g < geo.nGroups; g++) {
+    if (geo.sparse && ((view.getUint32(at + SET_SUPER + (g >>> 5) * 4, true) >>> (g & 31)) & 1) === 0) continue;
+    for (let i = g * geo.group; i < (g + 1) * geo.group; i++, e += SET_ENTRY) {
+      let word = at + view.getUint32(e + SE_AT, true);
+      for (let h = 0; h < 2; h++) {
+        const s = view.getUint32(e + SE_SUM + h * 4, true);
+        for (let b = 0; b < 32; b++) {
+          if (((s >>> b) & 1) === 0) continue;
+          const k = i * 64 + h * 32 + b;
+          for (let x = 0; x < 2; x++) {
+            const bits = view.getUint32(word + x * 4, true);
+            for (let c = 0; c < 32; c++) if ((bits >>> c) & 1) out.push(k * 64 + x * 32 + c);
+          }
+          word += 8;
         }
-        word++;
       }
     }
   }

@@ -7,12 +7,13 @@
  * line, names in UPPER_SNAKE_CASE, values decimal or hex. docs/module.md explains every field.
  * Bump ABI_VERSION when a record or layout changes, FORMAT_VERSION when the table encoding or the
  * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them; 4: group
- * rule lists as LEB128 gaps, address classes' groups in the table instead of `ranges` in the meta).
+ * rule lists as LEB128 gaps, address classes' groups in the table instead of `ranges` in the meta;
+ * 5: rule sets store only the summary words of their non-zero super-summary groups).
  */
 
 // ---- versions ---------------------------------------------------------------------------------
-export const ABI_VERSION = 2;
-export const FORMAT_VERSION = 4;
+export const ABI_VERSION = 3;
+export const FORMAT_VERSION = 5;
 
 // ---- linear memory layout (bytes) -------------------------------------------------------------
 /** The engine's static data must end below this (checked by the build and by loadModule). */
@@ -120,14 +121,26 @@ export const E_FLOW = 9;
  * the matching slot with the lowest order (H_RULE_ORDER). H_RULE_IDS and H_RULE_FLAGS are per slot.
  *
  * A set of slots, nRules bits in 64-bit words. Only non-zero words are stored; a summary
- * bit per word says which, a rank per summary word locates them, and a super-summary bit per
- * group of ceil(S/64) summary words says which summary words are non-zero:
- *   u32 nnz, u32 pad, u64 super, u64 summary[S], u32 rank[S] (padded to 8), u64 words[nnz]
- * where S = H_NSUM. Sets start 8-aligned.
+ * bit per word says which, and a super-summary bit per group of G summary words says which
+ * groups have any (G = the power of two at or above ceil(S/64), S = H_NSUM; G = 1 up to 262,144
+ * rules). Only the groups whose super bit is set are stored, each as G 16-byte entries (summary
+ * word, byte offset from the set of that summary word's first stored word, 0), then the words:
+ *   u32 nnz, u32 words (= 16 + 16 * E), u64 super, entry[E], u64 words[nnz]
+ * where E = popcnt(super) * G. Summary word i (group g = i / G) is entry
+ * popcnt(super & (2^g - 1)) * G + i mod G when super bit g is set, and 0 otherwise. Tables with
+ * S <= SET_DENSE_SUM (up to 32,768 rules) store every group instead (E = ceil(S/G) * G, summary
+ * word i is entry i): the headers are small anyway, and a lookup needs no popcount to find an
+ * entry. Sets start 8-aligned; a pool is followed by one zero word (a branchless lookup reads one
+ * word past a set).
  */
 export const SET_NNZ = 0;
+export const SET_WORDS = 4;
 export const SET_SUPER = 8;
-export const SET_SUMMARY = 16;
+export const SET_ENTRIES = 16;
+export const SET_ENTRY = 16;
+export const SE_SUM = 0;
+export const SE_AT = 8;
+export const SET_DENSE_SUM = 8;
 
 // ---- decision table header (offsets in the table; every *_OFF field is table-relative) --------
 export const TABLE_MAGIC = 0x5450564e;

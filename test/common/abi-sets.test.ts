@@ -30,29 +30,36 @@ function plainWriteSet(w: ByteWriter, geo: SetGeometry, list: readonly number[])
     if (b < 32) sumLo[k >>> 6] = ((sumLo[k >>> 6] as number) | (1 << b)) >>> 0;
     else sumHi[k >>> 6] = ((sumHi[k >>> 6] as number) | (1 << (b - 32))) >>> 0;
   }
-  w.u32(idx.length);
-  w.u32(0);
   const group = superGroup(geo.nSum);
+  // The groups with a non-zero summary word (every group when dense), each stored whole.
+  const groups: number[] = [];
+  for (let i = 0; i < geo.nSum; i++) {
+    const g = Math.floor(i / group);
+    if ((!geo.sparse || sumLo[i] || sumHi[i]) && groups[groups.length - 1] !== g) groups.push(g);
+  }
+  const wordsAt = 16 + 16 * groups.length * group;
+  w.u32(idx.length);
+  w.u32(wordsAt);
   let supLo = 0;
   let supHi = 0;
   for (let i = 0; i < geo.nSum; i++) {
+    const g = Math.floor(i / group);
     if (!sumLo[i] && !sumHi[i]) continue;
-    const b = Math.floor(i / group);
-    if (b < 32) supLo = (supLo | (1 << b)) >>> 0;
-    else supHi = (supHi | (1 << (b - 32))) >>> 0;
+    if (g < 32) supLo = (supLo | (1 << g)) >>> 0;
+    else supHi = (supHi | (1 << (g - 32))) >>> 0;
   }
   w.u64(supLo, supHi);
-  for (let i = 0; i < geo.nSum; i++) w.u64(sumLo[i] as number, sumHi[i] as number);
   let rank = 0;
-  let at = 0;
-  for (let i = 0; i < geo.nSum; i++) {
-    w.u32(rank);
-    while (at < idx.length && (idx[at] as number) >>> 6 === i) {
-      at++;
-      rank++;
+  for (const g of groups) {
+    for (let i = g * group; i < (g + 1) * group; i++) {
+      const lo = sumLo[i] ?? 0;
+      const hi = sumHi[i] ?? 0;
+      w.u64(lo, hi);
+      w.u32(wordsAt + 8 * rank);
+      w.u32(0);
+      rank += idx.filter((k) => k >>> 6 === i).length;
     }
   }
-  w.align(8);
   for (let j = 0; j < idx.length; j++) w.u64(lo[j] as number, hi[j] as number);
 }
 
