@@ -4,13 +4,12 @@
  * over two byte arrays copied into its memory. Constants come from asm/dpi/result.ts itself, so
  * the tests cannot drift from the engine.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { APPS, appById } from "../../common/apps.js";
 import { formatIp } from "../../common/ip.js";
+import { type Compiled, compileHarness } from "../asm-harness.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const RESULT_TS = readFileSync(join(root, "asm/dpi/result.ts"), "utf8");
@@ -62,70 +61,9 @@ export interface Dpi {
 
 let compiled: Promise<Compiled> | undefined;
 
-interface Compiled {
-  module: WebAssembly.Module;
-  /** The module as WebAssembly text, for checks on what it contains. */
-  wat: string;
-}
-
-/**
- * Compile asm/dpi/harness-entry.ts, or reuse the result of an earlier test file: the cache in
- * the OS temporary folder is keyed by every asm/dpi source and the asc version, so it is never stale.
- */
-async function compile(): Promise<Compiled> {
-  const dir = join(root, "asm/dpi");
-  const hash = createHash("sha256");
-  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
-  hash.update(readFileSync(join(root, "node_modules/assemblyscript/package.json")));
-  const cache = join(tmpdir(), `nvp-dpi-${hash.digest("hex").slice(0, 16)}`);
-  if (existsSync(`${cache}.wat`) && existsSync(`${cache}.wasm`)) {
-    return { module: new WebAssembly.Module(readFileSync(`${cache}.wasm`)), wat: readFileSync(`${cache}.wat`, "utf8") };
-  }
-  const asc = await import("assemblyscript/asc");
-  let wasm: Uint8Array | undefined;
-  let wat = "";
-  const { error, stderr } = await asc.main(
-    [join(dir, "harness-entry.ts"), "--outFile", "dpi.wasm", "--textFile", "dpi.wat", "-O3", "--runtime", "stub", "--noAssert", "--use", "abort="],
-    {
-      writeFile(name: string, contents: Uint8Array | string) {
-        if (name.endsWith(".wasm") && typeof contents !== "string") wasm = contents;
-        if (name.endsWith(".wat")) wat = typeof contents === "string" ? contents : new TextDecoder().decode(contents);
-      },
-    },
-  );
-  if (error || !wasm) throw new Error(`asc failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
-  // A start function means a global initialised at run time (a string concatenation, an array):
-  // an allocation, which the stub runtime places where the host's buffers go.
-  if (sectionIds(wasm).includes(8)) throw new Error("the DPI stage has a start function: some global allocates at start-up");
-  // Written under a unique name, then renamed: test files compiling at once never see half a file.
-  const tmp = `${cache}.${process.pid}`;
-  writeFileSync(`${tmp}.wasm`, wasm);
-  writeFileSync(`${tmp}.wat`, wat);
-  renameSync(`${tmp}.wasm`, `${cache}.wasm`);
-  renameSync(`${tmp}.wat`, `${cache}.wat`);
-  return { module: new WebAssembly.Module(new Uint8Array(wasm)), wat };
-}
-
-/** Section ids of a WebAssembly binary, in order. */
-export function sectionIds(wasm: Uint8Array): number[] {
-  const ids: number[] = [];
-  let i = 8;
-  while (i < wasm.length) {
-    ids.push(wasm[i++]!);
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = wasm[i++]!;
-      size += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-    }
-    i += size;
-  }
-  return ids;
-}
-
 /** The compiled module and its text, shared by the tests of one file. */
 export function dpiModule(): Promise<Compiled> {
-  compiled ??= compile();
+  compiled ??= compileHarness("asm/dpi/harness-entry.ts", ["asm/dpi"], "dpi", "the DPI stage", true);
   return compiled;
 }
 

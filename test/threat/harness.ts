@@ -7,22 +7,19 @@
  * heapBase(), or flush against the end of linear memory (`atEnd`), so that a read past the
  * payload traps instead of reading something else.
  */
-import { createHash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { THREATS } from "../../common/threats.js";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
-import { bytes as latin1, cat, sectionIds, TCP, UDP } from "../dpi/harness.js";
+import { compileHarness, type Finding, type FindingExports, takeFindings } from "../asm-harness.js";
+import { bytes as latin1, cat, TCP, UDP } from "../dpi/harness.js";
 
 export { cat, latin1, TCP, UDP };
-
-const root = join(import.meta.dirname, "../..");
+export type { Finding };
 
 /** Application ids (common/apps.ts). */
 export const APP = { HTTP: 1001, SSL: 1002, DNS: 1004, MySQL: 2001, PostgreSQL: 2006, nginx: 2022, TNS: 2026, TDS: 2027, Redis: 2002 } as const;
 
-interface Exports {
+interface Exports extends FindingExports {
   streamData(state: number, app: number, proto: number, toServer: number, p: number, len: number, now: bigint): void;
   streamTick(state: number, app: number, now: bigint): void;
   streamWanted(app: number): number;
@@ -32,58 +29,17 @@ interface Exports {
   dnsEncodedQuery(p: number, len: number): number;
   dnsIsQuery(p: number, len: number): number;
   setThreatParam(code: number, i: number, v: number): void;
-  findingCount(): number;
-  findingCode(i: number): number;
-  findingEvidence(i: number): number;
-  findingEvidenceLen(i: number): number;
-  clearFindings(): void;
   heapBase(): number;
   STREAM_STATE_BYTES: WebAssembly.Global;
-  memory: WebAssembly.Memory;
-}
-
-export interface Finding {
-  /** The catalog slug (common/threats.ts). */
-  threat: string;
-  evidence: string;
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-/** Compile once per test process; the file cache is keyed by every source it is built from. */
-async function compile(): Promise<WebAssembly.Module> {
-  const hash = createHash("sha256");
-  for (const d of ["asm/threat", "asm/dpi"]) {
-    for (const f of readdirSync(join(root, d)).sort()) hash.update(f).update(readFileSync(join(root, d, f)));
-  }
-  hash.update(readFileSync(join(root, "node_modules/assemblyscript/package.json")));
-  const cache = join(tmpdir(), `nvp-stream-${hash.digest("hex").slice(0, 16)}.wasm`);
-  if (existsSync(cache)) return new WebAssembly.Module(readFileSync(cache));
-  const asc = await import("assemblyscript/asc");
-  let wasm: Uint8Array | undefined;
-  const { error, stderr } = await asc.main(
-    [join(root, "asm/threat/harness-entry.ts"), "--outFile", "stream.wasm", "-O3", "--runtime", "stub", "--noAssert", "--use", "abort="],
-    {
-      writeFile(name: string, contents: Uint8Array | string) {
-        if (name.endsWith(".wasm") && typeof contents !== "string") wasm = contents;
-      },
-    },
-  );
-  if (error || !wasm) throw new Error(`asc failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
-  // A start function means a global built at run time: an allocation in a per-packet path.
-  if (sectionIds(wasm).includes(8)) throw new Error("the stream detectors have a start function: some global allocates");
-  const tmp = `${cache}.${process.pid}`;
-  writeFileSync(tmp, wasm);
-  renameSync(tmp, cache);
-  return new WebAssembly.Module(new Uint8Array(wasm));
-}
-
 export function streamModule(): Promise<WebAssembly.Module> {
-  compiled ??= compile();
+  compiled ??= compileHarness("asm/threat/harness-entry.ts", ["asm/threat", "asm/dpi"], "stream", "the stream detectors").then((c) => c.module);
   return compiled;
 }
 
-const SLUG = new Map(THREATS.map((t) => [t.code, t.slug]));
 export function code(slug: string): number {
   const t = THREATS.find((x) => x.slug === slug);
   if (!t) throw new Error(`no threat ${slug}`);
@@ -140,16 +96,7 @@ export class Stream {
   }
 
   findings(): Finding[] {
-    const out: Finding[] = [];
-    const n = this.ex.findingCount();
-    const mem = new Uint8Array(this.ex.memory.buffer);
-    for (let i = 0; i < n; i++) {
-      const at = this.ex.findingEvidence(i);
-      const ev = String.fromCharCode(...mem.subarray(at, at + this.ex.findingEvidenceLen(i)));
-      out.push({ threat: SLUG.get(this.ex.findingCode(i)) ?? `?${this.ex.findingCode(i)}`, evidence: ev });
-    }
-    this.ex.clearFindings();
-    return out;
+    return takeFindings(this.ex);
   }
 
   /** A new flow of `app` over `proto`, with a zeroed state (or the state at `at`). */

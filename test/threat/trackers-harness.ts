@@ -5,16 +5,15 @@
  * the asc version. Each loadTrackers() is a fresh instance (fresh eviction counter and findings);
  * meter areas, state blocks and payloads are placed above heapBase() by a bump allocator here.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseIp } from "../../common/ip.js";
 import { THREATS, threatBySlug } from "../../common/threats.js";
-import { sectionIds } from "../dpi/harness.js";
+import { compileHarness, type Finding, type FindingExports, takeFindings } from "../asm-harness.js";
 
-const root = join(import.meta.dirname, "../..");
-const dir = join(root, "asm/threat");
+export type { Finding };
+
+const dir = join(import.meta.dirname, "../../asm/threat");
 const METER_TS = readFileSync(join(dir, "meter.ts"), "utf8");
 
 /** An exported numeric constant of asm/threat/meter.ts. */
@@ -32,7 +31,7 @@ export const METER_SLOTS = meterConst("METER_SLOTS");
 export const METER_PROBE = meterConst("METER_PROBE");
 
 /** The raw exports; u64 arguments are bigints. */
-export interface TrackerExports {
+export interface TrackerExports extends FindingExports {
   meterHit(base: number, cap: number, kind: number, keyLo: bigint, keyHi: bigint, now: bigint, windowMs: number, threshold: number, release: number): number;
   meterKey(kind: number, keyLo: bigint, keyHi: bigint): bigint;
   meterLastCount(): number;
@@ -44,18 +43,7 @@ export interface TrackerExports {
   icmpEcho(state: number, isReply: number, seq: number, p: number, len: number): void;
   tcpWindow(state: number, fromClient: number, window: number, clientBytes: bigint, serverBytes: bigint, now: bigint): void;
   setThreatParam(code: number, i: number, v: number): void;
-  findingCount(): number;
-  findingCode(i: number): number;
-  findingEvidence(i: number): number;
-  findingEvidenceLen(i: number): number;
-  clearFindings(): void;
   heapBase(): number;
-  memory: WebAssembly.Memory;
-}
-
-export interface Finding {
-  threat: string;
-  evidence: string;
 }
 
 /** An address as the engine's two u64 halves (IPv4 mapped). */
@@ -111,15 +99,7 @@ export class Trackers {
 
   /** The findings so far, cleared. */
   findings(): Finding[] {
-    const out: Finding[] = [];
-    const text = new TextDecoder("latin1");
-    for (let i = 0; i < this.ex.findingCount(); i++) {
-      const at = this.ex.findingEvidence(i);
-      const evidence = text.decode(new Uint8Array(this.ex.memory.buffer, at, this.ex.findingEvidenceLen(i)));
-      out.push({ threat: THREATS[this.ex.findingCode(i)]?.slug ?? `?${this.ex.findingCode(i)}`, evidence });
-    }
-    this.ex.clearFindings();
-    return out;
+    return takeFindings(this.ex);
   }
 
   syn(base: number, cap: number, dst: string | bigint, src: string | bigint, now: number): number {
@@ -147,31 +127,11 @@ export class Trackers {
   }
 }
 
+/** A fresh instance with every threat parameter at its catalog default. */
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-async function compile(): Promise<WebAssembly.Module> {
-  const hash = createHash("sha256");
-  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
-  hash.update(readFileSync(join(root, "node_modules/assemblyscript/package.json")));
-  const cache = join(tmpdir(), `nvp-trackers-${hash.digest("hex").slice(0, 16)}.wasm`);
-  if (existsSync(cache)) return new WebAssembly.Module(readFileSync(cache));
-  const asc = await import("assemblyscript/asc");
-  let wasm: Uint8Array | undefined;
-  const args = [join(dir, "trackers-harness.ts"), "--outFile", "trackers.wasm", "-O3", "--runtime", "stub", "--noAssert", "--use", "abort="];
-  const out = await asc.main(args, {
-    writeFile: (name: string, contents: Uint8Array | string) => void (typeof contents !== "string" && name.endsWith(".wasm") && (wasm = contents)),
-  });
-  if (out.error || !wasm) throw new Error(`asc failed: ${out.error?.message ?? "no output"}\n${out.stderr.toString()}`);
-  // A start function would mean a global allocated at start-up, where the areas above go.
-  if (sectionIds(wasm).includes(8)) throw new Error("the trackers have a start function: some global allocates");
-  writeFileSync(`${cache}.${process.pid}`, wasm);
-  renameSync(`${cache}.${process.pid}`, cache);
-  return new WebAssembly.Module(new Uint8Array(wasm));
-}
-
-/** A fresh instance with every threat parameter at its catalog default. */
 export async function loadTrackers(): Promise<Trackers> {
-  compiled ??= compile();
+  compiled ??= compileHarness("asm/threat/trackers-harness.ts", ["asm/threat"], "trackers", "the trackers").then((c) => c.module);
   const mod = await compiled;
   if (WebAssembly.Module.imports(mod).length !== 0) throw new Error("the trackers must not import anything");
   return new Trackers(new WebAssembly.Instance(mod, {}).exports as unknown as TrackerExports).defaults();
