@@ -6,6 +6,7 @@
 import * as A from "../common/abi.js";
 import type { ModuleMeta } from "../common/abi-meta.js";
 import { readSet, setGeometry, type SetGeometry } from "../common/abi-sets.js";
+import { readUleb, WasmFormatError } from "../common/abi-wasm.js";
 import { MODULE_CODES, NvpRuntimeError } from "./errors.js";
 
 export type KindName = "workload" | "node" | "internal" | "external";
@@ -113,16 +114,14 @@ export class TableView {
     const out: number[] = [];
     let v = -1;
     while (at < end) {
-      let gap = 0;
-      let shift = 0;
-      let byte: number;
-      do {
+      let gap: number;
+      try {
         // The engine checked the list lies inside the table; a number may not run past its end.
-        if (at >= end || shift > 28) return this.malformed(what);
-        byte = this.bytes[at++] as number;
-        gap += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (byte & 0x80);
+        [gap, at] = readUleb(this.bytes, at, end);
+      } catch (e) {
+        if (e instanceof WasmFormatError) return this.malformed(what);
+        throw e;
+      }
       v += gap + 1;
       if (v >= max) return this.malformed(what);
       out.push(v);
