@@ -11,7 +11,7 @@
  * docs/formats.md "Events and flow records" documents verdicts, events, counters and bounds.
  */
 import * as P from "../common/abi-packet.js";
-import { parseIp } from "../common/ip.js";
+import { formatIp, parseIp } from "../common/ip.js";
 import { emptyInventory, type Inventory } from "../common/schema.js";
 import type { Enforcer } from "./enforcer.js";
 import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "./errors.js";
@@ -122,6 +122,13 @@ export class PacketEngine {
     const key = name.trim().toLowerCase().replace(/\.$/, "");
     this.hostNames.set(key, [...new Set([...(this.hostNames.get(key) ?? []), ...parsed])]);
     this.installDns();
+  }
+
+  /** Every name → addresses resolution in force now (host-given and snooped), e.g. for a store's FQDNs. */
+  resolutions(): Map<string, string[]> {
+    const all = new Map<string, string[]>();
+    for (const m of [this.hostNames, this.snooped]) for (const [n, ips] of m) all.set(n, [...new Set([...(all.get(n) ?? []), ...ips.map(formatIp)])]);
+    return all;
   }
 
   private installDns(): void {

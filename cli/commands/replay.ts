@@ -9,6 +9,7 @@ import { EXIT } from "../io.js";
 import { readDns, readInventory } from "../session.js";
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 import { VERSION } from "../version.js";
+import { addToStore, mergeDns, storeMark, type StoreMark } from "./replay-store.js";
 
 /** Exit code when a capture had something denied: CI can assert "this capture stays clean". */
 export const EXIT_DENIED = 3;
@@ -25,6 +26,7 @@ interface ReplayOptions {
   dnsFile?: string;
   events?: string;
   flows?: string;
+  store?: string;
   failOnThreat?: boolean;
   format: string;
 }
@@ -58,6 +60,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--dns-file <file>", "DNS resolutions as a JSON/YAML table")
     .option("--events <file>", "write violation, deny, learn, reset and threat events as NDJSON")
     .option("--flows <file>", "write one record per finished flow as NDJSON")
+    .option("--store <file>", "also add the run to a flow store (DuckDB; created if missing): nvp report, nvp serve")
     .option("--fail-on-threat", "exit 4 when any threat was reported (CI: this capture carries no attack)")
     .addOption(formatOption())
     .action(async (captures: string[], opts: ReplayOptions) => {
@@ -71,13 +74,18 @@ export function register(program: Command, ctx: CommandContext): void {
       const events: PacketEvent[] = [];
       const reports: CaptureReport[] = [];
       const t0 = performance.now();
-      for (const file of captures) reports.push(await replayOne(ctx, engine, resolve(ctx.io.cwd, file), file, counts, events));
+      const marks: StoreMark[] = [];
+      for (const file of captures) {
+        reports.push(await replayOne(ctx, engine, resolve(ctx.io.cwd, file), file, counts, events));
+        marks.push(storeMark(engine, events));
+      }
       engine.flush();
       events.push(...engine.drainEvents());
       const seconds = (performance.now() - t0) / 1000;
       const summary = summarise(reports, counts, events, engine, seconds);
       writeNdjson(ctx, opts.events, events.filter((e) => e.type !== "flow-end"));
       writeNdjson(ctx, opts.flows, events.filter((e) => e.type === "flow-end"));
+      if (opts.store) await addToStore(ctx, opts.store, { module, inventory, reports, marks, events, dns: mergeDns(marks) });
       if (opts.format === "json") ctx.io.out(JSON.stringify(summary, null, 2) + "\n");
       else ctx.io.out(renderSummary(summary));
       for (const r of reports) {

@@ -1,0 +1,8 @@
+/** The flow store: captures and replays accumulated in one DuckDB file (docs/formats.md "Flow store"). */
+export { FlowStore, StoreError, STORE_CODES, STORE_CODE_CATALOG, type Row, type Param } from "./store.js";
+export { ingestRun, type CaptureInput, type IngestResult, type RunContext, type RunInfo } from "./ingest.js";
+export { storeReplay, captureIndexes, type ReplayedCapture } from "./record-events.js";
+export { exportParquet } from "./parquet.js";
+export { reportData, runReportQuery, REPORT_QUERIES, type ReportQuery, type ReportData } from "./report-queries.js";
+export { countryOf, fillGeo, GEO_ATTRIBUTION } from "./geo.js";
+export { STORE_SCHEMA_VERSION, TABLES } from "./schema.js";

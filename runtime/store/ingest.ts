@@ -1,0 +1,116 @@
+/**
+ * Writing one run into the flow store: NDJSON event and flow files (as `nvp replay --events/--flows`
+ * writes them) are read by DuckDB itself (read_json, columnar, no JSON.parse per line in JS), checked,
+ * and split into flows, events and threats, with the run's policy metadata, inventory and DNS
+ * resolutions beside them. One transaction per run: a bad file leaves the store as it was.
+ */
+import type { ModuleMeta } from "../../common/abi-meta.js";
+import type { Inventory } from "../../common/schema.js";
+import { fillGeo } from "./geo.js";
+import { FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
+import { firstLine, STORE_CODES, StoreError, type FlowStore } from "./store.js";
+
+export interface RunInfo {
+  kind: "replay" | "ingest";
+  policy?: string;
+  moduleHash?: string;
+  nvpVersion?: string;
+  note?: string;
+}
+
+/** One capture of a run: its NDJSON files (any mix of event types) and, for replays, its counts. */
+export interface CaptureInput {
+  capture: string;
+  files: string[];
+  packets?: number;
+  bytes?: number;
+  error?: string;
+}
+
+/** What the run knew besides its records: the policy, the inventory, DNS resolutions (name → IPs). */
+export interface RunContext {
+  meta?: ModuleMeta;
+  inventory?: Inventory;
+  dns?: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface IngestResult {
+  runId: number;
+  flows: number;
+  events: number;
+  threats: number;
+}
+
+const EVENT_TYPES = ["violation", "deny", "learn", "reset", "flow-end", "threat"];
+
+export async function ingestRun(store: FlowStore, run: RunInfo, captures: readonly CaptureInput[], ctx: RunContext = {}): Promise<IngestResult> {
+  return store.transaction(async () => {
+    const next = await store.query("SELECT coalesce(max(run_id), 0) + 1 AS id FROM runs");
+    const runId = Number(next[0]!["id"]);
+    await store.run("INSERT INTO runs VALUES ($1, now()::TIMESTAMP, $2, $3, $4, $5, $6)", [runId, run.kind, run.policy ?? ctx.meta?.policy ?? null, run.moduleHash ?? ctx.meta?.hash ?? null, run.nvpVersion ?? null, run.note ?? null]);
+    const total: IngestResult = { runId, flows: 0, events: 0, threats: 0 };
+    for (const c of captures) {
+      const counts = { flows: 0, events: 0, threats: 0 };
+      for (const file of c.files) {
+        const n = await loadFile(store, runId, c.capture, file);
+        counts.flows += n.flows;
+        counts.events += n.events;
+        counts.threats += n.threats;
+      }
+      await store.run("INSERT INTO captures VALUES ($1, $2, $3, $4, $5, $6, $7)", [runId, c.capture, c.packets ?? null, c.bytes ?? null, counts.flows, counts.events + counts.threats, c.error ?? null]);
+      total.flows += counts.flows;
+      total.events += counts.events;
+      total.threats += counts.threats;
+    }
+    await writeContext(store, runId, ctx);
+    await fillGeo(store, runId);
+    await store.run("DROP TABLE IF EXISTS temp.s");
+    return total;
+  });
+}
+
+async function loadFile(store: FlowStore, runId: number, capture: string, file: string): Promise<{ flows: number; events: number; threats: number }> {
+  try {
+    await store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT row_number() OVER () AS n, * FROM read_json($1, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, [file]);
+  } catch (e) {
+    throw new StoreError(STORE_CODES.input, `\`${file}\`: ${firstLine(e)}`, "give NDJSON event or flow files as `nvp replay --events/--flows` writes them (docs/formats.md)");
+  }
+  const bad = await store.query(
+    `SELECT n, type, CASE WHEN type IS NULL THEN 'has no \`type\`'
+        WHEN type NOT IN (${EVENT_TYPES.map((t) => `'${t}'`).join(", ")}) THEN 'has an unknown \`type\`'
+        WHEN src.ip IS NULL OR dst.ip IS NULL THEN 'has no \`src.ip\` or \`dst.ip\`'
+        WHEN len(packets) <> 2 OR len(bytes) <> 2 THEN 'needs \`packets\` and \`bytes\` as [out, in] pairs'
+        WHEN TRY_CAST(first AS TIMESTAMP_NS) IS NULL OR TRY_CAST(last AS TIMESTAMP_NS) IS NULL THEN 'needs RFC 3339 \`first\` and \`last\` times'
+        WHEN time IS NOT NULL AND TRY_CAST(time AS TIMESTAMP_NS) IS NULL THEN 'has a \`time\` that is not RFC 3339'
+        END AS problem FROM s WHERE problem IS NOT NULL ORDER BY n LIMIT 1`,
+  );
+  if (bad[0]) {
+    const where = `record ${String(bad[0]["n"])}`;
+    throw new StoreError(STORE_CODES.shape, `\`${file}\`: ${where} ${String(bad[0]["problem"])}${bad[0]["type"] ? ` (type \`${String(bad[0]["type"])}\`)` : ""}`, "every record needs type, src.ip, dst.ip, packets, bytes, first and last (docs/formats.md, Event NDJSON)");
+  }
+  const params = { run: runId, capture };
+  const count = async (where: string) => Number((await store.query(`SELECT count(*) AS n FROM s WHERE ${where}`))[0]!["n"]);
+  await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT}, "end" FROM s WHERE type = 'flow-end'`, params);
+  await store.run(`INSERT INTO events SELECT type, CAST(time AS TIMESTAMP_NS), ${FLOW_SELECT}, awaiting, xff.ip, xff.rule, xff.action FROM s WHERE type NOT IN ('flow-end', 'threat')`, params);
+  await store.run(`INSERT INTO threats SELECT CAST(time AS TIMESTAMP_NS), threat, id, slug, severity, evidence, ${FLOW_SELECT} FROM s WHERE type = 'threat'`, params);
+  return { flows: await count("type = 'flow-end'"), events: await count("type NOT IN ('flow-end', 'threat')"), threats: await count("type = 'threat'") };
+}
+
+/** Policy services and groups, workloads, DNS resolutions: what the report needs beside the flows. */
+async function writeContext(store: FlowStore, runId: number, ctx: RunContext): Promise<void> {
+  for (const g of ctx.meta?.groups ?? []) {
+    if (g.kind === "service" && g.service) await store.run("INSERT INTO services VALUES ($1, $2, $3, $4, $5)", [runId, g.service.service, g.service.namespace, g.name, g.mode ?? ctx.meta!.settings.defaultMode]);
+    await store.run("INSERT INTO policy_groups VALUES ($1, $2, $3, $4::VARCHAR[])", [runId, g.name, g.kind, listLiteral((g.dns ?? []).map((d) => (d.wildcard ? `*.${d.name}` : d.name)))]);
+  }
+  for (const w of ctx.inventory?.workloads ?? []) {
+    await store.run("INSERT INTO workloads VALUES ($1, $2, $3, $4, $5, $6::VARCHAR[], $7::VARCHAR[])", [runId, w.namespace, w.name, w.service ?? w.name, w.node ?? null, listLiteral(w.images ?? []), listLiteral(w.ips.map(String))]);
+  }
+  for (const [name, ips] of ctx.dns ?? []) {
+    for (const ip of ips) await store.run("INSERT INTO dns VALUES ($1, $2, $3, 'replay')", [runId, name, ip]);
+  }
+}
+
+/** A VARCHAR[] as JSON text: DuckDB casts `'["a","b"]'` to a list, so values stay bound, never spliced. */
+function listLiteral(items: readonly string[]): string {
+  return JSON.stringify(items);
+}

@@ -1,0 +1,121 @@
+/**
+ * Opening the flow store (one DuckDB file) and running parameterised SQL on it. Every query that
+ * carries user input goes through `query(sql, params)`: values are bound, never spliced in.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { SCHEMA_SQL, STORE_SCHEMA_VERSION } from "./schema.js";
+
+export const STORE_CODES = {
+  open: "NV5601",
+  version: "NV5602",
+  input: "NV5603",
+  shape: "NV5604",
+  write: "NV5605",
+  vulns: "NV5606",
+} as const;
+
+export const STORE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
+  [STORE_CODES.open, "the store file cannot be opened as a DuckDB database"],
+  [STORE_CODES.version, "the store was written by another schema version"],
+  [STORE_CODES.input, "an NDJSON file to ingest is not valid JSON or has a field of the wrong type"],
+  [STORE_CODES.shape, "an NDJSON record lacks a field every event has"],
+  [STORE_CODES.write, "the store could not write (disk full, read-only, or an export failed)"],
+  [STORE_CODES.vulns, "the vulnerability report is not Trivy JSON"],
+]);
+
+export type StoreCode = (typeof STORE_CODES)[keyof typeof STORE_CODES];
+
+/** A store, ingest or report input problem: a stable code, a one-line message and a help line. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreCode,
+    message: string,
+    readonly help: string,
+  ) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+export type Row = Record<string, unknown>;
+export type Param = string | number | bigint | boolean | null;
+
+/** JSON-safe: bigint to number (counts here stay far below 2^53), timestamps to ISO text. */
+function plain(v: unknown): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === "object") {
+    const o = v as { toString(): string; items?: unknown[]; entries?: Record<string, unknown> };
+    if (Array.isArray(o.items)) return o.items.map(plain);
+    if (o.entries && typeof o.entries === "object") return Object.fromEntries(Object.entries(o.entries).map(([k, x]) => [k, plain(x)]));
+    return o.toString();
+  }
+  return v;
+}
+
+export class FlowStore {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Open (or create) the store at `path`; `:memory:` for a throwaway one. */
+  static async open(path: string, opts: { readOnly?: boolean } = {}): Promise<FlowStore> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: "READ_ONLY" } : {});
+    } catch (e) {
+      throw new StoreError(STORE_CODES.open, `cannot open the store \`${path}\`: ${firstLine(e)}`, "give a DuckDB file written by `nvp ingest` or `nvp replay --store`, or a new path");
+    }
+    const store = new FlowStore(path, instance, await instance.connect());
+    await store.init(Boolean(opts.readOnly));
+    return store;
+  }
+
+  private async init(readOnly: boolean): Promise<void> {
+    if (!readOnly) await this.conn.run(SCHEMA_SQL);
+    const rows = await this.query("SELECT value FROM meta WHERE key = 'schema'").catch(() => []);
+    const found = rows[0]?.["value"];
+    if (found === undefined) {
+      if (readOnly) throw new StoreError(STORE_CODES.open, `\`${this.path}\` is not an nvp flow store`, "create one with `nvp ingest` or `nvp replay --store`");
+      await this.conn.run(`INSERT INTO meta VALUES ('schema', '${STORE_SCHEMA_VERSION}')`);
+    } else if (String(found) !== String(STORE_SCHEMA_VERSION)) {
+      throw new StoreError(STORE_CODES.version, `the store \`${this.path}\` has schema version ${String(found)}, this nvp reads ${STORE_SCHEMA_VERSION}`, "export it with the nvp that wrote it, or start a new store");
+    }
+  }
+
+  /** Run `sql` with `params` bound to `$1…` (or `$name` when params is an object); rows as plain objects. */
+  async query(sql: string, params: readonly Param[] | Record<string, Param> = []): Promise<Row[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as unknown as Record<string, DuckDBValue>);
+    return reader.getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])));
+  }
+
+  async run(sql: string, params: readonly Param[] | Record<string, Param> = []): Promise<void> {
+    await this.conn.run(sql, params as unknown as Record<string, DuckDBValue>);
+  }
+
+  /** Run `body` in one transaction: everything it wrote is kept, or (on any throw) nothing. */
+  async transaction<T>(body: () => Promise<T>): Promise<T> {
+    await this.conn.run("BEGIN TRANSACTION");
+    try {
+      const out = await body();
+      await this.conn.run("COMMIT");
+      return out;
+    } catch (e) {
+      await this.conn.run("ROLLBACK").catch(() => undefined);
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** DuckDB's message without its "Try setting…" advice, which names options nvp does not expose. */
+export function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0]!.replace(/^(Invalid Input|IO|Conversion|Binder|Catalog) Error: /, "").trim();
+}
