@@ -13,8 +13,9 @@ import * as test from "./commands/test.js";
 import * as ingest from "./commands/ingest.js";
 import * as report from "./commands/report.js";
 import * as exportParquet from "./commands/export-parquet.js";
+import * as serve from "./commands/serve.js";
 
-const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay, ingest, exportParquet, report];
+const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay, ingest, exportParquet, report, serve];
 
 /** Run `nvp` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -6,3 +6,6 @@ export { exportParquet } from "./parquet.js";
 export { reportData, runReportQuery, REPORT_QUERIES, type ReportQuery, type ReportData } from "./report-queries.js";
 export { countryOf, fillGeo, GEO_ATTRIBUTION } from "./geo.js";
 export { STORE_SCHEMA_VERSION, TABLES } from "./schema.js";
+export { replayFileIntoStore, type ReplayProgress } from "./replay-capture.js";
+export { parseFilter, whereClause, cidrRange, FilterError, FILTER_KEYS, SORT_COLUMNS, type FlowFilter } from "./flow-query.js";
+export { flowsPage, overview, statistics, countries, captureList, PAGE_MAX, type PageRequest } from "./explore-queries.js";

@@ -15,7 +15,7 @@ const ENDPOINT = (p: "src" | "dst") =>
 const FLOW_COLUMNS = `run_id INTEGER NOT NULL, capture VARCHAR NOT NULL, flow_id UBIGINT, proto VARCHAR,
   ${ENDPOINT("src")}, ${ENDPOINT("dst")}, app VARCHAR, rule INTEGER, action VARCHAR, mode VARCHAR,
   packets_out BIGINT, packets_in BIGINT, bytes_out BIGINT, bytes_in BIGINT,
-  first_ts TIMESTAMP_NS, last_ts TIMESTAMP_NS, state VARCHAR`;
+  first_ts TIMESTAMP_NS, last_ts TIMESTAMP_NS, state VARCHAR, src_ipnum UBIGINT, dst_ipnum UBIGINT`;
 
 export const TABLES = ["meta", "runs", "captures", "flows", "events", "threats", "workloads", "services", "policy_groups", "dns", "geo"] as const;
 export type TableName = (typeof TABLES)[number];
@@ -55,4 +55,10 @@ export const NDJSON_COLUMNS =
 export const FLOW_SELECT = `$run, $capture, flow, proto,
   src.ip, src.port, src.kind, src.name, src.groups, dst.ip, dst.port, dst.kind, dst.name, dst.groups,
   app, rule, action, mode, packets[1], packets[2], bytes[1], bytes[2],
-  CAST(first AS TIMESTAMP_NS), CAST(last AS TIMESTAMP_NS), state`;
+  CAST(first AS TIMESTAMP_NS), CAST(last AS TIMESTAMP_NS), state, ${ipv4Number("src.ip")}, ${ipv4Number("dst.ip")}`;
+
+/** An IPv4 address as a number (NULL for IPv6), so CIDR filters are a range test on a column. */
+function ipv4Number(col: string): string {
+  const part = (i: number) => `TRY_CAST(split_part(${col}, '.', ${i}) AS UBIGINT)`;
+  return `CASE WHEN regexp_full_match(${col}, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}') THEN (${part(1)} << 24) + (${part(2)} << 16) + (${part(3)} << 8) + ${part(4)} END`;
+}

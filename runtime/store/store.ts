@@ -12,6 +12,7 @@ export const STORE_CODES = {
   shape: "NV5604",
   write: "NV5605",
   vulns: "NV5606",
+  capture: "NV5607",
 } as const;
 
 export const STORE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
@@ -21,6 +22,7 @@ export const STORE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
   [STORE_CODES.shape, "an NDJSON record lacks a field every event has"],
   [STORE_CODES.write, "the store could not write (disk full, read-only, or an export failed)"],
   [STORE_CODES.vulns, "the vulnerability report is not Trivy JSON"],
+  [STORE_CODES.capture, "an uploaded capture cannot be read; nothing was stored"],
 ]);
 
 export type StoreCode = (typeof STORE_CODES)[keyof typeof STORE_CODES];
@@ -108,9 +110,21 @@ export class FlowStore {
     }
   }
 
+  /**
+   * A second connection to the same database, for a writer beside readers: its transaction is its
+   * own, so queries on the first connection never see (or join) a half-written ingest.
+   */
+  async fork(): Promise<FlowStore> {
+    const f = new FlowStore(this.path, this.instance, await this.instance.connect());
+    f.forked = true;
+    return f;
+  }
+
+  private forked = false;
+
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (!this.forked) this.instance.closeSync();
   }
 }
 
