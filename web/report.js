@@ -37,10 +37,16 @@
   ];
   const exp = sec("exposure", "Ingress and Egress Exposure",
     "External connections of the cluster: ingress by application protocol from outside into pods, egress from pods to any destination outside the cluster. Mode is the service's protection mode; Action is Allow when a rule allows it, Alert for a violation, Deny when it was blocked.");
-  exp.insertAdjacentHTML("beforeend", "<h3>Ingress</h3>");
-  exp.appendChild(table(d.ingress, exposureCols, { id: "ingress", empty: "no connections from outside the cluster into pods" }));
-  exp.insertAdjacentHTML("beforeend", "<h3>Egress</h3>");
-  exp.appendChild(table(d.egress, exposureCols, { id: "egress", empty: "no connections from pods to outside the cluster" }));
+  const exposure = (title, rows, id, empty) => {
+    const of = rows.length ? rows[0].of_rows : 0;
+    exp.insertAdjacentHTML("beforeend", `<h3>${esc(title)}</h3>${of > rows.length ? `<p class="intro">The ${rows.length} of ${num(of)} service and host pairs with a deny or alert first, then the most sessions.</p>` : ""}`);
+    const box = document.createElement("div");
+    box.className = "scroll";
+    box.appendChild(table(rows, exposureCols, { id, empty }));
+    exp.appendChild(box);
+  };
+  exposure("Ingress", d.ingress, "ingress", "no connections from outside the cluster into pods");
+  exposure("Egress", d.egress, "egress", "no connections from pods to outside the cluster");
 
   const crit = sec("critical", "Critical Run-Time Security Events", "Threats by severity; only critical ones are listed. High volumes could indicate an attack or a misconfigured service.");
   chartBox(crit, "chart-severity", pie(d.severities.map((r) => [r.severity, r.n])), "No threat events in the store.");

@@ -41,8 +41,9 @@ function exposure(direction: "ingress" | "egress"): string {
       coalesce((SELECT any_value(s.mode) FROM services s WHERE s.service || '.' || s.namespace = x.service), any_value(x.mode)) AS mode,
       x.host, (SELECT string_agg(DISTINCT d.name, ', ') FROM dns d WHERE d.ip = x.host) AS fqdn,
       count(*) AS sessions, string_agg(DISTINCT CASE WHEN x.app <> 'unknown' THEN x.app END, ', ') AS applications,
-      sum(x.bytes) AS bytes, ${ACTION} AS action
-    FROM x GROUP BY x.service, x.host ORDER BY x.service, sessions DESC LIMIT 500`;
+      sum(x.bytes) AS bytes, ${ACTION} AS action, count(*) OVER () AS of_rows
+    FROM x GROUP BY x.service, x.host
+    ORDER BY max(CASE x.action WHEN 'deny' THEN 3 WHEN 'violate' THEN 2 ELSE 1 END) DESC, sessions DESC, x.service, x.host LIMIT 100`;
 }
 
 /** Security events (threats, violations, denies) grouped by one side's pod, or address when not a pod. */
