@@ -50,6 +50,8 @@ function flow(i: number, r: () => number, ms: number): PacketInput[] {
   const http = (client: string, server: string, port: number, host: string, body: number) =>
     conversation({ client, server, cport, sport: port, messages: [[true, get(host, `/item/${i % 997}`)], [false, ok(body)]], t0: ms, step: 1 + Math.floor(r() * 20) });
   const x = r();
+  // Every 97th flow is a small-MSS probe from outside (a critical threat), so even small captures have some.
+  if (i % 97 === 13) return [input(ip(`${pick(CLIENT_NETS)}.66.${1 + (i % 250)}`, pick(POD.web), 6, tcp(cport, 80, SYN, new Uint8Array(0), { options: mssOption(24) })), ms)];
   if (x < 0.3) return http(`${pick(CLIENT_NETS)}.${1 + Math.floor(r() * 250)}.${1 + Math.floor(r() * 250)}`, pick(POD.web), 80, "shop.example.com", 200 + Math.floor(r() * 3000));
   if (x < 0.34) return http(`${pick(CLIENT_NETS)}.${1 + Math.floor(r() * 250)}.${1 + Math.floor(r() * 250)}`, pick(POD.api), 8080, "api.shop.example.com", 120);
   if (x < 0.56) return http(pick(POD.web), pick(POD.api), 8080, "api", 100 + Math.floor(r() * 800));
@@ -59,7 +61,6 @@ function flow(i: number, r: () => number, ms: number): PacketInput[] {
   if (x < 0.73) return http(POD.payments[0]!, `${pick(CLIENT_NETS)}.7.7`, 443, "pay.example.org", 40);
   if (x < 0.85) return udpPair(pick(ALL_PODS), POD.coredns[0]!, cport, 53, dns("api.shop.svc.cluster.local", i & 0xffff), dns("api.shop.svc.cluster.local", i & 0xffff, "10.1.1.21"), ms);
   if (x < 0.9) return udpPair(POD.coredns[0]!, pick(EGRESS.upstreamDns), cport, 53, dns("www.example.org", i & 0xffff), dns("www.example.org", i & 0xffff, "93.184.215.34"), ms);
-  if (x < 0.905) return [input(ip(`${pick(CLIENT_NETS)}.66.${1 + (i % 250)}`, pick(POD.web), 6, tcp(cport, 80, SYN, new Uint8Array(0), { options: mssOption(24) })), ms)];
   return http(POD.batch[0]!, `${pick(CLIENT_NETS)}.${1 + Math.floor(r() * 250)}.9`, 443, "updates.example.com", 300);
 }
 
