@@ -50,6 +50,7 @@ export class FilterError extends Error {
   }
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?Z?$/;
 const ACTIONS = ["allow", "violate", "deny", "learn", "pending"];
 const MAX_TEXT = 200;
 
@@ -70,8 +71,9 @@ function int(field: string, v: unknown, max: number): number | undefined {
 function time(field: string, v: unknown): string | undefined {
   const t = text(field, v);
   if (t === undefined) return undefined;
-  if (Number.isNaN(Date.parse(t))) throw new FilterError(field, `\`${field}\` must be a date and time (RFC 3339), got \`${t}\``);
-  return new Date(Date.parse(t)).toISOString();
+  // Kept as written (nanoseconds included) once its shape is known: DuckDB casts it exactly.
+  if (!RFC3339.test(t) || Number.isNaN(Date.parse(t.replace(" ", "T")))) throw new FilterError(field, `\`${field}\` must be a date and time (RFC 3339, UTC), got \`${t}\``);
+  return t;
 }
 
 /** Read a filter from query-string values (strings), checking each. */
