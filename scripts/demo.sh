@@ -28,9 +28,11 @@ nvp explain "$ex/shop.nvp" --set ns=shop --set db=prod-db --set mode=protect \
 echo
 echo "== nvp replay: real PostgreSQL and Redis sessions through a lab policy (exit 3 = something was denied)"
 nvp compile examples/lab/lab.nvp -o build/lab.wasm
+rm -f build/flows.duckdb build/flows.duckdb.wal
 status=0
 nvp replay --module build/lab.wasm --inventory examples/lab/inventory.yaml \
-  test/fixtures/captures/postgresql.pcap test/fixtures/captures/redis.pcap --events build/lab-events.ndjson || status=$?
+  test/fixtures/captures/postgresql.pcap test/fixtures/captures/redis.pcap --events build/lab-events.ndjson \
+  --store build/flows.duckdb || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ]
 echo "events written to build/lab-events.ndjson"
 
@@ -39,6 +41,22 @@ echo "== nvp replay: attacks through the engine's threat detections (exit 4 = a 
 status=0
 nvp replay --policy examples/threats/threats.nvp --inventory examples/threats/inventory.yaml \
   test/fixtures/threats/sql-injection-mysql.pcap test/fixtures/threats/dns-axfr.pcap \
-  test/fixtures/threats/ssl-heartbleed.pcap --fail-on-threat --events build/threat-events.ndjson || status=$?
+  test/fixtures/threats/ssl-heartbleed.pcap --fail-on-threat --events build/threat-events.ndjson \
+  --store build/flows.duckdb || status=$?
 [ "$status" -eq 4 ]
 echo "threat events written to build/threat-events.ndjson"
+
+echo
+echo "== nvp replay --store: a generated capture of a cluster in three modes, with internet traffic"
+npx tsx bench/cluster-sim.ts 3000 build/cluster.pcap
+nvp compile examples/report/cluster.nvp -o build/cluster.wasm 2>/dev/null
+status=0
+nvp replay --module build/cluster.wasm --inventory examples/report/inventory.yaml build/cluster.pcap \
+  --store build/flows.duckdb || status=$?
+[ "$status" -eq 0 ] || [ "$status" -eq 3 ]
+
+echo
+echo "== nvp report: the Security Event and Risk Report of every run in the store"
+nvp report --store build/flows.duckdb -o build/report.html
+echo "open $(pwd)/build/report.html (one file, no network needed)"
+echo "explore the store: npx nvp serve --store build/flows.duckdb --module build/cluster.wasm --inventory examples/report/inventory.yaml"

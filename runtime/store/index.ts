@@ -1,5 +1,6 @@
 /** The flow store: captures and replays accumulated in one DuckDB file (docs/formats.md "Flow store"). */
-export { FlowStore, StoreError, STORE_CODES, STORE_CODE_CATALOG, type Row, type Param } from "./store.js";
+export { FlowStore, type Row, type Param } from "./store.js";
+export { StoreError, STORE_CODES, STORE_CODE_CATALOG } from "./codes.js";
 export { ingestRun, type CaptureInput, type IngestResult, type RunContext, type RunInfo } from "./ingest.js";
 export { storeReplay, captureIndexes, type ReplayedCapture } from "./record-events.js";
 export { exportParquet } from "./parquet.js";

@@ -1,0 +1,119 @@
+/**
+ * Flow store benchmark (issue 15): ingest of 10^6 flow records and every report and explorer
+ * query at that size. The records are the engine's own: a generated 10,000-flow capture of
+ * examples/report's cluster (bench/cluster-sim.ts) replayed through the packet path, then repeated
+ * 100 times with times shifted an hour per copy and external client addresses varied.
+ *
+ *   npx tsx bench/store.ts [flows=1000000] [dir=build/bench-store]
+ *
+ * Prints one table (markdown) of seconds; docs/performance.md keeps a run's figures.
+ */
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { once } from "node:events";
+import { compileSources } from "../compiler/check/index.js";
+import { compileModule } from "../compiler/emit/compile-module.js";
+import { loadInventory } from "../runtime/inventory/index.js";
+import { loadModule } from "../runtime/index.js";
+import { PacketEngine, type PacketEvent } from "../runtime/packets.js";
+import {
+  countries, flowsPage, FlowStore, ingestRun, overview, parseFilter, REPORT_QUERIES, runReportQuery, statistics, type ReportQuery,
+} from "../runtime/store/index.js";
+import { buildReport } from "../report/build-report.js";
+import { clusterPackets } from "./cluster-sim.js";
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const dir = process.argv[3] ?? "build/bench-store";
+const BASE = 10_000;
+const root = join(import.meta.dirname, "..");
+
+function replayBase(): { events: PacketEvent[]; module: ReturnType<typeof loadModule> } {
+  const path = join(root, "examples/report/cluster.nvp");
+  const checked = compileSources({ [path]: readFileSync(path, "utf8") }, [path]);
+  if (!checked.model) throw new Error("examples/report/cluster.nvp does not compile");
+  const module = loadModule(compileModule(checked.model).bytes);
+  const engine = new PacketEngine(module, { inventory: inventory(), settings: { events: 65536 } });
+  const events: PacketEvent[] = [];
+  const packets = clusterPackets(BASE);
+  for (let i = 0; i < packets.length; i += 1024) {
+    engine.feed(packets.slice(i, i + 1024));
+    events.push(...engine.drainEvents());
+  }
+  engine.flush();
+  events.push(...engine.drainEvents());
+  return { events, module };
+}
+
+function inventory() {
+  const path = join(root, "examples/report/inventory.yaml");
+  return loadInventory([{ path, text: readFileSync(path, "utf8") }]).inventory;
+}
+
+const shiftTime = (t: string, hours: number) => new Date(Date.parse(t) + hours * 3600_000).toISOString().slice(0, 19) + t.slice(19);
+
+async function writeRecords(file: string, events: PacketEvent[]): Promise<number> {
+  const flows = events.filter((e) => e.type === "flow-end");
+  const others = events.filter((e) => e.type !== "flow-end");
+  const copies = Math.ceil(total / flows.length);
+  const out = createWriteStream(file);
+  let n = 0;
+  for (let k = 0; k < copies && n < total; k++) {
+    const vary = (ep: PacketEvent["src"]) => (ep.kind === "external" ? { ...ep, ip: ep.ip.replace(/\.(\d+)\.(\d+)$/, (_, a: string, b: string) => `.${(Number(a) + k) % 250}.${b}`) } : ep);
+    const lines: string[] = [];
+    for (const e of k === 0 ? [...flows, ...others] : flows) {
+      if (e.type === "flow-end") {
+        if (n >= total) break;
+        n++;
+      }
+      lines.push(JSON.stringify({ ...e, flow: e.flow + k * 1_000_000, src: vary(e.src), dst: vary(e.dst), time: shiftTime(e.time, k), first: shiftTime(e.first, k), last: shiftTime(e.last, k) }));
+    }
+    if (!out.write(lines.join("\n") + "\n")) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+  return n;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [(performance.now() - t0) / 1000, v];
+}
+
+/** The median of three runs (the first warms DuckDB's caches too). */
+async function median(fn: () => Promise<unknown>): Promise<number> {
+  const t: number[] = [];
+  for (let i = 0; i < 3; i++) t.push((await timed(fn))[0]);
+  return t.sort((a, b) => a - b)[1]!;
+}
+
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const [tReplay, base] = await timed(async () => replayBase());
+const ndjson = join(dir, "flows.ndjson");
+const [tWrite, written] = await timed(() => writeRecords(ndjson, base.events));
+const store = await FlowStore.open(join(dir, "store.duckdb"));
+const inv = inventory();
+const [tIngest, res] = await timed(() => ingestRun(store, { kind: "ingest" }, [{ capture: "cluster-1e6", files: [ndjson] }], { meta: base.module.meta, inventory: inv }));
+const rows: [string, number][] = [
+  [`replay of the ${BASE.toLocaleString("en-US")}-flow capture (engine, in memory)`, tReplay],
+  [`write ${written.toLocaleString("en-US")} flow records as NDJSON`, tWrite],
+  [`**ingest** ${res.flows.toLocaleString("en-US")} flows + ${(res.events + res.threats).toLocaleString("en-US")} events (one transaction, geo lookup included)`, tIngest],
+];
+for (const q of Object.keys(REPORT_QUERIES) as ReportQuery[]) rows.push([`report query \`${q}\``, await median(() => runReportQuery(store, q))]);
+rows.push(["whole `nvp report` HTML (all queries + inlining)", await median(() => buildReport(store))]);
+const ie = parseFilter({ country: "IE" });
+const explorer: [string, () => Promise<unknown>][] = [
+  ["flows page 1, no filter, by first packet", () => flowsPage(store, {}, {})],
+  ["flows page 100, sorted by bytes desc", () => flowsPage(store, {}, { sort: "bytes", dir: "desc", page: 99 })],
+  ["flows, CIDR + proto + verdict filter", () => flowsPage(store, parseFilter({ ip: "10.1.0.0/24", proto: "tcp", action: "allow" }), {})],
+  ["flows, free text `payments`", () => flowsPage(store, parseFilter({ q: "payments" }), {})],
+  ["flows, country IE", () => flowsPage(store, ie, {})],
+  ["overview (timeline, protocols, apps, verdicts, countries)", () => overview(store, {})],
+  ["statistics (sources, destinations, protocols, durations)", () => statistics(store, {})],
+  ["geo map (bytes per country)", () => countries(store, {})],
+];
+for (const [name, fn] of explorer) rows.push([`explorer: ${name}`, await median(fn)]);
+store.close();
+console.log(`| step (${total.toLocaleString("en-US")} flows) | seconds |\n|---|---:|`);
+for (const [name, s] of rows) console.log(`| ${name} | ${s.toFixed(3)} |`);
