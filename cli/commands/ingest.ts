@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
-import { loadModule, NvpRuntimeError } from "../../runtime/index.js";
 import { ingestRun, type RunContext } from "../../runtime/store/index.js";
 import { readInventory } from "../session.js";
-import { collect, formatOption, UsageError, type CommandContext } from "../shared.js";
-import { printRuntimeError, withStore } from "../store-cli.js";
+import { collect, formatOption, type CommandContext } from "../shared.js";
+import { readModuleFile, withStore } from "../store-cli.js";
 import { VERSION } from "../version.js";
 
 interface IngestOptions {
@@ -42,18 +40,9 @@ export function register(program: Command, ctx: CommandContext): void {
         run.inventory = inv;
       }
       if (opts.module) {
-        let bytes: Uint8Array;
-        try {
-          bytes = readFileSync(resolve(ctx.io.cwd, opts.module));
-        } catch (e) {
-          throw new UsageError(`cannot read \`${opts.module}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-        }
-        try {
-          run.meta = loadModule(bytes).meta;
-        } catch (e) {
-          if (!(e instanceof NvpRuntimeError)) throw e;
-          return printRuntimeError(ctx, e, opts.module);
-        }
+        const module = readModuleFile(ctx, opts.module);
+        if (!module) return;
+        run.meta = module.meta;
       }
       const paths = files.map((f) => resolve(ctx.io.cwd, f));
       const capture = opts.capture ?? basename(files[0]!);

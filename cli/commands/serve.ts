@@ -1,13 +1,11 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_MAX_UPLOAD, buildServer } from "../../explorer/server.js";
 import { bindProblem, TOKEN_ENV } from "../../explorer/auth.js";
-import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
 import { FlowStore, StoreError } from "../../runtime/store/index.js";
 import { readInventory } from "../session.js";
 import { collect, UsageError, type CommandContext } from "../shared.js";
-import { printRuntimeError } from "../store-cli.js";
+import { printRuntimeError, readModuleFile } from "../store-cli.js";
 
 interface ServeOptions {
   store: string;
@@ -46,15 +44,8 @@ export function register(program: Command, ctx: CommandContext): void {
       if (problem) throw new UsageError(problem);
       if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError(`--port expects 0…65535, got \`${opts.port}\``);
       if (!/^\d{1,12}$/.test(opts.maxUpload)) throw new UsageError(`--max-upload expects a number of bytes, got \`${opts.maxUpload}\``);
-      let module: PolicyModule | undefined;
-      if (opts.module) {
-        try {
-          module = loadModule(readFileSync(resolve(ctx.io.cwd, opts.module)));
-        } catch (e) {
-          if (e instanceof NvpRuntimeError) return printRuntimeError(ctx, e, opts.module);
-          throw new UsageError(`cannot read \`${opts.module}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-        }
-      }
+      const module = opts.module ? readModuleFile(ctx, opts.module) : undefined;
+      if (opts.module && !module) return;
       const inventory = opts.inventory.length ? readInventory(ctx, opts.inventory) : undefined;
       if (opts.inventory.length && !inventory) return;
       let store: FlowStore;

@@ -43,6 +43,15 @@ export interface IngestResult {
 
 const EVENT_TYPES = ["violation", "deny", "learn", "reset", "flow-end", "threat"];
 
+/** What is wrong with a staged record, or NULL. */
+const PROBLEM = `CASE WHEN type IS NULL THEN 'has no \`type\`'
+  WHEN type NOT IN (${EVENT_TYPES.map((t) => `'${t}'`).join(", ")}) THEN 'has an unknown \`type\`'
+  WHEN src.ip IS NULL OR dst.ip IS NULL THEN 'has no \`src.ip\` or \`dst.ip\`'
+  WHEN len(packets) <> 2 OR len(bytes) <> 2 THEN 'needs \`packets\` and \`bytes\` as [out, in] pairs'
+  WHEN TRY_CAST(first AS TIMESTAMP_NS) IS NULL OR TRY_CAST(last AS TIMESTAMP_NS) IS NULL THEN 'needs RFC 3339 \`first\` and \`last\` times'
+  WHEN time IS NOT NULL AND TRY_CAST(time AS TIMESTAMP_NS) IS NULL THEN 'has a \`time\` that is not RFC 3339'
+  END`;
+
 export async function ingestRun(store: FlowStore, run: RunInfo, captures: readonly CaptureInput[], ctx: RunContext = {}): Promise<IngestResult> {
   return store.transaction(async () => {
     const next = await store.query("SELECT coalesce(max(run_id), 0) + 1 AS id FROM runs");
@@ -71,22 +80,14 @@ export async function ingestRun(store: FlowStore, run: RunInfo, captures: readon
 
 async function loadFile(store: FlowStore, runId: number, capture: string, file: string): Promise<{ flows: number; events: number; threats: number }> {
   try {
-    await store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT row_number() OVER () AS n, * FROM read_json($1, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, [file]);
+    await store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM read_json($1, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, [file]);
   } catch (e) {
     throw new StoreError(STORE_CODES.input, `\`${file}\`: ${firstLine(e)}`, "give NDJSON event or flow files as `nvp replay --events/--flows` writes them (docs/formats.md)");
   }
-  const bad = await store.query(
-    `SELECT n, type, CASE WHEN type IS NULL THEN 'has no \`type\`'
-        WHEN type NOT IN (${EVENT_TYPES.map((t) => `'${t}'`).join(", ")}) THEN 'has an unknown \`type\`'
-        WHEN src.ip IS NULL OR dst.ip IS NULL THEN 'has no \`src.ip\` or \`dst.ip\`'
-        WHEN len(packets) <> 2 OR len(bytes) <> 2 THEN 'needs \`packets\` and \`bytes\` as [out, in] pairs'
-        WHEN TRY_CAST(first AS TIMESTAMP_NS) IS NULL OR TRY_CAST(last AS TIMESTAMP_NS) IS NULL THEN 'needs RFC 3339 \`first\` and \`last\` times'
-        WHEN time IS NOT NULL AND TRY_CAST(time AS TIMESTAMP_NS) IS NULL THEN 'has a \`time\` that is not RFC 3339'
-        END AS problem FROM s WHERE problem IS NOT NULL ORDER BY n LIMIT 1`,
-  );
-  if (bad[0]) {
-    const where = `record ${String(bad[0]["n"])}`;
-    throw new StoreError(STORE_CODES.shape, `\`${file}\`: ${where} ${String(bad[0]["problem"])}${bad[0]["type"] ? ` (type \`${String(bad[0]["type"])}\`)` : ""}`, "every record needs type, src.ip, dst.ip, packets, bytes, first and last (docs/formats.md, Event NDJSON)");
+  // One cheap scan for any bad record; record numbers (file order is kept) only when there is one.
+  if ((await store.query(`SELECT 1 FROM s WHERE ${PROBLEM} IS NOT NULL LIMIT 1`)).length) {
+    const bad = (await store.query(`SELECT n, type, problem FROM (SELECT row_number() OVER () AS n, type, ${PROBLEM} AS problem FROM s) WHERE problem IS NOT NULL ORDER BY n LIMIT 1`))[0]!;
+    throw new StoreError(STORE_CODES.shape, `\`${file}\`: record ${String(bad["n"])} ${String(bad["problem"])}${bad["type"] ? ` (type \`${String(bad["type"])}\`)` : ""}`, "every record needs type, src.ip, dst.ip, packets, bytes, first and last (docs/formats.md, Event NDJSON)");
   }
   const params = { run: runId, capture };
   const count = async (where: string) => Number((await store.query(`SELECT count(*) AS n FROM s WHERE ${where}`))[0]!["n"]);
