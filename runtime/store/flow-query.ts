@@ -150,7 +150,9 @@ export function whereClause(f: FlowFilter): { sql: string; params: Param[] } {
   }
   if (f.q) {
     const q = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    parts.push(`concat_ws(' ', src_ip, dst_ip, src_name, dst_name, app, capture, array_to_string(src_groups, ' '), array_to_string(dst_groups, ' ')) ILIKE ${q} ESCAPE '\\'`);
+    // Cheap columns first: DuckDB evaluates the later terms of an OR only for rows still false.
+    const cols = ["src_name", "dst_name", "app", "src_ip", "dst_ip", "capture", "array_to_string(src_groups, ' ')", "array_to_string(dst_groups, ' ')"];
+    parts.push(`(${cols.map((c) => `${c} ILIKE ${q} ESCAPE '\\'`).join(" OR ")})`);
   }
   if (f.capture) parts.push(`capture = ${p(f.capture)}`);
   if (f.run !== undefined) parts.push(`run_id = ${p(f.run)}`);

@@ -24,26 +24,31 @@ export interface ReportData {
   hasInventory: boolean;
 }
 
-/** A workload endpoint's service: the inventory's, else the pod name without its replica suffix. */
-const SERVICE_OF = (side: "src" | "dst") => `coalesce(
-  (SELECT any_value(w.service || '.' || w.namespace) FROM workloads w WHERE w.namespace || '/' || w.name = f.${side}_name),
-  regexp_replace(split_part(f.${side}_name, '/', 2), '(-[a-z0-9]{5,10})?-[a-z0-9]{5}$', '') || '.' || split_part(f.${side}_name, '/', 1))`;
-
-const ACTION = `CASE max(CASE action WHEN 'deny' THEN 3 WHEN 'violate' THEN 2 ELSE 1 END) WHEN 3 THEN 'Deny' WHEN 2 THEN 'Alert' ELSE 'Allow' END`;
+/**
+ * A workload endpoint's service: the inventory's (the `pods` CTE), else the pod name without its
+ * replica suffix (`web-7d4b9c-x2x1k` → `web`) and the namespace.
+ */
+const PODS = `pods AS (SELECT namespace || '/' || name AS pod, any_value(service || '.' || namespace) AS service FROM workloads GROUP BY 1)`;
+const SERVICE_OF = (pod: string) => `coalesce(p.service,
+  regexp_replace(split_part(${pod}, '/', 2), '(-[a-z0-9]{5,10})?-[a-z0-9]{5}$', '') || '.' || split_part(${pod}, '/', 1))`;
 
 function exposure(direction: "ingress" | "egress"): string {
   const [inside, outside] = direction === "ingress" ? (["dst", "src"] as const) : (["src", "dst"] as const);
-  return `WITH x AS (
-      SELECT ${SERVICE_OF(inside)} AS service, f.${inside}_name AS pod, f.${outside}_ip AS host, f.app, f.action, f.mode,
-        f.bytes_out + f.bytes_in AS bytes
-      FROM flows f WHERE f.${inside}_kind = 'workload' AND f.${outside}_kind <> 'workload' AND f.run_id IN (SELECT run_id FROM sel))
-    SELECT x.service, count(DISTINCT x.pod) AS pods,
-      coalesce((SELECT any_value(s.mode) FROM services s WHERE s.service || '.' || s.namespace = x.service), any_value(x.mode)) AS mode,
-      x.host, (SELECT string_agg(DISTINCT d.name, ', ') FROM dns d WHERE d.ip = x.host) AS fqdn,
-      count(*) AS sessions, string_agg(DISTINCT CASE WHEN x.app <> 'unknown' THEN x.app END, ', ') AS applications,
-      sum(x.bytes) AS bytes, ${ACTION} AS action, count(*) OVER () AS of_rows
-    FROM x GROUP BY x.service, x.host
-    ORDER BY max(CASE x.action WHEN 'deny' THEN 3 WHEN 'violate' THEN 2 ELSE 1 END) DESC, sessions DESC, x.service, x.host LIMIT 100`;
+  // Aggregate per pod and host first (about pods × hosts rows), then name each pod's service once.
+  return `WITH ${PODS}, g AS (
+      SELECT f.${inside}_name AS pod, f.${outside}_ip AS host, count(*) AS sessions, sum(f.bytes_out + f.bytes_in) AS bytes,
+        max(CASE f.action WHEN 'deny' THEN 3 WHEN 'violate' THEN 2 ELSE 1 END) AS act, list_distinct(list(f.app)) AS apps, any_value(f.mode) AS mode
+      FROM flows f WHERE f.${inside}_kind = 'workload' AND f.${outside}_kind <> 'workload' AND f.run_id IN (SELECT run_id FROM sel)
+      GROUP BY 1, 2),
+    ps AS (SELECT d.pod, ${SERVICE_OF("d.pod")} AS service FROM (SELECT DISTINCT pod FROM g) d LEFT JOIN pods p ON p.pod = d.pod),
+    x AS (SELECT ps.service, g.* FROM g JOIN ps ON ps.pod = g.pod),
+    hosts AS (SELECT ip, string_agg(DISTINCT name, ', ') AS fqdn FROM dns GROUP BY ip),
+    modes AS (SELECT service || '.' || namespace AS service, any_value(mode) AS mode FROM services GROUP BY 1)
+    SELECT x.service, count(DISTINCT x.pod) AS pods, coalesce(any_value(m.mode), any_value(x.mode)) AS mode, x.host, any_value(h.fqdn) AS fqdn,
+      sum(x.sessions) AS sessions, array_to_string(list_sort(list_filter(list_distinct(flatten(list(x.apps))), a -> a <> 'unknown')), ', ') AS applications,
+      sum(x.bytes) AS bytes, CASE max(x.act) WHEN 3 THEN 'Deny' WHEN 2 THEN 'Alert' ELSE 'Allow' END AS action, count(*) OVER () AS of_rows
+    FROM x LEFT JOIN modes m ON m.service = x.service LEFT JOIN hosts h ON h.ip = x.host GROUP BY x.service, x.host
+    ORDER BY max(x.act) DESC, sessions DESC, x.service, x.host LIMIT 100`;
 }
 
 /** Security events (threats, violations, denies) grouped by one side's pod, or address when not a pod. */
