@@ -34,21 +34,22 @@ const SERVICE_OF = (pod: string) => `coalesce(p.service,
 
 function exposure(direction: "ingress" | "egress"): string {
   const [inside, outside] = direction === "ingress" ? (["dst", "src"] as const) : (["src", "dst"] as const);
-  // Aggregate per pod and host first (about pods × hosts rows), then name each pod's service once.
-  return `WITH ${PODS}, g AS (
-      SELECT f.${inside}_name AS pod, f.${outside}_ip AS host, count(*) AS sessions, sum(f.bytes_out + f.bytes_in) AS bytes,
-        max(CASE f.action WHEN 'deny' THEN 3 WHEN 'violate' THEN 2 ELSE 1 END) AS act, list_distinct(list(f.app)) AS apps, any_value(f.mode) AS mode
-      FROM flows f WHERE f.${inside}_kind = 'workload' AND f.${outside}_kind <> 'workload' AND f.run_id IN (SELECT run_id FROM sel)
-      GROUP BY 1, 2),
-    ps AS (SELECT d.pod, ${SERVICE_OF("d.pod")} AS service FROM (SELECT DISTINCT pod FROM g) d LEFT JOIN pods p ON p.pod = d.pod),
-    x AS (SELECT ps.service, g.* FROM g JOIN ps ON ps.pod = g.pod),
-    hosts AS (SELECT ip, string_agg(DISTINCT name, ', ') AS fqdn FROM dns GROUP BY ip),
+  // Name each pod's service once (there are few pods), then one pass over the flows by service and host.
+  return `WITH ${PODS}, f AS (
+      SELECT f.${inside}_name AS pod, f.${outside}_ip AS host, f.app, f.action, f.mode, f.bytes_out + f.bytes_in AS bytes
+      FROM flows f WHERE f.${inside}_kind = 'workload' AND f.${outside}_kind <> 'workload' AND f.run_id IN (SELECT run_id FROM sel)),
+    ps AS (SELECT d.pod, ${SERVICE_OF("d.pod")} AS service FROM (SELECT DISTINCT pod FROM f) d LEFT JOIN pods p ON p.pod = d.pod),
+    g AS (SELECT ps.service, f.host, count(DISTINCT f.pod) AS pods, count(*) AS sessions, sum(f.bytes) AS bytes, any_value(f.mode) AS mode,
+        max(CASE f.action WHEN 'deny' THEN 3 WHEN 'violate' THEN 2 ELSE 1 END) AS act, list_distinct(list(f.app)) AS apps
+      FROM f JOIN ps ON ps.pod = f.pod GROUP BY 1, 2),
+    top AS (SELECT *, count(*) OVER () AS of_rows FROM g ORDER BY act DESC, sessions DESC, service, host LIMIT 100),
+    hosts AS (SELECT ip, string_agg(DISTINCT name, ', ') AS fqdn FROM dns WHERE ip IN (SELECT host FROM top) GROUP BY ip),
     modes AS (SELECT service || '.' || namespace AS service, any_value(mode) AS mode FROM services GROUP BY 1)
-    SELECT x.service, count(DISTINCT x.pod) AS pods, coalesce(any_value(m.mode), any_value(x.mode)) AS mode, x.host, any_value(h.fqdn) AS fqdn,
-      sum(x.sessions) AS sessions, array_to_string(list_sort(list_filter(list_distinct(flatten(list(x.apps))), a -> a <> 'unknown')), ', ') AS applications,
-      sum(x.bytes) AS bytes, CASE max(x.act) WHEN 3 THEN 'Deny' WHEN 2 THEN 'Alert' ELSE 'Allow' END AS action, count(*) OVER () AS of_rows
-    FROM x LEFT JOIN modes m ON m.service = x.service LEFT JOIN hosts h ON h.ip = x.host GROUP BY x.service, x.host
-    ORDER BY max(x.act) DESC, sessions DESC, x.service, x.host LIMIT 100`;
+    SELECT t.service, t.pods, coalesce(m.mode, t.mode) AS mode, t.host, h.fqdn, t.sessions,
+      array_to_string(list_sort(list_filter(t.apps, a -> a <> 'unknown')), ', ') AS applications, t.bytes,
+      CASE t.act WHEN 3 THEN 'Deny' WHEN 2 THEN 'Alert' ELSE 'Allow' END AS action, t.of_rows
+    FROM top t LEFT JOIN modes m ON m.service = t.service LEFT JOIN hosts h ON h.ip = t.host
+    ORDER BY t.act DESC, t.sessions DESC, t.service, t.host`;
 }
 
 /** Security events (threats, violations, denies) grouped by one side's pod, or address when not a pod. */
