@@ -2,7 +2,7 @@
  * Flow store benchmark (issue 15): ingest of 10^6 flow records and every report and explorer
  * query at that size. The records are the engine's own: a generated 10,000-flow capture of
  * examples/report's cluster (bench/cluster-sim.ts) replayed through the packet path, then repeated
- * 100 times with times shifted an hour per copy and external client addresses varied.
+ * 100 times with times shifted an hour per copy and external addresses varied (third octet).
  *
  *   npx tsx bench/store.ts [flows=1000000] [dir=build/bench-store]
  *

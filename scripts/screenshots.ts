@@ -38,6 +38,7 @@ const views: [string, string][] = [
 for (const [name, query] of views) {
   await s.page.goto(`${base}/${query}`);
   await ready();
+  await s.page.waitForFunction(() => document.getElementById("summary")?.textContent !== "loading…");
   await s.page.waitForTimeout(200); // let the charts finish their first paint
   await s.page.screenshot({ path: join(out, `${prefix}-${name}.png`), fullPage: name === "stats" || name === "overview" });
 }
