@@ -218,7 +218,7 @@ describe("nvp fmt", () => {
 });
 
 describe("--help", () => {
-  test.each(["check", "fmt", "compile", "inspect", "test", "explain", "eval", "replay"])("nvp %s --help describes the command", async (cmd) => {
+  test.each(["check", "fmt", "compile", "inspect", "test", "explain", "eval", "replay", "ingest", "report", "serve", "export-parquet"])("nvp %s --help describes the command", async (cmd) => {
     const r = await run([cmd, "--help"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Usage: nvp ${cmd}`);
