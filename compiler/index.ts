@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../common/diagnostics.js";
 import { INPUT_CODE_CATALOG } from "../runtime/input/codes.js";
 import { MODULE_CODE_CATALOG } from "../runtime/errors.js";
+import { LEARN_CODE_CATALOG } from "../runtime/learn/connections.js";
 import { SYNTAX_CODES } from "../grammar/codes.js";
 import { CHECK_CODES } from "./check/codes.js";
 import { checkPolicy } from "./check/check.js";
@@ -53,6 +54,7 @@ export function diagnosticCatalog(): Map<string, string> {
   for (const [code, info] of Object.entries(CHECK_CODES)) m.set(code, info.title);
   for (const [code, title] of INPUT_CODE_CATALOG) m.set(code, title);
   for (const [code, title] of MODULE_CODE_CATALOG) m.set(code, title);
+  for (const [code, title] of LEARN_CODE_CATALOG) m.set(code, title);
   return m;
 }
 
