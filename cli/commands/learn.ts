@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { compileModule, compileSources, loadAndCheck } from "../../compiler/index.js";
+import { compileModule, compileSources, formatText, loadAndCheck } from "../../compiler/index.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { MODES, type Mode } from "../../common/schema.js";
 import { loadModule } from "../../runtime/index.js";
@@ -126,11 +126,11 @@ export function register(program: Command, ctx: CommandContext): void {
       const pass = passes > 1 ? `, ${Math.min(passes, MAX_PASSES)} passes over the captures` : "";
       ctx.io.err(`learned ${rules.length} rule${rules.length === 1 ? "" : "s"} from ${c.connections} connection report${c.connections === 1 ? "" : "s"} (${c.skipped} without a workload side${pass})\n`);
       if (opts.into) {
-        const text = readText(ctx, opts.into) + writeAddition(rules, w);
+        const text = readText(ctx, opts.into) + canonical(writeAddition(rules, w));
         writeOut(ctx, opts.output ?? opts.into, text);
         return;
       }
-      const text = writePolicy(rules, w);
+      const text = canonical(writePolicy(rules, w));
       if (opts.output) writeOut(ctx, opts.output, text);
       else ctx.io.out(text);
     });
@@ -160,6 +160,12 @@ function checkInto(ctx: CommandContext, file: string): PolicyModel | undefined {
 }
 
 const MAX_PASSES = 4;
+
+/** `nvp fmt`'s layout (the writer's text always parses; if it did not, it is kept as written). */
+function canonical(text: string): string {
+  if (text === "") return text;
+  return formatText("learned.nvp", new TextEncoder().encode(text)).text ?? text;
+}
 
 /**
  * The policy a pass replays: the `--into` policy (or none) with the rules learned so far. A policy

@@ -52,19 +52,16 @@ function declareGroups(rules: readonly LearnedRule[], opts: WriteOptions): Plan 
   const taken = new Set(opts.taken ?? []);
   const refs = new Map<string, string>([["external", "external"], ["nodes", "nodes"]]);
   const lines: string[] = [];
+  const decls: string[] = [];
   const groups: LearnedGroup[] = [];
   for (const r of rules) for (const g of [r.from, r.to]) if (!groups.some((x) => x.name === g.name)) groups.push(g);
   const namespaces = [...new Set(groups.flatMap((g) => (g.kind === "service" ? [g.namespace] : [])))];
-  const nsParam = new Map<string, string>();
   if (opts.paramNamespace && namespaces.length > 0) {
-    namespaces.forEach((ns, i) => {
-      const p = i === 0 ? "ns" : aliasFor(`ns-${ns}`, taken);
-      nsParam.set(ns, p);
-      lines.push(`param ${p} = ${JSON.stringify(ns)}  # the namespace learned in (--param namespace): --set ${p}=… per stage`);
-    });
+    lines.push(`param ns = ${JSON.stringify(namespaces[0])}  # the namespace learned in (--param namespace): --set ns=… per stage`);
     lines.push(`param mode = ${JSON.stringify(opts.mode)}  # the learned services' mode: --set mode=… per stage`);
   } else if (namespaces.length > 0) {
-    lines.push(`# --param namespace would make ${namespaces.map((n) => `\`${n}\``).join(", ")} a parameter (\`\${ns}\`), and each peer one`);
+    const which = namespaces.map((n) => `\`${n}\``).join(", ");
+    decls.push(`# --param namespace would make ${namespaces.length === 1 ? `namespace ${which} a parameter` : `namespaces ${which} parameters`} (\`\${ns}\`), and each peer one`);
   }
   for (const g of groups) {
     if (g.kind === "service") {
@@ -74,25 +71,27 @@ function declareGroups(rules: readonly LearnedRule[], opts: WriteOptions): Plan 
         continue;
       }
       const alias = aliasFor(g.service, taken);
-      const ns = nsParam.get(g.namespace);
-      const selector = ns !== undefined ? `nv.${g.service}.\${${ns}}` : g.name;
-      const mode = ns !== undefined ? "${mode}" : opts.mode;
-      if (ns !== undefined) {
-        // The peer as a parameter: a stage may name another group (a shared namespace, an address group).
+      if (opts.paramNamespace) {
+        // Each service its namespace parameter (a shared DB lives elsewhere in QA) and each peer a
+        // parameter whose default is its service group (PROD may point it at an address group).
+        const nsName = aliasFor(`${alias}-ns`, taken);
+        const nsValue = g.namespace === namespaces[0] ? "${ns}" : g.namespace;
+        const selector = `nv.${g.service}.\${${nsName}}`;
+        lines.push(`param ${nsName} = "${nsValue}"  # --set ${nsName}=… when \`${g.service}\` runs in another namespace`);
         lines.push(`param ${alias} = "${selector}"  # \`${alias}\` in rules: --set ${alias}=<group> to point it elsewhere`);
         refs.set(g.name, `\${${alias}}`);
-        lines.push(`service ${aliasFor(`${alias}-svc`, taken)} = ${selector} { mode ${mode} }`);
+        decls.push(`service ${aliasFor(`${alias}-svc`, taken)} = ${selector} { mode \${mode} }`);
       } else {
         refs.set(g.name, alias);
-        lines.push(`service ${alias} = ${selector} { mode ${mode} }`);
+        decls.push(`service ${alias} = ${g.name} { mode ${opts.mode} }`);
       }
     } else if (g.kind === "dns") {
       const alias = aliasFor(g.dnsName.replace(/^\*\./, "any-"), taken);
       refs.set(g.name, alias);
-      lines.push(`group ${alias} { address ${JSON.stringify(g.dnsName)} }  # an external peer by the DNS name the capture resolved`);
+      decls.push(`group ${alias} { address ${JSON.stringify(g.dnsName)} }  # an external peer by the DNS name the capture resolved`);
     }
   }
-  return { refs, lines };
+  return { refs, lines: [...lines, ...decls] };
 }
 
 /** `apps A, B` / `app A`; `ports …` / `port …`. */
