@@ -28,6 +28,16 @@ describe("examples/migration (seed 001)", () => {
     expect(r.out).toContain('rule 10001 allow ${orders} -> ${postgres} app PostgreSQL port tcp/5432 learned');
   }, 30_000);
 
+  test("docs/workflow.md shows the learned policy and the learn output as they are", async () => {
+    const doc = readFileSync(join(dir, "../../docs/workflow.md"), "utf8");
+    const committed = readFileSync(join(dir, "orders.nvp"), "utf8");
+    expect(doc).toContain(committed.slice(committed.indexOf("policy orders")));
+    const plain = await run(["learn", "--inventory", "inventory-dev.yaml", "dev.pcap"]);
+    expect(doc).toContain(`$ npx nvp learn --inventory inventory-dev.yaml dev.pcap\n${plain.err}${plain.out}`);
+    const monitor = await run(["learn", "--inventory", "inventory-prod.yaml", "--monitor", "prod.pcap"]);
+    expect(doc).toContain(monitor.out.slice(monitor.out.indexOf("service orders")));
+  }, 30_000);
+
   test("the policy tests pass in DEV, QA and PROD on both engines", async () => {
     for (const engine of ["wasm", "reference"]) {
       const r = await run(["test", ".", "--engine", engine, "--format", "json"]);
