@@ -20,13 +20,15 @@ import { MembershipMatcher } from "./membership.js";
 import type { PolicyModule } from "./module.js";
 import { buildDnsRegion, readSnooped } from "./packet/dns.js";
 import { externalIpList } from "./packet/external-ips.js";
-import { decodeEvent, EndpointNamer, type PacketEvent } from "./packet/events.js";
+import { EndpointNamer, type PacketEvent } from "./packet/events.js";
+import { RawEventBatch } from "./packet/raw-events.js";
 import { PacketInstance } from "./packet/instance.js";
 import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./packet/settings.js";
 import { decodeVerdict, type PacketAction, type PacketStats, type PacketVerdict, readStats, TALLY_KEYS, verdictSlot } from "./packet/stats.js";
 import { TableView } from "./table-view.js";
 
 export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./packet/settings.js";
+export { RawEventBatch } from "./packet/raw-events.js";
 export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState, type ThreatActionTaken } from "./packet/events.js";
 export { MALFORMED_REASONS, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict } from "./packet/stats.js";
 
@@ -62,8 +64,9 @@ export class PacketEngine {
   private readonly matcher: MembershipMatcher;
   private namer: EndpointNamer;
   private readonly hostNames = new Map<string, bigint[]>();
-  /** Events decoded ahead of drainEvents (before an inventory change). */
-  private early: PacketEvent[] = [];
+  /** Raw records taken out ahead of an inventory change, each batch with the namer of its time. */
+  private early: RawEventBatch[] = [];
+  private earlyCount = 0;
   private snooped = new Map<string, bigint[]>();
   private dnsGen = 0;
   /** Raw EV_SIZE records moved out of the engine's ring, decoded by drainEvents(). */
@@ -101,8 +104,11 @@ export class PacketEngine {
 
   setInventory(inv: Inventory): void {
     // Events already out of the engine are named with the inventory they happened under.
-    const pending = this.rawCount ? this.decodeQueued() : [];
-    this.early.push(...pending);
+    if (this.rawCount) {
+      this.early.push(new RawEventBatch(this.raw.slice(0, this.rawCount * P.EV_SIZE), this.rawCount, this.namer));
+      this.earlyCount += this.rawCount;
+      this.rawCount = 0;
+    }
     const external = externalIpList(inv, this.settings.externalIps);
     const image = buildInventoryRegion(inv, this.table, this.matcher, (ip) => this.inst.addrClass(ip));
     this.inst.setInventory(image.bytes);
@@ -284,9 +290,18 @@ export class PacketEngine {
 
   /** End every active flow now (flow-end records with reason `flush`), e.g. at the end of a capture. */
   flush(): void {
-    const chunk = Math.max(1, Math.floor(this.settings.events / 4));
-    while (this.inst.ex.pktFlush(chunk) > 0) this.drainRing();
+    while (this.flushSome());
+  }
+
+  /**
+   * End up to a quarter ring's worth of flows and move their records out; false once no flow was
+   * left. flush() in steps, for a consumer that takes the events between steps (takeRawEvents), so
+   * a table of many flows never overflows the host queue.
+   */
+  flushSome(): boolean {
+    const n = this.inst.ex.pktFlush(Math.max(1, Math.floor(this.settings.events / 4)));
     this.drainRing();
+    return n > 0;
   }
 
   /** Move the engine's ring into the host queue (raw records; bounded, overflow counted). */
@@ -301,7 +316,7 @@ export class PacketEngine {
     if (((head - tail) >>> 0) > cap) tail = (head - cap) >>> 0;
     const n = (head - tail) >>> 0;
     if (n === 0) return;
-    const room = Math.max(0, this.queueCap - this.rawCount - this.early.length);
+    const room = Math.max(0, this.queueCap - this.rawCount - this.earlyCount);
     const take = Math.min(n, room);
     this.hostDropped += n - take;
     if ((this.rawCount + take) * P.EV_SIZE > this.raw.length) {
@@ -322,21 +337,30 @@ export class PacketEngine {
     u32[(a.base + P.PH_EV_TAIL) >>> 2] = head;
   }
 
-  private decodeQueued(): PacketEvent[] {
-    const view = new DataView(this.raw.buffer, 0, this.rawCount * P.EV_SIZE);
-    const out: PacketEvent[] = [];
-    for (let k = 0; k < this.rawCount; k++) {
-      const e = decodeEvent(view, k * P.EV_SIZE, this.namer);
-      if (e) out.push(e);
-    }
+  /**
+   * Hand the queued events to `visit` as raw records, oldest first, and empty the queue: replays
+   * count them from their bytes and decode only what a writer asks for (RawEventBatch.decode).
+   * The batch's bytes are valid only during the call.
+   */
+  takeRawEvents(visit: (batch: RawEventBatch) => void): void {
+    for (const b of this.early) visit(b);
+    this.early = [];
+    this.earlyCount = 0;
+    if (this.rawCount === 0) return;
+    const n = this.rawCount;
     this.rawCount = 0;
-    return out;
+    visit(new RawEventBatch(this.raw.subarray(0, n * P.EV_SIZE), n, this.namer));
   }
 
   /** Events since the last call, oldest first. */
   drainEvents(): PacketEvent[] {
-    const out = this.early.length ? [...this.early, ...this.decodeQueued()] : this.decodeQueued();
-    this.early = [];
+    const out: PacketEvent[] = [];
+    this.takeRawEvents((b) => {
+      for (let k = 0; k < b.count; k++) {
+        const e = b.decode(k);
+        if (e) out.push(e);
+      }
+    });
     if (this.raw.length > 64 * P.EV_SIZE * 1024) this.raw = new Uint8Array(0);
     return out;
   }
@@ -346,7 +370,7 @@ export class PacketEngine {
     const raw = readStats(view, this.inst.areas.counters);
     return {
       ...raw,
-      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.rawCount + this.early.length },
+      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.rawCount + this.earlyCount },
       memory: { engineBytes: this.inst.memory.buffer.byteLength, packetRegionBytes: this.inst.areas.length, usedBytes: this.inst.usedBytes },
     };
   }
