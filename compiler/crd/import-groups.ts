@@ -51,7 +51,9 @@ export class GroupTable {
       return;
     }
     if (BUILTINS.has(sel.name)) {
-      if ((sel.criteria ?? []).length > 0) {
+      // NeuVector's own export writes `container = *` for `containers`: that is no news.
+      const own = sel.name === "containers" && canonical(sel.criteria) === canonical([{ key: "container", op: "=", value: "*" }]);
+      if ((sel.criteria ?? []).length > 0 && !own) {
         this.d.warn("NV6107", { span: spanOf(sel, "criteria") ?? span, message: `criteria of the built-in group ${q(sel.name)} are ignored`, label: "ignored", help: "NeuVector ignores them too; remove them" });
       }
       return;

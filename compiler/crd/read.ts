@@ -122,6 +122,8 @@ export function readCrds(text: string, file: string): ReadResult {
         else d.warn("NV6005", { span: keySpan, message: `unknown field ${q(key)} in ${q(path)} is ignored`, label: "not in the NeuVector CRD schema", help: `NeuVector's CRD has ${Object.keys(shape.fields).map((k) => `\`${k}\``).join(", ")} here` });
         continue;
       }
+      // Kubernetes drops a field set to null (NeuVector's own export writes `policymode: null`).
+      if (!f.required && (pair.value === null || (isScalar(pair.value) && pair.value.value === null))) continue;
       const v = read(pair.value as Node, f, `${path}.${key}`);
       spans.set(key, spanOfNode(pair.value as Node, keySpan));
       if (v === undefined) ok = false;
@@ -166,7 +168,7 @@ export function readCrds(text: string, file: string): ReadResult {
       return;
     }
     if (typeof api !== "string" || !api.startsWith("neuvector.com/")) {
-      d.error("NV6002", { span: spanOfNode(node.get("apiVersion", true) as Node, span), message: `${q(path)}: apiVersion ${q(String(api ?? ""))} is not NeuVector's`, label: "expected `neuvector.com/v1`", help: "NeuVector CRDs use `apiVersion: neuvector.com/v1`" });
+      d.error("NV6002", { span: spanOfNode(node.get("apiVersion", true) as Node, span), message: api === undefined ? `${q(path)} has no \`apiVersion\`` : `${q(path)}: apiVersion ${q(String(api))} is not NeuVector's`, label: "expected `neuvector.com/v1`", help: "NeuVector CRDs use `apiVersion: neuvector.com/v1`" });
       return;
     }
     const top: Field = { shape: { fields: { apiVersion: str, kind: str, metadata, spec: isRule ? RULE_SPEC : GROUP_SPEC } } };
