@@ -2,8 +2,8 @@
  * An evaluation session for explain, eval and test: a checked policy, an inventory, DNS resolutions
  * and an engine (the reference evaluator, or the compiled WebAssembly module).
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { readInputText } from "../common/input-file.js";
 import type { Diagnostic } from "../common/diagnostics.js";
 import { emptyInventory, type DnsTable, type Flow, type Inventory, type Verdict } from "../common/schema.js";
 import type { PolicyModel } from "../compiler/model.js";
@@ -107,7 +107,7 @@ export function wasmEnforcer(model: PolicyModel, inventory: Inventory, dns: DnsT
 /** Read inventory files (own format or kubectl JSON) and report their problems; undefined on errors. */
 export function readInventory(ctx: CommandContext, paths: readonly string[]): Inventory | undefined {
   if (paths.length === 0) return emptyInventory();
-  const sources = paths.map((p) => ({ path: p, text: readText(p, ctx.io.cwd) }));
+  const sources = paths.map((p) => ({ path: p, text: readText(p, ctx.io.cwd, "inventory file") }));
   const r = loadInventory(sources);
   reportDiagnostics(ctx, r.diagnostics, new Map(sources.map((s) => [s.path, s.text])), "human");
   if (r.diagnostics.some((d) => d.severity === "error")) {
@@ -121,7 +121,7 @@ export function readInventory(ctx: CommandContext, paths: readonly string[]): In
 export function readDns(ctx: CommandContext, pairs: readonly string[], file?: string): DnsTable | undefined {
   const table: DnsTable = {};
   if (file) {
-    const text = readText(file, ctx.io.cwd);
+    const text = readText(file, ctx.io.cwd, "DNS file");
     const r = parseDnsTable(file, text);
     reportDiagnostics(ctx, r.diagnostics, new Map([[file, text]]), "human");
     if (r.diagnostics.some((d) => d.severity === "error")) {
@@ -139,10 +139,7 @@ export function readDns(ctx: CommandContext, pairs: readonly string[], file?: st
   return table;
 }
 
-export function readText(path: string, cwd: string): string {
-  try {
-    return readFileSync(resolve(cwd, path), "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+/** An input's text through the bounded reader (common/input-file.ts); its errors exit 2 with their code. */
+export function readText(path: string, cwd: string, what = "input file"): string {
+  return readInputText(resolve(cwd, path), { shown: path, what });
 }

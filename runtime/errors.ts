@@ -20,6 +20,7 @@ export const MODULE_CODES = {
   dns: "NV5421",
   inventory: "NV5422",
   memory: "NV5423",
+  encoded: "NV5424",
 } as const;
 
 export type ModuleCode = (typeof MODULE_CODES)[keyof typeof MODULE_CODES];
@@ -41,6 +42,7 @@ export const MODULE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
   [MODULE_CODES.dns, "DNS resolution given to the enforcer is invalid"],
   [MODULE_CODES.inventory, "the engine rejected the inventory"],
   [MODULE_CODES.memory, "the engine could not get enough memory"],
+  [MODULE_CODES.encoded, "flows encoded for one module were given to an enforcer running another"],
 ]);
 
 export class NvpRuntimeError extends Error {

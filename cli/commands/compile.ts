@@ -1,10 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../../common/atomic-write.js";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { compileModule, DUMP_STAGES, loadAndCheck, type DumpStage } from "../../compiler/index.js";
 import { EXIT } from "../io.js";
 import { VERSION } from "../version.js";
-import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
+import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOption, type CommandContext } from "../shared.js";
 
 interface CompileOptions {
   output: string;
@@ -47,11 +47,7 @@ export function register(program: Command, ctx: CommandContext): void {
         ...(opts.dumpAfter ? { dumpAfter: opts.dumpAfter, onDump: (_stage: string, text: string) => ctx.io.out(text.endsWith("\n") ? text : text + "\n") } : {}),
       });
       stages.push(...out.stages);
-      try {
-        writeFileSync(resolve(ctx.io.cwd, opts.output), out.bytes);
-      } catch (e) {
-        throw new UsageError(`cannot write \`${opts.output}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
+      writeFileAtomic(resolve(ctx.io.cwd, opts.output), out.bytes, opts.output);
       const summary = { output: opts.output, bytes: out.bytes.length, tableBytes: out.tableBytes, rules: checked.model.rules.length, groups: checked.model.groups.length, stages };
       if (opts.format === "json") ctx.io.out(JSON.stringify(summary, null, 2) + "\n");
       else if (!opts.dumpAfter) {

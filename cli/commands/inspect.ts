@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readInputFile } from "../../common/input-file.js";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadModule, NvpRuntimeError, type PolicyModule, readThreatConfig, type ThreatConfig } from "../../runtime/index.js";
 import { THREATS } from "../../common/threats.js";
 import { EXIT } from "../io.js";
-import { formatOption, UsageError, type CommandContext } from "../shared.js";
+import { formatOption, type CommandContext } from "../shared.js";
 
 export function register(program: Command, ctx: CommandContext): void {
   program
@@ -20,11 +20,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(formatOption())
     .action((file: string, opts: { format: string }) => {
       let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(resolve(ctx.io.cwd, file));
-      } catch (e) {
-        throw new UsageError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
+      bytes = readInputFile(resolve(ctx.io.cwd, file), { shown: file, what: "module" });
       let mod;
       try {
         mod = loadModule(bytes);

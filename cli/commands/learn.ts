@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { writeFileAtomic } from "../../common/atomic-write.js";
 import { compileModule, compileSources, formatText, loadAndCheck } from "../../compiler/index.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { MODES, type Mode } from "../../common/schema.js";
@@ -11,7 +12,7 @@ import { Learner } from "../../runtime/learn/learner.js";
 import { EXIT } from "../io.js";
 import { existingRules, withoutCovered, type ExistingPolicy } from "../learn/existing.js";
 import { writeAddition, writePolicy, type WriteOptions } from "../learn/write-policy.js";
-import { readDns, readInventory } from "../session.js";
+import { readDns, readInventory, readText as readInput } from "../session.js";
 import { collect, reportDiagnostics, UsageError, type CommandContext } from "../shared.js";
 import { VERSION } from "../version.js";
 
@@ -137,19 +138,12 @@ export function register(program: Command, ctx: CommandContext): void {
 }
 
 function readText(ctx: CommandContext, file: string): string {
-  try {
-    return readFileSync(resolve(ctx.io.cwd, file), "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  return readInput(file, ctx.io.cwd);
 }
 
+/** Written whole or not at all (an `--into` policy is never left half-written). */
 function writeOut(ctx: CommandContext, file: string, text: string): void {
-  try {
-    writeFileSync(resolve(ctx.io.cwd, file), text);
-  } catch (e) {
-    throw new UsageError(`cannot write \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  writeFileAtomic(resolve(ctx.io.cwd, file), text, file);
 }
 
 function checkInto(ctx: CommandContext, file: string): PolicyModel | undefined {

@@ -88,15 +88,20 @@ describe("nvp learn inputs and flags", () => {
 
   test("--param namespace: ${ns}, a mode parameter and a parameter per peer; the policy checks in another stage", async () => {
     const dir = scratch();
+    writeFileSync(join(dir, "inv-qa.yaml"), "workloads:\n  - {name: lab-0, namespace: qa, service: lab, node: n, ips: [10.0.0.1]}\n");
     const r = await run(["learn", "--inventory", INV, "--param", "namespace", pg, "-o", "p.nvp"], dir);
     expect(r.code).toBe(0);
     const text = readFileSync(join(dir, "p.nvp"), "utf8");
     expect(text).toContain('param ns = "capture"');
-    expect(text).toContain('param lab = "nv.lab.${ns}"');
-    expect(text).toContain("service lab-svc = nv.lab.${ns} { mode ${mode} }");
+    expect(text).toContain('param lab-ns = "${ns}"');
+    expect(text).toContain('param lab = "nv.lab.${lab-ns}"');
+    expect(text).toContain("service lab-svc = nv.lab.${lab-ns} { mode ${mode} }");
     expect(rulesOf(text)).toEqual(["rule 10000 allow ${lab} -> ${lab} app PostgreSQL learned"]);
-    const check = await run(["check", "p.nvp", "--set", "ns=qa", "--set", "mode=protect"], dir);
+    const check = await run(["check", "p.nvp", "--set", "ns=qa", "--set", "mode=protect", "--format", "json"], dir);
     expect(check.code).toBe(0);
+    // Another stage, another namespace: the service group follows the parameter.
+    const other = await run(["explain", "p.nvp", "--set", "lab-ns=qa", "--inventory", "inv-qa.yaml", "--from", "10.0.0.1", "--to", "10.0.0.1", "--port", "tcp/5432", "--app", "postgresql"], dir);
+    expect(other.out).toContain("rule 10000");
   }, 30_000);
 
   test("--into adds only what the policy does not allow yet, and never repeats a rule", async () => {
