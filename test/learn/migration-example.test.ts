@@ -4,8 +4,10 @@
  * engines; the PROD capture replays clean once `postgres` points at the managed database's address
  * group, and is blocked without; a Monitor-mode look at PROD groups that database by its DNS name.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
 import { describe, expect, test } from "vitest";
 import { main } from "../../cli/main.js";
 import { memoryIo } from "../../cli/io.js";
@@ -54,6 +56,18 @@ describe("examples/migration (seed 001)", () => {
     expect(s).toMatchObject({ violations: 0, denied: 0, flowsByRule: { "rule 10000": 2, "rule 10001": 2 }, applications: { DNS: 2, PostgreSQL: 2 } });
     const blocked = await run(["replay", ...PROD]);
     expect(blocked.code).toBe(3);
+  }, 30_000);
+
+  test("the PROD export carries the seed's hand edits: egress to the address group by DNS name, port locked", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "nvp-migration-")), "prod.yaml");
+    const r = await run(["export", "--crd", "orders.nvp", "prod-db.nvp", "--set", "ns=shop", "--set", "postgres=prod-db", "--set", "mode=protect", "-o", out]);
+    expect(r.code).toBe(0);
+    const docs = parseAllDocuments(readFileSync(out, "utf8")).map((d) => d.toJS());
+    const orders = docs.find((d) => d.metadata.name === "nv.orders.shop");
+    expect(orders.spec.target.policymode).toBe("Protect");
+    expect(orders.spec.egress).toEqual([
+      expect.objectContaining({ name: "prod-db-egress-0", action: "allow", applications: ["PostgreSQL"], ports: "tcp/5432", selector: { name: "prod-db", criteria: [{ key: "address", op: "=", value: "orders-db.prod.example.com" }] } }),
+    ]);
   }, 30_000);
 
   test("learning from PROD in Monitor mode groups the managed database by the name orders resolved", async () => {
