@@ -9,6 +9,7 @@ import { loadModule } from "../../runtime/index.js";
 import { captureEvents } from "../../runtime/learn/capture-events.js";
 import { connectionsOf, parseEventLines, type LearnEvent } from "../../runtime/learn/connections.js";
 import { Learner } from "../../runtime/learn/learner.js";
+import { widenDnsGroups, wildcardPlan } from "../../runtime/learn/dns-wildcards.js";
 import { EXIT } from "../io.js";
 import { existingRules, withoutCovered, type ExistingPolicy } from "../learn/existing.js";
 import { writeAddition, writePolicy, type WriteOptions } from "../learn/write-policy.js";
@@ -23,6 +24,7 @@ interface LearnOptions {
   output?: string;
   monitor?: boolean;
   lockPorts?: boolean;
+  dnsWildcards?: boolean;
   param: string[];
   mode: string;
   name: string;
@@ -52,6 +54,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("-o, --output <file>", "write the policy here (default: stdout)")
     .option("--monitor", "Monitor-mode input: violations become proposed rules (captures replay in Monitor mode)")
     .option("--lock-ports", "app rules keep the server ports the apps were seen on")
+    .option("--dns-wildcards", "external peers: two or more names under one parent domain become one `*.parent` group")
     .option("--param <what>", "`namespace`: namespaces become ${ns} parameters, peers parameters too", collect, [])
     .option("--mode <mode>", "mode of the learned service groups", "monitor")
     .option("--name <name>", "policy name of a new policy", "discovered")
@@ -122,7 +125,10 @@ export function register(program: Command, ctx: CommandContext): void {
           before = now;
         }
       }
-      const rules = existing ? withoutCovered(learner.result(), existing) : learner.result();
+      const plan = wildcardPlan(learner.result());
+      const learned = opts.dnsWildcards ? widenDnsGroups(learner.result(), plan) : learner.result();
+      const rules = existing ? withoutCovered(learned, existing) : learned;
+      if (!opts.dnsWildcards) w.wildcards = plan;
       const c = learner.counts;
       const pass = passes > 1 ? `, ${Math.min(passes, MAX_PASSES)} passes over the captures` : "";
       ctx.io.err(`learned ${rules.length} rule${rules.length === 1 ? "" : "s"} from ${c.connections} connection report${c.connections === 1 ? "" : "s"} (${c.skipped} without a workload side${pass})\n`);

@@ -24,6 +24,8 @@ export interface WriteOptions {
   taken?: ReadonlySet<string>;
   /** Service groups already declared in the `--into` policy: nv name → the alias rules use. */
   declared?: ReadonlyMap<string, string>;
+  /** Without `--dns-wildcards`: the names it would widen (name → `*.parent`), said in comments. */
+  wildcards?: ReadonlyMap<string, string>;
   /** Rule ids already used (`--into`). */
   usedIds?: ReadonlySet<number>;
 }
@@ -88,6 +90,8 @@ function declareGroups(rules: readonly LearnedRule[], opts: WriteOptions): Plan 
     } else if (g.kind === "dns") {
       const alias = aliasFor(g.dnsName.replace(/^\*\./, "any-"), taken);
       refs.set(g.name, alias);
+      const wide = opts.wildcards?.get(g.dnsName);
+      if (wide !== undefined) decls.push(`# --dns-wildcards would make \`${g.dnsName}\` part of one group \`${wide}\``);
       decls.push(`group ${alias} { address ${JSON.stringify(g.dnsName)} }  # an external peer by the DNS name the capture resolved`);
     }
   }

@@ -8,6 +8,8 @@ import { describe, expect, test } from "vitest";
 import { emptyInventory, type Inventory } from "../../common/schema.js";
 import { connectionsOf, parseEventLines, type LearnEvent } from "../../runtime/learn/connections.js";
 import { DnsAnswers } from "../../runtime/learn/dns-answers.js";
+import { widenDnsGroups, wildcardPlan } from "../../runtime/learn/dns-wildcards.js";
+import { writePolicy } from "../../cli/learn/write-policy.js";
 import { Learner, type LearnConnection } from "../../runtime/learn/learner.js";
 import { input, ipv4, udp } from "../packet/craft.js";
 
@@ -77,6 +79,36 @@ describe("learning (NeuVector learn.go)", () => {
     const names = new Map([["203.0.113.7", ["db-1.rds.example.com", "orders-db.prod.example.com"]]]);
     const rules = learn([{ proto: "tcp", src: wl("orders-1"), dst: { kind: "external", ip: "203.0.113.7", port: 5432 }, app: "PostgreSQL" }], names);
     expect(rules[0]).toMatchObject({ from: "nv.orders.shop", to: "orders-db.prod.example.com", kind: "app" });
+  });
+});
+
+describe("--dns-wildcards", () => {
+  const ext = (ip: string, port: number, app?: string): LearnConnection => ({ proto: "tcp", src: wl("orders-1"), dst: { kind: "external", ip, port }, ...(app ? { app } : {}) });
+  const names = new Map([["203.0.113.1", ["db-1.rds.example.com"]], ["203.0.113.2", ["db-2.rds.example.com"]], ["198.51.100.9", ["api.example.org"]], ["198.51.100.10", ["com.io"]]]);
+  const l = new Learner({ inventory: inv, dnsNames: names });
+  for (const c of [ext("203.0.113.1", 5432, "PostgreSQL"), ext("203.0.113.2", 5433, "PostgreSQL"), ext("203.0.113.2", 9000), ext("198.51.100.9", 443, "SSL"), ext("198.51.100.10", 80)]) l.add(c);
+  const rules = l.result();
+
+  test("names under one parent (two labels at least) widen to one group; their rules merge", () => {
+    expect([...wildcardPlan(rules)]).toEqual([["db-1.rds.example.com", "*.rds.example.com"], ["db-2.rds.example.com", "*.rds.example.com"]]);
+    const wide = widenDnsGroups(rules);
+    expect(wide.map((r) => `${r.id} ${r.to.name} ${r.kind} ${r.kind === "app" ? r.apps : r.ports}`)).toEqual([
+      "10000 *.rds.example.com app PostgreSQL",
+      "10002 *.rds.example.com port tcp/9000",
+      "10003 api.example.org app SSL",
+      "10004 com.io port tcp/80",
+    ]);
+    expect([...wide[0]!.appPorts.get("PostgreSQL")!]).toEqual(["tcp/5432", "tcp/5433"]);
+  });
+
+  test("without the flag the output says which names it would widen; with it, one wildcard group", () => {
+    const base = { policyName: "p", mode: "monitor", lockPorts: false, paramNamespace: false, sources: [] };
+    const plain = writePolicy(rules, { ...base, wildcards: wildcardPlan(rules) });
+    expect(plain).toContain("# --dns-wildcards would make `db-1.rds.example.com` part of one group `*.rds.example.com`");
+    expect(plain).toContain('group db-1-rds-example-com { address "db-1.rds.example.com" }');
+    const wide = writePolicy(widenDnsGroups(rules), base);
+    expect(wide).toContain('group any-rds-example-com { address "*.rds.example.com" }');
+    expect(wide).toContain("rule 10000 allow orders -> any-rds-example-com app PostgreSQL learned");
   });
 });
 
