@@ -133,7 +133,10 @@ export function register(program: Command, ctx: CommandContext): void {
       const pass = passes > 1 ? `, ${Math.min(passes, MAX_PASSES)} passes over the captures` : "";
       ctx.io.err(`learned ${rules.length} rule${rules.length === 1 ? "" : "s"} from ${c.connections} connection report${c.connections === 1 ? "" : "s"} (${c.skipped} without a workload side${pass})\n`);
       if (opts.into) {
-        const text = readText(ctx, opts.into) + canonical(writeAddition(rules, w));
+        const before = readText(ctx, opts.into);
+        const addition = canonical(writeAddition(rules, w));
+        const gap = addition === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+        const text = before + gap + addition;
         writeOut(ctx, opts.output ?? opts.into, text);
         return;
       }

@@ -57,10 +57,11 @@ function declareGroups(rules: readonly LearnedRule[], opts: WriteOptions): Plan 
   const decls: string[] = [];
   const groups: LearnedGroup[] = [];
   for (const r of rules) for (const g of [r.from, r.to]) if (!groups.some((x) => x.name === g.name)) groups.push(g);
-  const namespaces = [...new Set(groups.flatMap((g) => (g.kind === "service" ? [g.namespace] : [])))];
+  const namespaces = [...new Set(groups.flatMap((g) => (g.kind === "service" && !opts.declared?.has(g.name) ? [g.namespace] : [])))];
   if (opts.paramNamespace && namespaces.length > 0) {
-    lines.push(`param ns = ${JSON.stringify(namespaces[0])}  # the namespace learned in (--param namespace): --set ns=… per stage`);
-    lines.push(`param mode = ${JSON.stringify(opts.mode)}  # the learned services' mode: --set mode=… per stage`);
+    // An `--into` policy that has `ns` or `mode` already keeps its own.
+    if (!taken.has("ns")) lines.push(`param ns = ${JSON.stringify(namespaces[0])}  # the namespace learned in (--param namespace): --set ns=… per stage`);
+    if (!taken.has("mode")) lines.push(`param mode = ${JSON.stringify(opts.mode)}  # the learned services' mode: --set mode=… per stage`);
   } else if (namespaces.length > 0) {
     const which = namespaces.map((n) => `\`${n}\``).join(", ");
     decls.push(`# --param namespace would make ${namespaces.length === 1 ? `namespace ${which} a parameter` : `namespaces ${which} parameters`} (\`\${ns}\`), and each peer one`);
