@@ -74,7 +74,7 @@ export interface PacketEvent {
   state?: TcpState;
 }
 
-const TYPES: Record<number, PacketEventType> = {
+export const TYPES: Record<number, PacketEventType> = {
   [P.EVT_VIOLATION]: "violation",
   [P.EVT_DENY]: "deny",
   [P.EVT_LEARN]: "learn",
@@ -82,16 +82,16 @@ const TYPES: Record<number, PacketEventType> = {
   [P.EVT_FLOW_END]: "flow-end",
   [P.EVT_THREAT]: "threat",
 };
-const THREAT_ACTIONS: Record<number, ThreatActionTaken> = { [P.TA_REPORT]: "report", [P.TA_DENY]: "deny", [P.TA_RESET]: "reset" };
+export const THREAT_ACTIONS: Record<number, ThreatActionTaken> = { [P.TA_REPORT]: "report", [P.TA_DENY]: "deny", [P.TA_RESET]: "reset" };
 const latin1 = new TextDecoder("latin1");
-const ENDS: Record<number, FlowEndReason> = {
+export const ENDS: Record<number, FlowEndReason> = {
   [P.END_CLOSED]: "closed",
   [P.END_RESET]: "reset",
   [P.END_TIMEOUT]: "timeout",
   [P.END_EVICTED]: "evicted",
   [P.END_FLUSH]: "flush",
 };
-const STATES: Record<number, TcpState> = {
+export const STATES: Record<number, TcpState> = {
   [P.TS_SYN_SENT]: "syn-sent",
   [P.TS_SYN_RECV]: "syn-received",
   [P.TS_ESTABLISHED]: "established",
@@ -99,7 +99,7 @@ const STATES: Record<number, TcpState> = {
   [P.TS_CLOSING]: "closing",
   [P.TS_CLOSED]: "closed",
 };
-const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
+export const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
 
 let lastSecond = -1n;
 let lastPrefix = "";
