@@ -28,6 +28,8 @@ export interface CaptureRun {
   notIp: Record<string, number>;
   /** Records or blocks read but not delivered (pcapng), by reason. */
   skipped: Record<string, number>;
+  /** Bytes after the last complete gzip member, ignored. */
+  gzipTrailing?: number;
   error?: CaptureError;
 }
 
@@ -96,6 +98,7 @@ export class Replay {
     const s = reader.summary;
     const out: CaptureRun = { file: shown, gzip: s.gzip, packets: s.packets, bytes: s.bytes, notIp: s.notIpKinds, skipped: s.skipped };
     if (s.format) out.format = s.format;
+    if (s.gzipTrailing) out.gzipTrailing = s.gzipTrailing;
     if (s.error) out.error = s.error;
     return out;
   }
