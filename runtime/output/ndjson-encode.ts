@@ -1,10 +1,11 @@
 /**
  * Raw event records straight to NDJSON bytes, byte for byte what `JSON.stringify(decodeEvent(…))`
  * prints (test/runtime/output/ndjson-encode.test.ts holds it to that on every fixture), without an
- * object, a string or a BigInt per event: the fixed JSON pieces are encoded once, an endpoint's
- * `{"ip":…,"kind":…,"groups":[…]` is built once per address and kind and then copied, times are
- * formatted from two u32 halves with the second's text cached, numbers are written digit by digit.
- * Rare parts (threat evidence, X-Forwarded-For) take the ordinary path.
+ * object or a string per event (the one allocation left is an endpoint's address as a BigInt, the
+ * namer's key): the fixed JSON pieces are encoded once, an endpoint's kind, groups and name once
+ * per description (endpoint()), times are formatted from two u32 halves with the second's text
+ * cached, numbers and IPv4 addresses are written digit by digit. Rare parts (threat evidence,
+ * X-Forwarded-For, IPv6 addresses) take the ordinary path.
  */
 import * as A from "../../common/abi.js";
 import * as P from "../../common/abi-packet.js";
@@ -13,7 +14,7 @@ import { ACTIONS, MODES } from "../../common/schema.js";
 import { THREATS } from "../../common/threats.js";
 import { severityName } from "../threat-config.js";
 import { readAddr } from "../packet/dns.js";
-import { appName, ENDS, KINDS, protoName, STATES, THREAT_ACTIONS, TYPES, type EndpointNamer } from "../packet/events.js";
+import { appName, ENDS, KINDS, protoName, STATES, THREAT_ACTIONS, TYPES, type EndpointDescription, type EndpointNamer } from "../packet/events.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
 
 const utf8 = new TextEncoder();
@@ -62,21 +63,13 @@ const AWAIT_HOST = quoted("host");
 const THREAT_BYTES = THREATS.map((t) => ({ name: quoted(t.name), id: bytes(String(t.id)), slug: quoted(t.slug) }));
 const PROTO_BYTES = new Map([6, 17, 1, 58].map((p) => [p, quoted(String(protoName(p)))]));
 
-/** An endpoint's JSON around its port: `{"ip":…,"kind":…,"groups":[…]` and `,"name":…}` or `}`. */
-interface EndpointBytes {
-  w0: number;
-  w1: number;
-  w2: number;
-  w3: number;
-  kind: number;
-  head: Uint8Array;
-  tail: Uint8Array;
-}
+const IP_OPEN = bytes('{"ip":"');
 
 export class NdjsonEncoder {
   private buf: Uint8Array;
   private pos = 0;
-  private readonly endpoints = new Map<number, EndpointBytes[]>();
+  /** JSON after the address and after the port, by the namer's description (see endpoint()). */
+  private described = new WeakMap<EndpointDescription, { mid: Uint8Array; tail: Uint8Array }>();
   private namer: EndpointNamer | undefined;
   private readonly apps = new Map<number, Uint8Array | null>();
   /** Seconds' text by second, direct-mapped: a flow record's three times are seconds apart. */
@@ -95,7 +88,7 @@ export class NdjsonEncoder {
   record(batch: RawEventBatch, k: number): void {
     if (batch.namer !== this.namer) {
       this.namer = batch.namer;
-      this.endpoints.clear();
+      this.described = new WeakMap();
     }
     const v = batch.view;
     const at = k * P.EV_SIZE;
@@ -230,6 +223,21 @@ export class NdjsonEncoder {
 
   /** A non-negative integer as JSON prints it. */
   private int(n: number): void {
+    if (n < 2147483648) {
+      // Digits backwards into place, in integer arithmetic.
+      let len = 1;
+      for (let t = n; t >= 10; t = (t / 10) | 0) len++;
+      const buf = this.buf;
+      let p = this.pos + len;
+      this.pos = p;
+      let x = n | 0;
+      do {
+        const q = (x / 10) | 0;
+        buf[--p] = 48 + x - q * 10;
+        x = q;
+      } while (x > 0);
+      return;
+    }
     if (n > Number.MAX_SAFE_INTEGER) {
       this.put(bytes(String(n)));
       return;
@@ -279,10 +287,14 @@ export class NdjsonEncoder {
     this.byte(34);
     this.put(this.secondTexts[slot] as Uint8Array);
     this.byte(46);
-    for (let div = 1e8; div >= 1; div /= 10) {
-      const d = Math.floor(r / div);
-      this.byte(48 + d);
-      r -= d * div;
+    // Nine digits, in integer arithmetic (r < 1e9 fits an int32).
+    const buf = this.buf;
+    let p = this.pos + 9;
+    this.pos = p;
+    for (let k = 0; k < 9; k++) {
+      const q = (r / 10) | 0;
+      buf[--p] = 48 + r - q * 10;
+      r = q;
     }
     this.byte(90);
     this.byte(34);
@@ -298,39 +310,44 @@ export class NdjsonEncoder {
     return b;
   }
 
+  /**
+   * `{"ip":"…","kind":…,"groups":[…],"port":N,"name":…}`: the address written here (IPv4 digit by
+   * digit), the rest from bytes cached by the namer's description (shared by every outside address
+   * of one address class, so millions of addresses cost a handful of entries).
+   */
   private endpoint(v: DataView, at: number, port: number, kindCode: number): void {
-    const w0 = v.getUint32(at, true);
-    const w1 = v.getUint32(at + 4, true);
-    const w2 = v.getUint32(at + 8, true);
-    const w3 = v.getUint32(at + 12, true);
-    const h = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77) ^ Math.imul(w3, 0xc2b2ae3d), 0x27d4eb2f) ^ kindCode) >>> 0;
-    let list = this.endpoints.get(h);
-    let e: EndpointBytes | undefined;
-    for (let i = 0; list && i < list.length && !e; i++) {
-      const x = list[i] as EndpointBytes;
-      if (x.w0 === w0 && x.w1 === w1 && x.w2 === w2 && x.w3 === w3 && x.kind === kindCode) e = x;
-    }
+    const ip = readAddr(v, at);
+    const kind = KINDS[kindCode] ?? "external";
+    const d = (this.namer as EndpointNamer).describe(ip, kind);
+    let e = this.described.get(d);
     if (!e) {
-      e = this.describe(v, at, kindCode, w0, w1, w2, w3);
-      if (!list) this.endpoints.set(h, (list = []));
-      list.push(e);
+      e = {
+        mid: bytes(`","kind":${JSON.stringify(kind)},"groups":${JSON.stringify(d.groups)}`),
+        tail: bytes(d.name !== undefined ? `,"name":${JSON.stringify(d.name)}}` : "}"),
+      };
+      this.described.set(d, e);
     }
-    this.room(e.head.length + e.tail.length + 1024);
-    this.put(e.head);
+    this.room(e.mid.length + e.tail.length + 1024);
+    this.put(IP_OPEN);
+    // An IPv4-mapped address (::ffff:a.b.c.d) is the low 32 bits.
+    if (v.getUint32(at + 4, true) === 0xffff && v.getUint32(at + 8, true) === 0 && v.getUint32(at + 12, true) === 0) {
+      const w = v.getUint32(at, true);
+      this.int(w >>> 24);
+      this.byte(46);
+      this.int((w >>> 16) & 255);
+      this.byte(46);
+      this.int((w >>> 8) & 255);
+      this.byte(46);
+      this.int(w & 255);
+    } else {
+      this.put(bytes(formatIp(ip)));
+    }
+    this.put(e.mid);
     if (port >= 0) {
       this.put(K.port);
       this.int(port);
     }
     this.put(e.tail);
-  }
-
-  private describe(v: DataView, at: number, kindCode: number, w0: number, w1: number, w2: number, w3: number): EndpointBytes {
-    const ip = readAddr(v, at);
-    const kind = KINDS[kindCode] ?? "external";
-    const d = (this.namer as EndpointNamer).describe(ip, kind);
-    const head = JSON.stringify({ ip: formatIp(ip), kind, groups: d.groups }).slice(0, -1);
-    const tail = d.name !== undefined ? `,"name":${JSON.stringify(d.name)}}` : "}";
-    return { w0, w1, w2, w3, kind: kindCode, head: bytes(head), tail: bytes(tail) };
   }
 }
 
