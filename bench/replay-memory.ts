@@ -13,6 +13,7 @@ import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import os from "node:os";
 import { join } from "node:path";
+import { LINKTYPE, pcapHeader } from "../runtime/capture/index.js";
 import { machine, NVP, timed } from "./replay-run.js";
 
 const i = process.argv.indexOf("--max");
@@ -46,14 +47,7 @@ function template(): Uint8Array {
 
 async function synCapture(file: string, flows: number): Promise<void> {
   const out = createWriteStream(file);
-  const head = new Uint8Array(24);
-  const hv = new DataView(head.buffer);
-  hv.setUint32(0, 0xa1b2c3d4, true);
-  hv.setUint16(4, 2, true);
-  hv.setUint16(6, 4, true);
-  hv.setUint32(16, 65535, true);
-  hv.setUint32(20, 1, true);
-  out.write(head);
+  out.write(pcapHeader(LINKTYPE.ETHERNET, { snaplen: 65535 }));
   const t = template();
   const per = 65536;
   for (let at = 0; at < flows; at += per) {

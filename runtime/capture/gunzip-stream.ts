@@ -13,6 +13,7 @@
  * paused), so a gzip bomb streams in bounded memory.
  */
 import { constants, crc32, createInflateRaw, type InflateRaw } from "node:zlib";
+import { joinBytes } from "./decode-step.js";
 import { gzipError, gzipHeaderLength, trailerMatches } from "./gzip.js";
 import type { CaptureSummary } from "./types.js";
 
@@ -29,7 +30,7 @@ export async function* gunzipChunks(compressed: AsyncIterable<Uint8Array>, summa
       const r = await src.next();
       if (r.done) return false;
       if (r.value.length === 0) continue;
-      carry = carry.length ? concat(carry, r.value) : r.value;
+      carry = carry.length ? joinBytes([carry, r.value]) : r.value;
       return true;
     }
   };
@@ -175,11 +176,4 @@ class Member {
   destroy(): void {
     this.z.destroy();
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

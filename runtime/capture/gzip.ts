@@ -7,6 +7,7 @@
  * and reported (`trailing`), never an error: every packet before it was in complete members.
  */
 import { constants, crc32, inflateRawSync } from "node:zlib";
+import { joinBytes } from "./decode-step.js";
 
 export const GZIP_MAGIC_0 = 0x1f;
 export const GZIP_MAGIC_1 = 0x8b;
@@ -68,7 +69,7 @@ export interface Gunzipped {
 export function gunzipBuffer(bytes: Uint8Array, maxOutputLength: number): Gunzipped {
   const parts: Uint8Array[] = [];
   let total = 0;
-  const done = (trailing: number, fault?: Error): Gunzipped => (fault ? { data: join(parts, total), trailing, fault } : { data: join(parts, total), trailing });
+  const done = (trailing: number, fault?: Error): Gunzipped => (fault ? { data: joinBytes(parts, total), trailing, fault } : { data: joinBytes(parts, total), trailing });
   let pos = 0;
   for (let member = 0; ; member++) {
     if (pos >= bytes.length) return done(0);
@@ -101,15 +102,4 @@ export function gunzipBuffer(bytes: Uint8Array, maxOutputLength: number): Gunzip
     if (!trailerMatches(bytes, end, crc32(out.buffer), out.buffer.length)) return done(0, gzipError("Z_DATA_ERROR", "the member's CRC-32 or length does not match its data"));
     pos = end + 8;
   }
-}
-
-function join(parts: readonly Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
