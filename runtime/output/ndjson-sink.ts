@@ -64,13 +64,13 @@ export class NdjsonSink implements EventSink {
     });
   }
 
-  async close(): Promise<void> {
+  async end(): Promise<void> {
     this.encoder.end();
     await this.chain;
-    if (this.failure) {
-      await this.file.abort();
-      throw this.failure.error;
-    }
+    if (this.failure) throw this.failure.error;
+  }
+
+  async commit(): Promise<void> {
     await this.file.commit();
   }
 

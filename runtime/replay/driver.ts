@@ -103,11 +103,12 @@ export class Replay {
     return out;
   }
 
-  /** End every flow (flow-end records), move the last events out, close the sinks. */
+  /** End every flow (flow-end records), move the last events out, finish the sinks (all or none). */
   async finish(): Promise<void> {
     while (this.engine.flushSome()) await this.events();
     await this.events();
-    for (const s of this.sinks) await s.close();
+    for (const s of this.sinks) await s.end();
+    for (const s of this.sinks) await s.commit();
   }
 
   /** Stop: every sink's file keeps its old contents. */
