@@ -38,6 +38,8 @@ function describe(errno: string): string {
       return "it is a directory (EISDIR)";
     case "ENOENT":
       return "the directory does not exist (ENOENT)";
+    case "ENOTDIR":
+      return "a part of the path is a file, not a directory (ENOTDIR)";
     default:
       return errno;
   }

@@ -15,14 +15,12 @@ export const INPUT_FILE_CODES = {
   tooLarge: "NV5001",
   isDirectory: "NV5002",
   unreadable: "NV5003",
-  notDirectory: "NV5004",
 } as const;
 
 export const INPUT_FILE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
   [INPUT_FILE_CODES.tooLarge, "input is larger than its limit (devices and pipes are read up to the limit)"],
   [INPUT_FILE_CODES.isDirectory, "a directory where a file is expected"],
   [INPUT_FILE_CODES.unreadable, "input cannot be opened or read (missing, no permission, I/O error)"],
-  [INPUT_FILE_CODES.notDirectory, "a file where a folder is expected"],
 ]);
 
 export type InputFileCode = (typeof INPUT_FILE_CODES)[keyof typeof INPUT_FILE_CODES];
