@@ -162,7 +162,7 @@ export function loadModule(input: Uint8Array): PolicyModule {
   }
   const module = new LoadedModule(meta, compileEngine(code), table.bytes, pages, bytes.length);
   const instance = instantiate(module);
-  new TableView(module.table, meta);
+  new TableView(module.table, meta).validate();
   keepSpare(module, instance);
   return module;
 }
