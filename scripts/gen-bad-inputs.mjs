@@ -10,6 +10,7 @@
  * test/cli/bad-inputs.test.ts runs them all and fails on any `internal error:`.
  * Run: node scripts/gen-bad-inputs.mjs [--out DIR]   (deterministic: the same files and cases every time)
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,19 +21,12 @@ const out = outAt > 0 ? process.argv[outAt + 1] : join(root, "test/fixtures/bad-
 const withFiles = outAt > 0;
 const files = join(out, "files");
 
-/** A small deterministic generator (mulberry32), so "random" bytes are the same on every run. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Deterministic "random" bytes: a sha256 chain from a fixed seed, the same on every run. */
+function randomBytes(n) {
+  const out = [];
+  for (let block = createHash("sha256").update("nvp bad inputs 20261207").digest(); out.length < n; block = createHash("sha256").update(block).digest()) out.push(...block);
+  return Buffer.from(out.slice(0, n));
 }
-const rand = rng(20261207);
-const randomBytes = (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
 
 const written = {};
 const file = (name, content) => {
@@ -97,10 +91,10 @@ const DAMAGE = {
 // Per kind: the slot that reads it, the exit code, and the code expected for each damage.
 const KINDS = [
   { kind: "policy", ext: "nvp", args: (p) => ["check", p], exit: 1, codes: { "random bytes": "NV0002", "NUL bytes": "NV0002", "invalid UTF-8": "NV0003", "one 60 KB line": "NV1003", "deep nesting": "NV0010", "truncated document": "NV0010" } },
-  { kind: "inventory", ext: "yaml", args: (p) => ["explain", good.policy, "--inventory", p, ...explainFlow], exit: 1, codes: { "random bytes": "NV5101", "NUL bytes": "NV5102", "invalid UTF-8": "NV5102", "one 60 KB line": "NV5102", "deep nesting": "NV5102", "truncated document": "NV5101" } },
-  { kind: "dns", ext: "yaml", args: (p) => ["explain", good.policy, "--dns-file", p, ...explainFlow], exit: 1, codes: { "random bytes": "NV5201", "NUL bytes": "NV5204", "invalid UTF-8": "NV5204", "one 60 KB line": "NV5204", "deep nesting": "NV5204", "truncated document": "NV5201" } },
+  { kind: "inventory", ext: "yaml", args: (p) => ["explain", good.policy, "--inventory", p, ...explainFlow], exit: 1, codes: { "random bytes": "NV5102", "NUL bytes": "NV5102", "invalid UTF-8": "NV5102", "one 60 KB line": "NV5102", "deep nesting": "NV5102", "truncated document": "NV5101" } },
+  { kind: "dns", ext: "yaml", args: (p) => ["explain", good.policy, "--dns-file", p, ...explainFlow], exit: 1, codes: { "random bytes": "NV5204", "NUL bytes": "NV5204", "invalid UTF-8": "NV5204", "one 60 KB line": "NV5204", "deep nesting": "NV5204", "truncated document": "NV5201" } },
   { kind: "flows", ext: "ndjson", args: (p) => ["eval", good.policy, "--flows", p], exit: 2, codes: { "random bytes": "NV5201", "NUL bytes": "NV5201", "invalid UTF-8": "NV5201", "one 60 KB line": "NV5201", "deep nesting": "NV5202", "truncated document": "NV5201" } },
-  { kind: "test", ext: "test.yaml", args: (p) => ["test", p], exit: 1, codes: { "random bytes": "NV5301", "NUL bytes": "NV5302", "invalid UTF-8": "NV5302", "one 60 KB line": "NV5302", "deep nesting": "NV5302", "truncated document": "NV5301" } },
+  { kind: "test", ext: "test.yaml", args: (p) => ["test", p], exit: 1, codes: { "random bytes": "NV5302", "NUL bytes": "NV5302", "invalid UTF-8": "NV5302", "one 60 KB line": "NV5302", "deep nesting": "NV5302", "truncated document": "NV5301" } },
   { kind: "module", ext: "wasm", args: (p) => ["inspect", p], exit: 1, codes: { "random bytes": "NV5401", "NUL bytes": "NV5401", "invalid UTF-8": "NV5401", "one 60 KB line": "NV5401", "deep nesting": "NV5401", "truncated document": "NV5401" } },
 ];
 for (const k of KINDS) {

@@ -6,18 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { INPUT_FILE_CODES, InputFileError, readInputFile, readInputText } from "../../common/input-file.js";
+import { thrown } from "../thrown.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nvp-input-"));
 
-function refusal(f: () => unknown): InputFileError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputFileError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
+const refusal = (f: () => unknown) => thrown(f, InputFileError);
 
 describe("readInputFile", () => {
   test("reads a file within the limit exactly, at the limit too", () => {

@@ -15,6 +15,7 @@ import { splitSignature } from "../../common/module-signature.js";
 import { signModule } from "../../compiler/index.js";
 import { loadModule, MODULE_CODES, NvpRuntimeError } from "../../runtime/index.js";
 import { editMeta, hashFor, moduleBytes, withoutMeta } from "./helpers.js";
+import { thrown } from "../thrown.js";
 
 const POLICY = "policy shop\nservice web = nv.web.shop { mode protect }\nrule 10 allow web -> external port tcp/443\n";
 const signer = generateKeyPairSync("ed25519");
@@ -22,15 +23,7 @@ const other = generateKeyPairSync("ed25519");
 const UNSIGNED = moduleBytes(POLICY);
 const SIGNED = signModule(UNSIGNED, signer.privateKey);
 
-function refusal(f: () => unknown): NvpRuntimeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NvpRuntimeError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
+const refusal = (f: () => unknown) => thrown(f, NvpRuntimeError);
 
 /** Rename the policy and recompute the hash, as an attacker would; the old signature section is kept. */
 function attacked(signed: Uint8Array): Uint8Array {
