@@ -155,8 +155,8 @@ let outMode: u32 = 0;
 let outAwait: u32 = 0;
 let outRule: u32 = 0;
 
-/** S3 + S4 for the current side lists; srcKind/srcMode and dstKind/dstMode as resolved. */
-function lookup(srcKind: u32, srcMode: u32, dstKind: u32, dstMode: u32): void {
+/** S3 + S4 for the current side lists; srcMode and dstMode as resolved. */
+function lookup(srcMode: u32, dstMode: u32): void {
   outMode = flowMode(srcMode, dstMode);
   outAwait = AWAIT_NONE;
   const r = bestCandidate();
@@ -171,7 +171,7 @@ function lookup(srcKind: u32, srcMode: u32, dstKind: u32, dstMode: u32): void {
       return;
     }
   }
-  outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode, srcKind, dstKind);
+  outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode);
 }
 
 /** Zero a result record with plain stores (memory.fill is a runtime call in V8, slow for 32 bytes). */
@@ -214,7 +214,7 @@ export function decideOne(flow: usize, res: usize): u32 {
   srcN = sideN;
   srcYes = sideYes;
   const srcKind = sideKind;
-  lookup(srcKind, sideMode, dstKind, dstMode);
+  lookup(sideMode, dstMode);
 
   clearResult(res);
   store<u8>(res + R_SRC_KIND, <u8>srcKind);
@@ -233,7 +233,7 @@ export function decideOne(flow: usize, res: usize): u32 {
     srcN = sideN;
     srcYes = sideYes;
     const xKind = sideKind;
-    lookup(xKind, sideMode, dstKind, dstMode);
+    lookup(sideMode, dstMode);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);
     store<u8>(res + R_XACTION, <u8>outAction);

@@ -12,8 +12,10 @@ import * as evalCmd from "./commands/eval.js";
 import * as explain from "./commands/explain.js";
 import * as fmt from "./commands/fmt.js";
 import * as test from "./commands/test.js";
+import * as importCmd from "./commands/import.js";
+import * as exportCmd from "./commands/export.js";
 
-const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay];
+const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay, importCmd, exportCmd];
 
 /** Run `nvp` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -11,7 +11,7 @@ import { DPI_MAX_PACKETS, DPI_MORE, DPI_RESULT_SIZE, R_FLAGS, R_HAS_HOST, R_HAS_
 import { bump, scratch } from "../packet/region";
 import { TCP } from "../packet/decode";
 import { feedProvisional, feedSettled, NO_DIRECTION } from "../threat/stream-feed";
-import { decide } from "./decision";
+import { decide, reportDeferred } from "./decision";
 import { addDatagram, addSegment, bytesOf, ensurePrefix, lenOf, prefixOf, PX_HOST_LEN, PX_HOST_OFF, releasePrefix } from "./prefix";
 import {
   FF_DPI_DONE, FF_HOST, FF_SEQ_C, FF_XFF, FL_APP, FL_CPORT, FL_DPI, FL_PROTO, FL_SEQ, FL_SPORT, FL_XFF, flags,
@@ -129,6 +129,15 @@ export function dpiClose(f: usize, d: u32): u32 {
   takeFindings(f, s);
   bump(C_DPI_GAVE_UP);
   return settle(f, r > 0 ? <u32>r : r == DPI_MORE ? provisional() : APP_UNKNOWN_ID, d);
+}
+
+/**
+ * The flow is ending: settle its application (dpiClose), then write a learn or violation report
+ * that was waiting for it (a flow without payload has nothing to identify: written as it is).
+ */
+export function dpiEnd(f: usize): void {
+  dpiClose(f, NO_DIRECTION);
+  reportDeferred(f);
 }
 
 /** Where a direction's stream starts: the first sequence number seen (a SYN's plus one). */

@@ -125,7 +125,7 @@ export const SETTINGS: SettingSpec[] = [
   },
   {
     key: "nodes-mode",
-    description: "mode of the `nodes` group; violations involving nodes are reported, never blocked",
+    description: "mode of the `nodes` group for process and file profiles; recorded only: nodes are unmanaged peers for network rules",
     default: "discover",
     ...mode,
   },

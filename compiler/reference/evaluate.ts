@@ -9,7 +9,7 @@ import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
 import { parseFlow, type ParsedFlow } from "./flow-input.js";
 import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
-import { effectiveMode, endpointMode, nodesNeverBlocked, ruleAction } from "./modes.js";
+import { effectiveMode, endpointMode, ruleAction } from "./modes.js";
 import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
 
 export type { EvalContext };
@@ -79,8 +79,7 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   }
   const decided = ruleAction(fm.decided?.rule, eff.mode, srcMode, dstMode);
   trace.push(`action: ${decided.why}`);
-  result.action = nodesNeverBlocked(decided.action, src.ep, dst.ep);
-  if (result.action !== decided.action) trace.push("nodes are never blocked: deny becomes violate");
+  result.action = decided.action;
   return result;
 }
 

@@ -107,6 +107,21 @@ export function explainCheck(model: PolicyModel, c: RuleCheck, app: FlowApp): st
   return reasons.join("; ");
 }
 
+/** Does the rule name a host endpoint group (`nodes`) on either side? */
+function namesHosts(model: PolicyModel, rule: RuleModel): boolean {
+  return [...rule.from, ...rule.to].some((i) => model.groups[i]?.builtin === "nodes");
+}
+
+/**
+ * S3 order: ascending id, except that user-written deny rules naming `nodes` come after all the
+ * others, in id order (NeuVector's ruleAdjustOrder / adjustPolicyRuleHeads, so host-mode system
+ * containers keep their learned connections).
+ */
+export function evaluationOrder(model: PolicyModel): RuleModel[] {
+  const moved = (r: RuleModel): boolean => r.action === "deny" && !r.learned && namesHosts(model, r);
+  return [...model.rules.filter((r) => !moved(r)), ...model.rules.filter(moved)];
+}
+
 export interface FirstMatch {
   decided?: RuleCheck;
   /** Rules looked at before (and including) the decision: all of them, or only those whose
@@ -123,7 +138,7 @@ export interface FirstMatch {
 export function firstMatch(model: PolicyModel, f: RuleFlow, onlyGroupHits: boolean): FirstMatch {
   const considered: RuleCheck[] = [];
   let omitted = 0;
-  for (const rule of model.rules) {
+  for (const rule of evaluationOrder(model)) {
     const c = checkRule(rule, f);
     if (!onlyGroupHits || (c.from !== "no" && c.to !== "no")) considered.push(c);
     else omitted++;

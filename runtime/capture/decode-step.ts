@@ -6,6 +6,7 @@
  * record split across chunks decodes exactly as a whole one.
  */
 import { locateL3 } from "./link-layer.js";
+import { notIpKind } from "./not-ip.js";
 import type { CaptureError, CaptureInterface, CapturePacket, CaptureSummary } from "./types.js";
 
 export type Step =
@@ -73,7 +74,11 @@ export class DecodeContext {
     s.packets++;
     s.bytes += data.length;
     if (packet.truncated) s.truncated++;
-    if (l3.offset < 0) s.notIp++;
+    if (l3.offset < 0) {
+      s.notIp++;
+      const kind = notIpKind(linkType, data);
+      s.notIpKinds[kind] = (s.notIpKinds[kind] ?? 0) + 1;
+    }
     return packet;
   }
 }

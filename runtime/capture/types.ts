@@ -84,6 +84,8 @@ export interface CaptureSummary {
   truncated: number;
   /** Delivered packets with no IP packet to give (`l3Offset` -1): ARP, LLC, unknown link types… */
   notIp: number;
+  /** The same by what they carry (capture/not-ip.ts): `arp`, `lldp`, `llc`, `link type 105`… */
+  notIpKinds: Record<string, number>;
   /** Records and blocks read but not delivered, by reason (see docs/formats.md). */
   skipped: Record<string, number>;
   /** Every interface seen, indexed by `CapturePacket.iface`. */
@@ -118,6 +120,7 @@ export function newSummary(): CaptureSummary {
     bytes: 0,
     truncated: 0,
     notIp: 0,
+    notIpKinds: {},
     skipped: {},
     interfaces: [],
     offset: 0,
