@@ -64,7 +64,7 @@ export function readInputFile(path: string | number, opts: ReadInputOptions = {}
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) {
-      throw new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not a ${what}`, `give the path of a ${what} inside it`);
+      throw new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not ${a(what)}`, `give the path of ${a(what)} inside it`);
     }
     if (st.isFile() && st.size > limit) throw tooLarge(shown, what, `${st.size} bytes; the limit is ${limit}`);
     // A regular file is read into one buffer of its size (plus one byte, to notice growth); anything
@@ -108,6 +108,11 @@ function readChunk(fd: number, buf: Buffer, at: number, shown: string, what: str
       throw unreadable(e, shown, what);
     }
   }
+}
+
+/** `a module`, `an inventory file`. */
+function a(what: string): string {
+  return `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`;
 }
 
 function tooLarge(shown: string, what: string, found: string): InputFileError {

@@ -62,6 +62,8 @@ const SLOTS = [
   { name: "flows/eval", args: (p) => ["eval", good.policy, "--flows", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "dns/explain", args: (p) => ["explain", good.policy, "--dns-file", p, ...explainFlow], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "test-file/test", args: (p) => ["test", p], streamed: "NV5001", dir: null, missing: null },
+  { name: "crd/import", args: (p) => ["import", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
+  { name: "keep-file/export", args: (p) => ["export", "--crd", good.policy, "--keep", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
 ];
 
 const cases = [];
@@ -133,6 +135,7 @@ add("flags", "fmt -w with --check", ["fmt", "-w", "--check", good.policy], 2, []
 add("writes", "compile -o into a directory", ["compile", good.policy, "-o", "files"], 2, ["NV5005"]);
 add("writes", "compile -o below a file", ["compile", good.policy, "-o", `${good.policy}/x.wasm`], 2, ["NV5005"]);
 add("writes", "compile -o into a missing directory", ["compile", good.policy, "-o", "files/no-such-dir/x.wasm"], 2, ["NV5005"]);
+add("writes", "export -o into a directory", ["export", "--crd", good.policy, "-o", "files"], 2, ["NV5005"]);
 
 // ---- 5. small inputs that used to blow up (issue 10) -----------------------------------------------
 const chain = (n) => ["policy p", 'param p0 = "ab"', ...Array.from({ length: n }, (_, i) => `param p${i + 1} = "\${p${i}}\${p${i}}"`), `service web = nv.web.\${p${n}}`].join("\n") + "\n";
