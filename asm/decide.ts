@@ -4,7 +4,7 @@
 import {
   ACT_ALLOW, ACT_PENDING, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP, AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK,
   F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT, F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF,
-  HOST_ARENA_BASE, HOST_ARENA_SIZE, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
+  HOST_ARENA_BASE, HOST_ARENA_SIZE, KIND_WORKLOAD, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
@@ -242,8 +242,9 @@ export function decideOne(flow: usize, res: usize): u32 {
   let mode = outMode;
   let awaiting = outAwait;
   let rule = outRule;
-  if ((flags & FLAG_XFF) != 0 && xffOn) {
-    // S5: the same destination, the X-Forwarded-For client as source; the more severe wins.
+  if ((flags & FLAG_XFF) != 0 && xffOn && dstKind == KIND_WORKLOAD) {
+    // S5: the same destination, the X-Forwarded-For client as source; the more severe wins. Only
+    // sessions into a workload (NeuVector's ingress sessions, dpi_policy_reeval) get this lookup.
     resolveSide(flow + F_XFF, 0, srcList, hostKnown);
     srcN = sideN;
     srcYes = sideYes;

@@ -118,7 +118,9 @@ export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verd
   const primary = lookup(model, pf, src, dst, trace);
   let verdict: Verdict = { ...primary, src: src.info, dst: dst.info, trace };
 
-  if (pf.xffText !== undefined && model.settings.xff) {
+  if (pf.xffText !== undefined && model.settings.xff && dst.ep.kind !== "workload") {
+    trace.push("xff: the destination is not a workload, so this is no ingress session: decided once (dpi_policy_reeval)");
+  } else if (pf.xffText !== undefined && model.settings.xff) {
     if (pf.xff === undefined) {
       trace.push(`xff: \`${pf.xffText}\` is not an IP address; ignored`);
     } else {
