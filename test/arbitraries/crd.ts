@@ -76,7 +76,7 @@ export function arbCrdYaml(): fc.Arbitrary<string> {
         ...customs.map((cs, i) => ({ name: `custom-${i}`, criteria: cs.some((c) => c.key === "domain") ? cs.map((c) => (c.key === "namespace" ? { ...c, key: "domain" } : c)) : cs })),
       ];
       const pick = (n: number) => pool[n % pool.length]!;
-      const modes = new Map<string, string | undefined>();
+      const modes = new Map<string, (typeof docs)[number]["mode"]>();
       const objects = docs.map((d) => {
         const t = pick(d.target);
         // One group, one mode: a second document naming the target repeats the first one's.
