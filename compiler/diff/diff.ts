@@ -55,6 +55,8 @@ export interface Change {
 
 export interface DiffResult {
   changes: Change[];
+  /** The synthetic inventory and DNS answers the witnesses' addresses refer to. */
+  context: { inventory: Universe["inventory"]; dns: Universe["dns"] };
   stats: { ruleChanges: number; pieces: number; differing: number; truncated: boolean };
 }
 
@@ -71,7 +73,7 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   for (const m of al.modes) changes.push({ kind: "mode", title: `nv.${m.service}.${m.namespace}: mode ${m.old} -> ${m.new}`, regions: [] });
   for (const s of al.settings) changes.push({ kind: "settings", title: `setting ${s.key}: ${s.old} -> ${s.new}`, regions: [] });
   const stats = { ruleChanges: al.changes.length, pieces: 0, differing: 0, truncated: false };
-  if (changes.length === 0) return { changes, stats };
+  if (changes.length === 0) return { changes, context: { inventory: { workloads: [], nodes: [], internalSubnets: [], serviceExternalIps: [] }, dns: {} }, stats };
 
   const oldRules = new Map<number, Change>();
   const newRules = new Map<number, Change>();
@@ -126,7 +128,7 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
       }
     });
   }
-  return { changes: changes.filter((c) => c.regions.length > 0 || c.kind === "mode" || c.kind === "settings"), stats };
+  return { changes: changes.filter((c) => c.regions.length > 0 || c.kind === "mode" || c.kind === "settings"), context: ctx, stats };
 }
 
 function ids(c: RuleChange): { oldRule?: number; newRule?: number } {
