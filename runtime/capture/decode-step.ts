@@ -69,11 +69,17 @@ export class DecodeContext {
       l3Proto: l3.proto,
       offset: at,
     };
+    if (l3.vlan !== undefined) packet.vlan = l3.vlan;
+    if (l3.reason !== undefined) packet.notIp = l3.reason;
     const s = this.summary;
     s.packets++;
     s.bytes += data.length;
     if (packet.truncated) s.truncated++;
-    if (l3.offset < 0) s.notIp++;
+    if (l3.offset < 0) {
+      s.notIp++;
+      const r = l3.reason ?? "short";
+      s.notIpBy[r] = (s.notIpBy[r] ?? 0) + 1;
+    }
     return packet;
   }
 }
