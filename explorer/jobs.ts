@@ -2,6 +2,7 @@
  * Replays run one at a time on their own store connection (their transaction never mixes with the
  * readers'), each a job the UI polls for progress.
  */
+import { statSync } from "node:fs";
 import type { Inventory } from "../common/schema.js";
 import type { PolicyModule } from "../runtime/module.js";
 import { replayFileIntoStore, StoreError, type FlowStore, type IngestResult } from "../runtime/store/index.js";
@@ -53,7 +54,7 @@ export class JobQueue {
         job.bytesRead = p.bytesRead;
         job.packets = p.packets;
         if (p.totalBytes !== undefined) job.totalBytes = p.totalBytes;
-      });
+      }, statSync(path).size);
       job.state = "done";
     } catch (e) {
       job.state = "error";

@@ -8,7 +8,7 @@ import type { ModuleMeta } from "../../common/abi-meta.js";
 import type { Inventory } from "../../common/schema.js";
 import { fillGeo } from "./geo.js";
 import { FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
-import { firstLine, STORE_CODES, StoreError, type FlowStore } from "./store.js";
+import { firstLine, STORE_CODES, StoreError, type FlowStore, type Param } from "./store.js";
 
 export interface RunInfo {
   kind: "replay" | "ingest";
@@ -24,6 +24,19 @@ export interface CaptureInput {
   files: string[];
   packets?: number;
   bytes?: number;
+  error?: string;
+}
+
+/**
+ * A replay's captures, when its records are in shared files: flow ids count up over the engine's
+ * life, so capture k holds the flows with ids up to its `lastFlow` (the engine's `flows.created`
+ * after it). Records of no flow (id 0) go to the first capture.
+ */
+export interface ReplayCapture {
+  capture: string;
+  lastFlow: number;
+  packets: number;
+  bytes: number;
   error?: string;
 }
 
@@ -54,22 +67,13 @@ const PROBLEM = `CASE WHEN type IS NULL THEN 'has no \`type\`'
 
 export async function ingestRun(store: FlowStore, run: RunInfo, captures: readonly CaptureInput[], ctx: RunContext = {}): Promise<IngestResult> {
   return store.transaction(async () => {
-    const next = await store.query("SELECT coalesce(max(run_id), 0) + 1 AS id FROM runs");
-    const runId = Number(next[0]!["id"]);
-    await store.run("INSERT INTO runs VALUES ($1, now()::TIMESTAMP, $2, $3, $4, $5, $6)", [runId, run.kind, run.policy ?? ctx.meta?.policy ?? null, run.moduleHash ?? ctx.meta?.hash ?? null, run.nvpVersion ?? null, run.note ?? null]);
+    const runId = await newRun(store, run, ctx);
     const total: IngestResult = { runId, flows: 0, events: 0, threats: 0 };
     for (const c of captures) {
       const counts = { flows: 0, events: 0, threats: 0 };
-      for (const file of c.files) {
-        const n = await loadFile(store, runId, c.capture, file);
-        counts.flows += n.flows;
-        counts.events += n.events;
-        counts.threats += n.threats;
-      }
+      for (const file of c.files) add(counts, await loadFile(store, runId, { sql: "$capture", params: { capture: c.capture } }, file));
       await store.run("INSERT INTO captures VALUES ($1, $2, $3, $4, $5, $6, $7)", [runId, c.capture, c.packets ?? null, c.bytes ?? null, counts.flows, counts.events + counts.threats, c.error ?? null]);
-      total.flows += counts.flows;
-      total.events += counts.events;
-      total.threats += counts.threats;
+      add(total, counts);
     }
     await writeContext(store, runId, ctx);
     await fillGeo(store, runId);
@@ -78,9 +82,51 @@ export async function ingestRun(store: FlowStore, run: RunInfo, captures: readon
   });
 }
 
-async function loadFile(store: FlowStore, runId: number, capture: string, file: string): Promise<{ flows: number; events: number; threats: number }> {
+/** One replay's NDJSON files, split into its captures by flow id (one transaction, as ingestRun). */
+export async function ingestReplay(store: FlowStore, run: RunInfo, files: readonly string[], captures: readonly ReplayCapture[], ctx: RunContext = {}): Promise<IngestResult> {
+  return store.transaction(async () => {
+    const runId = await newRun(store, run, ctx);
+    const total: IngestResult = { runId, flows: 0, events: 0, threats: 0 };
+    const params: Record<string, Param> = {};
+    const arms = captures.map((c, k) => {
+      params[`c${k}`] = c.capture;
+      params[`m${k}`] = c.lastFlow;
+      return `WHEN flow <= $m${k} THEN $c${k}`;
+    });
+    const expr = { sql: captures.length ? `CASE ${arms.join(" ")} ELSE $c${captures.length - 1} END` : "'none'", params };
+    for (const file of files) add(total, await loadFile(store, runId, expr, file));
+    for (const c of captures) {
+      const n = await store.query(
+        `SELECT (SELECT count(*) FROM flows WHERE run_id = $1 AND capture = $2) AS flows,
+           (SELECT count(*) FROM events WHERE run_id = $1 AND capture = $2) + (SELECT count(*) FROM threats WHERE run_id = $1 AND capture = $2) AS events`,
+        [runId, c.capture],
+      );
+      await store.run("INSERT INTO captures VALUES ($1, $2, $3, $4, $5, $6, $7)", [runId, c.capture, c.packets, c.bytes, n[0]!["flows"] as number, n[0]!["events"] as number, c.error ?? null]);
+    }
+    await writeContext(store, runId, ctx);
+    await fillGeo(store, runId);
+    await store.run("DROP TABLE IF EXISTS temp.s");
+    return total;
+  });
+}
+
+function add(to: { flows: number; events: number; threats: number }, n: { flows: number; events: number; threats: number }): void {
+  to.flows += n.flows;
+  to.events += n.events;
+  to.threats += n.threats;
+}
+
+async function newRun(store: FlowStore, run: RunInfo, ctx: RunContext): Promise<number> {
+  const next = await store.query("SELECT coalesce(max(run_id), 0) + 1 AS id FROM runs");
+  const runId = Number(next[0]!["id"]);
+  await store.run("INSERT INTO runs VALUES ($1, now()::TIMESTAMP, $2, $3, $4, $5, $6)", [runId, run.kind, run.policy ?? ctx.meta?.policy ?? null, run.moduleHash ?? ctx.meta?.hash ?? null, run.nvpVersion ?? null, run.note ?? null]);
+  return runId;
+}
+
+/** Stage `file`, check it, and insert its rows; `capture` is the SQL (with its parameters) naming each row's capture. */
+async function loadFile(store: FlowStore, runId: number, capture: { sql: string; params: Record<string, Param> }, file: string): Promise<{ flows: number; events: number; threats: number }> {
   try {
-    await store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM read_json($1, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, [file]);
+    await store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM read_json($file, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, { file });
   } catch (e) {
     throw new StoreError(STORE_CODES.input, `\`${file}\`: ${firstLine(e)}`, "give NDJSON event or flow files as `nvp replay --events/--flows` writes them (docs/formats.md)");
   }
@@ -89,11 +135,11 @@ async function loadFile(store: FlowStore, runId: number, capture: string, file: 
     const bad = (await store.query(`SELECT n, type, problem FROM (SELECT row_number() OVER () AS n, type, ${PROBLEM} AS problem FROM s) WHERE problem IS NOT NULL ORDER BY n LIMIT 1`))[0]!;
     throw new StoreError(STORE_CODES.shape, `\`${file}\`: record ${String(bad["n"])} ${String(bad["problem"])}${bad["type"] ? ` (type \`${String(bad["type"])}\`)` : ""}`, "every record needs type, src.ip, dst.ip, packets, bytes, first and last (docs/formats.md, Event NDJSON)");
   }
-  const params = { run: runId, capture };
+  const params = { run: runId, ...capture.params };
   const count = async (where: string) => Number((await store.query(`SELECT count(*) AS n FROM s WHERE ${where}`))[0]!["n"]);
-  await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT}, "end" FROM s WHERE type = 'flow-end'`, params);
-  await store.run(`INSERT INTO events SELECT type, CAST(time AS TIMESTAMP_NS), ${FLOW_SELECT}, awaiting, xff.ip, xff.rule, xff.action FROM s WHERE type NOT IN ('flow-end', 'threat')`, params);
-  await store.run(`INSERT INTO threats SELECT CAST(time AS TIMESTAMP_NS), threat, id, slug, severity, evidence, ${FLOW_SELECT} FROM s WHERE type = 'threat'`, params);
+  await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT(capture.sql)}, "end" FROM s WHERE type = 'flow-end'`, params);
+  await store.run(`INSERT INTO events SELECT type, CAST(time AS TIMESTAMP_NS), ${FLOW_SELECT(capture.sql)}, awaiting, xff.ip, xff.rule, xff.action FROM s WHERE type NOT IN ('flow-end', 'threat')`, params);
+  await store.run(`INSERT INTO threats SELECT CAST(time AS TIMESTAMP_NS), threat, id, slug, severity, evidence, ${FLOW_SELECT(capture.sql)} FROM s WHERE type = 'threat'`, params);
   return { flows: await count("type = 'flow-end'"), events: await count("type NOT IN ('flow-end', 'threat')"), threats: await count("type = 'threat'") };
 }
 

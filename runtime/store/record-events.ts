@@ -1,48 +1,56 @@
 /**
- * The store as a sink for a replay's records: the events a PacketEngine produced are written as
- * NDJSON to a private temp folder, one file per capture, and ingested in one transaction (the same
- * path as `nvp ingest`, so both store exactly the same rows).
+ * The store as one more sink of a replay: the same NDJSON the `--events` and `--flows` writers
+ * stream (runtime/output/), into a private temp folder, then ingested in one transaction when the
+ * replay has finished, split into its captures by flow id. Memory stays flat whatever the size.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PacketEvent } from "../packet/events.js";
-import { ingestRun, type IngestResult, type RunContext, type RunInfo } from "./ingest.js";
+import type { EventSink } from "../output/event-sink.js";
+import { NdjsonSink } from "../output/ndjson-sink.js";
+import { StreamedFile } from "../output/streamed-file.js";
+import type { PacketEngine } from "../packets.js";
+import { ingestReplay, type IngestResult, type ReplayCapture, type RunContext, type RunInfo } from "./ingest.js";
 import type { FlowStore } from "./store.js";
 
-export interface ReplayedCapture {
-  capture: string;
-  packets: number;
-  bytes: number;
-  error?: string;
-  /** The engine's `flows.created` after this capture: flow ids up to it began in it. */
-  flowMark: number;
-  /** How many events had been collected after this capture (for events of no flow, id 0). */
-  eventMark: number;
-}
+export class StoreRecorder {
+  readonly captures: ReplayCapture[] = [];
+  private readonly names = new Map<string, Set<string>>();
 
-/** Which capture each event belongs to: by flow id (ids count up across the engine's life), else by position. */
-export function captureIndexes(events: readonly PacketEvent[], captures: readonly ReplayedCapture[]): number[] {
-  const last = captures.length - 1;
-  return events.map((e, i) => {
-    const k = e.flow > 0 ? captures.findIndex((c) => e.flow <= c.flowMark) : captures.findIndex((c) => i < c.eventMark);
-    return k < 0 ? last : k;
-  });
-}
+  private constructor(
+    private readonly dir: string,
+    readonly files: string[],
+    readonly sinks: EventSink[],
+  ) {}
 
-export async function storeReplay(store: FlowStore, run: RunInfo, captures: readonly ReplayedCapture[], events: readonly PacketEvent[], ctx: RunContext): Promise<IngestResult> {
-  const dir = mkdtempSync(join(tmpdir(), "nvp-store-"));
-  try {
-    const which = captureIndexes(events, captures);
-    const lines: string[][] = captures.map(() => []);
-    events.forEach((e, i) => lines[which[i]!]!.push(JSON.stringify(e)));
-    const inputs = captures.map((c, k) => {
-      const file = join(dir, `capture-${k}.ndjson`);
-      writeFileSync(file, lines[k]!.join("\n") + "\n");
-      return { capture: c.capture, files: [file], packets: c.packets, bytes: c.bytes, ...(c.error ? { error: c.error } : {}) };
-    });
-    return await ingestRun(store, run, inputs, ctx);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  static async open(): Promise<StoreRecorder> {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-store-"));
+    const files = [join(dir, "events.ndjson"), join(dir, "flows.ndjson")];
+    const sinks = [NdjsonSink.events(await StreamedFile.open(files[0]!)), NdjsonSink.flows(await StreamedFile.open(files[1]!))];
+    return new StoreRecorder(dir, files, sinks);
+  }
+
+  /** After each capture: where its flow ids end, and the DNS names known then (snooped answers expire). */
+  mark(engine: PacketEngine, run: { file: string; packets: number; bytes: number; error?: { message: string } }): void {
+    this.captures.push({ capture: run.file, lastFlow: engine.stats().flows.created, packets: run.packets, bytes: run.bytes, ...(run.error ? { error: run.error.message } : {}) });
+    for (const [name, ips] of engine.resolutions()) {
+      const set = this.names.get(name) ?? new Set<string>();
+      for (const ip of ips) set.add(ip);
+      this.names.set(name, set);
+    }
+  }
+
+  /** Ingest what the sinks wrote (call after the replay finished them), then remove the temp files. */
+  async store(store: FlowStore, run: RunInfo, ctx: RunContext): Promise<IngestResult> {
+    try {
+      const dns = new Map([...this.names].map(([n, s]) => [n, [...s]]));
+      return await ingestReplay(store, run, this.files, this.captures, { ...ctx, dns });
+    } finally {
+      this.cleanup();
+    }
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

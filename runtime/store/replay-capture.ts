@@ -1,15 +1,15 @@
 /**
- * Replaying one capture file into the store (the explorer's uploads): stream it through a fresh
- * PacketEngine, report progress by bytes read, and store the run in one transaction. A capture that
- * cannot be read (not a capture, corrupt) is refused and nothing is stored; one cut short stores
- * what was read, with the reason in `captures.error`.
+ * Replaying one capture file into the store (the explorer's uploads): the replay driver with the
+ * store recorder as its only sink, progress by bytes read, one transaction. A capture that cannot
+ * be read (not a capture, corrupt) is refused and nothing is stored; one cut short stores what was
+ * read, with the reason in `captures.error`.
  */
 import type { Inventory } from "../../common/schema.js";
-import { readCapture } from "../capture/index.js";
 import type { PolicyModule } from "../module.js";
-import { PacketEngine, type PacketEvent, type PacketInput } from "../packets.js";
+import { PacketEngine } from "../packets.js";
+import { Replay } from "../replay/driver.js";
 import type { IngestResult } from "./ingest.js";
-import { storeReplay } from "./record-events.js";
+import { StoreRecorder } from "./record-events.js";
 import { STORE_CODES, StoreError, type FlowStore } from "./store.js";
 
 export interface ReplayProgress {
@@ -18,8 +18,6 @@ export interface ReplayProgress {
   packets: number;
 }
 
-const BATCH = 1024;
-
 export async function replayFileIntoStore(
   store: FlowStore,
   module: PolicyModule,
@@ -27,32 +25,22 @@ export async function replayFileIntoStore(
   path: string,
   name: string,
   onProgress: (p: ReplayProgress) => void = () => undefined,
+  totalBytes?: number,
 ): Promise<IngestResult> {
   const engine = new PacketEngine(module, { inventory });
-  const reader = readCapture(path);
-  const events: PacketEvent[] = [];
-  let batch: PacketInput[] = [];
-  const run = () => {
-    engine.feed(batch);
-    events.push(...engine.drainEvents());
-    batch = [];
-  };
-  for await (const p of reader) {
-    batch.push({ data: p.data, l3Offset: p.l3Offset, ts: p.ts, originalLength: p.originalLength });
-    if (batch.length === BATCH) {
-      run();
-      const s = reader.summary;
-      onProgress({ bytesRead: s.inputBytes, packets: s.packets, ...(s.inputSize !== undefined ? { totalBytes: s.inputSize } : {}) });
+  const recorder = await StoreRecorder.open();
+  const replay = new Replay(engine, recorder.sinks);
+  try {
+    const run = await replay.capture(path, name, { progress: (bytesRead, packets) => onProgress({ bytesRead, packets, ...(totalBytes !== undefined ? { totalBytes } : {}) }) });
+    if (run.error && run.error.kind !== "truncated") {
+      throw new StoreError(STORE_CODES.capture, `\`${name}\` cannot be replayed: ${run.error.message} (byte ${run.error.offset})`, "upload a pcap or pcapng capture (gzip allowed); the store was not changed");
     }
+    recorder.mark(engine, run);
+    await replay.finish();
+  } catch (e) {
+    await replay.abort();
+    recorder.cleanup();
+    throw e;
   }
-  const s = reader.summary;
-  if (s.error && s.error.kind !== "truncated") {
-    throw new StoreError(STORE_CODES.capture, `\`${name}\` cannot be replayed: ${s.error.message} (byte ${s.error.offset})`, "upload a pcap or pcapng capture (gzip allowed); the store was not changed");
-  }
-  run();
-  engine.flush();
-  events.push(...engine.drainEvents());
-  const created = engine.stats().flows.created;
-  const capture = { capture: name, packets: s.packets, bytes: s.bytes, flowMark: created, eventMark: events.length, ...(s.error ? { error: s.error.message } : {}) };
-  return storeReplay(store, { kind: "replay", note: "explorer upload" }, [capture], events, { meta: module.meta, inventory, dns: engine.resolutions() });
+  return recorder.store(store, { kind: "replay", note: "explorer upload" }, { meta: module.meta, inventory });
 }

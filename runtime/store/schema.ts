@@ -51,8 +51,8 @@ export const NDJSON_COLUMNS =
   `xff: 'STRUCT(ip VARCHAR, rule INTEGER, action VARCHAR)', packets: 'BIGINT[]', bytes: 'BIGINT[]', ` +
   `first: 'VARCHAR', last: 'VARCHAR', "end": 'VARCHAR', state: 'VARCHAR'}`;
 
-/** The shared flow columns as selected from the staging table `s` for run `$run` and capture `$capture`. */
-export const FLOW_SELECT = `$run, $capture, flow, proto,
+/** The shared flow columns as selected from the staging table `s` for run `$run`, the capture given by the SQL `capture`. */
+export const FLOW_SELECT = (capture: string) => `$run, ${capture}, flow, proto,
   src.ip, src.port, src.kind, src.name, src.groups, dst.ip, dst.port, dst.kind, dst.name, dst.groups,
   app, rule, action, mode, packets[1], packets[2], bytes[1], bytes[2],
   CAST(first AS TIMESTAMP_NS), CAST(last AS TIMESTAMP_NS), state, ${ipv4Number("src.ip")}, ${ipv4Number("dst.ip")}`;
