@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../common/diagnostics.js";
 import { INPUT_CODE_CATALOG } from "../runtime/input/codes.js";
 import { MODULE_CODE_CATALOG } from "../runtime/errors.js";
+import { LEARN_CODE_CATALOG } from "../runtime/learn/connections.js";
 import { INPUT_FILE_CODE_CATALOG } from "../common/input-file.js";
 import { WRITE_CODE } from "../common/atomic-write.js";
 import { KEY_CODE } from "../common/module-signature.js";
@@ -58,6 +59,7 @@ export function diagnosticCatalog(): Map<string, string> {
   for (const [code, info] of Object.entries(CHECK_CODES)) m.set(code, info.title);
   for (const [code, title] of INPUT_CODE_CATALOG) m.set(code, title);
   for (const [code, title] of MODULE_CODE_CATALOG) m.set(code, title);
+  for (const [code, title] of LEARN_CODE_CATALOG) m.set(code, title);
   for (const [code, title] of INPUT_FILE_CODE_CATALOG) m.set(code, title);
   m.set(WRITE_CODE, "an output file could not be written; the original is unchanged");
   m.set(KEY_CODE, "a --sign or --public-key file is not a usable Ed25519 key");

@@ -52,4 +52,5 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   NV2304: { severity: "warning", title: "rule allows `any` to `any`" },
   NV2305: { severity: "warning", title: "Discover mode left on" },
   NV2306: { severity: "warning", title: "group is never used" },
+  NV2307: { severity: "warning", title: "rule names link-local addresses NeuVector never polices" },
 };
