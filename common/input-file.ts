@@ -5,7 +5,7 @@
  * soon as the cap is passed (`/dev/zero` ends with an error after `limit` bytes, never grows memory).
  * A directory where a file is meant is refused by name. Errors carry stable codes (docs/diagnostics.md).
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 /** The default cap for an input file: the policy source limit, and the same for every other input. */
 export const INPUT_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -57,9 +57,7 @@ export function readInputFile(path: string | number, opts: ReadInputOptions = {}
   const what = opts.what ?? "input";
   let fd: number;
   try {
-    // Non-blocking, so a FIFO nobody writes to reads as empty instead of hanging in open(); reads
-    // that find no data yet (EAGAIN) wait in readChunk.
-    fd = typeof path === "number" ? path : openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = typeof path === "number" ? path : openSync(path, "r");
   } catch (e) {
     throw unreadable(e, shown, what);
   }

@@ -53,9 +53,10 @@ const explainFlow = ["--from", FLOW.src, "--to", FLOW.dst, "--port", FLOW.port];
  * `streamed` is the code for an endless device or FIFO (the size cap), `dir` for a directory.
  */
 const SLOTS = [
-  { name: "policy/check", args: (p) => ["check", p], streamed: "NV0004", dir: "NV5002", missing: "NV2001" },
-  { name: "policy/compile", args: (p) => ["compile", p, "-o", "out/never.wasm"], streamed: "NV0004", dir: "NV5002", missing: "NV2001" },
-  { name: "policy/fmt", args: (p) => ["fmt", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
+  // check, compile and fmt take folders of .nvp files: a directory is not a bad input for them.
+  { name: "policy/check", args: (p) => ["check", p], streamed: "NV0004", dir: null, missing: "NV2001" },
+  { name: "policy/compile", args: (p) => ["compile", p, "-o", "out/never.wasm"], streamed: "NV0004", dir: null, missing: "NV2001" },
+  { name: "policy/fmt", args: (p) => ["fmt", p], streamed: "NV5001", dir: null, missing: "NV5003" },
   { name: "module/inspect", args: (p) => ["inspect", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "inventory/explain", args: (p) => ["explain", good.policy, "--inventory", p, ...explainFlow], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "inventory/eval", args: (p) => ["eval", good.policy, "--flows", good.flows, "--inventory", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
@@ -80,6 +81,7 @@ for (const s of SLOTS) {
 // `nvp test` takes folders too: a missing path and a folder without tests are usage errors.
 add("sources", "test-file/test a missing path", ["test", "files/no-such-dir"], 2, []);
 add("sources", "test-file/test a folder without tests", ["test", "files/empty-dir"], 2, []);
+add("sources", "policy/compile a folder without policies", ["compile", "files/empty-dir", "-o", "out/never.wasm"], 2, []);
 
 // ---- 2. damaged bytes in every file kind -------------------------------------------------------------
 const DAMAGE = {

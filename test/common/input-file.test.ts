@@ -53,12 +53,6 @@ describe("readInputFile", () => {
     await new Promise((r) => w2.on("exit", r));
   });
 
-  test("a FIFO nobody writes to reads as empty instead of hanging", () => {
-    const fifo = join(dir, "silent.fifo");
-    execFileSync("mkfifo", [fifo]);
-    expect(readInputFile(fifo).length).toBe(0);
-  });
-
   test("a directory is NV5002, a missing file NV5003 with its errno", () => {
     const d = refusal(() => readInputFile(dir, { shown: "some-dir", what: "module" }));
     expect(d.code).toBe("NV5002");
