@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { helpConfig } from "./help.js";
 import { EXIT, processIo, type Io } from "./io.js";
 import { UsageError, type CommandContext } from "./shared.js";
 import { VERSION } from "./version.js";
@@ -36,6 +37,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description("policy-as-code for container network segmentation: check, test and compile .nvp policies")
     .version(VERSION, "-V, --version")
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureHelp(helpConfig)
     .showHelpAfterError("(run with --help for usage)")
     .enablePositionalOptions();
   for (const c of COMMANDS) c.register(program, ctx);

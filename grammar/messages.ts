@@ -6,6 +6,7 @@
  * The provider runs inside the parser and only knows the rule and tokens, so it returns a small JSON
  * record; `syntaxDiagnostic` completes it with what was found and where, once the item is known.
  */
+import { portFormHint } from "../common/port-forms.js";
 import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import type { Diagnostic } from "../common/diagnostics.js";
 import type { Pos, Span } from "../common/span.js";
@@ -227,13 +228,16 @@ export function syntaxDiagnostic(err: IRecognitionException, at: ItemEnd): Diagn
     help = `${quote(found.image)} is a reserved word; choose another name`;
   }
   if (e.tail) {
+    // `port TCP 80`: the number after a bare protocol is the port, written apart.
+    const prev = found ? previousToken(at.tokens, found.startOffset) : undefined;
+    const port = prev && found ? portFormHint(`${prev.image} ${found.image}`) : undefined;
     return {
       code: "NV1002",
       severity: "error",
       message: `unexpected ${foundText} after ${ITEM_NOUN[at.rule] ?? "the item"}`,
       span,
       label: "not expected here",
-      help: ITEM_TAIL_HELP[at.rule] ?? HELP[at.rule] ?? "start each item on its own line",
+      help: port ?? ITEM_TAIL_HELP[at.rule] ?? HELP[at.rule] ?? "start each item on its own line",
     };
   }
   help ??= [...stack].reverse().map((r) => HELP[r]).find((h) => h !== undefined);

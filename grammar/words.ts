@@ -3,6 +3,7 @@
  * one token type. Kept apart from the scanner because this is where the language's lexical choices
  * live: what is a name, what is an address, what is a port.
  */
+import { portFormHint } from "../common/port-forms.js";
 import type { TokenType } from "chevrotain";
 import {
   AddressLit, Duration, KEYWORDS, NumberLit, NumRange, PortSpec, Word,
@@ -45,14 +46,18 @@ export function classifyChunk(text: string, interpolated: boolean): Classified {
   if (NUM_RANGE_RE.test(text)) return { ok: true, type: NumRange };
   if (DURATION_RE.test(text)) return { ok: true, type: Duration };
   if (text.includes(":")) {
-    return IPV6_RE.test(text)
-      ? { ok: true, type: AddressLit }
+    if (IPV6_RE.test(text)) return { ok: true, type: AddressLit };
+    const port = portFormHint(text);
+    return port
+      ? { ok: false, label: "not a port", help: port }
       : { ok: false, label: "not a name or an IPv6 address", help: `quote text that is not a plain name: "${text}"` };
   }
   if (PORT_SPEC_RE.test(text)) return { ok: true, type: PortSpec };
   if (IPV4_RE.test(text) || WILDCARD_RE.test(text)) return { ok: true, type: AddressLit };
   if (NAME_RE.test(text)) return { ok: true, type: KEYWORDS.get(text) ?? Word };
   if (HOST_RE.test(text)) return { ok: true, type: AddressLit };
+  const port = portFormHint(text);
+  if (port) return { ok: false, label: "not a port", help: port };
   if (/^[0-9]/.test(text)) {
     return {
       ok: false,

@@ -24,12 +24,12 @@ export function register(program: Command, ctx: CommandContext): void {
     .summary("decide a batch of flows (NDJSON in, one verdict per line out)")
     .description(
       "Read flows as NDJSON (docs/formats.md) from a file or stdin and print one verdict per line, in order.\n" +
-        "Bad lines are reported on stderr and skipped. Exit: 0, or 1 when --fail-on matched a verdict,\n" +
+        "Bad lines are reported on stderr and skipped. Exit: 0, or 1 when --fail-on matched a verdict (or the policy has errors),\n" +
         "2 on a usage or input error.\n\n" +
         "Example:\n  echo '{\"src\":\"10.0.1.5\",\"dst\":\"10.0.2.7\",\"port\":\"tcp/8080\",\"app\":\"http\"}' | nvp eval shop.nvp --inventory inv.yaml",
     )
     .argument("<files...>", "policy files (.nvp)")
-    .option("--flows <file>", "NDJSON flows (default: stdin)", "-")
+    .addOption(new Option("--flows <file>", "NDJSON flows").default("-", "stdin"))
     .option("--inventory <file>", "inventory (nvp YAML/JSON or kubectl JSON; repeatable)", collect, [])
     .option("--dns <name=ip,...>", "a DNS resolution (repeatable)", collect, [])
     .option("--dns-file <file>", "DNS resolutions as a JSON/YAML table")

@@ -10,8 +10,10 @@ import { ENGINES, openSession, readDns, readInventory, type EngineName } from ".
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 
 interface ExplainOptions {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
+  src?: string;
+  dst?: string;
   port: string;
   app?: string;
   host?: string;
@@ -30,12 +32,17 @@ export function register(program: Command, ctx: CommandContext): void {
     .summary("show which rule decides one flow, and why")
     .description(
       "Evaluate one flow against the policy and print the verdict with its reasoning: the endpoints and their\n" +
-        "groups, the rules considered, the modes and contention, the X-Forwarded-For lookup.\n\n" +
+        "groups, the rules considered, the modes and contention, the X-Forwarded-For lookup; for a group of DNS\n" +
+        "names that did not match, the resolutions known. --src/--dst are aliases of --from/--to.\n" +
+        "Exit: 0 the verdict was printed (whatever it is), 1 the policy, inventory or DNS table has errors,\n" +
+        "2 usage or I/O error.\n\n" +
         "Example:\n  nvp explain shop.nvp --inventory inv.yaml --from 10.0.1.5 --to 10.0.2.7 --port tcp/8080 --app http",
     )
     .argument("<files...>", "policy files (.nvp)")
-    .requiredOption("--from <ip>", "source address")
-    .requiredOption("--to <ip>", "destination address")
+    .option("--from <ip>", "source address (required; alias --src, as in flow JSON)")
+    .option("--to <ip>", "destination address (required; alias --dst)")
+    .addOption(new Option("--src <ip>", "same as --from").hideHelp())
+    .addOption(new Option("--dst <ip>", "same as --to").hideHelp())
     .requiredOption("--port <port>", "tcp/N, udp/N, icmp, or a bare N (tcp)")
     .option("--app <name>", "identified application (omit: not yet identified; `unknown`: not recognised)")
     .option("--host <name>", "virtual host: HTTP Host or TLS SNI (omit: not yet known)")
@@ -47,7 +54,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(formatOption())
     .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default("wasm"))
     .action((files: string[], opts: ExplainOptions) => {
-      const raw: Record<string, unknown> = { src: opts.from, dst: opts.to };
+      const raw: Record<string, unknown> = { src: endpointOption(opts.from, opts.src, "from", "src"), dst: endpointOption(opts.to, opts.dst, "to", "dst") };
       raw["port"] = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
       for (const k of ["app", "host", "xff"] as const) if (opts[k] !== undefined) raw[k] = opts[k];
       const parsed = parseFlow(raw, "command line");
@@ -71,6 +78,16 @@ export function register(program: Command, ctx: CommandContext): void {
       if (opts.format === "json") ctx.io.out(JSON.stringify({ flow: parsed.flow, ...v, engine: s.decider.engine }, null, 2) + "\n");
       else ctx.io.out(renderExplanation(v, s.decider.engine, { model: s.decider.model, dns, flow: parsed.flow }));
     });
+}
+
+/** `--from` or its alias `--src` (flow JSON's name); both given must agree. */
+function endpointOption(main: string | undefined, alias: string | undefined, mainName: string, aliasName: string): string {
+  if (main !== undefined && alias !== undefined && main !== alias) {
+    throw new UsageError(`--${mainName} \`${main}\` and --${aliasName} \`${alias}\` disagree; --${aliasName} is another name for --${mainName}, give one`);
+  }
+  const v = main ?? alias;
+  if (v === undefined) throw new UsageError(`required option --${mainName} <ip> not given (--${aliasName} is the same)`);
+  return v;
 }
 
 export function describeFlow(f: Flow): string {

@@ -54,7 +54,7 @@ export function portItem(ctx: BuildContext, t: IToken): PortItem {
   }
   if (lower === "icmp") return { proto: "icmp", any: false, span };
   if (lower === "any") return { proto: "any", any: true, span };
-  const hint = lower === "tcp" || lower === "udp" ? `\`${text}\` needs a port: \`${lower}/80\` or \`${lower}/any\`` : PORT_HELP;
+  const hint = lower === "tcp" || lower === "udp" ? `\`${text}\` needs a port, joined by \`/\`: \`${lower}/80\` or \`${lower}/any\`` : PORT_HELP;
   syntaxError(ctx, "NV1020", `\`${text}\` is not a port`, span, "expected a port", hint);
   throw new Incomplete("port");
 }

@@ -4,6 +4,7 @@
  * `port: tcp/8080`, and optional `sport`, `app`, `host`, `xff`. Unknown keys are errors here: a
  * misspelt `port` would silently change what the flow tests.
  */
+import { portFormHint } from "../../common/port-forms.js";
 import { appNames, findApp } from "../../common/apps.js";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import { formatIp, parseIp } from "../../common/ip.js";
@@ -162,7 +163,7 @@ function readProtoPort(f: Record<string, unknown>, loc: Loc, r: Reader): { proto
       const range = /^\s*(?:(tcp|udp)\/)?\d+-\d+\s*$|\/any\s*$|^\s*any\s*$/i.test(f.port);
       r.sink.error(FLOWS.badPort, `\`${f.port}\` is not a flow port`, ploc, {
         label: range ? "a flow has one port" : "not a port",
-        help: range ? "a flow is one connection: give one port, e.g. `tcp/8080`" : PORT_HELP,
+        help: range ? "a flow is one connection: give one port, e.g. `tcp/8080`" : (portFormHint(f.port) ?? PORT_HELP),
       });
       return undefined;
     }
