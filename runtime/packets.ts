@@ -59,11 +59,13 @@ const RUN_GAP = 256;
 /**
  * Frames in one buffer for feedFrames(): `count` frames, frame k at `buf[at[k], at[k] + len[k])`
  * in ascending order, its IP header at `l3[k]` within it (-1: none), `wire[k]` bytes on the wire,
- * its time in ns as two u32 halves (`tsLo`, `tsHi`).
+ * its time in ns as two u32 halves (`tsLo`, `tsHi`), its VLAN key (`vlan`, as PacketInput.vlan; 0:
+ * untagged).
  */
 export interface FrameBatch {
   buf: Uint8Array;
   count: number;
+  vlan: Uint32Array;
   at: Uint32Array;
   len: Uint32Array;
   l3: Int32Array;
@@ -340,7 +342,7 @@ export class PacketEngine {
         u32[d + (P.PD_OFF >>> 2)] = where + (ok ? Math.min(l3, frame) : 0);
         u32[d + (P.PD_LEN >>> 2)] = ok && frame > l3 ? frame - l3 : 0;
         u32[d + (P.PD_WIRE >>> 2)] = ok ? Math.max(0, (b.wire[f] as number) - l3) >>> 0 : 0;
-        u32[d + (P.PD_FLAGS >>> 2)] = ok ? 0 : P.PDF_NOT_IP;
+        u32[d + (P.PD_FLAGS >>> 2)] = ok ? ((b.vlan[f] as number) & 0xffffff) << P.PDF_VLAN_SHIFT >>> 0 : P.PDF_NOT_IP;
       }
       this.runLoaded(n);
       this.countVerdicts(n, tally);

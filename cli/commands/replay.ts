@@ -44,15 +44,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("replay")
     .summary("run captures through a compiled policy (or identify applications): flows, events and a summary")
     .description(
-      "Feed pcap/pcapng captures (gzip too) through the module's packet path — decode, flow table, protocol\n" +
-        "identification, decisions, threat detection — with an inventory, and summarise packets (by verdict,\n" +
-        "not decoded by kind), flows (by rule, by application), events and threats. Without --module or\n" +
-        "--policy it identifies applications only: every flow allowed, no verdict lines. --events and --flows\n" +
-        "stream NDJSON (docs/formats.md \"Replay output\"; threats: docs/threats.md); a file appears only\n" +
-        "when the replay finished.\n" +
-        "Exit: 0 clean, 3 a packet was denied, 4 a threat was reported (with --fail-on-threat), 1 the policy\n" +
-        "has errors, 2 usage or I/O error, or a corrupt, truncated or empty capture (wins over 3 and 4).\n\n" +
-        "Examples:\n  nvp replay --module policy.wasm --inventory inv.yaml capture.pcap --events events.ndjson\n" +
+      // Paragraphs without line breaks of their own: commander wraps them to the terminal once.
+      "Feed pcap/pcapng captures (gzip too) through the module's packet path — decode, flow table, protocol " +
+        "identification, decisions, threat detection — with an inventory, and summarise packets (by verdict, not " +
+        "decoded by kind), flows (by rule, by application), events and threats. Without --module or --policy it " +
+        "identifies applications only: every flow allowed, no verdict lines. --events and --flows stream NDJSON " +
+        '(docs/formats.md "Replay output"; threats: docs/threats.md); a file appears only when the replay finished.\n\n' +
+        "Exit: 0 clean, 3 a packet was denied, 4 a threat was reported (with --fail-on-threat), 1 the policy has " +
+        "errors, 2 usage or I/O error, or a corrupt, truncated or empty capture (wins over 3 and 4).\n\n" +
+        "Examples:\n  nvp replay --module policy.wasm --inventory inv.yaml in.pcap --flows f.ndjson\n" +
         "  nvp replay capture.pcap --top",
     )
     .argument("<captures...>", "capture files (pcap, pcapng, optionally gzip-compressed)")

@@ -14,7 +14,7 @@ import { ACTIONS, MODES } from "../../common/schema.js";
 import { THREATS } from "../../common/threats.js";
 import { severityName } from "../threat-config.js";
 import { readAddr } from "../packet/dns.js";
-import { appName, ENDS, KINDS, protoName, STATES, THREAT_ACTIONS, TYPES, type EndpointDescription, type EndpointNamer } from "../packet/events.js";
+import { appName, CONFIDENCES, ENDS, KINDS, protoName, STATES, THREAT_ACTIONS, TUNNELS, TYPES, UNIDENTIFIED, type EndpointDescription, type EndpointNamer } from "../packet/events.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
 
 const utf8 = new TextEncoder();
@@ -38,6 +38,11 @@ const K = {
   src: key("src"),
   dst: key("dst"),
   app: key("app"),
+  confidence: key("confidence"),
+  unidentified: key("unidentified"),
+  vlan: key("vlan"),
+  innerVlan: key("innerVlan"),
+  tunnel: key("tunnel"),
   rule: key("rule"),
   mode: key("mode"),
   awaiting: key("awaiting"),
@@ -55,6 +60,10 @@ const TYPE_BYTES = table(TYPES);
 const ENDS_BYTES = table(ENDS);
 const STATE_BYTES = table(STATES);
 const TACTION_BYTES = table(THREAT_ACTIONS);
+const CONFIDENCE_BYTES = table(CONFIDENCES);
+/** `{"reason":"…","bytes":` by UNID_* code. */
+const UNIDENTIFIED_BYTES = new Map(Object.entries(UNIDENTIFIED).map(([k, v]) => [Number(k), bytes(`{"reason":${JSON.stringify(v)},"bytes":`)]));
+const UNKNOWN = quoted("unknown");
 const ACTION_BYTES = ACTIONS.map(quoted);
 const DENY = quoted("deny");
 const MODE_BYTES = MODES.map(quoted);
@@ -139,6 +148,7 @@ export class NdjsonEncoder {
       this.put(K.app);
       this.put(app);
     }
+    this.flowFields(v, at, type, app);
     this.put(K.rule);
     this.int(v.getUint32(at + P.EV_RULE, true));
     const actionCode = v.getUint8(at + P.EV_ACTION);
@@ -182,6 +192,37 @@ export class NdjsonEncoder {
     this.byte(125);
     this.byte(10);
     if (this.pos >= this.chunk) this.emit();
+  }
+
+  /** Confidence, why unidentified, VLANs and tunnel, as events.ts flowFields() gives them. */
+  private flowFields(v: DataView, at: number, type: number, app: Uint8Array | null): void {
+    const conf = CONFIDENCE_BYTES.get(v.getUint8(at + P.EV_CONFIDENCE));
+    if (app !== null && !isUnknown(app) && conf) {
+      this.put(K.confidence);
+      this.put(conf);
+    }
+    const why = UNIDENTIFIED_BYTES.get(v.getUint8(at + P.EV_UNIDENTIFIED));
+    if (type === P.EVT_FLOW_END && (app === null || isUnknown(app)) && why) {
+      this.put(K.unidentified);
+      this.put(why);
+      this.int(v.getUint32(at + P.EV_DPI_BYTES, true));
+      this.byte(125);
+    }
+    const vlan = v.getUint32(at + P.EV_VLAN, true);
+    if (vlan !== 0) {
+      this.put(K.vlan);
+      this.int(vlan >>> 12 || vlan & 0xfff);
+      if (vlan >>> 12 && vlan & 0xfff) {
+        this.put(K.innerVlan);
+        this.int(vlan & 0xfff);
+      }
+    }
+    const tun = TUNNELS[v.getUint8(at + P.EV_TUNNEL)];
+    if (tun) {
+      const t = { type: tun, id: v.getUint32(at + P.EV_TUNNEL_ID, true), src: formatIp(readAddr(v, at + P.EV_OUTER_SRC)), dst: formatIp(readAddr(v, at + P.EV_OUTER_DST)) };
+      this.put(K.tunnel);
+      this.put(bytes(JSON.stringify(t)));
+    }
   }
 
   /** Hand out what is buffered. */
@@ -349,6 +390,13 @@ export class NdjsonEncoder {
     }
     this.put(e.tail);
   }
+}
+
+/** The `"unknown"` application (by content: app bytes are cached per id, several ids print it). */
+function isUnknown(app: Uint8Array): boolean {
+  if (app.length !== UNKNOWN.length) return false;
+  for (let i = 0; i < app.length; i++) if (app[i] !== UNKNOWN[i]) return false;
+  return true;
 }
 
 /** A u64 as a double (rounded once, as Number(bigint) does). */

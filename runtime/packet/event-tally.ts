@@ -8,23 +8,12 @@ import * as A from "../../common/abi.js";
 import * as P from "../../common/abi-packet.js";
 import { APP_UNKNOWN } from "../../common/apps.js";
 import { THREATS } from "../../common/threats.js";
-import { appName } from "./events.js";
+import { appName, THREAT_ACTIONS, TYPES } from "./events.js";
 import type { RawEventBatch } from "./raw-events.js";
 
-/** Event type names by EVT_* code, in the summary's order. */
-const TYPE_NAMES: readonly [number, string][] = [
-  [P.EVT_VIOLATION, "violation"],
-  [P.EVT_DENY, "deny"],
-  [P.EVT_LEARN, "learn"],
-  [P.EVT_RESET, "reset"],
-  [P.EVT_THREAT, "threat"],
-  [P.EVT_FLOW_END, "flow-end"],
-];
-const THREAT_ACTIONS: readonly [number, string][] = [
-  [P.TA_REPORT, "report"],
-  [P.TA_DENY, "deny"],
-  [P.TA_RESET, "reset"],
-];
+/** Event type names and threat actions by code (events.ts, the names the NDJSON uses). */
+const TYPE_NAMES = Object.entries(TYPES).map(([code, name]) => [Number(code), name] as const);
+const THREAT_ACTION_NAMES = Object.entries(THREAT_ACTIONS).map(([code, name]) => [Number(code), name] as const);
 
 /** Flows, packets (both ways) and bytes (both ways) of one application, from flow-end records. */
 export interface AppTraffic {
@@ -104,7 +93,7 @@ export class EventTally {
     }
     const threats: EventFigures["threats"] = {};
     THREATS.forEach((th, i) => {
-      for (const [code, action] of THREAT_ACTIONS) {
+      for (const [code, action] of THREAT_ACTION_NAMES) {
         const n = this.threats[(i + 1) * 4 + code] as number;
         if (!n) continue;
         const t = (threats[th.name] ??= { count: 0, actions: {} });

@@ -238,15 +238,15 @@ const KIND_ORDER: readonly EndpointKind[] = ["workload", "node", "internal", "ex
 export type Confidence = "certain" | "likely" | "port-guess";
 export type UnidentifiedReason = "no-payload" | "one-sided" | "rejected" | "gave-up" | "not-inspected";
 export type TunnelType = "ip-in-ip" | "gre" | "erspan" | "vxlan" | "geneve";
-const CONFIDENCES: Record<number, Confidence> = { [P.CONF_CERTAIN]: "certain", [P.CONF_LIKELY]: "likely", [P.CONF_PORT_GUESS]: "port-guess" };
-const UNIDENTIFIED: Record<number, UnidentifiedReason> = {
+export const CONFIDENCES: Record<number, Confidence> = { [P.CONF_CERTAIN]: "certain", [P.CONF_LIKELY]: "likely", [P.CONF_PORT_GUESS]: "port-guess" };
+export const UNIDENTIFIED: Record<number, UnidentifiedReason> = {
   [P.UNID_NO_PAYLOAD]: "no-payload",
   [P.UNID_ONE_SIDED]: "one-sided",
   [P.UNID_REJECTED]: "rejected",
   [P.UNID_GAVE_UP]: "gave-up",
   [P.UNID_NOT_INSPECTED]: "not-inspected",
 };
-const TUNNELS: Record<number, TunnelType> = { [P.TUN_IPIP]: "ip-in-ip", [P.TUN_GRE]: "gre", [P.TUN_ERSPAN]: "erspan", [P.TUN_VXLAN]: "vxlan", [P.TUN_GENEVE]: "geneve" };
+export const TUNNELS: Record<number, TunnelType> = { [P.TUN_IPIP]: "ip-in-ip", [P.TUN_GRE]: "gre", [P.TUN_ERSPAN]: "erspan", [P.TUN_VXLAN]: "vxlan", [P.TUN_GENEVE]: "geneve" };
 
 /** The flow-record fields of issue 14: confidence or why unidentified, VLAN, tunnel (absent when they do not apply). */
 function flowFields(view: DataView, at: number, ev: PacketEvent): void {

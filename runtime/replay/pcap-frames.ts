@@ -28,6 +28,7 @@ function newBatch(block: number): FrameBatch {
   return {
     buf: new Uint8Array(0),
     count: 0,
+    vlan: new Uint32Array(n),
     at: new Uint32Array(n),
     len: new Uint32Array(n),
     l3: new Int32Array(n),
@@ -115,7 +116,7 @@ function parse(buf: Uint8Array, filled: number, base: number, layout: Layout, ba
   const { le, linkType } = layout;
   const fracNs = layout.nanos ? 1 : 1000;
   const view = new DataView(buf.buffer, buf.byteOffset, filled);
-  const { at: atA, len: lenA, wire: wireA, tsLo, tsHi, l3: l3A } = batch;
+  const { at: atA, len: lenA, wire: wireA, tsLo, tsHi, l3: l3A, vlan: vlanA } = batch;
   const eth = linkType === LINKTYPE.ETHERNET;
   let pos = 0;
   let n = 0;
@@ -153,7 +154,12 @@ function parse(buf: Uint8Array, filled: number, base: number, layout: Layout, ba
       const v = (buf[at + 14] as number) >> 4;
       if ((type === 0x0800 && v === 4) || (type === 0x86dd && v === 6)) l3 = 14;
     }
-    l3A[n] = l3 === 14 ? 14 : l3Of(linkType, buf, at, caplen, out);
+    if (l3 === 14) {
+      l3A[n] = 14;
+      vlanA[n] = 0;
+    } else {
+      l3A[n] = l3Of(linkType, buf, at, caplen, out, vlanA, n);
+    }
     bytes += caplen;
     n++;
     pos = at + caplen;
@@ -164,10 +170,15 @@ function parse(buf: Uint8Array, filled: number, base: number, layout: Layout, ba
   return error ? { used: pos, error } : { used: pos };
 }
 
-/** Where the IP header starts in the frame at `buf[at, at + len)`; -1 (counted by kind) when none. */
-function l3Of(linkType: number, buf: Uint8Array, at: number, len: number, out: Result): number {
+/**
+ * Where the IP header starts in the frame at `buf[at, at + len)` (VLAN tags, PPPoE and MPLS walked
+ * through, as locateL3 does), its VLAN key into `vlan[n]`; -1 (counted by kind) when none.
+ */
+function l3Of(linkType: number, buf: Uint8Array, at: number, len: number, out: Result, vlan: Uint32Array, n: number): number {
   const frame = buf.subarray(at, at + len);
-  const l3 = locateL3(linkType, frame).offset;
+  const where = locateL3(linkType, frame);
+  const l3 = where.offset;
+  vlan[n] = where.vlan ?? 0;
   if (l3 < 0) {
     const kind = notIpKind(linkType, frame);
     out.notIp[kind] = (out.notIp[kind] ?? 0) + 1;

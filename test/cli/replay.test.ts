@@ -57,6 +57,22 @@ describe("nvp replay", () => {
     expect(r.out).toMatch(/^packets +33 /m);
   });
 
+  test("a capture fault wins over denied packets and threats (exit 2, not 3 or 4); an empty capture is an error", async () => {
+    const dir = scratch();
+    const bytes = readFileSync(join(caps, "postgresql.pcap"));
+    writeFileSync(join(dir, "cut.pcap"), bytes.subarray(0, bytes.length - 7));
+    const denied = await run(["replay", "--policy", "deny.nvp", "--inventory", "inv.yaml", join(caps, "postgresql.pcap")], dir);
+    expect(denied.code).toBe(3);
+    const r = await run(["replay", "--policy", "deny.nvp", "--inventory", "inv.yaml", join(caps, "postgresql.pcap"), "cut.pcap", "--fail-on-threat", "--format", "json"], dir);
+    expect(JSON.parse(r.out).denied).toBeGreaterThan(0);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: cut\.pcap: truncated packet record: .*; 33 packets before it were replayed$/m);
+    writeFileSync(join(dir, "empty.pcap"), "");
+    const e = await run(["replay", "--policy", "allow.nvp", "--inventory", "inv.yaml", "empty.pcap"], dir);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/^error: empty\.pcap: the capture is empty at byte 0; 0 packets before it were replayed$/m);
+  });
+
   test("a file that is no capture is an error with exit 2; a bad module is refused with exit 1", async () => {
     const dir = scratch();
     writeFileSync(join(dir, "junk.pcap"), "this is not a capture at all\n");

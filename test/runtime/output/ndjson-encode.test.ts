@@ -1,6 +1,7 @@
 /**
  * The NDJSON encoder prints exactly `JSON.stringify(decodeEvent(record))` for every record: the
- * events and flow records of every committed capture (clean sessions and attacks, under a policy
+ * events and flow records of every committed capture (clean sessions, attacks and the wild corpus
+ * with its VLANs and tunnels, under a policy
  * that gives every event type), and records of random bytes (any type, action, mode, time, count).
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -72,14 +73,21 @@ describe("NDJSON encoder", () => {
       for (const l of want) types.add(JSON.parse(l).type);
       n += want.length;
     };
-    for (const dir of ["captures", "threats"]) {
+    const keys = new Set<string>();
+    const check2 = (b: RawEventBatch) => {
+      check(b);
+      for (const l of decodeAll(b)) for (const k of Object.keys(JSON.parse(l))) keys.add(k);
+    };
+    for (const dir of ["captures", "threats", "wild"]) {
       for (const f of readdirSync(join(fixtures, dir)).filter((x) => x.endsWith(".pcap")).sort()) {
         e.feed(parseCaptureBuffer(readFileSync(join(fixtures, dir, f))).packets);
-        e.takeRawEvents(check);
+        e.takeRawEvents(check2);
       }
     }
     e.flush();
-    e.takeRawEvents(check);
+    e.takeRawEvents(check2);
+    // The wild captures carry VLANs, tunnels and flows identified or not, with why.
+    for (const k of ["confidence", "unidentified", "vlan", "innerVlan", "tunnel"]) expect([k, keys.has(k)]).toEqual([k, true]);
     expect([...types].sort()).toEqual(["deny", "flow-end", "learn", "reset", "threat", "violation"]);
     expect(n).toBeGreaterThan(500);
   });

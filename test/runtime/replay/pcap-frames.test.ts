@@ -20,10 +20,11 @@ import { writePcap, LINKTYPE } from "../../../runtime/capture/index.js";
 
 const caps = join(import.meta.dirname, "../../fixtures/captures");
 const threats = join(import.meta.dirname, "../../fixtures/threats");
+const wild = join(import.meta.dirname, "../../fixtures/wild");
 const dir = mkdtempSync(join(tmpdir(), "nvp-frames-"));
 
-/** A frame as one comparable line: time, IP header offset, wire length, bytes' digest. */
-const frame = (ts: bigint, data: Uint8Array, l3: number, wire: number) => `${ts} ${l3} ${wire} ${data.length} ${createHash("sha1").update(data).digest("hex")}`;
+/** A frame as one comparable line: time, IP header offset, wire length, VLAN key, bytes' digest. */
+const frame = (ts: bigint, data: Uint8Array, l3: number, wire: number, vlan: number) => `${ts} ${l3} ${wire} ${vlan} ${data.length} ${createHash("sha1").update(data).digest("hex")}`;
 
 /** What feedFrames would be given, frame by frame. */
 async function viaFrames(path: string) {
@@ -32,7 +33,7 @@ async function viaFrames(path: string) {
     feedFrames(b: FrameBatch) {
       for (let k = 0; k < b.count; k++) {
         const at = b.at[k]!;
-        frames.push(frame((BigInt(b.tsHi[k]!) << 32n) | BigInt(b.tsLo[k]!), b.buf.subarray(at, at + b.len[k]!), b.l3[k]!, b.wire[k]!));
+        frames.push(frame((BigInt(b.tsHi[k]!) << 32n) | BigInt(b.tsLo[k]!), b.buf.subarray(at, at + b.len[k]!), b.l3[k]!, b.wire[k]!, b.vlan[k]!));
       }
     },
   } as unknown as PacketEngine;
@@ -43,7 +44,7 @@ async function viaFrames(path: string) {
 async function viaReader(path: string) {
   const frames: string[] = [];
   const reader = readCapture(path);
-  for await (const p of reader) frames.push(frame(p.ts, p.data, p.l3Offset, p.originalLength));
+  for await (const p of reader) frames.push(frame(p.ts, p.data, p.l3Offset, p.originalLength, p.l3Offset >= 0 ? (p.vlan ?? 0) : 0));
   const s = reader.summary;
   return { frames, packets: s.packets, bytes: s.bytes, notIp: s.notIpKinds, error: s.error };
 }
@@ -51,6 +52,8 @@ async function viaReader(path: string) {
 function variants(): [string, Uint8Array][] {
   const out: [string, Uint8Array][] = [];
   for (const f of readdirSync(caps).filter((n) => n.endsWith(".pcap")).sort()) out.push([f, readFileSync(join(caps, f))]);
+  // Other link types, VLANs, PPPoE, MPLS and tunnels, from the wild corpus.
+  for (const f of readdirSync(wild).filter((n) => n.endsWith(".pcap")).sort()) out.push([`wild-${f}`, readFileSync(join(wild, f))]);
   const pg = readFileSync(join(caps, "postgresql.pcap"));
   for (const cut of [1, 7, 15, 16, 17, 60, 200]) out.push([`cut-${cut}`, pg.subarray(0, pg.length - cut)]);
   out.push(["header-only", pg.subarray(0, 24)]);
@@ -91,7 +94,7 @@ describe("replay pcap frame reader", () => {
   test("a replay through either reader has the same figures", async () => {
     const r = compileSources({ "p.nvp": "policy p\nservice db = nv.db.data { mode protect }\nrule 10 allow any -> any app postgresql, dns\nrule 20 deny any -> any app redis\n" }, ["p.nvp"]);
     const module = loadModule(compileModule(r.model!).bytes);
-    const files = readdirSync(caps).filter((n) => n.endsWith(".pcap")).sort().map((f) => join(caps, f));
+    const files = [caps, wild].flatMap((d) => readdirSync(d).filter((n) => n.endsWith(".pcap") || n.endsWith(".pcapng")).sort().map((f) => join(d, f)));
     const figures = async (general: boolean) => {
       const inventory = { workloads: [{ name: "db-0", namespace: "data", service: "db", labels: {}, nsLabels: {}, images: [], containers: [], node: "n1", ips: ["127.0.0.1", "::1"] }], nodes: [], internalSubnets: [], serviceExternalIps: [] };
       const replay = new Replay(new PacketEngine(module, { inventory, settings: { batchPackets: 64 } }));
