@@ -11,7 +11,7 @@ import {
 import { icmpPasses, openBeforeRules, plainLookup } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
-import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
+import { resolveSide, sideKind, sideMode, sideN, sideNoIntercept, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
@@ -160,7 +160,7 @@ let outRule: u32 = 0;
  * S3 + S4 for the current side lists; srcMode and dstMode as resolved. `open`: a carve-out opens
  * the lookup before any rule; `icmpPass`: an unmatched flow passes (S3.1).
  */
-function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool): void {
+function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noIntercept: bool): void {
   outMode = flowMode(srcMode, dstMode);
   outAwait = AWAIT_NONE;
   if (open) {
@@ -184,7 +184,7 @@ function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool): void {
       return;
     }
   }
-  outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode);
+  outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode, noIntercept);
 }
 
 /** Zero a result record with plain stores (memory.fill is a runtime call in V8, slow for 32 bytes). */
@@ -224,12 +224,13 @@ export function decideOne(flow: usize, res: usize): u32 {
   dstYes = sideYes;
   const dstKind = sideKind;
   const dstMode = sideMode;
+  const dstNoIntercept = sideNoIntercept;
   resolveSide(flow + F_SRC, 0, srcList, hostKnown);
   srcN = sideN;
   srcYes = sideYes;
   const srcKind = sideKind;
   const icmpPass = icmpPasses(proto);
-  lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_SRC, flow + F_DST), icmpPass);
+  lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_SRC, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept);
 
   clearResult(res);
   store<u8>(res + R_SRC_KIND, <u8>srcKind);
@@ -249,7 +250,7 @@ export function decideOne(flow: usize, res: usize): u32 {
     srcN = sideN;
     srcYes = sideYes;
     const xKind = sideKind;
-    lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass);
+    lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);
     store<u8>(res + R_XACTION, <u8>outAction);

@@ -4,7 +4,8 @@
 // kind's built-ins and its address class), every condition is a yes, and the whole decision runs
 // on locals. Anything else goes through decideOne's general path, which gives the same answers.
 import {
-  ACT_PENDING, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC, IE_FROM, IE_KIND, IE_TO, IE_MODE, KIND_EXTERNAL,
+  ACT_PENDING, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC, IE_FLAGS, IE_FROM, IE_KIND, IE_TO, IE_MODE, IEF_NO_INTERCEPT,
+  KIND_EXTERNAL,
   KIND_INTERNAL, MODE_NONE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE,
   R_PRULE, R_RULE, R_SRC_KIND, R_STATUS,
 } from "./abi";
@@ -146,12 +147,15 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
   let sKind: u32;
   let dMode = MODE_NONE;
   let sMode = MODE_NONE;
+  // Either side a workload the enforcer cannot intercept (IEF_NO_INTERCEPT): no deny (S4).
+  let noIntercept = false;
   let r: i32;
   if (de != 0 && se != 0) {
     dKind = <u32>load<u8>(de + IE_KIND);
     sKind = <u32>load<u8>(se + IE_KIND);
     dMode = <u32>load<u8>(de + IE_MODE);
     sMode = <u32>load<u8>(se + IE_MODE);
+    noIntercept = ((load<u8>(de + IE_FLAGS) | load<u8>(se + IE_FLAGS)) & IEF_NO_INTERCEPT) != 0;
     // The destination's to-set and the source's from-set, as setInventory stored them.
     const d = <usize>load<u32>(de + IE_TO);
     const s = <usize>load<u32>(se + IE_FROM);
@@ -164,6 +168,7 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     if (de != 0) {
       dKind = <u32>load<u8>(de + IE_KIND);
       dMode = <u32>load<u8>(de + IE_MODE);
+      noIntercept = (load<u8>(de + IE_FLAGS) & IEF_NO_INTERCEPT) != 0;
       d0 = d1 = <usize>load<u32>(de + IE_TO);
     } else {
       d0 = outside(dlo, dhi, 1);
@@ -173,6 +178,7 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     if (se != 0) {
       sKind = <u32>load<u8>(se + IE_KIND);
       sMode = <u32>load<u8>(se + IE_MODE);
+      noIntercept = noIntercept || (load<u8>(se + IE_FLAGS) & IEF_NO_INTERCEPT) != 0;
       s0 = s1 = <usize>load<u32>(se + IE_FROM);
     } else {
       s0 = outside(slo, shi, 0);
@@ -192,7 +198,7 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     action = ACT_PENDING;
     awaiting = AWAIT_APP;
   } else {
-    action = lookupAction(r, effectiveMode(mode), sMode, dMode);
+    action = lookupAction(r, effectiveMode(mode), sMode, dMode, noIntercept);
   }
 
   store<u64>(res, 0);

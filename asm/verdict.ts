@@ -57,7 +57,7 @@ import { defaultMode, ruleFlags, ruleIds, ruleOrder, strict } from "./table";
  * of the effective mode, a match its rule's. Nodes get no softening: they are unmanaged peers
  * (NeuVector's adjustAction / policyModeToDefaultAction, docs/semantics.md S4).
  */
-@inline export function lookupAction(r: i32, eff: u32, srcMode: u32, dstMode: u32): u32 {
+@inline export function lookupAction(r: i32, eff: u32, srcMode: u32, dstMode: u32, noIntercept: bool): u32 {
   let action: u32;
   if (r < 0) {
     action = eff == MODE_DISCOVER ? ACT_LEARN : eff == MODE_MONITOR ? ACT_VIOLATE : ACT_DENY;
@@ -67,5 +67,6 @@ import { defaultMode, ruleFlags, ruleIds, ruleOrder, strict } from "./table";
     else if ((flags & RULE_LEARNED) != 0) action = srcMode == MODE_DISCOVER || dstMode == MODE_DISCOVER ? ACT_LEARN : ACT_ALLOW;
     else action = ACT_ALLOW;
   }
-  return action;
+  // A workload the enforcer cannot intercept cannot be blocked (NeuVector's createWorkloadRule).
+  return action == ACT_DENY && noIntercept ? ACT_VIOLATE : action;
 }

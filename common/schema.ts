@@ -84,6 +84,9 @@ export interface Workload {
   containers: string[];
   node: string;
   ips: string[];
+  /** False: the enforcer cannot intercept the workload's traffic (NeuVector's CapIntcp), so a deny
+   *  involving it is a violation (docs/semantics.md S4). Absent = true. */
+  interceptable?: boolean;
 }
 
 export interface InventoryNode {

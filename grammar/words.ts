@@ -25,6 +25,8 @@ const IPV6_RE = /^[0-9A-Fa-f:.]+(?:\/[0-9]+)?(?:-[0-9A-Fa-f:.]+)?$/;
 const IPV4_RE = /^[0-9]+(?:\.[0-9]+)+(?:\/[0-9]+)?(?:-[0-9]+(?:\.[0-9]+)*)?$/;
 /** `*.example.com` */
 const WILDCARD_RE = /^\*(?:\.[A-Za-z0-9_-]+)+$/;
+/** NeuVector's endpoint groups, as its exported rules name them: `Host:10.0.1.1`, `Workload:10.0.0.9`. */
+const ENDPOINT_RE = /^(?:Host|Workload):[A-Za-z0-9_.:-]+$/;
 /** DNS names that are not names: `1.example.com`, `db-1.example.com` is already a name. */
 const HOST_RE = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*(?:\.[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*)+$/;
 
@@ -45,6 +47,7 @@ export function classifyChunk(text: string, interpolated: boolean): Classified {
   if (NUMBER_RE.test(text)) return { ok: true, type: NumberLit };
   if (NUM_RANGE_RE.test(text)) return { ok: true, type: NumRange };
   if (DURATION_RE.test(text)) return { ok: true, type: Duration };
+  if (ENDPOINT_RE.test(text)) return { ok: true, type: Word };
   if (text.includes(":")) {
     if (IPV6_RE.test(text)) return { ok: true, type: AddressLit };
     const port = portFormHint(text);

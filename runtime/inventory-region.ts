@@ -65,7 +65,8 @@ export function buildInventoryRegion(
       const ip = parseIp(String(text).trim());
       if (ip === null || seen.has(ip)) continue;
       seen.add(ip);
-      entries.push({ ip, value: classOf(key, "workload", m.groups, ip) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1 });
+      const flags = w.interceptable === false ? A.IEF_NO_INTERCEPT : 0;
+      entries.push({ ip, value: classOf(key, "workload", m.groups, ip) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1, flags });
     }
   }
   for (const n of inv.nodes) {

@@ -14,6 +14,8 @@ export interface IpEntry {
   value: number;
   kind: number;
   mode: number;
+  /** IEF_* bits (workload entries). */
+  flags?: number;
 }
 
 /** The header fields (common/abi.ts I_* or D_*) of the parts every host region has. */
@@ -88,12 +90,13 @@ export function writeIpHash(w: ByteWriter, origin: number, entries: readonly IpE
       w.zeros(IP_ENTRY_SIZE);
       continue;
     }
-    // Layout IE_LO, IE_HI, IE_VALUE, IE_KIND, IE_MODE (common/abi.ts).
+    // Layout IE_LO, IE_HI, IE_VALUE, IE_KIND, IE_MODE, IE_FLAGS (common/abi.ts).
     const at = w.length;
     w.u128(e.ip);
     w.u32(e.value);
     w.u8(e.kind);
     w.u8(e.mode);
+    w.u8(e.flags ?? 0);
     w.zeros(IP_ENTRY_SIZE - (w.length - at));
   }
   return { cap, off };

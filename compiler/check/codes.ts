@@ -45,6 +45,7 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   NV2218: { severity: "warning", title: "single-label DNS name" },
   NV2219: { severity: "error", title: "deny rule marked `learned`" },
   NV2220: { severity: "error", title: "threat `release` above its `threshold`" },
+  NV2221: { severity: "error", title: "`Host:` / `Workload:` endpoint group without an IP address" },
   // Lints.
   NV2301: { severity: "warning", title: "label criteria with different names are OR'd" },
   NV2302: { severity: "warning", title: "rule never decides: earlier rules match every flow it would" },

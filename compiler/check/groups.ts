@@ -4,6 +4,7 @@
  * first time a rule names them. A reference resolves, after parameter substitution, to a declared
  * name, a built-in, or a service group by its NeuVector name (so `web` and `nv.web.shop` are one).
  */
+import { parseIp } from "../../common/ip.js";
 import { MODES, type Mode } from "../../common/schema.js";
 import type { Span } from "../../common/span.js";
 import type { GroupDecl, GroupRef, ModeProp, ServiceDecl } from "../ast/types.js";
@@ -185,6 +186,8 @@ export class GroupTable {
       const builtin = name as BuiltinGroup;
       return this.use(this.implicit(name, { kind: "builtin", builtin }));
     }
+    const endpoint = /^(Host|Workload):(.*)$/.exec(name);
+    if (endpoint) return this.endpointGroup(name, endpoint[1] as string, endpoint[2] as string, ref);
     if (name.startsWith("nv.")) {
       const sn = parseServiceName(name);
       if (!sn.ok) {
@@ -202,6 +205,25 @@ export class GroupTable {
       help: suggest(name, [...this.byName.keys(), ...BUILTIN_GROUPS], `declare it with \`group ${name} { ... }\`, or name a service group as \`nv.<service>.<namespace>\``),
     });
     return undefined;
+  }
+
+  /**
+   * NeuVector's endpoint groups `Host:<ip>` and `Workload:<ip>` (exported rules and CRDs name them):
+   * the one address, for every endpoint kind (S2.9). Host names are not modelled.
+   */
+  private endpointGroup(name: string, kind: string, value: string, ref: GroupRef): number | undefined {
+    const ip = parseIp(value);
+    if (ip === null) {
+      this.d.error("NV2221", {
+        span: ref.span,
+        message: `${q(name)} does not name an IP address`,
+        label: `not ${kind}:<ip>`,
+        help: kind === "Host" ? "name the host by IP (`Host:10.0.1.1`), or use the built-in group `nodes`" : "name the workload by IP (`Workload:10.0.0.9`)",
+      });
+      return undefined;
+    }
+    const address: AddressModel = { kind: "ip", lo: ip, hi: ip, text: value };
+    return this.use(this.implicit(name, { kind: "address", addresses: [address] }));
   }
 
   private implicit(name: string, fields: Omit<GroupModel, "index" | "name">): number {

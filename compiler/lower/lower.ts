@@ -47,11 +47,11 @@ function kindSets(model: PolicyModel, lists: readonly FromTo[]): Record<Endpoint
 
 /**
  * Rules in evaluation order (IR rule indexes are positions in it): id order, with the user deny
- * rules whose from or to is the `nodes` group moved behind the rest (NeuVector's
+ * rules whose from or to is the `nodes` group or a `Host:<ip>` endpoint moved behind the rest (NeuVector's
  * adjustPolicyRuleHeads; docs/semantics.md S3).
  */
 function evaluationOrder(model: PolicyModel): RuleModel[] {
-  const nodes = new Set(model.groups.filter((g) => g.builtin === "nodes").map((g) => g.index));
+  const nodes = new Set(model.groups.filter((g) => g.builtin === "nodes" || /^Host:/.test(g.name)).map((g) => g.index));
   const early: RuleModel[] = [];
   const late: RuleModel[] = [];
   for (const r of model.rules) {

@@ -94,6 +94,12 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   const decided = ruleAction(fm.decided?.rule, eff.mode, srcMode, dstMode);
   trace.push(`action: ${decided.why}`);
   result.action = decided.action;
+  // NeuVector's createWorkloadRule: "deny cannot be enforced for non-interceptable container".
+  const unblockable = [src, dst].find((s) => s.ep.workload?.interceptable === false);
+  if (result.action === "deny" && unblockable) {
+    result.action = "violate";
+    trace.push(`${unblockable.info.name ?? unblockable.info.ip} cannot be intercepted: deny becomes violate`);
+  }
   return result;
 }
 

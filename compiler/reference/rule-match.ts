@@ -112,15 +112,15 @@ export function explainCheck(model: PolicyModel, c: RuleCheck, app: FlowApp): st
   return reasons.join("; ");
 }
 
-/** Does the rule name a host endpoint group (`nodes`) on either side? */
+/** Does the rule name a host endpoint group (`nodes` or a `Host:<ip>`) on either side? */
 function namesHosts(model: Pick<PolicyModel, "groups">, rule: RuleModel): boolean {
-  return [...rule.from, ...rule.to].some((i) => model.groups[i]?.builtin === "nodes");
+  return [...rule.from, ...rule.to].some((i) => model.groups[i]?.builtin === "nodes" || model.groups[i]?.name.startsWith("Host:"));
 }
 
 /**
- * S3 order: ascending id, except that user-written deny rules naming `nodes` come after all the
- * others, in id order (NeuVector's ruleAdjustOrder / adjustPolicyRuleHeads, so host-mode system
- * containers keep their learned connections).
+ * S3 order: ascending id, except that user-written deny rules naming `nodes` or a `Host:` endpoint
+ * come after all the others, in id order (NeuVector's ruleAdjustOrder / adjustPolicyRuleHeads, so
+ * host-mode system containers keep their learned connections).
  */
 export function evaluationOrder(model: Pick<PolicyModel, "groups" | "rules">): RuleModel[] {
   const moved = (r: RuleModel): boolean => r.action === "deny" && !r.learned && namesHosts(model, r);

@@ -35,6 +35,7 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
       containers: w.containers,
       node: w.node,
       ips: w.ips,
+      ...(w.interceptable === false ? { interceptable: false } : {}),
     };
   });
   return {

@@ -11,7 +11,7 @@ import type { OwnerRef } from "./service-name.js";
 
 export const TOP_KEYS = ["workloads", "nodes", "namespaces", "internalSubnets", "serviceExternalIps"] as const;
 /** `nsLabels` is accepted so that a serialised Inventory (common/schema.ts) loads back as it was. */
-const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "nsLabels", "images", "image", "containers", "node", "ips"];
+const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "nsLabels", "images", "image", "containers", "node", "ips", "interceptable"];
 const NODE_KEYS = ["name", "ips"];
 const NAMESPACE_KEYS = ["labels"];
 const OWNER_KEYS = ["kind", "name"];
@@ -79,11 +79,16 @@ function readWorkload(loc: Loc, r: Reader, out: Collected): void {
     });
     return;
   }
+  if (w.interceptable != null && typeof w.interceptable !== "boolean") {
+    r.typeError(at(loc, "interceptable"), "`interceptable`", "a boolean", "write `interceptable: false` for a workload the enforcer cannot intercept");
+    return;
+  }
+  const traits = w.interceptable === false ? { interceptable: false } : {};
   if (req.includes(false) || name === undefined || namespace === undefined || !ips || !labels || !images || !containers) return;
   if ((w.owner != null && !owner) || (w.nsLabels != null && !nsLabels)) return;
   if (!ips.ok) return; // each bad address was reported; a workload is never kept half-addressed
   out.workloads.push({
-    workload: { name, namespace, ...(service !== undefined ? { service } : {}), labels, images, containers, node: node ?? "", ips: ips.ips },
+    workload: { name, namespace, ...(service !== undefined ? { service } : {}), labels, images, containers, node: node ?? "", ips: ips.ips, ...traits },
     ...(nsLabels ? { nsLabels } : {}),
     ...(owner ? { owner } : {}),
     loc,

@@ -80,7 +80,7 @@ const PORTS = [0, 22, 53, 80, 443, 3306, 5432, 6379, 8000, 8080, 8443, 65535];
 
 const labelsArb = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), fc.constantFrom(...LABEL_VALUES), { maxKeys: 3 });
 
-const workloadArb: fc.Arbitrary<Workload> = fc.record({
+const workloadBaseArb: fc.Arbitrary<Workload> = fc.record({
   name: fc.constantFrom("web-1", "web-2", "api-1", "db-0", "job-x"),
   namespace: fc.constantFrom(...NAMESPACES),
   service: fc.constantFrom(...SERVICES),
@@ -91,6 +91,11 @@ const workloadArb: fc.Arbitrary<Workload> = fc.record({
   node: fc.constantFrom(...NODES),
   ips: fc.uniqueArray(fc.constantFrom(...WORKLOAD_IPS, ...INTERNAL_IPS.slice(0, 1)), { minLength: 1, maxLength: 2 }),
 });
+
+/** One workload in four is one the enforcer cannot intercept (its denies are violations). */
+const workloadArb: fc.Arbitrary<Workload> = fc
+  .tuple(workloadBaseArb, fc.nat(3))
+  .map(([w, n]) => (n === 0 ? { ...w, interceptable: false } : w));
 
 const nodeArb: fc.Arbitrary<InventoryNode> = fc.record({
   name: fc.constantFrom(...NODES),

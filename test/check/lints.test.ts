@@ -132,3 +132,19 @@ describe("rules naming link-local addresses NeuVector opens (NV2307)", () => {
     expectClean(check("group n { address 169.255.0.0/16, 169.253.255.255 }\nrule 30 deny containers -> n"));
   });
 });
+
+describe("NeuVector endpoint groups (S2.9)", () => {
+  test("`Host:<ip>` and `Workload:<ip>` need no declaration and check clean", () => {
+    expectClean(check("rule 10 deny Host:10.0.1.1 -> containers\nrule 20 allow Workload:fd00::9 -> nodes"));
+  });
+  test("a host name is NV2221, with the IP form and `nodes` as help", () => {
+    expectOne(check("rule 10 deny Host:node-1 -> containers"), {
+      code: "NV2221",
+      severity: "error",
+      message: "`Host:node-1` does not name an IP address",
+      underlined: "Host:node-1",
+      label: "not Host:<ip>",
+      help: /Host:10\.0\.1\.1.*`nodes`/,
+    });
+  });
+});

@@ -18,13 +18,15 @@ import type { PolicyModel, RuleModel } from "../../compiler/model.js";
 import { evaluate, type EvalContext } from "../../compiler/reference/index.js";
 import { resolveEndpointIp } from "../../compiler/reference/endpoints.js";
 import { groupMembership } from "../../compiler/reference/membership.js";
+import { evaluationOrder } from "../../compiler/reference/rule-match.js";
 import { ADDRESS_POOL, DNS_NAMES, arbScenario } from "../arbitraries/model.js";
 import { rule } from "./ast-helpers.js";
 
 function shadowed(model: PolicyModel): RuleModel[] {
-  const checked: CheckedRule[] = model.rules.map((m) => ({ decl: rule(m.id, m.action, [], []), model: m }));
+  // As checkPolicy runs it: rules in evaluation order, with the policy's ICMP setting.
+  const checked: CheckedRule[] = evaluationOrder(model).map((m) => ({ decl: rule(m.id, m.action, [], []), model: m }));
   const d = new Diags();
-  lintShadowed(checked, new Containment(model.groups), d);
+  lintShadowed(checked, new Containment(model.groups), d, model.settings.extra["icmp-policy"] === "on");
   const ids = new Set(d.list.map((x) => Number(/^rule (\d+)/.exec(x.message)?.[1])));
   return model.rules.filter((r) => ids.has(r.id));
 }

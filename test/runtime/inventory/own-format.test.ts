@@ -217,3 +217,17 @@ describe("inventory diagnostics", () => {
     ]);
   });
 });
+
+describe("workload traits", () => {
+  test("`interceptable: false` is carried; true or absent leaves no field", () => {
+    const r = load("workloads:\n  - {name: a, namespace: x, ips: [10.0.0.1], interceptable: false}\n  - {name: b, namespace: x, ips: [10.0.0.2], interceptable: true}\n  - {name: c, namespace: x, ips: [10.0.0.3]}\n");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.inventory.workloads.map((w) => w.interceptable)).toEqual([false, undefined, undefined]);
+  });
+  test("a non-boolean is an error and the workload is dropped", () => {
+    const r = load("workloads:\n  - {name: a, namespace: x, ips: [10.0.0.1], interceptable: no-way}\n");
+    expect(hasErrors(r.diagnostics)).toBe(true);
+    expect(r.d("NV5104")).toMatchObject({ message: "`interceptable` must be a boolean, found a string" });
+    expect(r.inventory.workloads).toEqual([]);
+  });
+});
