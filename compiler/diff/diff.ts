@@ -14,6 +14,8 @@
 import { appById } from "../../common/apps.js";
 import { parseIp } from "../../common/ip.js";
 import type { Action, Flow, Mode, Workload } from "../../common/schema.js";
+import { RESULT_SIZE } from "../../common/abi.js";
+import { decodeResult } from "../../runtime/flow-codec.js";
 import { Enforcer, loadModule, type Decision } from "../../runtime/index.js";
 import { compileModule } from "../emit/compile-module.js";
 import type { GroupModel, PolicyModel, RuleModel } from "../model.js";
@@ -102,11 +104,17 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   const regions = new Map<string, { change: Change; region?: Region; candidates: Flow[] }>();
   for (let i = 0; i < pieces.flows.length; i += BATCH) {
     const batch = pieces.flows.slice(i, i + BATCH);
-    const da = ea.decideMany(batch);
-    const db = eb.decideMany(batch);
+    // One encoding for both modules (same DNS names); results are compared as bytes first.
+    const enc = ea.encode(batch);
+    const ra = ea.decideEncoded(enc);
+    const rb = eb.decideEncoded(enc);
+    const va = new DataView(ra.buffer, ra.byteOffset, ra.byteLength);
+    const vb = new DataView(rb.buffer, rb.byteOffset, rb.byteLength);
     batch.forEach((flow, k) => {
-      const x = da[k] as Decision;
-      const y = db[k] as Decision;
+      if (sameBytes(ra, rb, k * RESULT_SIZE)) return;
+      const x = decodeResult(va, k * RESULT_SIZE);
+      const y = decodeResult(vb, k * RESULT_SIZE);
+      if (typeof x === "number" || typeof y === "number") throw new Error(`the engine could not decide ${JSON.stringify(flow)}`);
       if (x.action === y.action) return;
       stats.differing++;
       const key = `${x.action}|${x.rule}|${y.action}|${y.rule}`;
@@ -195,4 +203,9 @@ function witnessContext(u: Universe, flow: Flow): { inventory: Universe["invento
   const workloads = u.inventory.workloads.filter((w) => w.ips.some((ip) => ips.has(ip)));
   const dns = Object.fromEntries(Object.entries(u.dns).filter(([, xs]) => xs.some((ip) => ips.has(ip))));
   return { inventory: { ...u.inventory, workloads }, dns };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + RESULT_SIZE; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

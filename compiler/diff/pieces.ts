@@ -34,6 +34,10 @@ export class Pieces {
   private readonly peers: Peer[] = [];
   /** Per policy: rule indexes by each group they name as a source. */
   private readonly byFrom: [Map<number, number[]>, Map<number, number[]>];
+  /** Per peer and policy: the rules whose sources hold it, in order (made on first use). */
+  private readonly fromRules = new Map<Peer, [number[], number[]]>();
+  /** Pair keys as small numbers: piece keys stay short. */
+  private readonly pairIds = new Map<string, number>();
 
   constructor(
     private readonly u: Universe,
@@ -89,13 +93,15 @@ export class Pieces {
   private relevant(s: Peer, d: Peer): { rules: RuleModel[]; key: string } {
     const out: RuleModel[] = [];
     const key: string[] = [];
+    let from = this.fromRules.get(s);
+    if (!from) {
+      from = [0, 1].map((side) => [...new Set([...s.in[side as 0 | 1]].flatMap((g) => this.byFrom[side as 0 | 1].get(g) ?? []))].sort((x, y) => x - y)) as [number[], number[]];
+      this.fromRules.set(s, from);
+    }
     for (const side of [0, 1] as const) {
       const m = this.models[side];
-      const seen = new Set<number>();
-      for (const g of s.in[side]) {
-        for (const i of this.byFrom[side].get(g) ?? []) {
-          if (seen.has(i)) continue;
-          seen.add(i);
+      for (const i of from[side]) {
+        {
           const r = m.rules[i] as RuleModel;
           if (r.to.some((t) => d.in[side].has(t))) {
             out.push(r);
@@ -111,7 +117,9 @@ export class Pieces {
     if (this.truncated) return;
     const { rules, key } = this.relevant(s, d);
     // Pairs with the same kinds, modes and matching rules (of each policy) decide every flow alike.
-    const pairKey = `${s.sig}|${d.sig}|${s.vh || d.vh}|${key}`;
+    const long = `${s.sig}|${d.sig}|${s.vh || d.vh}|${key}`;
+    let pairKey = this.pairIds.get(long);
+    if (pairKey === undefined) this.pairIds.set(long, (pairKey = this.pairIds.size));
     const cuts = { tcp: new Set<number>([0]), udp: new Set<number>([0]) };
     const appIds = new Set<number>();
     for (const r of rules) {
@@ -135,7 +143,7 @@ export class Pieces {
     }
   }
 
-  private add(pairKey: string, src: string, dst: string, proto: "tcp" | "udp" | "icmp", port: number | undefined, app: string | undefined, host: string | undefined): void {
+  private add(pairKey: number, src: string, dst: string, proto: "tcp" | "udp" | "icmp", port: number | undefined, app: string | undefined, host: string | undefined): void {
     const key = `${pairKey}|${proto}|${port}|${app}|${host}`;
     if (this.seen.has(key)) return;
     if (this.flows.length >= this.max) {

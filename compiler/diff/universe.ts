@@ -75,7 +75,7 @@ function workloadOf(attrs: Attrs, name: string, ip: string): Workload {
 
 /** A block of 65536 addresses for synthetic workloads and peers, if possible one no address group touches. */
 function freeBlock(covered: readonly [bigint, bigint][]): bigint {
-  const blocks = [0xfdffn << 112n, 0xfd7an << 112n, V4_BASE + 0xac1f0000n, 0x2001_0db8_fffen << 80n];
+  const blocks = [V4_BASE + 0xac1f0000n, V4_BASE + 0x647f0000n, 0xfdffn << 112n, 0xfd7an << 112n];
   for (const base of blocks) {
     const end = base + 0xffffn;
     if (!covered.some(([lo, hi]) => lo <= end && hi >= base)) return base;
