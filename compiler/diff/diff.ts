@@ -131,7 +131,7 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
         const va = evaluate(a, local, flow);
         const vb = evaluate(b, local, flow);
         if (va.action !== vb.action) {
-          entry.region = { old: summary(va), new: summary(vb), witness: { flow, src: describe(u, flow.src), dst: describe(u, flow.dst) }, pieces: 1 };
+          entry.region = { old: summary(va), new: summary(vb), witness: { flow, src: describe(u, [a, b], flow.src), dst: describe(u, [a, b], flow.dst) }, pieces: 1 };
           entry.change.regions.push(entry.region);
         }
       }
@@ -173,13 +173,16 @@ function title(c: RuleChange, m: PolicyModel): string {
 }
 
 /** What a witness address is: a workload's attributes, the node, or the names resolving to it. */
-function describe(u: Universe, ip: string): string {
+function describe(u: Universe, models: readonly PolicyModel[], ip: string): string {
   const ep = u.kinds.get(ip) ?? resolveEndpointIp(u.inventory, parseIp(ip) ?? 0n);
   if (ep.workload) return `workload ${attrs(ep.workload)}`;
   if (ep.node) return "a node";
   const names = Object.entries(u.dns).filter(([, ips]) => ips.includes(ip)).map(([n]) => n);
   if (names.length) return `address resolving from ${names.join(", ")}`;
-  return ep.kind === "internal" ? "internal address (unmanaged)" : "external address";
+  const bits = parseIp(ip) ?? 0n;
+  const groups = [...new Set(models.flatMap((m) => m.groups.filter((g) => (g.addresses ?? []).some((e) => e.kind === "ip" && e.lo <= bits && bits <= e.hi)).map((g) => g.name)))];
+  const kind = ep.kind === "internal" ? "internal address (unmanaged)" : "external address";
+  return groups.length ? `${kind} in ${groups.join(", ")}` : kind;
 }
 
 const NONE = "nvp-diff-none";
