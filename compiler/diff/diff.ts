@@ -175,9 +175,9 @@ function title(c: RuleChange, m: PolicyModel): string {
 /** What a witness address is: a workload's attributes, the node, or the names resolving to it. */
 function describe(u: Universe, models: readonly PolicyModel[], ip: string): string {
   const ep = u.kinds.get(ip) ?? resolveEndpointIp(u.inventory, parseIp(ip) ?? 0n);
-  if (ep.workload) return `workload ${attrs(ep.workload)}`;
-  if (ep.node) return "a node";
   const names = Object.entries(u.dns).filter(([, ips]) => ips.includes(ip)).map(([n]) => n);
+  if (ep.workload) return `workload ${attrs(ep.workload)}${names.length ? `, resolving from ${names.join(", ")}` : ""}`;
+  if (ep.node) return "a node";
   if (names.length) return `address resolving from ${names.join(", ")}`;
   const bits = parseIp(ip) ?? 0n;
   const groups = [...new Set(models.flatMap((m) => m.groups.filter((g) => (g.addresses ?? []).some((e) => e.kind === "ip" && e.lo <= bits && bits <= e.hi)).map((g) => g.name)))];

@@ -125,13 +125,15 @@ export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: P
   // Workloads: per group, and merged pairs with the groups changed rules name.
   const seen = new Set<string>();
   const workloads: Workload[] = [];
-  const add = (attrs: Attrs) => {
-    const key = JSON.stringify([...attrs].sort());
+  const add = (attrs: Attrs, name?: string) => {
+    const key = JSON.stringify([...attrs].sort()) + (name ?? "");
     if (seen.has(key)) return;
     seen.add(key);
     const ip = fresh();
     workloads.push(workloadOf(attrs, `w${workloads.length}`, ip));
     endpoints.push(ip);
+    // A workload the name resolves to: in the name's group and its own groups at once.
+    if (name !== undefined) dns[name]?.push(ip);
   };
   add(new Map());
   const all = groups.flatMap((g) => {
@@ -154,6 +156,12 @@ export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: P
         if (holds(f.g, w) && holds(o.g, w)) add(merged);
       }
     }
+  }
+  // Workloads reached through a DNS name a changed rule names (one per workload group and the bare one).
+  const focusNames = [...new Set([...focusGroups(a), ...focusGroups(b)].flatMap((g) => (g.addresses ?? []).filter((e) => e.kind !== "ip").map((e) => (e.wildcard ? `w.${e.name}` : e.name))))];
+  for (const n of focusNames) {
+    add(new Map(), n);
+    for (const { at } of all) add(at, n);
   }
   const node = { name: "node-diff", ips: [nodeIp] };
   const inventory: Inventory = { workloads, nodes: [node], internalSubnets: [`${internal}/128`], serviceExternalIps: [] };
