@@ -5,7 +5,7 @@ export type Severity = "error" | "warning";
 /**
  * One finding. Codes are stable and grouped by phase (docs/diagnostics.md):
  * NV0xxx lex, NV1xxx parse, NV2xxx names/checks/lints, NV3xxx lower, NV4xxx emit,
- * NV5xxx runtime inputs (inventory, flows, tests, modules).
+ * NV5xxx runtime inputs (inventory, flows, tests, modules), NV6xxx NeuVector CRD import and export.
  * Messages start lowercase, have no final period and put user input in backticks.
  */
 export interface Diagnostic {

@@ -13,6 +13,7 @@ import { WRITE_CODE } from "../common/atomic-write.js";
 import { KEY_CODE } from "../common/module-signature.js";
 import { SYNTAX_CODES } from "../grammar/codes.js";
 import { CHECK_CODES } from "./check/codes.js";
+import { CRD_CODES } from "./crd/codes.js";
 import { checkPolicy } from "./check/check.js";
 import { loadPolicy, nodeFs } from "./check/load.js";
 import type { PolicyModel } from "./model.js";
@@ -58,6 +59,7 @@ export function diagnosticCatalog(): Map<string, string> {
   const m = new Map<string, string>();
   for (const [code, info] of Object.entries(SYNTAX_CODES)) m.set(code, info.title);
   for (const [code, info] of Object.entries(CHECK_CODES)) m.set(code, info.title);
+  for (const [code, info] of Object.entries(CRD_CODES)) m.set(code, info.title);
   for (const [code, title] of INPUT_CODE_CATALOG) m.set(code, title);
   for (const [code, title] of MODULE_CODE_CATALOG) m.set(code, title);
   for (const [code, title] of STORE_CODE_CATALOG) m.set(code, title);

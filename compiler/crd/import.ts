@@ -84,13 +84,18 @@ export function importCrds(files: readonly { name: string; text: string }[], opt
           continue;
         }
         names.set(r.name, r);
+        if (r.selector.original_name !== undefined) {
+          d.warn("NV6005", { span: spanOf(r.selector, "original_name") ?? spanOf(r)!, message: `\`original_name\` of rule ${q(r.name)} is not kept`, label: "ignored", help: "NeuVector uses it only to rename groups on import; nvp names the group by `name`" });
+        }
         const other = r.selector.name;
         pending.push({ rule: r, from: dir === "ingress" ? other : tname, to: dir === "ingress" ? tname : other, priority: r.priority ?? 0, seq: pending.length });
       }
     }
     const sections = KEPT_SECTIONS.filter((k) => doc.spec[k] !== undefined);
     const { name: _n, namespace: _ns, ...extraMeta } = doc.metadata;
-    if (sections.length > 0 || Object.keys(extraMeta).length > 0) {
+    // Target settings nvp does not model (metrics, session limits) travel with the kept sections.
+    const { name: _t, criteria: _c, name_referral: _r, comment: _k, ...targetExtra } = target.selector;
+    if (sections.length > 0 || Object.keys(extraMeta).length > 0 || Object.keys(targetExtra).length > 0) {
       kept.push({ apiVersion: doc.apiVersion, kind: doc.kind, metadata: doc.metadata, spec: { target, ...Object.fromEntries(sections.map((k) => [k, doc.spec[k]])) } });
     }
   }

@@ -11,16 +11,18 @@
  *    where the actions differ, the reference evaluator confirms one flow per region (same old and
  *    new deciding rule and action), which becomes the witness.
  */
-import { appById, appSatisfies, findApp } from "../../common/apps.js";
+import { appById } from "../../common/apps.js";
 import { parseIp } from "../../common/ip.js";
 import type { Action, Flow, Mode, Workload } from "../../common/schema.js";
+import { RESULT_SIZE } from "../../common/abi.js";
+import { decodeResult } from "../../runtime/flow-codec.js";
 import { Enforcer, loadModule, type Decision } from "../../runtime/index.js";
 import { compileModule } from "../emit/compile-module.js";
 import type { GroupModel, PolicyModel, RuleModel } from "../model.js";
 import { evaluate } from "../reference/evaluate.js";
 import { resolveEndpointIp } from "../reference/endpoints.js";
-import { groupMembership } from "../reference/membership.js";
 import { align, type RuleChange } from "./align.js";
+import { Pieces } from "./pieces.js";
 import { buildUniverse, type Universe } from "./universe.js";
 
 export interface DecisionSummary {
@@ -88,9 +90,9 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   const modeGroups = (m: PolicyModel) => m.groups.filter((g) => g.kind === "service" && al.modes.some((x) => x.service === g.service?.service && x.namespace === g.service?.namespace));
   const u = buildUniverse(a, b, (m) => [...ruleGroups(m, m === a ? focusOld : focusNew), ...modeGroups(m)]);
 
-  const pieces = new Enumerator(u, opts.maxPieces ?? 4_000_000);
-  for (const r of focusOld) pieces.rule(a, r);
-  for (const r of focusNew) pieces.rule(b, r);
+  const pieces = new Pieces(u, [a, b], opts.maxPieces ?? 4_000_000);
+  for (const r of focusOld) pieces.rule(0, r);
+  for (const r of focusNew) pieces.rule(1, r);
   for (const m of al.modes) pieces.touching((w) => w.service === m.service && w.namespace === m.namespace);
   if (al.settings.length > 0) pieces.everything();
   stats.pieces = pieces.flows.length;
@@ -102,11 +104,17 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   const regions = new Map<string, { change: Change; region?: Region; candidates: Flow[] }>();
   for (let i = 0; i < pieces.flows.length; i += BATCH) {
     const batch = pieces.flows.slice(i, i + BATCH);
-    const da = ea.decideMany(batch);
-    const db = eb.decideMany(batch);
+    // One encoding for both modules (same DNS names); results are compared as bytes first.
+    const enc = ea.encode(batch);
+    const ra = ea.decideEncoded(enc);
+    const rb = eb.decideEncoded(enc);
+    const va = new DataView(ra.buffer, ra.byteOffset, ra.byteLength);
+    const vb = new DataView(rb.buffer, rb.byteOffset, rb.byteLength);
     batch.forEach((flow, k) => {
-      const x = da[k] as Decision;
-      const y = db[k] as Decision;
+      if (sameBytes(ra, rb, k * RESULT_SIZE)) return;
+      const x = decodeResult(va, k * RESULT_SIZE);
+      const y = decodeResult(vb, k * RESULT_SIZE);
+      if (typeof x === "number" || typeof y === "number") throw new Error(`the engine could not decide ${JSON.stringify(flow)}`);
       if (x.action === y.action) return;
       stats.differing++;
       const key = `${x.action}|${x.rule}|${y.action}|${y.rule}`;
@@ -119,10 +127,11 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
       if (entry.region) entry.region.pieces++;
       else {
         // The witness: the first flow of the region the reference evaluator confirms.
-        const va = evaluate(a, ctx, flow);
-        const vb = evaluate(b, ctx, flow);
+        const local = witnessContext(u, flow);
+        const va = evaluate(a, local, flow);
+        const vb = evaluate(b, local, flow);
         if (va.action !== vb.action) {
-          entry.region = { old: summary(va), new: summary(vb), witness: { flow, src: describe(u, flow.src), dst: describe(u, flow.dst) }, pieces: 1 };
+          entry.region = { old: summary(va), new: summary(vb), witness: { flow, src: describe(u, [a, b], flow.src), dst: describe(u, [a, b], flow.dst) }, pieces: 1 };
           entry.change.regions.push(entry.region);
         }
       }
@@ -164,13 +173,16 @@ function title(c: RuleChange, m: PolicyModel): string {
 }
 
 /** What a witness address is: a workload's attributes, the node, or the names resolving to it. */
-function describe(u: Universe, ip: string): string {
-  const ep = resolveEndpointIp(u.inventory, parseIp(ip) ?? 0n);
-  if (ep.workload) return `workload ${attrs(ep.workload)}`;
-  if (ep.node) return "a node";
+function describe(u: Universe, models: readonly PolicyModel[], ip: string): string {
+  const ep = u.kinds.get(ip) ?? resolveEndpointIp(u.inventory, parseIp(ip) ?? 0n);
   const names = Object.entries(u.dns).filter(([, ips]) => ips.includes(ip)).map(([n]) => n);
+  if (ep.workload) return `workload ${attrs(ep.workload)}${names.length ? `, resolving from ${names.join(", ")}` : ""}`;
+  if (ep.node) return "a node";
   if (names.length) return `address resolving from ${names.join(", ")}`;
-  return ep.kind === "internal" ? "internal address (unmanaged)" : "external address";
+  const bits = parseIp(ip) ?? 0n;
+  const groups = [...new Set(models.flatMap((m) => m.groups.filter((g) => (g.addresses ?? []).some((e) => e.kind === "ip" && e.lo <= bits && bits <= e.hi)).map((g) => g.name)))];
+  const kind = ep.kind === "internal" ? "internal address (unmanaged)" : "external address";
+  return groups.length ? `${kind} in ${groups.join(", ")}` : kind;
 }
 
 const NONE = "nvp-diff-none";
@@ -184,65 +196,19 @@ function attrs(w: Workload): string {
   return parts.filter((p) => !p.endsWith(`=${NONE}`)).join(" ") || "with no matching attributes";
 }
 
-/** The flows (one per piece) the changes can affect, without repeats. */
-class Enumerator {
-  readonly flows: Flow[] = [];
-  truncated = false;
-  private readonly seen = new Set<string>();
-  private readonly eps: { ip: string; bits: bigint; ep: ReturnType<typeof resolveEndpointIp>; vh: boolean }[];
+/**
+ * The part of the synthetic world one flow sees: its two endpoints' workloads and DNS answers.
+ * The reference evaluator gives the same verdict as with the whole world (it looks only at the
+ * flow's addresses) without scanning thousands of workloads and names per group.
+ */
+function witnessContext(u: Universe, flow: Flow): { inventory: Universe["inventory"]; dns: Universe["dns"] } {
+  const ips = new Set([flow.src, flow.dst]);
+  const workloads = u.inventory.workloads.filter((w) => w.ips.some((ip) => ips.has(ip)));
+  const dns = Object.fromEntries(Object.entries(u.dns).filter(([, xs]) => xs.some((ip) => ips.has(ip))));
+  return { inventory: { ...u.inventory, workloads }, dns };
+}
 
-  constructor(
-    private readonly u: Universe,
-    private readonly max: number,
-  ) {
-    const vhIps = new Set(u.hosts.filter((h): h is string => !!h).flatMap((h) => u.dns[h] ?? []));
-    this.eps = u.endpoints.map((ip) => {
-      const bits = parseIp(ip) ?? 0n;
-      return { ip, bits, ep: resolveEndpointIp(u.inventory, bits), vh: vhIps.has(ip) };
-    });
-  }
-
-  rule(m: PolicyModel, r: RuleModel): void {
-    const ctx = { inventory: this.u.inventory, dns: this.u.dns };
-    const inAny = (gs: readonly number[]) => this.eps.filter((e) => gs.some((g) => groupMembership(m.groups[g] as GroupModel, ctx, e.bits, e.ep, undefined) !== undefined));
-    const ports = this.u.ports.filter((p) => r.ports.length === 0 || r.ports.some((q) => q.proto === "any" || (q.proto === p.proto && (p.proto === "icmp" || (q.lo <= (p.port ?? 0) && (p.port ?? 0) <= q.hi)))));
-    const apps = this.u.apps.filter((x) => x === undefined || r.apps.length === 0 || appSatisfies(findApp(x)?.id ?? -1, r.apps));
-    this.product(inAny(r.from), inAny(r.to), ports, apps);
-  }
-
-  touching(isIt: (w: Workload) => boolean): void {
-    const hit = this.eps.filter((e) => e.ep.workload && isIt(e.ep.workload));
-    this.product(hit, this.eps, this.u.ports, this.u.apps);
-    this.product(this.eps, hit, this.u.ports, this.u.apps);
-  }
-
-  everything(): void {
-    this.product(this.eps, this.eps, this.u.ports, this.u.apps);
-  }
-
-  private product(srcs: Enumerator["eps"], dsts: Enumerator["eps"], ports: Universe["ports"], apps: Universe["apps"]): void {
-    for (const s of srcs) {
-      for (const d of dsts) {
-        const hosts = s.vh || d.vh ? this.u.hosts : [undefined];
-        for (const p of ports) {
-          for (const app of p.proto === "icmp" ? [undefined] : apps) {
-            for (const host of hosts) {
-              const key = `${s.ip}|${d.ip}|${p.proto}|${p.port}|${app}|${host}`;
-              if (this.seen.has(key)) continue;
-              if (this.flows.length >= this.max) {
-                this.truncated = true;
-                return;
-              }
-              this.seen.add(key);
-              const f: Flow = { src: s.ip, dst: d.ip, proto: p.proto };
-              if (p.port !== undefined) f.port = p.port;
-              if (app !== undefined) f.app = app;
-              if (host !== undefined) f.host = host;
-              this.flows.push(f);
-            }
-          }
-        }
-      }
-    }
-  }
+function sameBytes(a: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + RESULT_SIZE; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

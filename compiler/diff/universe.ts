@@ -8,27 +8,26 @@
  *    one per pair of a group a changed rule names with any other workload or service group (the
  *    two attribute sets merged), so overlaps of rules that moved past each other are represented;
  *  - a node, an internal (non-workload) address and an outside address;
- *  - ports: elementary intervals of every rule's port ranges per protocol, plus icmp;
- *  - applications: every application a rule names and its children, an unknown one, and none yet;
- *  - virtual hosts: each `vh:` name, none, and not yet known.
+ *  - virtual hosts: each `vh:` name, none, and not yet known;
+ *  - ports and applications are cut per source and destination (pieces.ts).
  * The pieces are complete for IP, name, `=`/`!=` (glob), `prefix` and `contains` criteria; for a
  * `regex` criterion the representative value is derived from the pattern and checked, so a
  * pattern it cannot satisfy has no representative (docs/diff.md says so).
  */
-import { APPS } from "../../common/apps.js";
 import { formatIp, MAX_IP, V4_BASE } from "../../common/ip.js";
 import type { Inventory, Workload } from "../../common/schema.js";
 import type { CriterionModel, GroupModel, PolicyModel } from "../model.js";
+import type { Endpoint } from "../reference/endpoints.js";
+import { groupMembership } from "../reference/membership.js";
 
 export interface Universe {
   inventory: Inventory;
   dns: Record<string, string[]>;
   /** Representative addresses (workloads, node, internal and outside ones). */
   endpoints: string[];
-  ports: { proto: "tcp" | "udp" | "icmp"; port?: number }[];
-  /** Application names; undefined = not yet identified. */
-  apps: (string | undefined)[];
   hosts: (string | undefined)[];
+  /** What each representative address is (the reference's resolveEndpoint, without its linear scan). */
+  kinds: Map<string, Endpoint>;
 }
 
 const FRESH = "nvp-diff-none";
@@ -76,7 +75,7 @@ function workloadOf(attrs: Attrs, name: string, ip: string): Workload {
 
 /** A block of 65536 addresses for synthetic workloads and peers, if possible one no address group touches. */
 function freeBlock(covered: readonly [bigint, bigint][]): bigint {
-  const blocks = [0xfdffn << 112n, 0xfd7an << 112n, V4_BASE + 0xac1f0000n, 0x2001_0db8_fffen << 80n];
+  const blocks = [V4_BASE + 0xac1f0000n, V4_BASE + 0x647f0000n, 0xfdffn << 112n, 0xfd7an << 112n];
   for (const base of blocks) {
     const end = base + 0xffffn;
     if (!covered.some(([lo, hi]) => lo <= end && hi >= base)) return base;
@@ -126,48 +125,49 @@ export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: P
   // Workloads: per group, and merged pairs with the groups changed rules name.
   const seen = new Set<string>();
   const workloads: Workload[] = [];
-  const add = (attrs: Attrs) => {
-    const key = JSON.stringify([...attrs].sort());
+  const add = (attrs: Attrs, name?: string) => {
+    const key = JSON.stringify([...attrs].sort()) + (name ?? "");
     if (seen.has(key)) return;
     seen.add(key);
     const ip = fresh();
     workloads.push(workloadOf(attrs, `w${workloads.length}`, ip));
     endpoints.push(ip);
+    // A workload the name resolves to: in the name's group and its own groups at once.
+    if (name !== undefined) dns[name]?.push(ip);
   };
   add(new Map());
-  const all = groups.map(attrsFor).filter((x): x is Attrs => x !== undefined);
-  for (const at of all) add(at);
-  const focused = [...focusGroups(a), ...focusGroups(b)].map(attrsFor).filter((x): x is Attrs => x !== undefined);
+  const all = groups.flatMap((g) => {
+    const at = attrsFor(g);
+    return at === undefined ? [] : [{ g, at }];
+  });
+  for (const { at } of all) add(at);
+  // A merge is kept only when it lands in both groups: anything else repeats one of the two.
+  const ctx = { inventory: { workloads: [], nodes: [], internalSubnets: [], serviceExternalIps: [] }, dns: {} };
+  const holds = (g: GroupModel, w: Workload) => groupMembership(g, ctx, 0n, { kind: "workload", workload: w }, undefined) !== undefined;
+  const focused = [...new Set([...focusGroups(a), ...focusGroups(b)])].flatMap((g) => {
+    const at = attrsFor(g);
+    return at === undefined ? [] : [{ g, at }];
+  });
   for (const f of focused) {
     for (const o of all) {
-      add(new Map([...o, ...f]));
-      add(new Map([...f, ...o]));
-    }
-  }
-  const inventory: Inventory = { workloads, nodes: [{ name: "node-diff", ips: [nodeIp] }], internalSubnets: [`${internal}/128`], serviceExternalIps: [] };
-  return { inventory, dns, endpoints, ports: portAtoms(a, b), apps: appAtoms(a, b), hosts: [undefined, "", ...vhs] };
-}
-
-function portAtoms(a: PolicyModel, b: PolicyModel): Universe["ports"] {
-  const cuts = { tcp: new Set<number>([0]), udp: new Set<number>([0]) };
-  for (const r of [...a.rules, ...b.rules]) {
-    for (const p of r.ports) {
-      for (const proto of p.proto === "any" ? (["tcp", "udp"] as const) : p.proto === "icmp" ? [] : [p.proto]) {
-        cuts[proto].add(p.lo);
-        if (p.hi < 65535) cuts[proto].add(p.hi + 1);
+      if (o.g === f.g) continue;
+      for (const merged of [new Map([...o.at, ...f.at]), new Map([...f.at, ...o.at])]) {
+        const w = workloadOf(merged, "probe", "::");
+        if (holds(f.g, w) && holds(o.g, w)) add(merged);
       }
     }
   }
-  const out: Universe["ports"] = [{ proto: "icmp" }];
-  for (const proto of ["tcp", "udp"] as const) for (const p of [...cuts[proto]].sort((x, y) => x - y)) out.push({ proto, port: p });
-  return out;
-}
-
-function appAtoms(a: PolicyModel, b: PolicyModel): Universe["apps"] {
-  const ids = new Set<number>();
-  for (const r of [...a.rules, ...b.rules]) for (const id of r.apps) ids.add(id);
-  // A child (nginx) matches its parent's rules (HTTP) but not the reverse: both are pieces.
-  for (const app of APPS) if (app.parent !== undefined && ids.has(app.parent)) ids.add(app.id);
-  const names = APPS.filter((x) => ids.has(x.id)).map((x) => x.name);
-  return [undefined, "unknown", ...names];
+  // Workloads reached through a DNS name a changed rule names (one per workload group and the bare one).
+  const focusNames = [...new Set([...focusGroups(a), ...focusGroups(b)].flatMap((g) => (g.addresses ?? []).filter((e) => e.kind !== "ip").map((e) => (e.wildcard ? `w.${e.name}` : e.name))))];
+  for (const n of focusNames) {
+    add(new Map(), n);
+    for (const { at } of all) add(at, n);
+  }
+  const node = { name: "node-diff", ips: [nodeIp] };
+  const inventory: Inventory = { workloads, nodes: [node], internalSubnets: [`${internal}/128`], serviceExternalIps: [] };
+  const kinds = new Map<string, Endpoint>(endpoints.map((ip) => [ip, { kind: "external" }]));
+  for (const w of workloads) kinds.set(w.ips[0] as string, { kind: "workload", workload: w });
+  kinds.set(nodeIp, { kind: "node", node });
+  kinds.set(internal, { kind: "internal" });
+  return { inventory, dns, endpoints, hosts: [undefined, "", ...vhs], kinds };
 }

@@ -149,3 +149,13 @@ describe("errors point at the YAML", () => {
     expect(where(crd("apiVersion: v1\nkind: ConfigMap\n"))).toEqual(["NV6002 2:7 kind `ConfigMap` is not a NeuVector network CRD"]);
   });
 });
+
+describe("nothing dropped silently", () => {
+  test("target metrics and session limits go to the side file; a rule selector's original_name is warned about", () => {
+    const t = doc("web", "  target:\n    selector: { name: nv.web.shop, mon_metric: true, grp_sess_cur: 100 }\n  ingress:\n    - name: r\n      action: allow\n      selector: { name: external, original_name: ext }\n");
+    const r = importOk([{ name: "m.yaml", text: t }]);
+    expect(r.kept).toContain("mon_metric: true");
+    expect(r.kept).toContain("grp_sess_cur: 100");
+    expect(where(r)).toEqual(["NV6005 12:50 `original_name` of rule `r` is not kept"]);
+  });
+});
