@@ -15,7 +15,7 @@ import { createWriteStream } from "node:fs";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
-import { parseCaptureBuffer, type CapturePacket } from "../runtime/capture/index.js";
+import { LINKTYPE, parseCaptureBuffer, pcapHeader, type CapturePacket } from "../runtime/capture/index.js";
 
 const CAPTURES = join(import.meta.dirname, "../test/fixtures/captures");
 
@@ -63,14 +63,7 @@ function readdress(frame: Uint8Array, l3: number, r: number): void {
 export async function writeReplayCapture(file: string, want: number): Promise<number> {
   const { packets, span } = fixturePackets();
   const out = createWriteStream(file);
-  const header = new Uint8Array(24);
-  const hv = new DataView(header.buffer);
-  hv.setUint32(0, 0xa1b23c4d, true);
-  hv.setUint16(4, 2, true);
-  hv.setUint16(6, 4, true);
-  hv.setUint32(16, 262144, true);
-  hv.setUint32(20, 1, true);
-  out.write(header);
+  out.write(pcapHeader(LINKTYPE.ETHERNET, { nanos: true }));
   const base = 1_760_000_000_000_000_000n;
   let written = 0;
   for (let r = 0; written < want; r++) {

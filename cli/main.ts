@@ -15,8 +15,9 @@ import * as test from "./commands/test.js";
 import * as importCmd from "./commands/import.js";
 import * as exportCmd from "./commands/export.js";
 import * as learn from "./commands/learn.js";
+import * as diff from "./commands/diff.js";
 
-const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay, importCmd, exportCmd, learn];
+const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay, importCmd, exportCmd, diff, learn];
 
 /** Run `nvp` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -11,7 +11,10 @@ import { compileModule, evaluate, loadAndCheck } from "../compiler/index.js";
 import { Enforcer, loadModule, type Decision } from "../runtime/index.js";
 import { VERSION } from "./version.js";
 import { loadInventory } from "../runtime/inventory/index.js";
-import { parseDnsTable } from "../runtime/input/dns.js";
+import { parseDnsTable, readDnsTable } from "../runtime/input/dns.js";
+import { FLOWS } from "../common/codes/input.js";
+import { rootLoc, Sink } from "../runtime/input/reader.js";
+import { detachedDoc } from "../runtime/input/source-doc.js";
 import { EXIT } from "./io.js";
 import { reportDiagnostics, UsageError, type CommandContext } from "./shared.js";
 
@@ -130,12 +133,17 @@ export function readDns(ctx: CommandContext, pairs: readonly string[], file?: st
     }
     Object.assign(table, r.table);
   }
+  // `--dns` pairs go through the DNS table reader, so both engines see the same checked names and
+  // addresses (NV5211, NV5212) and a bad value is a usage error, not a crash in the enforcer.
+  const sink = new Sink();
   for (const p of pairs) {
     const eq = p.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--dns expects \`name=ip[,ip…]\`, got \`${p}\``);
-    const name = p.slice(0, eq).toLowerCase().replace(/\.$/, "");
-    table[name] = [...(table[name] ?? []), ...p.slice(eq + 1).split(",").map((s) => s.trim())];
+    if (eq <= 0) throw new UsageError(`--dns expects \`name=ip[,ip…]\`, got \`${p}\``, FLOWS.dnsName, "write `--dns db.example.com=10.0.0.5`");
+    const value = { [p.slice(0, eq)]: p.slice(eq + 1).split(",").map((s) => s.trim()) };
+    readDnsTable(rootLoc(detachedDoc(`--dns ${p}`, value)), sink, table);
   }
+  const bad = sink.diagnostics.find((d) => d.severity === "error");
+  if (bad) throw new UsageError(`--dns: ${bad.message}`, bad.code, bad.help);
   return table;
 }
 

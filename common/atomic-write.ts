@@ -2,9 +2,10 @@
  * The one writer for a user's file (fmt -w, compile -o, events and reports): the bytes go to a
  * temporary file beside the target, are fsynced, and replace the target by rename. A failed write
  * (file-size limit, full disk, read-only directory) leaves the original untouched, and the error
- * says so. The temporary file is removed on failure.
+ * says so. The temporary file is removed on failure. replay's --events/--flows stream through
+ * runtime/output/streamed-file.ts, the same scheme for output that does not fit one buffer.
  */
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export const WRITE_CODE = "NV5005";
@@ -38,6 +39,8 @@ function describe(errno: string): string {
       return "it is a directory (EISDIR)";
     case "ENOENT":
       return "the directory does not exist (ENOENT)";
+    case "ENOTDIR":
+      return "a part of the path is a file, not a directory (ENOTDIR)";
     default:
       return errno;
   }
@@ -52,6 +55,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, shown =
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new AtomicWriteError(shown, "EISDIR", false);
+    // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`) has no bytes to keep and must not
+    // be replaced by a regular file: it is written directly.
+    if (!st.isFile()) return writeDirect(path, data, shown);
     hadOriginal = true;
     mode = st.mode & 0o7777; // the replacement keeps the original's permissions
   } catch (e) {
@@ -82,5 +88,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, shown =
       // never created, or already gone
     }
     throw new AtomicWriteError(shown, (e as NodeJS.ErrnoException).code ?? String(e), hadOriginal);
+  }
+}
+
+function writeDirect(path: string, data: string | Uint8Array, shown: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new AtomicWriteError(shown, (e as NodeJS.ErrnoException).code ?? String(e), false);
   }
 }

@@ -5,7 +5,7 @@
  * soon as the cap is passed (`/dev/zero` ends with an error after `limit` bytes, never grows memory).
  * A directory where a file is meant is refused by name. Errors carry stable codes (docs/diagnostics.md).
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 
 /** The default cap for an input file: the policy source limit, and the same for every other input. */
 export const INPUT_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -15,14 +15,12 @@ export const INPUT_FILE_CODES = {
   tooLarge: "NV5001",
   isDirectory: "NV5002",
   unreadable: "NV5003",
-  notDirectory: "NV5004",
 } as const;
 
 export const INPUT_FILE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
   [INPUT_FILE_CODES.tooLarge, "input is larger than its limit (devices and pipes are read up to the limit)"],
   [INPUT_FILE_CODES.isDirectory, "a directory where a file is expected"],
   [INPUT_FILE_CODES.unreadable, "input cannot be opened or read (missing, no permission, I/O error)"],
-  [INPUT_FILE_CODES.notDirectory, "a file where a folder is expected"],
 ]);
 
 export type InputFileCode = (typeof INPUT_FILE_CODES)[keyof typeof INPUT_FILE_CODES];
@@ -59,14 +57,16 @@ export function readInputFile(path: string | number, opts: ReadInputOptions = {}
   const what = opts.what ?? "input";
   let fd: number;
   try {
-    fd = typeof path === "number" ? path : openSync(path, "r");
+    // Non-blocking, so a FIFO nobody writes to reads as empty instead of hanging in open(); reads
+    // that find no data yet (EAGAIN) wait in readChunk.
+    fd = typeof path === "number" ? path : openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw unreadable(e, shown, what);
   }
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) {
-      throw new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not a ${what}`, `give the path of a ${what} inside it`);
+      throw new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not ${a(what)}`, `give the path of ${a(what)} inside it`);
     }
     if (st.isFile() && st.size > limit) throw tooLarge(shown, what, `${st.size} bytes; the limit is ${limit}`);
     // A regular file is read into one buffer of its size (plus one byte, to notice growth); anything
@@ -110,6 +110,11 @@ function readChunk(fd: number, buf: Buffer, at: number, shown: string, what: str
       throw unreadable(e, shown, what);
     }
   }
+}
+
+/** `a module`, `an inventory file`. */
+function a(what: string): string {
+  return `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`;
 }
 
 function tooLarge(shown: string, what: string, found: string): InputFileError {

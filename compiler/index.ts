@@ -9,6 +9,7 @@ import { MODULE_CODE_CATALOG } from "../common/codes/module.js";
 import { LEARN_CODE_CATALOG } from "../common/codes/learn.js";
 import { INPUT_FILE_CODE_CATALOG } from "../common/input-file.js";
 import { WRITE_CODE } from "../common/atomic-write.js";
+import { KEY_CODE } from "../common/module-signature.js";
 import { SYNTAX_CODES } from "../grammar/codes.js";
 import { CHECK_CODES } from "./check/codes.js";
 import { checkPolicy } from "./check/check.js";
@@ -18,6 +19,7 @@ import type { PolicyModel } from "./model.js";
 export { evaluate, type EvalContext } from "./reference/index.js";
 export { compileSources } from "./check/compile-sources.js";
 export { formatText, type FormatResult } from "./fmt/index.js";
+export { signModule } from "./emit/sign.js";
 export { compileModule, DUMP_STAGES, type DumpStage, type CompiledModule } from "./emit/compile-module.js";
 export type { PolicyModel } from "./model.js";
 
@@ -60,6 +62,7 @@ export function diagnosticCatalog(): Map<string, string> {
   for (const [code, title] of LEARN_CODE_CATALOG) m.set(code, title);
   for (const [code, title] of INPUT_FILE_CODE_CATALOG) m.set(code, title);
   m.set(WRITE_CODE, "an output file could not be written; the original is unchanged");
+  m.set(KEY_CODE, "a --sign or --public-key file is not a usable Ed25519 key");
   return m;
 }
 

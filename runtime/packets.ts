@@ -110,7 +110,7 @@ export class PacketEngine {
   }
 
   private namerFor(inv: Inventory): EndpointNamer {
-    return new EndpointNamer(this.module.meta.groups, inv, this.matcher, (ip) => this.table.classGroups(this.inst.addrClass(ip)));
+    return new EndpointNamer(this.module.meta.groups, inv, this.matcher, (ip) => this.inst.addrClass(ip), (cls) => this.table.classGroups(cls));
   }
 
   /** A packet engine for an Enforcer's module (its own engine instance) with that inventory. */

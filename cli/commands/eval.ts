@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import { ACTIONS, type Action } from "../../common/schema.js";
 import { parseFlowsNdjson } from "../../runtime/input/flows.js";
 import { EXIT } from "../io.js";
+import { warnNoInventory } from "../inventory-notes.js";
 import { ENGINES, openSession, readDns, readInventory, readText, type EngineName } from "../session.js";
 import { collect, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 
@@ -42,6 +43,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const source = opts.flows === "-" ? "<stdin>" : opts.flows;
       const parsed = parseFlowsNdjson(text, source);
       reportDiagnostics(ctx, parsed.diagnostics, new Map([[source, text]]), "human");
+      if (opts.inventory.length === 0) warnNoInventory(ctx);
       const inventory = readInventory(ctx, opts.inventory);
       const dns = readDns(ctx, opts.dns, opts.dnsFile);
       if (!inventory || !dns) return;

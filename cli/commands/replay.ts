@@ -98,6 +98,7 @@ export function register(program: Command, ctx: CommandContext): void {
       else ctx.io.out(renderSummary(summary));
       let fault = false;
       for (const r of runs) {
+        if (r.gzipTrailing) ctx.io.err(`warning: ${r.file}: ${r.gzipTrailing} bytes after the last complete gzip member were ignored\n`);
         if (!r.error) continue;
         fault = true;
         ctx.io.err(`error: ${r.file}: ${r.error.message} at byte ${r.error.offset}; ${r.packets} packets before it were replayed\n`);

@@ -74,16 +74,18 @@ export function lowerModel(checked: PolicyModel): DecisionIR {
   });
   const vhSlots = lowerNames(model, groups, lists);
   const { intervals, classes } = lowerAddresses(model, lists);
-  const { xff, contention, defaultMode, nodesMode } = model.settings;
+  const { xff, contention, defaultMode, nodesMode, extra } = model.settings;
+  const icmpPolicy = extra["icmp-policy"] === "on";
+  const linkLocalPolicy = extra["link-local-policy"] === "on";
   return {
     policy: model.name,
-    settings: { xff, contention, defaultMode, nodesMode },
+    settings: { xff, contention, defaultMode, nodesMode, icmpPolicy, linkLocalPolicy },
     rules: model.rules.map((r, index) => ({ index, id: r.id, action: r.action, learned: r.learned })),
     groups,
     kinds: kindSets(model, lists),
     addrIntervals: intervals,
     addrClasses: classes,
-    ports: lowerPorts(model.rules),
+    ports: lowerPorts(model.rules, icmpPolicy),
     apps: lowerApps(model.rules),
     vhSlots,
     threats: lowerThreats(model.settings),

@@ -96,6 +96,8 @@ export interface CaptureSummary {
   inputBytes: number;
   /** The source's size when known (a regular file), for progress. */
   inputSize?: number;
+  /** Bytes after the last complete gzip member that were ignored (padding, an appended file). */
+  gzipTrailing?: number;
   /** Set when reading stopped early; every packet before `error.offset` was delivered. */
   error?: CaptureError;
 }

@@ -12,8 +12,13 @@ export interface EventSink {
   write(batch: RawEventBatch): void;
   /** A promise while the sink holds too much unwritten output; wait on it before producing more. */
   ready(): Promise<void> | undefined;
-  /** Flush and finish (for a file: put it in place). Rejects with the first output error. */
-  close(): Promise<void>;
+  /** Write out everything held. Rejects with the first output error. */
+  end(): Promise<void>;
+  /**
+   * Finish (for a file: put it in place). Called only once every sink's end() succeeded, so one
+   * failing output leaves every other one as it was.
+   */
+  commit(): Promise<void>;
   /** Stop without finishing (a file's old contents stay). */
   abort(): Promise<void>;
 }

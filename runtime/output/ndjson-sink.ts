@@ -1,19 +1,20 @@
 /**
- * Events or flow records to an NDJSON file, streamed: lines are gathered into chunks of about
- * 1 MiB, at most two chunks wait for the disk (ready() holds the producer back beyond that), and
+ * Events or flow records to an NDJSON file, streamed: records are encoded straight from their raw
+ * bytes (ndjson-encode.ts) into chunks of about 1 MiB, at most two chunks wait for the disk (ready() holds the producer back beyond that), and
  * the file appears at its path only when the replay finished (streamed-file.ts). Memory stays at
  * a few MiB whatever the number of events.
  */
 import * as P from "../../common/abi-packet.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
 import type { EventSink } from "./event-sink.js";
+import { NdjsonEncoder } from "./ndjson-encode.js";
 import { StreamedFile } from "./streamed-file.js";
 
 const CHUNK = 1 << 20;
 const MAX_PENDING = 2;
 
 export class NdjsonSink implements EventSink {
-  private text = "";
+  private readonly encoder = new NdjsonEncoder((bytes) => this.send(bytes), CHUNK);
   private pending = 0;
   private chain: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
@@ -37,18 +38,12 @@ export class NdjsonSink implements EventSink {
   write(batch: RawEventBatch): void {
     for (let k = 0; k < batch.count; k++) {
       if (!this.types.has(batch.type(k))) continue;
-      const e = batch.decode(k);
-      if (!e) continue;
-      this.text += JSON.stringify(e) + "\n";
+      this.encoder.record(batch, k);
       this.lines++;
-      if (this.text.length >= CHUNK) this.flush();
     }
   }
 
-  private flush(): void {
-    if (!this.text) return;
-    const bytes = Buffer.from(this.text, "utf8");
-    this.text = "";
+  private send(bytes: Uint8Array): void {
     this.pending++;
     this.chain = this.chain.then(async () => {
       try {
@@ -69,18 +64,18 @@ export class NdjsonSink implements EventSink {
     });
   }
 
-  async close(): Promise<void> {
-    this.flush();
+  async end(): Promise<void> {
+    this.encoder.end();
     await this.chain;
-    if (this.failure) {
-      await this.file.abort();
-      throw this.failure.error;
-    }
+    if (this.failure) throw this.failure.error;
+  }
+
+  async commit(): Promise<void> {
     await this.file.commit();
   }
 
   async abort(): Promise<void> {
-    this.text = "";
+    this.failure ??= { error: new Error("aborted") };
     await this.chain;
     await this.file.abort();
   }

@@ -74,7 +74,7 @@ export interface PacketEvent {
   state?: TcpState;
 }
 
-const TYPES: Record<number, PacketEventType> = {
+export const TYPES: Record<number, PacketEventType> = {
   [P.EVT_VIOLATION]: "violation",
   [P.EVT_DENY]: "deny",
   [P.EVT_LEARN]: "learn",
@@ -82,16 +82,16 @@ const TYPES: Record<number, PacketEventType> = {
   [P.EVT_FLOW_END]: "flow-end",
   [P.EVT_THREAT]: "threat",
 };
-const THREAT_ACTIONS: Record<number, ThreatActionTaken> = { [P.TA_REPORT]: "report", [P.TA_DENY]: "deny", [P.TA_RESET]: "reset" };
+export const THREAT_ACTIONS: Record<number, ThreatActionTaken> = { [P.TA_REPORT]: "report", [P.TA_DENY]: "deny", [P.TA_RESET]: "reset" };
 const latin1 = new TextDecoder("latin1");
-const ENDS: Record<number, FlowEndReason> = {
+export const ENDS: Record<number, FlowEndReason> = {
   [P.END_CLOSED]: "closed",
   [P.END_RESET]: "reset",
   [P.END_TIMEOUT]: "timeout",
   [P.END_EVICTED]: "evicted",
   [P.END_FLUSH]: "flush",
 };
-const STATES: Record<number, TcpState> = {
+export const STATES: Record<number, TcpState> = {
   [P.TS_SYN_SENT]: "syn-sent",
   [P.TS_SYN_RECV]: "syn-received",
   [P.TS_ESTABLISHED]: "established",
@@ -99,7 +99,7 @@ const STATES: Record<number, TcpState> = {
   [P.TS_CLOSING]: "closing",
   [P.TS_CLOSED]: "closed",
 };
-const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
+export const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
 
 let lastSecond = -1n;
 let lastPrefix = "";
@@ -125,21 +125,32 @@ export function appName(id: number): string | undefined {
   return appById(id)?.name ?? "unknown";
 }
 
+/** Addresses whose names and groups are kept; past this the cache starts again. */
+const DESCRIBE_CACHE = 65536;
+
 /** Names and groups of addresses, from the inventory, the metadata and the DNS resolutions. */
 export class EndpointNamer {
   private readonly byIp = new Map<bigint, { name: string; groups: number[] }>();
-  private readonly cache = new Map<string, { name?: string; groups: string[] }>();
+  private readonly cache = new Map<string, EndpointDescription>();
+  /**
+   * Descriptions of addresses that are neither in the inventory nor resolved from a DNS name, by
+   * address class and kind: shared by every such address, so a replay of millions of outside
+   * addresses describes a handful of classes, not each address.
+   */
+  private readonly byClass = new Map<number, EndpointDescription>();
   private names = new Map<string, readonly bigint[]>();
+  private namedIps = new Set<bigint>();
 
   /**
-   * `addressGroups` gives the address groups (indexes into `groups`) whose IPs, CIDRs or ranges
-   * hold an address: the table's address class of it, and the class's groups.
+   * `addressClass` gives the table's address class of an address, `classGroups` the address
+   * groups (indexes into `groups`) whose IPs, CIDRs or ranges hold the class's addresses.
    */
   constructor(
     private readonly groups: readonly MetaGroup[],
     inventory: Inventory,
     matcher: MembershipMatcher,
-    private readonly addressGroups: (ip: bigint) => readonly number[],
+    private readonly addressClass: (ip: bigint) => number,
+    private readonly classGroups: (cls: number) => readonly number[],
   ) {
     for (const w of inventory.workloads) {
       const m = matcher.of(w);
@@ -159,33 +170,61 @@ export class EndpointNamer {
   /** The current name → addresses resolutions (host-given and snooped). */
   setResolutions(names: Map<string, readonly bigint[]>): void {
     this.names = names;
+    this.namedIps = new Set([...names.values()].flat());
     this.cache.clear();
   }
 
-  describe(ip: bigint, kind: EndpointKind): { name?: string; groups: string[] } {
+  /**
+   * The endpoint's name and groups. The same object comes back for the same address and kind
+   * while nothing changed (callers may cache what they derive from it by identity).
+   */
+  describe(ip: bigint, kind: EndpointKind): EndpointDescription {
+    const known = this.byIp.get(ip);
+    if (!known && !this.namedIps.has(ip)) {
+      const cls = this.addressClass(ip);
+      const key = cls * 8 + KIND_ORDER.indexOf(kind);
+      let d = this.byClass.get(key);
+      if (!d) this.byClass.set(key, (d = this.build(ip, kind, undefined, this.classGroups(cls))));
+      return d;
+    }
     const key = `${ip}|${kind}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const known = this.byIp.get(ip);
+    const out = this.build(ip, kind, known, this.classGroups(this.addressClass(ip)));
+    // Bounded: a replay of millions of resolved addresses must not keep them all.
+    if (this.cache.size >= DESCRIBE_CACHE) this.cache.clear();
+    this.cache.set(key, out);
+    return out;
+  }
+
+  private build(ip: bigint, kind: EndpointKind, known: { name: string; groups: number[] } | undefined, addressGroups: readonly number[]): EndpointDescription {
     const idx = new Set<number>(kind === "workload" ? (known?.groups ?? []) : []);
     this.groups.forEach((g, i) => {
       if (g.kind !== "builtin") return;
       const b = g.builtin ?? g.name;
       if (b === "any" || (b === "containers" && kind === "workload") || (b === "nodes" && kind === "node") || (b === "external" && kind === "external")) idx.add(i);
     });
-    for (const g of this.addressGroups(ip)) idx.add(g);
-    for (const [name, ips] of this.names) {
-      if (!ips.includes(ip)) continue;
-      this.groups.forEach((g, i) => {
-        if ((g.dns ?? []).some((d) => nameMatches(name, d.name, d.wildcard))) idx.add(i);
-      });
+    for (const g of addressGroups) idx.add(g);
+    if (this.namedIps.has(ip)) {
+      for (const [name, ips] of this.names) {
+        if (!ips.includes(ip)) continue;
+        this.groups.forEach((g, i) => {
+          if ((g.dns ?? []).some((d) => nameMatches(name, d.name, d.wildcard))) idx.add(i);
+        });
+      }
     }
-    const out: { name?: string; groups: string[] } = { groups: [...idx].sort((a, b) => a - b).map((i) => this.groups[i]?.name ?? String(i)) };
+    const out: EndpointDescription = { groups: [...idx].sort((a, b) => a - b).map((i) => this.groups[i]?.name ?? String(i)) };
     if (known && (kind === "workload" || kind === "node")) out.name = known.name;
-    this.cache.set(key, out);
     return out;
   }
 }
+
+export interface EndpointDescription {
+  name?: string;
+  groups: string[];
+}
+
+const KIND_ORDER: readonly EndpointKind[] = ["workload", "node", "internal", "external"];
 
 /** Decode the event record at `at`. */
 export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): PacketEvent | undefined {

@@ -13,7 +13,8 @@ export class RawEventBatch {
     /** `count` records, record k at k * EV_SIZE. */
     readonly bytes: Uint8Array,
     readonly count: number,
-    private readonly namer: EndpointNamer,
+    /** Names endpoints as the inventory of the events' time had them. */
+    readonly namer: EndpointNamer,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, count * P.EV_SIZE);
   }

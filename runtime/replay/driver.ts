@@ -28,6 +28,8 @@ export interface CaptureRun {
   notIp: Record<string, number>;
   /** Records or blocks read but not delivered (pcapng), by reason. */
   skipped: Record<string, number>;
+  /** Bytes after the last complete gzip member, ignored. */
+  gzipTrailing?: number;
   error?: CaptureError;
 }
 
@@ -96,15 +98,17 @@ export class Replay {
     const s = reader.summary;
     const out: CaptureRun = { file: shown, gzip: s.gzip, packets: s.packets, bytes: s.bytes, notIp: s.notIpKinds, skipped: s.skipped };
     if (s.format) out.format = s.format;
+    if (s.gzipTrailing) out.gzipTrailing = s.gzipTrailing;
     if (s.error) out.error = s.error;
     return out;
   }
 
-  /** End every flow (flow-end records), move the last events out, close the sinks. */
+  /** End every flow (flow-end records), move the last events out, finish the sinks (all or none). */
   async finish(): Promise<void> {
     while (this.engine.flushSome()) await this.events();
     await this.events();
-    for (const s of this.sinks) await s.close();
+    for (const s of this.sinks) await s.end();
+    for (const s of this.sinks) await s.commit();
   }
 
   /** Stop: every sink's file keeps its old contents. */

@@ -20,20 +20,20 @@ import type { CaptureRun } from "./driver.js";
 
 const BLOCK = 4 * 1024 * 1024;
 const HEADER = 16;
-/** Most frames a block can hold (every record an empty frame). */
-const MAX_FRAMES = BLOCK / HEADER;
 const TWO32 = 4294967296;
 
-function newBatch(): FrameBatch {
+/** Arrays for the most frames a block of `block` bytes can hold (every record an empty frame). */
+function newBatch(block: number): FrameBatch {
+  const n = Math.floor(block / HEADER) + 1;
   return {
     buf: new Uint8Array(0),
     count: 0,
-    at: new Uint32Array(MAX_FRAMES),
-    len: new Uint32Array(MAX_FRAMES),
-    l3: new Int32Array(MAX_FRAMES),
-    wire: new Uint32Array(MAX_FRAMES),
-    tsLo: new Uint32Array(MAX_FRAMES),
-    tsHi: new Uint32Array(MAX_FRAMES),
+    at: new Uint32Array(n),
+    len: new Uint32Array(n),
+    l3: new Int32Array(n),
+    wire: new Uint32Array(n),
+    tsLo: new Uint32Array(n),
+    tsHi: new Uint32Array(n),
   };
 }
 
@@ -75,12 +75,14 @@ interface Layout {
 
 async function replayFile(fh: FileHandle, size: number, layout: Layout, engine: PacketEngine, counts: VerdictCounts, each: (inputBytes: number, packets: number) => Promise<void>): Promise<Result> {
   const out: Result = { format: "pcap", gzip: false, packets: 0, bytes: 0, notIp: {}, skipped: {} };
-  const batch = newBatch();
-  let cur = new Uint8Array(BLOCK);
-  let next = new Uint8Array(BLOCK);
+  // A small file gets buffers of its own size: replaying many small captures allocates little.
+  const block = Math.min(BLOCK, size);
+  const batch = newBatch(block);
+  let cur = new Uint8Array(block);
+  let next = new Uint8Array(block);
   // `cur[0, filled)` holds the file from offset `base` on.
   let base = 24;
-  let filled = (await fh.read(cur, 0, BLOCK, base)).bytesRead;
+  let filled = (await fh.read(cur, 0, block, base)).bytesRead;
   for (;;) {
     const parsed = parse(cur, filled, base, layout, batch, out);
     const used = parsed.used;
@@ -88,7 +90,7 @@ async function replayFile(fh: FileHandle, size: number, layout: Layout, engine: 
     const fileEnd = base + filled >= size;
     // Start reading the next block (behind the unparsed tail) before the engine runs.
     next.set(cur.subarray(used, filled), 0);
-    const pending = fileEnd || parsed.error ? undefined : fh.read(next, tail, BLOCK - tail, base + filled);
+    const pending = fileEnd || parsed.error ? undefined : fh.read(next, tail, block - tail, base + filled);
     batch.buf = cur;
     engine.feedFrames(batch, counts);
     await each(base + filled, out.packets);

@@ -85,6 +85,11 @@ describe("a failed write leaves the original untouched", () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
+  test("a device target is written directly, never replaced by a regular file", () => {
+    writeFileAtomic("/dev/null", "bytes for the bit bucket");
+    expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+  });
+
   test("a directory as the target or a missing parent is refused, nothing is created", () => {
     const dir = scratch();
     expect(() => writeFileAtomic(dir, "x", "out")).toThrow(AtomicWriteError);

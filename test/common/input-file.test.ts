@@ -6,18 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { INPUT_FILE_CODES, InputFileError, readInputFile, readInputText } from "../../common/input-file.js";
+import { thrown } from "../thrown.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nvp-input-"));
 
-function refusal(f: () => unknown): InputFileError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputFileError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
+const refusal = (f: () => unknown) => thrown(f, InputFileError);
 
 describe("readInputFile", () => {
   test("reads a file within the limit exactly, at the limit too", () => {
@@ -58,6 +51,12 @@ describe("readInputFile", () => {
     const w2 = spawn("sh", ["-c", `printf 'abc' > ${JSON.stringify(short)}`], { stdio: "ignore" });
     expect(readInputText(short, { limit: 10 })).toBe("abc");
     await new Promise((r) => w2.on("exit", r));
+  });
+
+  test("a FIFO nobody writes to reads as empty instead of hanging", () => {
+    const fifo = join(dir, "silent.fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(readInputFile(fifo).length).toBe(0);
   });
 
   test("a directory is NV5002, a missing file NV5003 with its errno", () => {

@@ -11,6 +11,7 @@ import { evaluate } from "../../compiler/reference/index.js";
 import { decodeResult, type Decision } from "../../runtime/flow-codec.js";
 import { Enforcer, loadModule, MODULE_CODES, NvpRuntimeError, type EncodedFlows } from "../../runtime/index.js";
 import { modelOf, moduleBytes, referenceDecision } from "./helpers.js";
+import { thrown } from "../thrown.js";
 
 const BEFORE = `policy shop
 service web = nv.web.shop { mode protect }
@@ -52,15 +53,7 @@ function decisions(raw: Uint8Array, n: number): Decision[] {
 
 const expected = (policy: string, inventory = INVENTORY) => FLOWS.map((f) => referenceDecision(evaluate(modelOf(policy), { inventory, dns: DNS }, f)));
 
-function refusal(f: () => unknown): NvpRuntimeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NvpRuntimeError) return e;
-    throw e;
-  }
-  throw new Error("expected NV5424");
-}
+const refusal = (f: () => unknown) => thrown(f, NvpRuntimeError);
 
 describe("pre-encoded batches and swap", () => {
   test("a batch encoded before swap is refused after it (NV5424); re-encoding decides like the reference", () => {
