@@ -39,6 +39,8 @@ export interface PacketInput {
   ts: bigint;
   /** Bytes on the wire (the frame's original length), when the capture was cut short. */
   originalLength?: number;
+  /** The frame's VLAN key (capture `vlan`: outer id << 12 | second tag id); flows on different VLANs never merge. */
+  vlan?: number;
 }
 
 export interface PacketEngineOptions {
@@ -239,7 +241,7 @@ export class PacketEngine {
       u32[d + (P.PD_LEN >>> 2)] = ok && frame > l3 ? frame - l3 : 0;
       const orig = p.originalLength;
       u32[d + (P.PD_WIRE >>> 2)] = ok && orig !== undefined ? Math.max(0, orig - l3) >>> 0 : 0;
-      u32[d + (P.PD_FLAGS >>> 2)] = ok ? 0 : P.PDF_NOT_IP;
+      u32[d + (P.PD_FLAGS >>> 2)] = ok ? ((p.vlan ?? 0) & 0xffffff) << P.PDF_VLAN_SHIFT >>> 0 : P.PDF_NOT_IP;
     }
     if (runBuf !== undefined) mem.set(new Uint8Array(runBuf, lo, hi - lo), a.data + at);
     return n;

@@ -6,7 +6,7 @@ import { readKey } from "../keys.js";
 import { EXIT } from "../io.js";
 import { expandPolicyArgs, policyRoots } from "../policy-files.js";
 import { VERSION } from "../version.js";
-import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOption, type CommandContext } from "../shared.js";
+import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 
 interface CompileOptions {
   output: string;

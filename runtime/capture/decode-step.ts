@@ -70,6 +70,8 @@ export class DecodeContext {
       l3Proto: l3.proto,
       offset: at,
     };
+    if (l3.vlan !== undefined) packet.vlan = l3.vlan;
+    if (l3.reason !== undefined) packet.notIp = l3.reason;
     const s = this.summary;
     s.packets++;
     s.bytes += data.length;
@@ -78,6 +80,8 @@ export class DecodeContext {
       s.notIp++;
       const kind = notIpKind(linkType, data);
       s.notIpKinds[kind] = (s.notIpKinds[kind] ?? 0) + 1;
+      const r = l3.reason ?? "short";
+      s.notIpBy[r] = (s.notIpBy[r] ?? 0) + 1;
     }
     return packet;
   }

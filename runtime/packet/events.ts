@@ -55,6 +55,15 @@ export interface PacketEvent {
   dst: PacketEndpoint;
   /** Absent: not yet identified; `unknown`: inspected, not recognised. */
   app?: string;
+  /** How the application was named (docs/protocols.md "Confidence"); only with an application. */
+  confidence?: Confidence;
+  /** Flow-end records of a flow without an application: why, and the payload bytes DPI looked at. */
+  unidentified?: { reason: UnidentifiedReason; bytes: number };
+  /** The VLAN the flow was seen on (the outer tag; `innerVlan` the second tag of QinQ). */
+  vlan?: number;
+  innerVlan?: number;
+  /** The outermost tunnel the flow was carried in: its kind, id (VNI, GRE key, ERSPAN session) and endpoints. */
+  tunnel?: { type: TunnelType; id: number; src: string; dst: string };
   rule: number;
   mode?: Mode;
   /** The flow's policy verdict; for a threat event, what the threat did. */
@@ -226,6 +235,34 @@ export interface EndpointDescription {
 
 const KIND_ORDER: readonly EndpointKind[] = ["workload", "node", "internal", "external"];
 
+export type Confidence = "certain" | "likely" | "port-guess";
+export type UnidentifiedReason = "no-payload" | "one-sided" | "rejected" | "gave-up" | "not-inspected";
+export type TunnelType = "ip-in-ip" | "gre" | "erspan" | "vxlan" | "geneve";
+const CONFIDENCES: Record<number, Confidence> = { [P.CONF_CERTAIN]: "certain", [P.CONF_LIKELY]: "likely", [P.CONF_PORT_GUESS]: "port-guess" };
+const UNIDENTIFIED: Record<number, UnidentifiedReason> = {
+  [P.UNID_NO_PAYLOAD]: "no-payload",
+  [P.UNID_ONE_SIDED]: "one-sided",
+  [P.UNID_REJECTED]: "rejected",
+  [P.UNID_GAVE_UP]: "gave-up",
+  [P.UNID_NOT_INSPECTED]: "not-inspected",
+};
+const TUNNELS: Record<number, TunnelType> = { [P.TUN_IPIP]: "ip-in-ip", [P.TUN_GRE]: "gre", [P.TUN_ERSPAN]: "erspan", [P.TUN_VXLAN]: "vxlan", [P.TUN_GENEVE]: "geneve" };
+
+/** The flow-record fields of issue 14: confidence or why unidentified, VLAN, tunnel (absent when they do not apply). */
+function flowFields(view: DataView, at: number, ev: PacketEvent): void {
+  const conf = CONFIDENCES[view.getUint8(at + P.EV_CONFIDENCE)];
+  if (ev.app !== undefined && ev.app !== "unknown" && conf) ev.confidence = conf;
+  const why = UNIDENTIFIED[view.getUint8(at + P.EV_UNIDENTIFIED)];
+  if (ev.type === "flow-end" && (ev.app === undefined || ev.app === "unknown") && why) ev.unidentified = { reason: why, bytes: view.getUint32(at + P.EV_DPI_BYTES, true) };
+  const vlan = view.getUint32(at + P.EV_VLAN, true);
+  if (vlan !== 0) {
+    ev.vlan = vlan >>> 12 || vlan & 0xfff;
+    if (vlan >>> 12 && vlan & 0xfff) ev.innerVlan = vlan & 0xfff;
+  }
+  const tun = TUNNELS[view.getUint8(at + P.EV_TUNNEL)];
+  if (tun) ev.tunnel = { type: tun, id: view.getUint32(at + P.EV_TUNNEL_ID, true), src: formatIp(readAddr(view, at + P.EV_OUTER_SRC)), dst: formatIp(readAddr(view, at + P.EV_OUTER_DST)) };
+}
+
 /** Decode the event record at `at`. */
 export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): PacketEvent | undefined {
   const type = TYPES[view.getUint8(at + P.EV_TYPE)];
@@ -265,6 +302,7 @@ export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): P
   ev.dst = side(P.EV_SERVER, P.EV_SPORT, P.EV_SERVER_KIND);
   const app = appName(view.getUint32(at + P.EV_APP, true));
   if (app !== undefined) ev.app = app;
+  flowFields(view, at, ev);
   ev.rule = view.getUint32(at + P.EV_RULE, true);
   // A threat event's action is what the threat did (set above); a reset a threat caused drops
   // the flow whatever its policy verdict said.

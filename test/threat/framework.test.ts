@@ -146,8 +146,8 @@ describe("threat areas in the packet region (docs/formats.md memory bounds)", ()
     const at = region(base);
     expect(region({ ...base, meterSlots: 2048 }) - at).toBe(1024 * 32);
     expect(region({ ...base, externalIps: 128 }) - at).toBe(64 * 16);
-    // A flow: its 160-byte record, 80 bytes of threat state, two 4-byte index entries.
-    expect(region({ ...base, flows: 2048 }) - at).toBe(1024 * (160 + 80 + 8));
+    // A flow: its 208-byte record, 80 bytes of threat state, two 4-byte index entries.
+    expect(region({ ...base, flows: 2048 }) - at).toBe(1024 * (208 + 80 + 8));
   });
 
   test("settings within bounds: meterSlots a power of two", () => {
