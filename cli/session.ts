@@ -12,7 +12,7 @@ import { Enforcer, loadModule, type Decision } from "../runtime/index.js";
 import { VERSION } from "./version.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { parseDnsTable, readDnsTable } from "../runtime/input/dns.js";
-import { FLOWS } from "../runtime/input/codes.js";
+import { FLOWS } from "../common/codes/input.js";
 import { rootLoc, Sink } from "../runtime/input/reader.js";
 import { detachedDoc } from "../runtime/input/source-doc.js";
 import { EXIT } from "./io.js";

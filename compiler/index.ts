@@ -4,10 +4,10 @@
  */
 import { resolve } from "node:path";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../common/diagnostics.js";
-import { INPUT_CODE_CATALOG } from "../runtime/input/codes.js";
-import { MODULE_CODE_CATALOG } from "../runtime/errors.js";
-import { STORE_CODE_CATALOG } from "../runtime/store/codes.js";
-import { LEARN_CODE_CATALOG } from "../runtime/learn/connections.js";
+import { INPUT_CODE_CATALOG } from "../common/codes/input.js";
+import { MODULE_CODE_CATALOG } from "../common/codes/module.js";
+import { LEARN_CODE_CATALOG } from "../common/codes/learn.js";
+import { STORE_CODE_CATALOG } from "../common/codes/store.js";
 import { INPUT_FILE_CODE_CATALOG } from "../common/input-file.js";
 import { WRITE_CODE } from "../common/atomic-write.js";
 import { KEY_CODE } from "../common/module-signature.js";

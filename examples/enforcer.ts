@@ -4,17 +4,16 @@
  *     -o policy.wasm`, done here through the library (compileSources + compileModule).
  *  2. The node agent: read policy.wasm, `loadModule` (validates magic, versions, hash, table),
  *     `new Enforcer`, feed the inventory and DNS answers, decide flows.
+ * It imports through the package entries (`nvp/compiler` in CI, `nvp/runtime` on the node), which
+ * resolve to the built dist/ here: `npm run build` first.
  * Run: npx tsx examples/enforcer.ts  (test/engine/example.test.ts runs it too)
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
-import type { Flow } from "../common/schema.js";
-import { loadInventory } from "../runtime/inventory/index.js";
-import { Enforcer, loadModule } from "../runtime/index.js";
+import { compileModule, compileSources } from "nvp/compiler";
+import { Enforcer, loadInventory, loadModule, type Flow } from "nvp/runtime";
 
 const here = dirname(fileURLToPath(import.meta.url));
 

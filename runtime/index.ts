@@ -1,5 +1,8 @@
 /**
- * The nvp runtime's public API: load a compiled policy module and enforce it.
+ * The nvp runtime's public API: load a compiled policy module and enforce it. This is the package
+ * entry `nvp/runtime`: an enforcer imports it without the compiler (no Chevrotain, nothing from
+ * compiler/ or grammar/; test/package/packed.test.ts checks the packed package), so keep what both
+ * sides need in common/.
  *
  *   const enforcer = new Enforcer(loadModule(readFileSync("policy.wasm")));
  *   enforcer.setInventory(inventory);
@@ -22,3 +25,8 @@ export {
 } from "./packets.js";
 export { readThreatConfig, type ThreatConfig } from "./threat-config.js";
 export type { ModuleMeta, MetaGroup } from "../common/abi-meta.js";
+export { readCapture, type CaptureReader, type CaptureSource } from "./capture/read.js";
+export { parseCaptureBuffer, type ParsedCapture } from "./capture/parse-buffer.js";
+export type { CapturePacket, CaptureSummary, CaptureInterface, CaptureError, CaptureErrorKind, ReadCaptureOptions } from "./capture/types.js";
+export { loadInventory, inventoryFromValue, type InventorySource, type LoadedInventory } from "./inventory/load.js";
+export type { Action, DnsTable, Flow, Inventory, LookupResult, Mode, Verdict, Workload } from "../common/schema.js";

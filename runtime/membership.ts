@@ -2,26 +2,13 @@
  * Host-side group membership of workloads (docs/semantics.md S2.5, S2.7, S2.8), computed when the
  * inventory is set, from the criteria the module carries in its metadata. It must agree with the
  * reference evaluator (compiler/reference/criteria.ts), which the runtime may not import; both take
- * the attribute values from common/workload-attributes.ts, and the differential tests hold the two
- * together. Globs compile to anchored regular expressions here, where the reference walks them by
- * hand: two readings of one rule.
+ * the attribute values from common/workload-attributes.ts and what an operator means on one value
+ * from common/criteria.ts, and the differential tests hold the two combinations together.
  */
 import type { MetaCriterion, MetaGroup } from "../common/abi-meta.js";
 import type { Mode, Workload } from "../common/schema.js";
 import { attributeValues } from "../common/workload-attributes.js";
-
-const NEGATIVE = new Set(["!=", "!regex"]);
-
-/** Anchored glob: `*` any run, `?` one code point, everything else literal. */
-function globRegExp(pattern: string): RegExp {
-  let src = "";
-  for (const ch of pattern) {
-    if (ch === "*") src += "[^]*";
-    else if (ch === "?") src += "[^]";
-    else src += ch.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
-  }
-  return new RegExp(`^${src}$`, "u");
-}
+import { isNegative, positiveOf, valueTest } from "../common/criteria.js";
 
 /** One criterion prepared for repeated matching: a predicate on one attribute value. */
 interface Compiled {
@@ -32,37 +19,7 @@ interface Compiled {
 }
 
 function compile(c: MetaCriterion): Compiled {
-  let test: (v: string) => boolean;
-  switch (c.op) {
-    case "=":
-    case "!=": {
-      if (c.value === "any") {
-        test = () => true;
-      } else {
-        const re = globRegExp(c.value);
-        test = (v) => re.test(v);
-      }
-      break;
-    }
-    case "contains":
-      test = (v) => v.includes(c.value);
-      break;
-    case "prefix":
-      test = (v) => v.startsWith(c.value);
-      break;
-    case "regex":
-    case "!regex": {
-      let re: RegExp | undefined;
-      try {
-        re = new RegExp(c.value);
-      } catch {
-        re = undefined;
-      }
-      test = re ? (v) => (re as RegExp).test(v) : () => false;
-      break;
-    }
-  }
-  return { key: c.key, labelKey: c.labelKey ?? "", negative: NEGATIVE.has(c.op), test };
+  return { key: c.key, labelKey: c.labelKey ?? "", negative: isNegative(c.op), test: valueTest(positiveOf(c.op), c.value) };
 }
 
 /** A positive criterion holds if some value passes; a negative one if none passes its positive form. */

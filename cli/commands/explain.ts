@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import type { Flow, Verdict } from "../../common/schema.js";
 import { parseFlow } from "../../runtime/input/flows.js";
-import { FLOWS } from "../../runtime/input/codes.js";
+import { FLOWS } from "../../common/codes/input.js";
 import { EXIT } from "../io.js";
 import { dnsGroupNote, warnNoInventory } from "../inventory-notes.js";
 import type { DnsTable } from "../../common/schema.js";

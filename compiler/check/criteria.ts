@@ -58,10 +58,9 @@ export function checkCriterion(c: Criterion, params: Params, d: Diags): Criterio
   return m;
 }
 
-/** Negative operators: within a key class, criteria are AND'd only when all are negative. */
-export function isNegative(op: CriterionModel["op"]): boolean {
-  return op === "!=" || op === "!regex";
-}
+// Negative operators (AND'd within a key class only when all are negative): one definition for the
+// checker, the reference evaluator and the runtime.
+export { isNegative } from "../../common/criteria.js";
 
 /**
  * Criteria regexes run as JavaScript here and as Go RE2 in NeuVector. A pattern is accepted only if

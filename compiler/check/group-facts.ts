@@ -4,7 +4,7 @@
  * containment between groups). Criteria semantics are docs/semantics.md S2.7-S2.8.
  */
 import type { CriterionModel, GroupModel } from "../model.js";
-import { isNegative } from "./criteria.js";
+import { isNegative, positiveOf, valueTest } from "../../common/criteria.js";
 
 /** Regexes that find a match in every string (unanchored): their negation matches nothing. */
 const MATCH_ALL_REGEX = new Set([".*", "^", "$", "^.*", ".*$"]);
@@ -51,52 +51,9 @@ export function emptyReason(g: GroupModel): string | undefined {
   return undefined;
 }
 
-/** Anchored glob match of `=`/`!=`: `*` any run, `?` one character, everything else literal. */
-export function globMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let mark = 0;
-  while (t < text.length) {
-    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
-      p++;
-      t++;
-    } else if (p < pattern.length && pattern[p] === "*") {
-      star = p++;
-      mark = t;
-    } else if (star >= 0) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern[p] === "*") p++;
-  return p === pattern.length;
-}
-
 /** Does criterion `c` accept the attribute value `v`? Exact for a single-valued attribute. */
 export function accepts(c: CriterionModel, v: string): boolean {
-  switch (c.op) {
-    case "=":
-      return c.value === "any" || globMatch(c.value, v);
-    case "!=":
-      return !(c.value === "any" || globMatch(c.value, v));
-    case "contains":
-      return v.includes(c.value);
-    case "prefix":
-      return v.startsWith(c.value);
-    case "regex":
-    case "!regex": {
-      let hit: boolean;
-      try {
-        hit = new RegExp(c.value).test(v);
-      } catch {
-        return false;
-      }
-      return c.op === "regex" ? hit : !hit;
-    }
-  }
+  return valueTest(positiveOf(c.op), c.value)(v) !== isNegative(c.op);
 }
 
 /** A positive `=` criterion naming exactly one value (no glob characters, not `any`). */

@@ -3,76 +3,13 @@
  * criteria are combined by NeuVector's IsWorkloadSelected rule: within a key class OR'd when at
  * least one is positive, AND'd when all are negative; classes AND'd. Written for reading, not speed.
  */
+import { isNegative, positiveOf, valueTest } from "../../common/criteria.js";
 import type { Workload } from "../../common/schema.js";
 import { attributeValues } from "../../common/workload-attributes.js";
-import type { CriterionOp } from "../ast/types.js";
 import type { CriterionKeyModel, CriterionModel } from "../model.js";
 
-const NEGATIVE_OPS: ReadonlySet<CriterionOp> = new Set<CriterionOp>(["!=", "!regex"]);
-
-export function isNegative(op: CriterionOp): boolean {
-  return NEGATIVE_OPS.has(op);
-}
-
-/** The positive operator a negative one negates. */
-function positiveOf(op: CriterionOp): CriterionOp {
-  return op === "!=" ? "=" : op === "!regex" ? "regex" : op;
-}
-
-/**
- * Anchored glob: `*` any run (also empty), `?` exactly one character, everything else literal.
- * Classic backtracking two-pointer walk over code points, so `.` or `[` never mean anything.
- */
-export function globMatch(pattern: string, value: string): boolean {
-  const p = Array.from(pattern);
-  const v = Array.from(value);
-  let pi = 0;
-  let vi = 0;
-  let starP = -1;
-  let starV = 0;
-  while (vi < v.length) {
-    if (pi < p.length && (p[pi] === "?" || (p[pi] !== "*" && p[pi] === v[vi]))) {
-      pi++;
-      vi++;
-    } else if (pi < p.length && p[pi] === "*") {
-      starP = pi++;
-      starV = vi;
-    } else if (starP >= 0) {
-      // Let the last `*` swallow one more character and retry from there.
-      pi = starP + 1;
-      vi = ++starV;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
-
-/** Unanchored JavaScript regex test; a pattern that does not compile matches nothing. */
-function regexMatch(source: string, value: string): boolean {
-  try {
-    return new RegExp(source).test(value);
-  } catch {
-    return false;
-  }
-}
-
-/** One positive operator on one attribute value. */
-function positiveMet(op: CriterionOp, pattern: string, value: string): boolean {
-  switch (op) {
-    case "=":
-      return pattern === "any" || globMatch(pattern, value);
-    case "contains":
-      return value.includes(pattern);
-    case "prefix":
-      return value.startsWith(pattern);
-    case "regex":
-      return regexMatch(pattern, value);
-    default:
-      return false;
-  }
-}
+// The operators' meaning on one value is common/criteria.ts, shared with the checker and the runtime.
+export { globMatch, isNegative } from "../../common/criteria.js";
 
 /**
  * A positive criterion holds when some value satisfies it; a negative one when no value satisfies
@@ -81,7 +18,8 @@ function positiveMet(op: CriterionOp, pattern: string, value: string): boolean {
  */
 export function criterionMet(w: Workload, c: CriterionModel): boolean {
   const values = attributeValues(w, c.key, c.labelKey);
-  const some = values.some((v) => positiveMet(positiveOf(c.op), c.value, v));
+  const test = valueTest(positiveOf(c.op), c.value);
+  const some = values.some(test);
   return isNegative(c.op) ? !some : some;
 }
 

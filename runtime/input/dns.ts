@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../../common/diagnostics.js";
 import { formatIp, parseIp } from "../../common/ip.js";
 import type { DnsTable } from "../../common/schema.js";
-import { FLOWS } from "./codes.js";
+import { FLOWS } from "../../common/codes/input.js";
 import { at, Reader, relatedAt, rootLoc, setOwn, Sink, valueAt, type Loc } from "./reader.js";
 import { readDocuments } from "./source-doc.js";
 

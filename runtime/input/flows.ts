@@ -9,7 +9,7 @@ import { appNames, findApp } from "../../common/apps.js";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import { formatIp, parseIp } from "../../common/ip.js";
 import type { Flow, Proto } from "../../common/schema.js";
-import { FLOWS } from "./codes.js";
+import { FLOWS } from "../../common/codes/input.js";
 import { at, closest, kindOf, Reader, rootLoc, Sink, valueAt, type Loc } from "./reader.js";
 import { detachedDoc, jsonSlice, LineIndex, readDocuments } from "./source-doc.js";
 

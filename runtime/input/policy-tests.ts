@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join } from "node:path";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../../common/diagnostics.js";
 import { ACTIONS, MODES, type Action, type Mode } from "../../common/schema.js";
 import { inventoryFromValue } from "../inventory/load.js";
-import { TESTS } from "./codes.js";
+import { TESTS } from "../../common/codes/input.js";
 import { readDnsTable } from "./dns.js";
 import { readFlow } from "./flows.js";
 import type { FileRef, PolicyTestCase, PolicyTestExpect, PolicyTestRun, PolicyTestSuite } from "./policy-test-types.js";

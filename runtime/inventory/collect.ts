@@ -5,7 +5,7 @@
  */
 import { formatIp, parseIp, parseIpv4 } from "../../common/ip.js";
 import type { InventoryNode, Workload } from "../../common/schema.js";
-import { INVENTORY } from "../input/codes.js";
+import { INVENTORY } from "../../common/codes/input.js";
 import { at, Reader, type Loc, type Sink } from "../input/reader.js";
 import type { OwnerRef } from "./service-name.js";
 

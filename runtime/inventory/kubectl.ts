@@ -3,7 +3,7 @@
  * Strict about the fields the inventory uses, silent about the many it does not (status
  * conditions, resources, managedFields…): real kubectl output carries far more than we read.
  */
-import { INVENTORY } from "../input/codes.js";
+import { INVENTORY } from "../../common/codes/input.js";
 import { at, isRecord, type Loc, type Reader } from "../input/reader.js";
 import { readIp, type Collected } from "./collect.js";
 import { ownerKey, type OwnerRef } from "./service-name.js";

@@ -5,7 +5,7 @@
  */
 import { sortDiagnostics, type Diagnostic } from "../../common/diagnostics.js";
 import type { Inventory } from "../../common/schema.js";
-import { INVENTORY } from "../input/codes.js";
+import { INVENTORY } from "../../common/codes/input.js";
 import { isRecord, rootLoc, Sink, type Loc } from "../input/reader.js";
 import { readDocuments } from "../input/source-doc.js";
 import { emptyCollected, inventoryReader, type Collected, type SkippedPods } from "./collect.js";

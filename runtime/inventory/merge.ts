@@ -4,7 +4,7 @@
  * resolve to exactly one endpoint, or the policy's verdicts would depend on load order.
  */
 import type { Inventory, Workload } from "../../common/schema.js";
-import { INVENTORY } from "../input/codes.js";
+import { INVENTORY } from "../../common/codes/input.js";
 import { relatedAt, type Loc, type Sink } from "../input/reader.js";
 import type { Collected, NodeEntry, WorkloadEntry } from "./collect.js";
 import { deriveService } from "./service-name.js";

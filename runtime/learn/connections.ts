@@ -5,18 +5,9 @@
  * enforcer that wrote it earlier. Event files (`nvp replay --events/--flows`, an enforcer's NDJSON)
  * are read line by line; a bad line is an NV55xx diagnostic with its line and column.
  */
+import { LEARN_CODES } from "../../common/codes/learn.js";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import type { LearnConnection, LearnEndpoint } from "./learner.js";
-
-export const LEARN_CODES = {
-  syntax: "NV5501",
-  shape: "NV5502",
-} as const;
-
-export const LEARN_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
-  [LEARN_CODES.syntax, "event file line is not valid JSON"],
-  [LEARN_CODES.shape, "event lacks a field learning needs, or has the wrong type"],
-]);
 
 /** The event fields learning reads (a PacketEvent has them all). */
 export interface LearnEvent {

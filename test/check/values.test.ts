@@ -3,7 +3,8 @@ import { checkDnsName, underWildcard, parseServiceName } from "../../compiler/ch
 import { checkRegex } from "../../compiler/check/criteria.js";
 import { closest, editDistance } from "../../compiler/check/diag.js";
 import { normalizePorts } from "../../compiler/check/ports-apps.js";
-import { accepts, globMatch } from "../../compiler/check/group-facts.js";
+import { accepts } from "../../compiler/check/group-facts.js";
+import { globMatch } from "../../common/criteria.js";
 
 describe("DNS names (NeuVector's rule)", () => {
   test.each([

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { loadInventory } from "../../runtime/inventory/index.js";
-import { INPUT_CODE_CATALOG } from "../../runtime/input/codes.js";
+import { INPUT_CODE_CATALOG } from "../../common/codes/input.js";
 import { parseDnsTable } from "../../runtime/input/dns.js";
 import { parseFlowsNdjson } from "../../runtime/input/flows.js";
 import { parsePolicyTests } from "../../runtime/input/policy-tests.js";
