@@ -5,6 +5,7 @@ import { compileModule, loadAndCheck } from "../../compiler/index.js";
 import { createProgress, readCapture } from "../../runtime/capture/index.js";
 import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
 import { emptyCounts, PacketEngine, type PacketEvent, type PacketInput, type VerdictCounts } from "../../runtime/packets.js";
+import { isoNs } from "../../runtime/packet/events.js";
 import { EXIT } from "../io.js";
 import { readDns, readInventory } from "../session.js";
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
@@ -33,6 +34,11 @@ interface CaptureReport {
   file: string;
   packets: number;
   bytes: number;
+  /** Frames with no IP packet, by reason (docs/formats.md "Link types"). */
+  notIp?: Record<string, number>;
+  /** Its first and last packet times (to name the capture of a flow ended after the last file). */
+  first?: string;
+  last?: string;
   error?: { kind: string; message: string; offset: number };
 }
 
@@ -44,7 +50,7 @@ export function register(program: Command, ctx: CommandContext): void {
       "Feed pcap/pcapng captures (gzip too) through the module's packet path — decode, flow table, protocol\n" +
         "identification, decisions, threat detection — with an inventory, and summarise packets, flows,\n" +
         "verdicts by rule, violations, applications and threats. --events and --flows write NDJSON\n" +
-        "(docs/formats.md; threats: docs/threats.md).\n" +
+        "(docs/formats.md \"Replay output records\"; threats: docs/threats.md).\n" +
         "Exit: 0 clean, 3 something was denied, 4 a threat was reported (with --fail-on-threat), 1 the policy\n" +
         "has errors, 2 usage, I/O or a corrupt capture.\n\n" +
         "Example:\n  nvp replay --module policy.wasm --inventory inv.yaml capture.pcap --events events.ndjson",
@@ -71,9 +77,12 @@ export function register(program: Command, ctx: CommandContext): void {
       const events: PacketEvent[] = [];
       const reports: CaptureReport[] = [];
       const t0 = performance.now();
-      for (const file of captures) reports.push(await replayOne(ctx, engine, resolve(ctx.io.cwd, file), file, counts, events));
+      // Several captures: each record names the one being read when it was produced.
+      const tag = captures.length > 1;
+      for (const file of captures) reports.push(await replayOne(ctx, engine, resolve(ctx.io.cwd, file), file, counts, events, tag));
       engine.flush();
-      events.push(...engine.drainEvents());
+      // A flow still open at the end is named by the capture that holds its last packet.
+      for (const e of engine.drainEvents()) events.push(tag ? { capture: captureAt(reports, e.last), ...e } : e);
       const seconds = (performance.now() - t0) / 1000;
       const summary = summarise(reports, counts, events, engine, seconds);
       writeNdjson(ctx, opts.events, events.filter((e) => e.type !== "flow-end"));
@@ -127,17 +136,34 @@ function fileSize(path: string): number | undefined {
   }
 }
 
-async function replayOne(ctx: CommandContext, engine: PacketEngine, path: string, shown: string, counts: VerdictCounts, events: PacketEvent[]): Promise<CaptureReport> {
+/** The capture whose packet times span `time` (RFC 3339 with nanoseconds, comparable as text), else the last. */
+function captureAt(reports: CaptureReport[], time: string): string {
+  const r = reports.find((c) => c.first !== undefined && c.last !== undefined && c.first <= time && time <= c.last);
+  return (r ?? reports.at(-1)!).file;
+}
+
+/** Events with the capture file they came from, when several captures are replayed. */
+function named(events: PacketEvent[], capture: string | undefined): PacketEvent[] {
+  return capture === undefined ? events : events.map((e) => ({ capture, ...e }));
+}
+
+async function replayOne(ctx: CommandContext, engine: PacketEngine, path: string, shown: string, counts: VerdictCounts, events: PacketEvent[], tag: boolean): Promise<CaptureReport> {
   const reader = readCapture(path);
   const progress = createProgress({ isTTY: ctx.io.isTty, total: fileSize(path) });
   let batch: PacketInput[] = [];
+  let first: bigint | undefined;
+  let last: bigint | undefined;
   const run = () => {
     engine.feed(batch, counts);
-    events.push(...engine.drainEvents());
+    events.push(...named(engine.drainEvents(), tag ? shown : undefined));
     batch = [];
   };
   for await (const p of reader) {
-    batch.push({ data: p.data, l3Offset: p.l3Offset, ts: p.ts, originalLength: p.originalLength });
+    const input: PacketInput = { data: p.data, l3Offset: p.l3Offset, ts: p.ts, originalLength: p.originalLength };
+    if (p.vlan !== undefined) input.vlan = p.vlan;
+    batch.push(input);
+    if (first === undefined || p.ts < first) first = p.ts;
+    if (last === undefined || p.ts > last) last = p.ts;
     if (batch.length === BATCH) {
       run();
       progress.update(reader.summary.inputBytes, reader.summary.packets);
@@ -147,6 +173,8 @@ async function replayOne(ctx: CommandContext, engine: PacketEngine, path: string
   progress.finish();
   const s = reader.summary;
   const report: CaptureReport = { file: shown, packets: s.packets, bytes: s.bytes };
+  if (s.notIp > 0) report.notIp = { ...s.notIpBy };
+  if (first !== undefined && last !== undefined) Object.assign(report, { first: isoNs(first), last: isoNs(last) });
   if (s.error) report.error = { kind: s.error.kind, message: s.error.message, offset: s.error.offset };
   return report;
 }
@@ -222,8 +250,20 @@ function renderSummary(s: ReplaySummary): string {
     `applications  ${list(s.applications)}; unidentified tcp/udp flows: ${s.unidentified}`,
     `violations    ${s.violations}; denied ${s.denied}; events: ${list(s.events)}`,
     `threats       ${threatList(s.threats)}`,
+    `not decoded   ${notDecoded(s)}`,
     "",
   ].join("\n");
+}
+
+/** Frames not decoded, by reason: link layer (no IP packet) and engine (malformed, tunnels that could not be opened). */
+function notDecoded(s: ReplaySummary): string {
+  const m: Record<string, number> = {};
+  for (const c of s.captures) for (const [k, n] of Object.entries(c.notIp ?? {})) m[k] = (m[k] ?? 0) + n;
+  const { total: _total, ...malformed } = s.stats.malformed;
+  for (const [k, n] of Object.entries(malformed)) if (n) m[k] = (m[k] ?? 0) + n;
+  const list = Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`);
+  const tunneled = s.stats.tunneled ? `; ${s.stats.tunneled} packets decoded inside tunnels` : "";
+  return (list.join(", ") || "none") + tunneled;
 }
 
 /** `TCP.Small.MSS 2 (deny 2), SSH.Version.1 1 (report 1)`, most frequent first. */

@@ -34,6 +34,8 @@ export interface PacketEndpoint {
 }
 
 export interface PacketEvent {
+  /** The capture file being read when the record was produced (`nvp replay` with several captures). */
+  capture?: string;
   type: PacketEventType;
   /** RFC 3339 UTC with nanoseconds: the packet time the event happened at. */
   time: string;
