@@ -18,7 +18,7 @@ import {
 import { bump, scratch } from "../packet/region";
 import { TCP } from "../packet/decode";
 import { feedProvisional, feedSettled, NO_DIRECTION } from "../threat/stream-feed";
-import { decide } from "./decision";
+import { decide, reportDeferred } from "./decision";
 import { addDatagram, addSegment, bytesOf, ensurePrefix, lenOf, prefixOf, PX_HOST_LEN, PX_HOST_OFF, releasePrefix } from "./prefix";
 import {
   FF_DPI_DONE, FF_HOST, FF_MIDSTREAM, FF_SEQ_C, FF_XFF, FL_APP, FL_CONF, FL_CPORT, FL_DPI, FL_DPI_BYTES, FL_PROTO, FL_SEQ,
@@ -187,6 +187,15 @@ export function dpiClose(f: usize, d: u32): u32 {
   takeFindings(f, s);
   bump(C_DPI_GAVE_UP);
   return settle(f, r > 0 ? <u32>r : r == DPI_MORE ? provisional() : APP_UNKNOWN_ID, d, r != DPI_MORE);
+}
+
+/**
+ * The flow is ending: settle its application (dpiClose), then write a learn or violation report
+ * that was waiting for it (a flow without payload has nothing to identify: written as it is).
+ */
+export function dpiEnd(f: usize): void {
+  dpiClose(f, NO_DIRECTION);
+  reportDeferred(f);
 }
 
 /** Where a direction's stream starts: the first sequence number seen (a SYN's plus one). */

@@ -13,11 +13,10 @@ import {
   toFin, toIcmp, toOther, toSyn, toUdp,
 } from "../packet/region";
 import { flowEnded } from "../events";
-import { dpiClose } from "./dpi-stage";
+import { dpiEnd } from "./dpi-stage";
 import { releasePrefix } from "./prefix";
 import { threatsAtEnd } from "../threat/stage";
 import { threatState } from "../threat/state";
-import { NO_DIRECTION } from "../threat/stream-feed";
 
 // Flow record fields (FLOW_REC bytes).
 export const FL_CLI: usize = 0;
@@ -257,7 +256,7 @@ function indexDelete(f: usize): void {
  * or was reset says so, however its record went), then every resource back to its pool.
  */
 export function remove(f: usize, why: u32): void {
-  dpiClose(f, NO_DIRECTION);
+  dpiEnd(f);
   threatsAtEnd(f);
   const recorded = <u32>load<u8>(f + FL_END);
   flowEnded(f, recorded != END_NONE ? recorded : why);

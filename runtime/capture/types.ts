@@ -97,8 +97,8 @@ export interface CaptureSummary {
   truncated: number;
   /** Delivered packets with no IP packet to give (`l3Offset` -1): ARP, LLC, unknown link types… */
   notIp: number;
-  /** `notIp` by reason (NOT_IP_REASONS; those above zero). */
-  notIpBy: Partial<Record<NotIpReason, number>>;
+  /** The same by what they carry (capture/not-ip.ts): `arp`, `lldp`, `llc`, `link type 105`… */
+  notIpKinds: Record<string, number>;
   /** Records and blocks read but not delivered, by reason (see docs/formats.md). */
   skipped: Record<string, number>;
   /** Every interface seen, indexed by `CapturePacket.iface`. */
@@ -109,6 +109,8 @@ export interface CaptureSummary {
   inputBytes: number;
   /** The source's size when known (a regular file), for progress. */
   inputSize?: number;
+  /** Bytes after the last complete gzip member that were ignored (padding, an appended file). */
+  gzipTrailing?: number;
   /** Set when reading stopped early; every packet before `error.offset` was delivered. */
   error?: CaptureError;
 }
@@ -133,7 +135,7 @@ export function newSummary(): CaptureSummary {
     bytes: 0,
     truncated: 0,
     notIp: 0,
-    notIpBy: {},
+    notIpKinds: {},
     skipped: {},
     interfaces: [],
     offset: 0,

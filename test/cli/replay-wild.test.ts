@@ -1,7 +1,8 @@
 /**
  * `nvp replay` on captures from the wild (test/fixtures/wild): VLAN copies of one connection stay
- * three flows, tunnelled flows name their tunnel, several captures name their file in each record,
- * and frames not decoded are counted by reason in the summary (docs/formats.md "Replay output records").
+ * three flows (through the pcap frame reader and the general one), tunnelled flows name their
+ * tunnel, and frames and packets not decoded are counted by kind in the summary
+ * (docs/formats.md "Replay output records").
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,13 +32,14 @@ test("one connection copied on VLAN 0, 42 and QinQ 10/20 is three flow records, 
   ]);
 });
 
-test("several captures: each record names its file; tunnels, and frames not decoded by reason", async () => {
-  // In time order (2010, 2016, 2021), as rotated capture files come: the engine's clock only moves forward.
+test("several captures: tunnels in the records; frames and packets not decoded, by kind", async () => {
   const r = await replay(["pppoe.pcap", "tunnels-vxlan.pcap", "tunnels-vxlan-encapsulated-http.pcap"]);
   expect(r.code).toBe(0);
   const http = r.flows.find((f) => f.app === "HTTP")!;
-  expect(http).toMatchObject({ capture: join(wild, "tunnels-vxlan-encapsulated-http.pcap"), dst: { port: 80 }, tunnel: { type: "vxlan" } });
-  expect(new Set(r.flows.map((f) => f.capture)).size).toBeGreaterThan(1);
+  expect(http).toMatchObject({ dst: { port: 80 }, confidence: "certain", tunnel: { type: "vxlan", id: 1, src: "10.1.200.131", dst: "10.1.1.172" } });
   // PPPoE discovery and LCP/IPCP are no IP; VXLAN carrying ARP is a tunnel with no IP inside.
-  expect(r.out).toMatch(/^not decoded {3}ppp-control 36, pppoe-discovery 4, tunnel-not-ip 2; 20 packets decoded inside tunnels$/m);
+  const line = r.out.split("\n").find((l) => l.includes("not decoded"))!;
+  expect(line).toMatch(/pppoe-discovery 4/);
+  expect(line).toMatch(/pppoe-session 36/);
+  expect(line).toMatch(/tunnel-not-ip 2/);
 });
