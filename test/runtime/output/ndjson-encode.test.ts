@@ -66,14 +66,20 @@ describe("NDJSON encoder", () => {
     const e = engine();
     const types = new Set<string>();
     let n = 0;
+    const fields = new Set<string>();
     const check = (b: RawEventBatch) => {
       const want = decodeAll(b);
       expect(encodeAll(b)).toEqual(want);
-      for (const l of want) types.add(JSON.parse(l).type);
+      for (const l of want) {
+        const o = JSON.parse(l);
+        types.add(o.type);
+        for (const k of ["confidence", "unidentified", "vlan", "innerVlan", "tunnel"]) if (k in o) fields.add(k);
+      }
       n += want.length;
     };
-    for (const dir of ["captures", "threats"]) {
-      for (const f of readdirSync(join(fixtures, dir)).filter((x) => x.endsWith(".pcap")).sort()) {
+    // The wild corpus adds VLANs, tunnels, mid-stream confidence and every unidentified reason.
+    for (const dir of ["captures", "threats", "wild"]) {
+      for (const f of readdirSync(join(fixtures, dir)).filter((x) => /\.pcap(ng)?$/.test(x)).sort()) {
         e.feed(parseCaptureBuffer(readFileSync(join(fixtures, dir, f))).packets);
         e.takeRawEvents(check);
       }
@@ -81,6 +87,7 @@ describe("NDJSON encoder", () => {
     e.flush();
     e.takeRawEvents(check);
     expect([...types].sort()).toEqual(["deny", "flow-end", "learn", "reset", "threat", "violation"]);
+    expect([...fields].sort()).toEqual(["confidence", "innerVlan", "tunnel", "unidentified", "vlan"]);
     expect(n).toBeGreaterThan(500);
   });
 
