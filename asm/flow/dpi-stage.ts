@@ -34,9 +34,11 @@ let guessedSides = false;
 /**
  * Run identify over the flow's prefixes; the result record is at scratch + RESULT_AT. When the
  * sender of the first packet seen may not be the client (a TCP flow joined mid-stream, any UDP
- * flow: the capture may have missed the request) and identify rules everything out, the sides are
- * tried swapped, then (TCP mid-stream) the steady-state framings of asm/dpi/midstream.ts. Those
- * answers carry no virtual host (its offsets would point into the other side's bytes).
+ * flow: the capture may have missed the request) and identify names nothing, the sides are tried
+ * swapped, then (TCP mid-stream) the steady-state framings of asm/dpi/midstream.ts. Mid-stream, an
+ * opening-message parser still waiting (a length field read from the middle of a session can ask
+ * for megabytes) does not hold those back: the first name any of them gives is taken. Such answers
+ * carry no virtual host (its offsets would point into the other side's bytes).
  */
 function run(f: usize, s: usize): i32 {
   const proto = <i32>load<u8>(f + FL_PROTO);
@@ -48,16 +50,23 @@ function run(f: usize, s: usize): i32 {
   const v = bytesOf(s, 1);
   const vl = <i32>lenOf(s, 1);
   guessedSides = false;
-  let r = identify(proto, cp, sp, c, cl, v, vl, res);
+  const r = identify(proto, cp, sp, c, cl, v, vl, res);
   const mid = (flags(f) & FF_MIDSTREAM) != 0;
-  if (r != DPI_UNKNOWN || !(mid || proto == 17)) return r;
-  guessedSides = true;
-  r = identify(proto, sp, cp, v, vl, c, cl, res);
-  if (r == DPI_UNKNOWN && mid) r = midstream(c, cl, v, vl);
+  if (r > 0 || !(mid || (proto == 17 && r == DPI_UNKNOWN))) return r;
   const keep = load<u16>(res + R_PROVISIONAL);
+  let g = identify(proto, sp, cp, v, vl, c, cl, res);
+  if (g <= 0 && mid) {
+    const m = midstream(c, cl, v, vl);
+    if (m > 0 || g == DPI_UNKNOWN) g = m;
+  }
   clearResult(res);
-  store<u16>(res + R_PROVISIONAL, r > 0 ? <u16>r : keep);
-  return r;
+  if (g > 0) {
+    guessedSides = true;
+    store<u16>(res + R_PROVISIONAL, <u16>g);
+    return g;
+  }
+  store<u16>(res + R_PROVISIONAL, keep);
+  return r == DPI_MORE || g == DPI_MORE ? DPI_MORE : DPI_UNKNOWN;
 }
 
 /** Record how the flow was settled: confidence when named, else why not; the bytes looked at. */

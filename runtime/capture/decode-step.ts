@@ -80,8 +80,6 @@ export class DecodeContext {
       s.notIp++;
       const kind = notIpKind(linkType, data);
       s.notIpKinds[kind] = (s.notIpKinds[kind] ?? 0) + 1;
-      const r = l3.reason ?? "short";
-      s.notIpBy[r] = (s.notIpBy[r] ?? 0) + 1;
     }
     return packet;
   }

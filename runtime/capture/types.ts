@@ -99,8 +99,6 @@ export interface CaptureSummary {
   notIp: number;
   /** The same by what they carry (capture/not-ip.ts): `arp`, `lldp`, `llc`, `link type 105`… */
   notIpKinds: Record<string, number>;
-  /** `notIp` by reason (NOT_IP_REASONS; those above zero). */
-  notIpBy: Partial<Record<NotIpReason, number>>;
   /** Records and blocks read but not delivered, by reason (see docs/formats.md). */
   skipped: Record<string, number>;
   /** Every interface seen, indexed by `CapturePacket.iface`. */
@@ -138,7 +136,6 @@ export function newSummary(): CaptureSummary {
     truncated: 0,
     notIp: 0,
     notIpKinds: {},
-    notIpBy: {},
     skipped: {},
     interfaces: [],
     offset: 0,

@@ -248,19 +248,25 @@ export const UNIDENTIFIED: Record<number, UnidentifiedReason> = {
 };
 export const TUNNELS: Record<number, TunnelType> = { [P.TUN_IPIP]: "ip-in-ip", [P.TUN_GRE]: "gre", [P.TUN_ERSPAN]: "erspan", [P.TUN_VXLAN]: "vxlan", [P.TUN_GENEVE]: "geneve" };
 
-/** The flow-record fields of issue 14: confidence or why unidentified, VLAN, tunnel (absent when they do not apply). */
-function flowFields(view: DataView, at: number, ev: PacketEvent): void {
+/**
+ * The flow-record fields of issue 14 (confidence or why unidentified, VLAN, tunnel; absent when
+ * they do not apply) in the order the event object and the NDJSON encoder put them.
+ */
+export function flowFields(view: DataView, at: number, type: number, app: string | undefined): Pick<PacketEvent, "confidence" | "unidentified" | "vlan" | "innerVlan" | "tunnel"> {
+  const out: Pick<PacketEvent, "confidence" | "unidentified" | "vlan" | "innerVlan" | "tunnel"> = {};
+  const named = app !== undefined && app !== "unknown";
   const conf = CONFIDENCES[view.getUint8(at + P.EV_CONFIDENCE)];
-  if (ev.app !== undefined && ev.app !== "unknown" && conf) ev.confidence = conf;
+  if (named && conf) out.confidence = conf;
   const why = UNIDENTIFIED[view.getUint8(at + P.EV_UNIDENTIFIED)];
-  if (ev.type === "flow-end" && (ev.app === undefined || ev.app === "unknown") && why) ev.unidentified = { reason: why, bytes: view.getUint32(at + P.EV_DPI_BYTES, true) };
+  if (type === P.EVT_FLOW_END && !named && why) out.unidentified = { reason: why, bytes: view.getUint32(at + P.EV_DPI_BYTES, true) };
   const vlan = view.getUint32(at + P.EV_VLAN, true);
   if (vlan !== 0) {
-    ev.vlan = vlan >>> 12 || vlan & 0xfff;
-    if (vlan >>> 12 && vlan & 0xfff) ev.innerVlan = vlan & 0xfff;
+    out.vlan = vlan >>> 12 || vlan & 0xfff;
+    if (vlan >>> 12 && vlan & 0xfff) out.innerVlan = vlan & 0xfff;
   }
   const tun = TUNNELS[view.getUint8(at + P.EV_TUNNEL)];
-  if (tun) ev.tunnel = { type: tun, id: view.getUint32(at + P.EV_TUNNEL_ID, true), src: formatIp(readAddr(view, at + P.EV_OUTER_SRC)), dst: formatIp(readAddr(view, at + P.EV_OUTER_DST)) };
+  if (tun) out.tunnel = { type: tun, id: view.getUint32(at + P.EV_TUNNEL_ID, true), src: formatIp(readAddr(view, at + P.EV_OUTER_SRC)), dst: formatIp(readAddr(view, at + P.EV_OUTER_DST)) };
+  return out;
 }
 
 /** Decode the event record at `at`. */
@@ -302,7 +308,7 @@ export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): P
   ev.dst = side(P.EV_SERVER, P.EV_SPORT, P.EV_SERVER_KIND);
   const app = appName(view.getUint32(at + P.EV_APP, true));
   if (app !== undefined) ev.app = app;
-  flowFields(view, at, ev);
+  Object.assign(ev, flowFields(view, at, view.getUint8(at + P.EV_TYPE), app));
   ev.rule = view.getUint32(at + P.EV_RULE, true);
   // A threat event's action is what the threat did (set above); a reset a threat caused drops
   // the flow whatever its policy verdict said.
