@@ -2,16 +2,16 @@
 // source's from-sets, the destination's to-sets, the port sets and the application sets, then
 // modes and the action table, then the X-Forwarded-For lookup. Reads only validated data.
 import {
-  ACT_ALLOW, ACT_PENDING, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP, AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK,
+  ACT_ALLOW, ACT_DENY, ACT_PENDING, ACT_VIOLATE, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP, AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK,
   F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT, F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF,
-  HOST_ARENA_BASE, HOST_ARENA_SIZE, KIND_WORKLOAD, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
+  HOST_ARENA_BASE, HOST_ARENA_SIZE, KIND_WORKLOAD, MODE_PROTECT, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
 import { icmpPasses, openBeforeRules, plainLookup } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
-import { resolveSide, sideKind, sideMode, sideN, sideNoIntercept, sideYes } from "./resolve";
+import { resolveSide, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
@@ -160,12 +160,19 @@ let outRule: u32 = 0;
  * S3 + S4 for the current side lists; srcMode and dstMode as resolved. `open`: a carve-out opens
  * the lookup before any rule; `icmpPass`: an unmatched flow passes (S3.1).
  */
-function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noIntercept: bool): void {
+function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noIntercept: bool, extIp: bool): void {
   outMode = flowMode(srcMode, dstMode);
   outAwait = AWAIT_NONE;
   if (open) {
     outRule = 0;
     outAction = ACT_ALLOW;
+    return;
+  }
+  if (extIp) {
+    // CVE-2020-8554 (dpi_policy_lookup_by_key): a workload reaching a Service externalIP skips the
+    // rules: deny when the workload's default action is deny (Protect), else violate.
+    outRule = 0;
+    outAction = srcMode == MODE_PROTECT && !noIntercept ? ACT_DENY : ACT_VIOLATE;
     return;
   }
   const r = bestCandidate();
@@ -225,12 +232,14 @@ export function decideOne(flow: usize, res: usize): u32 {
   const dstKind = sideKind;
   const dstMode = sideMode;
   const dstNoIntercept = sideNoIntercept;
+  const dstExtIp = sideSvcExtIp;
   resolveSide(flow + F_SRC, 0, srcList, hostKnown);
   srcN = sideN;
   srcYes = sideYes;
   const srcKind = sideKind;
   const icmpPass = icmpPasses(proto);
-  lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_SRC, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept);
+  const extIp = dstExtIp && srcKind == KIND_WORKLOAD;
+  lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_SRC, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept, extIp);
 
   clearResult(res);
   store<u8>(res + R_SRC_KIND, <u8>srcKind);
@@ -250,7 +259,7 @@ export function decideOne(flow: usize, res: usize): u32 {
     srcN = sideN;
     srcYes = sideYes;
     const xKind = sideKind;
-    lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept);
+    lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept, false);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);
     store<u8>(res + R_XACTION, <u8>outAction);

@@ -5,7 +5,7 @@
  *
  * Format rules (the generator relies on them): one `export const NAME = <integer literal>;` per
  * line, names in UPPER_SNAKE_CASE, values decimal or hex. docs/module.md explains every field.
- * Bump ABI_VERSION when a record or layout changes (4: IE_FLAGS in inventory entries), FORMAT_VERSION when the table encoding or the
+ * Bump ABI_VERSION when a record or layout changes (4: IE_FLAGS in inventory entries, Service externalIPs as entries), FORMAT_VERSION when the table encoding or the
  * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them; 4: group
  * rule lists as LEB128 gaps, address classes' groups in the table instead of `ranges` in the meta;
  * 5: rule sets store only the summary words of their non-zero super-summary groups; 6: H_SETTINGS
@@ -273,6 +273,8 @@ export const IE_MODE = 21;
 export const IE_FLAGS = 22;
 /** The enforcer cannot intercept the workload (NeuVector's CapIntcp false): its denies are violations. */
 export const IEF_NO_INTERCEPT = 1;
+/** An outside address that is a Service externalIP (entry kind KIND_EXTERNAL): CVE-2020-8554. */
+export const IEF_SVC_EXTIP = 2;
 /** Inventory entries only: the engine stores the class's from and to set addresses here on install. */
 export const IE_FROM = 24;
 export const IE_TO = 28;

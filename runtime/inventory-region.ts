@@ -43,7 +43,7 @@ export function buildInventoryRegion(
   const entries: IpEntry[] = [];
   const seen = new Set<bigint>();
 
-  const classOf = (key: string, kind: "workload" | "node", groups: readonly number[], ip: bigint): number => {
+  const classOf = (key: string, kind: "workload" | "node" | "external", groups: readonly number[], ip: bigint): number => {
     const cls = addrClass(ip);
     const full = `${key}|${cls}`;
     let idx = classIndex.get(full);
@@ -81,6 +81,14 @@ export function buildInventoryRegion(
     const r = parseIpRange(String(text).trim());
     return "error" in r ? [] : [r];
   });
+  // Service externalIPs outside the cluster's addresses: external endpoints the engine must know
+  // (NeuVector's DP_IPTYPE_EXTIP, which dpi_policy_lookup_by_key checks only when not internal).
+  for (const text of inv.serviceExternalIps) {
+    const ip = parseIp(String(text).trim());
+    if (ip === null || seen.has(ip) || ranges.some((r) => ip >= r.lo && ip <= r.hi)) continue;
+    seen.add(ip);
+    entries.push({ ip, value: classOf("x", "external", [], ip) + 1, kind: A.KIND_EXTERNAL, mode: 0, flags: A.IEF_SVC_EXTIP });
+  }
 
   const region = new RegionWriter(A.I_HEADER_SIZE, INVENTORY_FIELDS);
   const w = region.w;

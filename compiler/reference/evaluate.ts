@@ -3,7 +3,7 @@
  * the oracle the compiled WebAssembly module must agree with, so every step is a plain linear
  * scan and every step leaves a line in the trace.
  */
-import { formatIp } from "../../common/ip.js";
+import { formatIp, parseIp } from "../../common/ip.js";
 import { ACTION_RANK, type EndpointInfo, type Flow, type LookupResult, type Verdict } from "../../common/schema.js";
 import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
@@ -21,6 +21,8 @@ export const TRACE_ALL_RULES_LIMIT = 30;
 interface Side {
   ip: bigint;
   ep: Endpoint;
+  /** An outside address listed as a Service externalIP (S3.1, CVE-2020-8554). */
+  svcExtIp: boolean;
   ms: Map<number, Membership>;
   info: EndpointInfo;
 }
@@ -33,7 +35,8 @@ function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | u
   else if (ep.node) info.name = ep.node.name;
   const mode = endpointMode(model, ep);
   if (mode !== undefined) info.mode = mode;
-  return { ip, ep, ms, info };
+  const svcExtIp = ep.kind === "external" && ctx.inventory.serviceExternalIps.some((t) => parseIp(String(t).trim()) === ip);
+  return { ip, ep, ms, info, svcExtIp };
 }
 
 function describeSide(role: string, s: Side): string {
@@ -62,6 +65,15 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   if (open !== undefined) {
     trace.push(open);
     const result: LookupResult = { action: "allow", rule: 0 };
+    if (eff.reported) result.mode = eff.mode;
+    return result;
+  }
+  if (dst.svcExtIp && src.ep.kind === "workload") {
+    // dpi_policy_lookup_by_key: the workload's default action, deny only in Protect.
+    const unblockable = src.ep.workload?.interceptable === false;
+    const action = srcMode === "protect" && !unblockable ? "deny" : "violate";
+    trace.push(`destination is a Service externalIP (CVE-2020-8554): rules skipped, ${action} by the source's ${srcMode} mode`);
+    const result: LookupResult = { action, rule: 0 };
     if (eff.reported) result.mode = eff.mode;
     return result;
   }

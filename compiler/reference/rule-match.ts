@@ -123,9 +123,16 @@ function namesHosts(model: Pick<PolicyModel, "groups">, rule: RuleModel): boolea
  * host-mode system containers keep their learned connections).
  */
 export function evaluationOrder(model: Pick<PolicyModel, "groups" | "rules">): RuleModel[] {
+  // Computed once per rule list: the oracle decides many flows per model.
+  const cached = ORDERS.get(model.rules);
+  if (cached) return cached;
   const moved = (r: RuleModel): boolean => r.action === "deny" && !r.learned && namesHosts(model, r);
-  return [...model.rules.filter((r) => !moved(r)), ...model.rules.filter(moved)];
+  const order = [...model.rules.filter((r) => !moved(r)), ...model.rules.filter(moved)];
+  ORDERS.set(model.rules, order);
+  return order;
 }
+
+const ORDERS = new WeakMap<readonly RuleModel[], RuleModel[]>();
 
 export interface FirstMatch {
   decided?: RuleCheck;

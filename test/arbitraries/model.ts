@@ -108,13 +108,17 @@ function dedupeIps<T extends { ips: string[] }>(items: T[]): T[] {
   return items.map((it) => ({ ...it, ips: it.ips.filter((ip) => !seen.has(ip) && seen.add(ip)) }));
 }
 
-export function arbInventory(): fc.Arbitrary<Inventory> {
+/**
+ * `externalIps`: list some outside and internal addresses as Service externalIPs (the decision
+ * then skips the rules for workloads reaching them; the packet path also raises k8s-mitm).
+ */
+export function arbInventory(externalIps = false): fc.Arbitrary<Inventory> {
   return fc
     .record({
       workloads: fc.array(workloadArb, { maxLength: 6 }),
       nodes: fc.array(nodeArb, { maxLength: 2 }),
       internalSubnets: fc.subarray(INTERNAL_SUBNETS),
-      serviceExternalIps: fc.constant([] as string[]),
+      serviceExternalIps: externalIps ? fc.subarray([EXTERNAL_IPS[0]!, EXTERNAL_IPS[4]!, INTERNAL_IPS[0]!]) : fc.constant([] as string[]),
     })
     .map((inv) => ({ ...inv, workloads: dedupeIps(inv.workloads), nodes: dedupeIps(inv.nodes) }));
 }
@@ -310,8 +314,8 @@ export interface Scenario {
 }
 
 /** A whole test input: a model, an inventory and DNS table, and flows biased to their addresses. */
-export function arbScenario(opts: ModelOptions & { maxFlows?: number } = {}): fc.Arbitrary<Scenario> {
-  return fc.record({ model: arbPolicyModel(opts), inventory: arbInventory() }).chain(({ model, inventory }) => {
+export function arbScenario(opts: ModelOptions & { maxFlows?: number; externalIps?: boolean } = {}): fc.Arbitrary<Scenario> {
+  return fc.record({ model: arbPolicyModel(opts), inventory: arbInventory(opts.externalIps) }).chain(({ model, inventory }) => {
     const used = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips)];
     // Names resolve mostly to addresses flows will use, so DNS and vh: groups get hit.
     const hot = [...used, ...EXTERNAL_IPS.slice(0, 2)];
