@@ -1,7 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../../common/atomic-write.js";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { compileModule, DUMP_STAGES, loadAndCheck, type DumpStage } from "../../compiler/index.js";
+import { compileModule, DUMP_STAGES, loadAndCheck, signModule, type DumpStage } from "../../compiler/index.js";
+import { readKey } from "../keys.js";
 import { EXIT } from "../io.js";
 import { expandPolicyArgs, policyRoots } from "../policy-files.js";
 import { VERSION } from "../version.js";
@@ -14,6 +15,7 @@ interface CompileOptions {
   format: string;
   timings?: boolean;
   allWarnings?: boolean;
+  sign?: string;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -33,12 +35,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(setOption())
     .addOption(new Option("--dump-after <stage>", "print the intermediate form after a stage").choices([...DUMP_STAGES]))
     .option("--timings", "print each stage's time on stderr")
+    .option("--sign <key>", "sign the module with this Ed25519 private key (PEM); enforcers verify it with the public key")
     .addOption(allWarningsOption())
     .addOption(formatOption())
     .action((paths: string[], opts: CompileOptions) => {
       const files = policyFiles(paths, ctx.io.cwd);
       const stages: { name: string; ms: number }[] = [];
       const t0 = performance.now();
+      // The key is read first: a bad key is a usage error before any work is done.
+      const key = opts.sign ? readKey(ctx.io.cwd, opts.sign, "private") : undefined;
       const checked = loadAndCheck(files, { params: parseSets(opts.set), cwd: ctx.io.cwd });
       stages.push({ name: "parse+check", ms: performance.now() - t0 });
       reportDiagnostics(ctx, checked.diagnostics, checked.sources, "human", opts.allWarnings ? "all" : "limited");
@@ -51,15 +56,12 @@ export function register(program: Command, ctx: CommandContext): void {
         ...(opts.dumpAfter ? { dumpAfter: opts.dumpAfter, onDump: (_stage: string, text: string) => ctx.io.out(text.endsWith("\n") ? text : text + "\n") } : {}),
       });
       stages.push(...out.stages);
-      try {
-        writeFileSync(resolve(ctx.io.cwd, opts.output), out.bytes);
-      } catch (e) {
-        throw new UsageError(`cannot write \`${opts.output}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
-      const summary = { output: opts.output, bytes: out.bytes.length, tableBytes: out.tableBytes, rules: checked.model.rules.length, groups: checked.model.groups.length, stages };
+      const bytes = key ? signModule(out.bytes, key) : out.bytes;
+      writeFileAtomic(resolve(ctx.io.cwd, opts.output), bytes, opts.output);
+      const summary = { output: opts.output, bytes: bytes.length, signed: Boolean(key), tableBytes: out.tableBytes, rules: checked.model.rules.length, groups: checked.model.groups.length, stages };
       if (opts.format === "json") ctx.io.out(JSON.stringify(summary, null, 2) + "\n");
       else if (!opts.dumpAfter) {
-        ctx.io.err(`wrote ${opts.output}: ${out.bytes.length} bytes, ${summary.rules} rules, ${summary.groups} groups\n`);
+        ctx.io.err(`wrote ${opts.output}: ${bytes.length} bytes, ${summary.rules} rules, ${summary.groups} groups${key ? ", signed" : ""}\n`);
       }
       if (opts.timings) for (const s of stages) ctx.io.err(`  ${s.name.padEnd(12)} ${s.ms.toFixed(2)} ms\n`);
     });

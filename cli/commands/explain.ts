@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import type { Flow, Verdict } from "../../common/schema.js";
 import { parseFlow } from "../../runtime/input/flows.js";
+import { FLOWS } from "../../runtime/input/codes.js";
 import { EXIT } from "../io.js";
 import { dnsGroupNote, warnNoInventory } from "../inventory-notes.js";
 import type { DnsTable } from "../../common/schema.js";
@@ -57,9 +58,12 @@ export function register(program: Command, ctx: CommandContext): void {
       raw["port"] = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
       for (const k of ["app", "host", "xff"] as const) if (opts[k] !== undefined) raw[k] = opts[k];
       const parsed = parseFlow(raw, "command line");
-      if (!parsed.flow) {
-        // The flow reader's help carries the did-you-mean (`tcp:5432` → `tcp/5432`, `mysqll` → `MySQL`).
-        throw new UsageError(parsed.diagnostics.map((d) => (d.help ? `${d.message}\n  = help: ${d.help}` : d.message)).join("\n"));
+      // On the command line an unparsable --xff is refused too (in a flows file it is kept and ignored).
+      const bad = parsed.diagnostics.filter((d) => d.severity === "error" || d.code === FLOWS.badXff);
+      if (!parsed.flow || bad.length > 0) {
+        // The flow reader's help carries the did-you-mean (`tcp:5432` → `tcp/5432`, `mysqll` → `mysql`).
+        const helps = bad.map((d) => (d.code === FLOWS.badXff ? "give the leftmost X-Forwarded-For address, e.g. `--xff 203.0.113.7`" : d.help));
+        throw new UsageError(bad.map((d) => d.message).join("; "), bad[0]?.code, helps.filter(Boolean).join("; ") || undefined);
       }
       if (opts.inventory.length === 0) warnNoInventory(ctx);
       const inventory = readInventory(ctx, opts.inventory);

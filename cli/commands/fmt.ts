@@ -1,5 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeFileAtomic, AtomicWriteError } from "../../common/atomic-write.js";
+import { InputFileError, readInputFile } from "../../common/input-file.js";
+import { MAX_SOURCE_BYTES } from "../../compiler/source.js";
 import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
 import { formatText } from "../../compiler/index.js";
@@ -37,9 +39,10 @@ export function register(program: Command, ctx: CommandContext): void {
       for (const file of files) {
         let bytes: Uint8Array;
         try {
-          bytes = readFileSync(resolve(ctx.io.cwd, file));
+          bytes = readInputFile(resolve(ctx.io.cwd, file), { shown: file, what: "policy file", limit: MAX_SOURCE_BYTES });
         } catch (e) {
-          ctx.io.err(`error: cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+          if (!(e instanceof InputFileError)) throw e;
+          ctx.io.err(`error[${e.code}]: ${e.message}\n`);
           ctx.exit(EXIT.usage);
           continue;
         }
@@ -56,7 +59,14 @@ export function register(program: Command, ctx: CommandContext): void {
           if (opts.diff) ctx.io.out(createTwoFilesPatch(`a/${file.replace(/^\/+/, "")}`, `b/${file.replace(/^\/+/, "")}`, r.original!, r.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ""));
         } else if (opts.write) {
           if (changed) {
-            writeFileSync(resolve(ctx.io.cwd, file), r.text);
+            try {
+              writeFileAtomic(resolve(ctx.io.cwd, file), r.text, file);
+            } catch (e) {
+              if (!(e instanceof AtomicWriteError)) throw e;
+              ctx.io.err(`error[${e.code}]: ${e.message}\n`);
+              ctx.exit(EXIT.usage);
+              continue;
+            }
             ctx.io.err(`formatted ${file}\n`);
           }
         } else {

@@ -7,6 +7,7 @@ import { parseDnsTable } from "../../runtime/input/dns.js";
 import { parsePolicyTests, type PolicyTestCase, type PolicyTestRun, type PolicyTestSuite } from "../../runtime/input/policy-tests.js";
 import { loadInventory } from "../../runtime/inventory/index.js";
 import { EXIT } from "../io.js";
+import { InputFileError } from "../../common/input-file.js";
 import { hasWorkloads, NO_INVENTORY, workloadGroupsInRules } from "../inventory-notes.js";
 import { ENGINES, openSession, readText, type Decision, type EngineName } from "../session.js";
 import { formatOption, reportDiagnostics, UsageError, type CommandContext } from "../shared.js";
@@ -61,7 +62,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const results: CaseResult[] = [];
       let suiteErrors = 0;
       for (const file of files) {
-        const text = readText(file, ctx.io.cwd);
+        const text = readText(file, ctx.io.cwd, "test file");
         const parsed = parsePolicyTests(file, text);
         reportDiagnostics(ctx, parsed.diagnostics, new Map([[file, text]]), "human");
         if (!parsed.suite) {
@@ -97,7 +98,8 @@ function findTestFiles(abs: string, shown: string): string[] {
   } catch {
     throw new UsageError(`cannot read \`${shown}\`: no such file or directory`);
   }
-  if (st.isFile()) return [shown];
+  // Anything but a directory is read as a test file: a device or FIFO meets the reader's size cap.
+  if (!st.isDirectory()) return [shown];
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -193,8 +195,9 @@ function runInputs(ctx: CommandContext, run: PolicyTestRun): { inventory: Invent
 function readRef(ctx: CommandContext, path: string, written: string): string {
   try {
     return readText(path, ctx.io.cwd);
-  } catch {
-    throw new UsageError(`cannot read \`${written}\` (resolved to \`${path}\`)`);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    throw new UsageError(`${e.message} (written \`${written}\` in the test file)`, e.code, e.help);
   }
 }
 

@@ -13,7 +13,7 @@ import { runCli, scratchDir } from "./run-cli.js";
 
 const run = runCli;
 
-const COMMANDS = ["check", "fmt", "compile", "inspect", "test", "explain", "eval", "replay"];
+const COMMANDS = ["check", "fmt", "compile", "inspect", "test", "explain", "eval", "replay", "diff", "import", "export", "learn"];
 const EXPLAIN = ["explain", "examples/egress/egress.nvp", "--inventory", "examples/egress/inventory.yaml"];
 
 describe("port forms from other tools", () => {
@@ -42,7 +42,8 @@ describe("port forms from other tools", () => {
   ])("on the command line, --port %s: exit 2 with the same did-you-mean", async (form, help) => {
     const r = await run([...EXPLAIN, "--from", "10.8.1.10", "--to", "1.1.1.1", "--port", form]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`error: \`${form}\` is not a flow port\n  = help: ${help}`);
+    expect(r.err).toMatch(/^error\[NV52\d\d\]: /);
+    expect(r.err).toContain(`\`${form}\` is not a flow port\n  = help: ${help}`);
   });
 
   test("an unknown application on the command line gets the policy's did-you-mean", async () => {
