@@ -50,10 +50,10 @@ const explainFlow = ["--from", FLOW.src, "--to", FLOW.dst, "--port", FLOW.port];
 
 /**
  * The input slots: how a command takes one input kind, and the code each hostile source gives there.
- * `streamed` is the code for an endless device or FIFO (the size cap), `dir` for a directory.
+ * `streamed` is the code for an endless device or FIFO (the size cap), `dir` for a directory (none where a
+ * folder is a valid input: check, compile and fmt take folders, test/cli/many-files.test.ts).
  */
 const SLOTS = [
-  // check, compile and fmt take folders of .nvp files: a directory is not a bad input for them.
   { name: "policy/check", args: (p) => ["check", p], streamed: "NV0004", dir: null, missing: "NV2001" },
   { name: "policy/compile", args: (p) => ["compile", p, "-o", "out/never.wasm"], streamed: "NV0004", dir: null, missing: "NV2001" },
   { name: "policy/fmt", args: (p) => ["fmt", p], streamed: "NV5001", dir: null, missing: "NV5003" },

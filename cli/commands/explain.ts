@@ -61,8 +61,9 @@ export function register(program: Command, ctx: CommandContext): void {
       // On the command line an unparsable --xff is refused too (in a flows file it is kept and ignored).
       const bad = parsed.diagnostics.filter((d) => d.severity === "error" || d.code === FLOWS.badXff);
       if (!parsed.flow || bad.length > 0) {
-        const help = bad[0]?.code === FLOWS.badXff ? "give the leftmost X-Forwarded-For address, e.g. `--xff 203.0.113.7`" : bad[0]?.help;
-        throw new UsageError(bad.map((d) => d.message).join("; "), bad[0]?.code, help);
+        // The flow reader's help carries the did-you-mean (`tcp:5432` → `tcp/5432`, `mysqll` → `mysql`).
+        const helps = bad.map((d) => (d.code === FLOWS.badXff ? "give the leftmost X-Forwarded-For address, e.g. `--xff 203.0.113.7`" : d.help));
+        throw new UsageError(bad.map((d) => d.message).join("; "), bad[0]?.code, helps.filter(Boolean).join("; ") || undefined);
       }
       if (opts.inventory.length === 0) warnNoInventory(ctx);
       const inventory = readInventory(ctx, opts.inventory);

@@ -3,28 +3,15 @@
  * its own, a file another named file imports checked only as part of its importer, a result line
  * per policy and one summary; `fmt -d` prints a unified diff.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { memoryIo } from "../../cli/io.js";
-import { main } from "../../cli/main.js";
-import { repoFiles, REPO_ROOT } from "../repo-files.js";
+import { repoFiles } from "../repo-files.js";
+import { runCli, scratchDir } from "./run-cli.js";
 
-async function run(args: string[], cwd = REPO_ROOT) {
-  const io = memoryIo(cwd);
-  const code = await main(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
-
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "nvp-many-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const run = runCli;
+const scratch = scratchDir;
 
 const EXAMPLE_POLICIES = repoFiles(".nvp", "examples");
 

@@ -4,25 +4,11 @@
  * `nvp test` is explained, a suite that cannot load is a failure, and explain says why a DNS-name
  * group did not match.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { memoryIo } from "../../cli/io.js";
-import { main } from "../../cli/main.js";
-import { REPO_ROOT } from "../repo-files.js";
+import { runCli, scratchDir } from "./run-cli.js";
 
-async function run(args: string[], cwd = REPO_ROOT) {
-  const io = memoryIo(cwd);
-  const code = await main(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
-
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "nvp-silent-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const run = runCli;
+const scratch = scratchDir;
 
 const POLICY = "policy p\nservice web = nv.web.shop { mode protect }\nrule 10 allow web -> external\n";
 const WARNING = "warning: no inventory given: every address is external, so service and workload groups match nothing\n";

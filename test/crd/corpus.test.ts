@@ -10,8 +10,9 @@ import { describe, expect, test } from "vitest";
 import { arbCrdYaml } from "../arbitraries/crd.js";
 import { arbDnsTable, arbFlow, arbInventory, EXTERNAL_IPS } from "../arbitraries/model.js";
 import { checkText, crdValidator, expectSameVerdicts, importOk, tripThroughCrd } from "./helpers.js";
+import { propertyRuns } from "../property-runs.js";
 
-const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 100);
+const RUNS = propertyRuns(100, 1000);
 
 const arbCase = fc.record({ yaml: arbCrdYaml(), inventory: arbInventory() }).chain(({ yaml, inventory }) => {
   const hot = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips), ...EXTERNAL_IPS.slice(0, 2)];

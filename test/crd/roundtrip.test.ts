@@ -12,8 +12,9 @@ import { exportCrd } from "../../compiler/crd/export.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { arbDnsTable, arbFlow, arbInventory, arbPolicyModel, EXTERNAL_IPS } from "../arbitraries/model.js";
 import { checkText, crdValidator, expectSameVerdicts, tripThroughCrd } from "./helpers.js";
+import { propertyRuns, timeoutFor } from "../property-runs.js";
 
-const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 100);
+const RUNS = propertyRuns(30, 100);
 const DEFAULT_SETTINGS = { xff: true, contention: "basic" as const, defaultMode: "discover" as const, nodesMode: "discover" as const, extra: {} };
 
 const arbCase = arbPolicyModel({ maxRules: 8 })
@@ -48,7 +49,7 @@ describe("export --crd then import", () => {
     // service value, or a label named like a NeuVector key).
     expect(exported).toBeGreaterThan(RUNS * 0.5);
     expect(flows).toBeGreaterThan(exported);
-  }, Math.max(60_000, RUNS * 600));
+  }, timeoutFor(RUNS, 450));
 
   test("the text is stable after one pass", () => {
     fc.assert(

@@ -13,8 +13,9 @@ import { parseIp } from "../../common/ip.js";
 import type { Flow } from "../../common/schema.js";
 import { arbDnsTable, arbFlow, arbInventory, arbPolicyModel } from "../arbitraries/model.js";
 import { checkText } from "../crd/helpers.js";
+import { propertyRuns, timeoutFor } from "../property-runs.js";
 
-const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 60);
+const RUNS = propertyRuns(60, 60);
 const DEFAULTS = { xff: true, contention: "basic" as const, defaultMode: "discover" as const, nodesMode: "discover" as const, extra: {} };
 const PLANTED_IP = "198.51.100.7";
 
@@ -104,7 +105,7 @@ describe("planted differences", () => {
       { numRuns: RUNS },
     );
     expect(found).toBeGreaterThan(RUNS / 4);
-  }, Math.max(60_000, RUNS * 1000));
+  }, timeoutFor(RUNS, 250));
 
   test("a planted rule in front of a big policy is found among 2,000 rules", () => {
     const lines = [base];
@@ -163,5 +164,5 @@ describe("completeness on random scenarios", () => {
       { numRuns: RUNS },
     );
     expect(differing).toBeGreaterThan(0);
-  }, Math.max(60_000, RUNS * 1000));
+  }, timeoutFor(RUNS, 250));
 });

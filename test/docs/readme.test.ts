@@ -74,19 +74,18 @@ describe("README", () => {
     expect(STEPS.length).toBeGreaterThanOrEqual(8);
   });
 
-  // One test, in order: a later command may read what an earlier one wrote (/tmp/bad.nvp, build/policy.wasm).
-  test("every command prints what the README shows", () => {
-    for (const step of STEPS) {
-      const cmd = step.command.replace(/\bnpx nvp\b/g, "node bin/nvp.js");
-      let out: string;
-      try {
-        out = execFileSync("bash", ["-c", `${cmd} 2>&1`], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-      } catch (e) {
-        out = String((e as { stdout?: string }).stdout ?? "");
-      }
-      if (!out.endsWith("\n") && out !== "") out += "\n";
-      if (step.expected.every((l) => l.trim() === "")) continue;
-      expect(out, `$ ${step.command}`).toMatch(pattern(step.expected));
+  // One test per command, run in order (tests of a file run one after another): a later command may
+  // read what an earlier one wrote (/tmp/bad.nvp, build/policy.wasm).
+  test.each(STEPS.map((s, i) => [i + 1, s.command, s] as const))("%i: $ %s", (_i, _command, step) => {
+    const cmd = step.command.replace(/\bnpx nvp\b/g, "node bin/nvp.js");
+    let out: string;
+    try {
+      out = execFileSync("bash", ["-c", `${cmd} 2>&1`], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    } catch (e) {
+      out = String((e as { stdout?: string }).stdout ?? "");
     }
+    if (!out.endsWith("\n") && out !== "") out += "\n";
+    if (step.expected.every((l) => l.trim() === "")) return;
+    expect(out, `$ ${step.command}`).toMatch(pattern(step.expected));
   });
 });

@@ -48,14 +48,14 @@ describe("nvp learn on the real-traffic captures", () => {
     expect(s.violations).toBe(0);
     expect(s.denied).toBe(0);
     expect(s.flowsByRule["rule 10000"]).toBeGreaterThan(100);
-  }, 60_000);
+  }, 120_000);
 
   test("the same captures in Monitor mode propose the same rules", async () => {
     const dir = scratch();
     const r = await run(["learn", "--inventory", INV, "--monitor", ...ALL], dir);
     expect(r.code).toBe(0);
     expect(rulesOf(r.out)).toEqual(rulesOf(learned));
-  }, 60_000);
+  }, 120_000);
 });
 
 describe("nvp learn inputs and flags", () => {
