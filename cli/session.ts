@@ -7,9 +7,9 @@ import { readInputText } from "../common/input-file.js";
 import type { Diagnostic } from "../common/diagnostics.js";
 import { emptyInventory, type DnsTable, type Flow, type Inventory, type Verdict } from "../common/schema.js";
 import type { PolicyModel } from "../compiler/model.js";
-import { compileModule, evaluate, loadAndCheck } from "../compiler/index.js";
-import { Enforcer, loadModule, type Decision } from "../runtime/index.js";
-import { VERSION } from "./version.js";
+import { evaluate, loadAndCheck } from "../compiler/index.js";
+import type { Decision } from "../runtime/index.js";
+import { wasmEnforcer } from "./engines.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { parseDnsTable, readDnsTable } from "../runtime/input/dns.js";
 import { FLOWS } from "../common/codes/input.js";
@@ -97,14 +97,6 @@ export function openSession(inputs: SessionInputs): SessionResult {
       lookupMany: (flows) => wasm.decideMany(flows).map(toDecision),
     },
   };
-}
-
-/** Compile the model into a module, load it as an enforcer would, and give it the inventory and DNS. */
-export function wasmEnforcer(model: PolicyModel, inventory: Inventory, dns: DnsTable): Enforcer {
-  const enforcer = new Enforcer(loadModule(compileModule(model, { compilerVersion: VERSION }).bytes));
-  enforcer.setInventory(inventory);
-  for (const [name, ips] of Object.entries(dns)) enforcer.addDnsResolution(name, ips);
-  return enforcer;
 }
 
 /** Read inventory files (own format or kubectl JSON) and report their problems; undefined on errors. */

@@ -8,11 +8,9 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { compileSources } from "../../compiler/check/compile-sources.js";
 import { accepts } from "../../compiler/check/group-facts.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
-import { evaluate } from "../../compiler/reference/index.js";
+import { referenceBatch, wasmBatch } from "../../cli/engines.js";
 import { globMatch, globMatcher, isNegative, positiveOf, valueTest } from "../../common/criteria.js";
 import type { Workload } from "../../common/schema.js";
-import { Enforcer, loadModule } from "../../runtime/index.js";
 import { propertyRuns } from "../property-runs.js";
 
 const SMILE = "\u{1F600}";
@@ -115,18 +113,14 @@ describe("checker, reference and module agree on `?` against an emoji", () => {
 
   test("the reference evaluator and the compiled module decide the same: rule 10 for the emoji, no `??` match", () => {
     const model = compileSources({ "p.nvp": policy }, ["p.nvp"]).model!;
-    const enforcer = new Enforcer(loadModule(compileModule(model).bytes));
-    enforcer.setInventory(inventory);
     const flows = [
       { src: "10.0.0.1", dst: "10.0.0.9", proto: "tcp" as const, port: 80 },
       { src: "10.0.0.1", dst: "10.0.0.9", proto: "tcp" as const, port: 81 },
       { src: "10.0.0.2", dst: "10.0.0.9", proto: "tcp" as const, port: 81 },
     ];
-    const reference = flows.map((f) => {
-      const v = evaluate(model, { inventory, dns: {} }, f);
-      return { action: v.action, rule: v.rule };
-    });
-    const wasm = enforcer.decideMany(flows).map((d) => ({ action: d.action, rule: d.rule }));
+    const ctx = { inventory, dns: {} };
+    const reference = referenceBatch(model, ctx, flows).map((v) => ({ action: v.action, rule: v.rule }));
+    const wasm = wasmBatch(model, ctx, flows).map((d) => ({ action: d.action, rule: d.rule }));
     expect(reference).toEqual([
       { action: "allow", rule: 10 },
       { action: "learn", rule: 0 }, // `??` does not take the emoji: the implicit rule (Discover)

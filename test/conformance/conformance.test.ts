@@ -1,8 +1,9 @@
 /**
  * The conformance corpus against the reference evaluator (the oracle). Another engine runs the same
- * corpus with one line: runCorpus("wasm", (model, ctx, flows) => …).
+ * corpus with one line: runCorpus("wasm", wasmBatch) (test/engine/conformance.test.ts). Both engines
+ * are set up in cli/engines.ts, as the CLI session's `--engine` uses them.
  */
-import { evaluate } from "../../compiler/reference/index.js";
+import { referenceBatch } from "../../cli/engines.js";
 import { runCorpus } from "./corpus.js";
 
-runCorpus("reference", (model, ctx, flows) => flows.map((f) => evaluate(model, ctx, f)));
+runCorpus("reference", referenceBatch);

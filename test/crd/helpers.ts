@@ -2,16 +2,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
+import { wasmEnforcer } from "../../cli/engines.js";
 import { expect } from "vitest";
 import { compileSources } from "../../compiler/check/compile-sources.js";
 import { exportCrd } from "../../compiler/crd/export.js";
 import { importCrds, type ImportResult } from "../../compiler/crd/import.js";
 import type { CrdDoc } from "../../compiler/crd/types.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { evaluate, FlowError, type EvalContext } from "../../compiler/reference/index.js";
 import type { Flow } from "../../common/schema.js";
-import { Enforcer, loadModule, type Decision } from "../../runtime/index.js";
+import type { Enforcer, Decision } from "../../runtime/index.js";
 import { referenceDecision } from "../engine/helpers.js";
 
 export const ROOT = join(import.meta.dirname, "../..");
@@ -60,10 +60,7 @@ function mapIds(d: Decision, idMap: ReadonlyMap<number, number>): Decision {
 }
 
 function engine(model: PolicyModel, ctx: EvalContext): Enforcer {
-  const e = new Enforcer(loadModule(compileModule(model).bytes));
-  e.setInventory(ctx.inventory);
-  for (const [name, ips] of Object.entries(ctx.dns)) e.addDnsResolution(name, ips);
-  return e;
+  return wasmEnforcer(model, ctx.inventory, ctx.dns);
 }
 
 /** Both engines decide every flow the same under `a` and `b` (b's rule ids mapped through idMap). */

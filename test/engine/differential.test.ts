@@ -8,10 +8,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { wasmEnforcer } from "../../cli/engines.js";
 import { evaluate, FlowError } from "../../compiler/reference/index.js";
 import type { Flow } from "../../common/schema.js";
-import { Enforcer, loadModule, NvpRuntimeError } from "../../runtime/index.js";
+import { NvpRuntimeError } from "../../runtime/index.js";
 import { arbScenario, type Scenario } from "../arbitraries/model.js";
 import { propertyRuns, timeoutFor } from "../property-runs.js";
 import { referenceDecision } from "./helpers.js";
@@ -22,9 +22,7 @@ const FLOWS_PER_SCENARIO = 8;
 const TIMEOUT = timeoutFor(SCENARIOS, 6);
 
 function check({ model, ctx, flows }: Scenario): number {
-  const enforcer = new Enforcer(loadModule(compileModule(model).bytes));
-  enforcer.setInventory(ctx.inventory);
-  for (const [name, ips] of Object.entries(ctx.dns)) enforcer.addDnsResolution(name, ips);
+  const enforcer = wasmEnforcer(model, ctx.inventory, ctx.dns);
   for (const flow of flows) {
     let expected: ReturnType<typeof referenceDecision> | "error";
     try {
