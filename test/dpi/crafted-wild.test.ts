@@ -190,3 +190,25 @@ describe("methods with `_` and `-`", () => {
     expect(once(dpi, TCP, 40000, 80, "-GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n").code === appId("HTTP")).toBe(false);
   });
 });
+
+describe("databases as other clients send them", () => {
+  test("PostgreSQL GSSENCRequest (80877104) answered `G` (GSS encryption accepted) or `N`", () => {
+    const gss = Uint8Array.from([...be16(0), ...be16(8), ...be16(0x04d2), ...be16(0x1630)]);
+    expect(name(once(dpi, TCP, 40000, 5432, gss, "G").code)).toBe("PostgreSQL");
+    expect(name(once(dpi, TCP, 40000, 5432, gss, "N").code)).toBe("PostgreSQL");
+    expect(name(once(dpi, TCP, 40000, 5432, gss, "X").code)).not.toBe("PostgreSQL");
+  });
+
+  test("TNS CONNECT from a little-endian client: the value of 1 in hardware reads 0x0100", () => {
+    const data = bytes("(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db)(PORT=1521)))");
+    const connect = (one: number) => {
+      const hdr = [...be16(318), ...be16(300), 0, 0, ...be16(8192), ...be16(32767), ...be16(0x4f98), 0, 0, ...be16(one), ...be16(data.length), ...be16(58), 0, 0, 0, 0, 0x41, 0x41];
+      const body = [...hdr, ...new Array<number>(58 - 8 - hdr.length).fill(0), ...data];
+      return Uint8Array.from([...be16(8 + body.length), 0, 0, 1, 0, 0, 0, ...body]);
+    };
+    const accept = Uint8Array.from([0, 32, 0, 0, 2, 0, 0, 0]);
+    expect(name(once(dpi, TCP, 40000, 1521, connect(0x0100), accept).code)).toBe("TNS");
+    expect(name(once(dpi, TCP, 40000, 1521, connect(0x0001), accept).code)).toBe("TNS");
+    expect(name(once(dpi, TCP, 40000, 1521, connect(0x0002), accept).code)).not.toBe("TNS");
+  });
+});
