@@ -2,7 +2,7 @@
 // (length 8..10000, protocol 3.0, then NUL-terminated name/value pairs ending in an empty name
 // exactly at the length), an SSLRequest or GSSENCRequest (length 8) or a CancelRequest (length
 // 16). It is PostgreSQL once the server answers: `R` (authentication) or `E` (error) to a
-// startup, `S`/`N` (or `E`) to an SSL/GSS request. A cancel gets no answer: provisional only.
+// startup, `S`/`N` (or `E`) to an SSL/GSS request, `G` (GSS encryption accepted) to a GSS request. A cancel gets no answer: provisional only.
 import { APP_POSTGRESQL } from "./apps";
 import { be32at, has, isText, u8at } from "./bytes";
 import { clientMore, DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
@@ -66,7 +66,7 @@ function clientMessage(p: usize, len: i32): i32 {
 /** The server's first reply to that message. */
 function serverReply(p: usize, len: i32, kind: i32): i32 {
   const t = u8at(p, len, 0);
-  if (kind == KIND_ENCRYPT && (t == 0x53 || t == 0x4e)) return APP_POSTGRESQL;
+  if (kind == KIND_ENCRYPT && (t == 0x53 || t == 0x4e || t == 0x47)) return APP_POSTGRESQL;
   if (t != 0x52 && t != 0x45) return DPI_UNKNOWN;
   const n = be32at(p, len, 1);
   if (n < 0) return DPI_MORE;

@@ -1,6 +1,8 @@
 // The request line HTTP, RTSP and SIP share, read as NeuVector's dpi_http.c reads it:
 // `METHOD SP target SP VERSION CRLF` (or LF), exactly three tokens separated by single spaces, the
-// method 1-16 upper-case letters (any method: an unknown one with a right version still counts),
+// method 1-16 characters, an upper-case letter then upper-case letters, `_` or `-` (any method: an
+// unknown one with a right version still counts; RTSP's GET_PARAMETER and SET_PARAMETER, WebDAV's
+// VERSION-CONTROL and BASELINE-CONTROL have them),
 // the target visible characters, the version `HTTP/d.d`, `RTSP/d.d` or `SIP/d.d`. HTTP/2's
 // preface `PRI * HTTP/2.0` is not an HTTP/1 request (NeuVector has no PRI method): grpc.ts.
 // HTTP/0.9's simple request (RFC 1945 §4.1: `GET SP abs_path CRLF`, no version, no headers),
@@ -28,6 +30,11 @@ export function versionDigits(p: usize, len: i32, i: i32): i32 {
   return LIT_YES;
 }
 
+/** A method character at position i: a letter first, then letters, `_` or `-`. */
+@inline function methodChar(c: i32, i: i32): bool {
+  return isUpper(c) || (i > 0 && (c == 0x5f || c == 0x2d));
+}
+
 /** `GET /path` ended at i by CR LF or LF: an HTTP/0.9 simple request, DPI_MORE or DPI_UNKNOWN. */
 function simpleRequest(p: usize, len: i32, method: i32, i: i32): i32 {
   if (method != 3 || lit(p, len, 0, "GET /") != LIT_YES) return DPI_UNKNOWN;
@@ -48,7 +55,7 @@ function simpleRequest(p: usize, len: i32, method: i32, i: i32): i32 {
 export function requestLine(p: usize, len: i32): i32 {
   let i = 0;
   simple = false;
-  while (i < len && isUpper(<i32>load<u8>(p + <usize>i))) i++;
+  while (i < len && methodChar(<i32>load<u8>(p + <usize>i), i)) i++;
   if (i == len) return i <= MAX_METHOD ? DPI_MORE : DPI_UNKNOWN;
   if (i == 0 || i > MAX_METHOD || load<u8>(p + <usize>i) != 0x20) return DPI_UNKNOWN;
   const method = i;

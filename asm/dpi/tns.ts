@@ -1,7 +1,8 @@
 // Oracle TNS (NeuVector dpi_tns.c). The client opens with a CONNECT packet: big-endian packet
 // length, packet checksum 0, type 1, flags, header checksum 0, then the connect header: version
 // (300-399) and compatible version (not above it), service options, SDU/TDU sizes, protocol
-// characteristics, line turnaround, the "value of 1 in hardware" (0x0001: the byte-order probe),
+// characteristics, line turnaround, the "value of 1 in hardware" (the byte-order probe: 0x0001 from
+// a big-endian client, 0x0100 from a little-endian one, which writes it in its own order),
 // and the connect data's length and offset (the data itself may follow in a separate packet when
 // it is long). It is TNS when the server's reply is a TNS packet of type ACCEPT, REFUSE,
 // REDIRECT or RESEND. NeuVector also checks the descriptor's PORT against 1521-1540; that
@@ -44,7 +45,7 @@ function connect(p: usize, len: i32): i32 {
   if (version < 300 || version > 399 || compat < 300 || compat > version) return DPI_UNKNOWN;
   const one = be16at(p, len, 22);
   if (one < 0) return DPI_MORE;
-  if (one != 1) return DPI_UNKNOWN;
+  if (one != 1 && one != 0x0100) return DPI_UNKNOWN;
   const dataLen = be16at(p, len, 24);
   const dataOff = be16at(p, len, 26);
   if (dataOff < 0) return DPI_MORE;

@@ -146,3 +146,69 @@ describe("HTTP/0.9", () => {
     expect(once(dpi, TCP, 50000, 80, cli, srv).code === appId("HTTP")).toBe(false);
   });
 });
+
+describe("syslog as network gear sends it", () => {
+  test.each([
+    ["Cisco IOS: sequence number, `*` unsynchronised clock, milliseconds, mnemonic", "<189>123: *Mar  1 00:00:01.123: %SYS-5-CONFIG_I: Configured from console by vty0\n"],
+    ["Cisco IOS with `.` (clock once synchronised)", "<187>45: .Jun 12 10:11:12: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down"],
+    ["Cisco ASA: the mnemonic right after PRI", "<166>%ASA-6-302013: Built outbound TCP connection 1 for outside:1.2.3.4/443"],
+    ["a timestamp with milliseconds and no sequence", "<30>Oct  9 22:33:20.123: dhcpd[12]: DHCPACK"],
+    ["BSD without timestamp: hostname and program[pid]", "<13>router1 sshd[7781]: Accepted publickey for admin"],
+    ["a program tag alone", "<14>kernel: eth0: link up"],
+    ["key=value body (FortiGate)", "<189>date=2024-01-05 time=10:01:02 devname=fw1 type=traffic"],
+    ["RFC 5424 with structured data", "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\"] An application event"],
+  ])("%s: Syslog over UDP, and octet-counted over TCP", (_w, msg) => {
+    expect(name(once(dpi, UDP, 514, 514, msg).code)).toBe("Syslog");
+    expect(name(grow(dpi, TCP, 40000, 6514, [[0, `${msg.length} ${msg}`]]).code)).toBe("Syslog");
+  });
+
+  test.each([
+    ["free text without PRI (zeek's syslog-missing-pri)", "This is not really a syslog message #173538"],
+    ["PRI then a space", "<13> hello"],
+    ["PRI then an over-long token", `<13>${"a".repeat(60)}: x`],
+    ["a mnemonic without severity", "<166>%ASA-x-302013: Built"],
+    ["two tokens, the second not a tag", "<13>router1 sshd hello"],
+    ["HTML", "<b>bold</b>"],
+  ])("not Syslog: %s", (_w, msg) => {
+    expect(name(once(dpi, UDP, 40000, 514, msg).code)).not.toBe("Syslog");
+  });
+});
+
+describe("methods with `_` and `-`", () => {
+  test.each([
+    ["GET_PARAMETER rtsp://cam/live RTSP/1.0\r\n", "RTSP"],
+    ["SET_PARAMETER rtsp://cam/live RTSP/1.0\r\n", "RTSP"],
+    ["VERSION-CONTROL /repo/file HTTP/1.1\r\nHost: dav\r\n\r\n", "HTTP"],
+    ["BASELINE-CONTROL /repo HTTP/1.1\r\nHost: dav\r\n\r\n", "HTTP"],
+  ])("%s", (line, app) => {
+    const srv = app === "RTSP" ? "" : "HTTP/1.1 200 OK\r\n\r\n";
+    expect(name(once(dpi, TCP, 40000, 8554, line, srv).code)).toBe(app);
+  });
+
+  test("a method may not start with `_` or `-`", () => {
+    expect(once(dpi, TCP, 40000, 80, "_GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n").code === appId("HTTP")).toBe(false);
+    expect(once(dpi, TCP, 40000, 80, "-GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n").code === appId("HTTP")).toBe(false);
+  });
+});
+
+describe("databases as other clients send them", () => {
+  test("PostgreSQL GSSENCRequest (80877104) answered `G` (GSS encryption accepted) or `N`", () => {
+    const gss = Uint8Array.from([...be16(0), ...be16(8), ...be16(0x04d2), ...be16(0x1630)]);
+    expect(name(once(dpi, TCP, 40000, 5432, gss, "G").code)).toBe("PostgreSQL");
+    expect(name(once(dpi, TCP, 40000, 5432, gss, "N").code)).toBe("PostgreSQL");
+    expect(name(once(dpi, TCP, 40000, 5432, gss, "X").code)).not.toBe("PostgreSQL");
+  });
+
+  test("TNS CONNECT from a little-endian client: the value of 1 in hardware reads 0x0100", () => {
+    const data = bytes("(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db)(PORT=1521)))");
+    const connect = (one: number) => {
+      const hdr = [...be16(318), ...be16(300), 0, 0, ...be16(8192), ...be16(32767), ...be16(0x4f98), 0, 0, ...be16(one), ...be16(data.length), ...be16(58), 0, 0, 0, 0, 0x41, 0x41];
+      const body = [...hdr, ...new Array<number>(58 - 8 - hdr.length).fill(0), ...data];
+      return Uint8Array.from([...be16(8 + body.length), 0, 0, 1, 0, 0, 0, ...body]);
+    };
+    const accept = Uint8Array.from([0, 32, 0, 0, 2, 0, 0, 0]);
+    expect(name(once(dpi, TCP, 40000, 1521, connect(0x0100), accept).code)).toBe("TNS");
+    expect(name(once(dpi, TCP, 40000, 1521, connect(0x0001), accept).code)).toBe("TNS");
+    expect(name(once(dpi, TCP, 40000, 1521, connect(0x0002), accept).code)).not.toBe("TNS");
+  });
+});
