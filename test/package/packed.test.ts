@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { compileModule, compileSources } from "../../compiler/index.js";
@@ -31,7 +31,11 @@ function project(name: string, deps: readonly string[], drop: readonly string[] 
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `scratch-${name}`, private: true, type: "module" }));
   cpSync(packed, join(dir, "node_modules", "nvp"), { recursive: true });
   for (const d of drop) rmSync(join(dir, "node_modules", "nvp", d), { recursive: true });
-  for (const d of deps) symlinkSync(join(repo, "node_modules", d), join(dir, "node_modules", d), "dir");
+  for (const d of deps) {
+    // Scoped packages (`@duckdb/node-api`) need their scope folder first.
+    mkdirSync(dirname(join(dir, "node_modules", d)), { recursive: true });
+    symlinkSync(join(repo, "node_modules", d), join(dir, "node_modules", d), "dir");
+  }
   return dir;
 }
 
