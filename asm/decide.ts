@@ -2,12 +2,13 @@
 // source's from-sets, the destination's to-sets, the port sets and the application sets, then
 // modes and the action table, then the X-Forwarded-For lookup. Reads only validated data.
 import {
-  ACT_PENDING, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP, AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK,
+  ACT_ALLOW, ACT_PENDING, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP, AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK,
   F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT, F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF,
-  HOST_ARENA_BASE, HOST_ARENA_SIZE, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
+  HOST_ARENA_BASE, HOST_ARENA_SIZE, KIND_WORKLOAD, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
+import { icmpPasses, openBeforeRules, plainLookup } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
 import { resolveSide, sideKind, sideMode, sideN, sideYes } from "./resolve";
@@ -155,12 +156,24 @@ let outMode: u32 = 0;
 let outAwait: u32 = 0;
 let outRule: u32 = 0;
 
-/** S3 + S4 for the current side lists; srcKind/srcMode and dstKind/dstMode as resolved. */
-function lookup(srcKind: u32, srcMode: u32, dstKind: u32, dstMode: u32): void {
+/**
+ * S3 + S4 for the current side lists; srcMode and dstMode as resolved. `open`: a carve-out opens
+ * the lookup before any rule; `icmpPass`: an unmatched flow passes (S3.1).
+ */
+function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool): void {
   outMode = flowMode(srcMode, dstMode);
   outAwait = AWAIT_NONE;
+  if (open) {
+    outRule = 0;
+    outAction = ACT_ALLOW;
+    return;
+  }
   const r = bestCandidate();
   outRule = ruleIdOf(r);
+  if (r < 0 && icmpPass) {
+    outAction = ACT_ALLOW;
+    return;
+  }
   if (r >= 0) {
     // A match that some condition holds only as maybe is pending: it waits for the app or the host.
     const ri = <u32>r;
@@ -171,7 +184,7 @@ function lookup(srcKind: u32, srcMode: u32, dstKind: u32, dstMode: u32): void {
       return;
     }
   }
-  outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode, srcKind, dstKind);
+  outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode);
 }
 
 /** Zero a result record with plain stores (memory.fill is a runtime call in V8, slow for 32 bytes). */
@@ -195,9 +208,10 @@ export function decideOne(flow: usize, res: usize): u32 {
   const hostOff = load<u32>(flow + F_HOST_OFF);
   const hostLen = load<u32>(flow + F_HOST_LEN);
   if (hostOff > HOST_ARENA_SIZE || hostLen > HOST_ARENA_SIZE - hostOff) return fail(res, E_FLOW);
-  portSets(<u32>load<u8>(flow + F_PROTO), <u32>load<u16>(flow + F_PORT));
+  const proto = <u32>load<u8>(flow + F_PROTO);
+  portSets(proto, <u32>load<u16>(flow + F_PORT));
   appSets(load<u32>(flow + F_APP));
-  if ((flags & FLAG_XFF) == 0 || !xffOn) {
+  if (((flags & FLAG_XFF) == 0 || !xffOn) && plainLookup(proto, flow + F_SRC, flow + F_DST)) {
     const p1 = port1 != emptySet ? port1 : port0;
     const a1 = app1 != emptySet ? app1 : app0;
     if (decideFast(flow, res, port0, p1, appFilter, appFilter ? app0 : port0, appFilter ? a1 : p1)) return E_OK;
@@ -214,7 +228,8 @@ export function decideOne(flow: usize, res: usize): u32 {
   srcN = sideN;
   srcYes = sideYes;
   const srcKind = sideKind;
-  lookup(srcKind, sideMode, dstKind, dstMode);
+  const icmpPass = icmpPasses(proto);
+  lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_SRC, flow + F_DST), icmpPass);
 
   clearResult(res);
   store<u8>(res + R_SRC_KIND, <u8>srcKind);
@@ -227,13 +242,14 @@ export function decideOne(flow: usize, res: usize): u32 {
   let mode = outMode;
   let awaiting = outAwait;
   let rule = outRule;
-  if ((flags & FLAG_XFF) != 0 && xffOn) {
-    // S5: the same destination, the X-Forwarded-For client as source; the more severe wins.
+  if ((flags & FLAG_XFF) != 0 && xffOn && dstKind == KIND_WORKLOAD) {
+    // S5: the same destination, the X-Forwarded-For client as source; the more severe wins. Only
+    // sessions into a workload (NeuVector's ingress sessions, dpi_policy_reeval) get this lookup.
     resolveSide(flow + F_XFF, 0, srcList, hostKnown);
     srcN = sideN;
     srcYes = sideYes;
     const xKind = sideKind;
-    lookup(xKind, sideMode, dstKind, dstMode);
+    lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);
     store<u8>(res + R_XACTION, <u8>outAction);

@@ -5,12 +5,14 @@ import {
   C_EVENTS, C_EVENTS_DROPPED, EV_ACTION, EV_APP, EV_BYTES_C, EV_BYTES_S, EV_CLIENT,
   EV_CLIENT_KIND, EV_CPORT, EV_END, EV_FIRST, EV_FLOW, EV_LAST, EV_MODE, EV_PKTS_C, EV_PKTS_S, EV_PROTO,
   EV_RULE, EV_SERVER, EV_SERVER_KIND, EV_SIZE, EV_SPORT, EV_STATE, EV_TIME, EV_TYPE, EV_XACTION, EV_XADDR,
-  EV_XFF, EV_XRULE, EV_AWAIT, EV_THREAT, EVT_FLOW_END, PH_EV_HEAD, PH_EV_TAIL,
+  EV_XFF, EV_XRULE, EV_AWAIT, EV_THREAT, EVT_FLOW_END, PH_EV_HEAD, PH_EV_TAIL, EV_VLAN, EV_TUNNEL_ID, EV_TUNNEL,
+  EV_OUTER_FAMILY, EV_CONFIDENCE, EV_UNIDENTIFIED, EV_DPI_BYTES, EV_OUTER_SRC, EV_OUTER_DST, UNID_NO_PAYLOAD,
 } from "./abi-packet";
 import { base, bump, eventCap, events, now } from "./packet/region";
 import {
   FL_ACTION, FL_APP, FL_AWAIT, FL_BYTES, FL_CKIND, FL_CLI, FL_CPORT, FL_FIRST, FL_ID, FL_LAST, FL_MODE,
   FL_PKTS, FL_PROTO, FL_RULE, FL_SKIND, FL_SPORT, FL_SRV, FL_STATE, FL_XACTION, FL_XFF, FL_XRAN, FL_XRULE,
+  FL_VLAN, FL_TUNNEL_ID, FL_TUNNEL, FL_OUTER_FAMILY, FL_CONF, FL_UNID, FL_DPI_BYTES, FL_OUTER_C, FL_OUTER_S,
 } from "./flow/table";
 
 /** Records written so far minus records the host has consumed (mod 2^32). */
@@ -62,6 +64,17 @@ export function emit(type: u32, f: usize, end: u32): usize {
   store<u8>(e + EV_STATE, load<u8>(f + FL_STATE));
   store<u8>(e + EV_AWAIT, load<u8>(f + FL_AWAIT));
   copy16(e + EV_XADDR, f + FL_XFF);
+  store<u32>(e + EV_VLAN, load<u32>(f + FL_VLAN));
+  store<u32>(e + EV_TUNNEL_ID, load<u32>(f + FL_TUNNEL_ID));
+  store<u8>(e + EV_TUNNEL, load<u8>(f + FL_TUNNEL));
+  store<u8>(e + EV_OUTER_FAMILY, load<u8>(f + FL_OUTER_FAMILY));
+  store<u8>(e + EV_CONFIDENCE, load<u8>(f + FL_CONF));
+  // A flow that ended without ever carrying payload was never inspected: say so.
+  const noPayload = type == EVT_FLOW_END && load<u32>(f + FL_APP) == 0 && load<u8>(f + FL_UNID) == 0;
+  store<u8>(e + EV_UNIDENTIFIED, noPayload ? <u8>UNID_NO_PAYLOAD : load<u8>(f + FL_UNID));
+  store<u32>(e + EV_DPI_BYTES, load<u32>(f + FL_DPI_BYTES));
+  copy16(e + EV_OUTER_SRC, f + FL_OUTER_C);
+  copy16(e + EV_OUTER_DST, f + FL_OUTER_S);
   // Code, severity, action, evidence length: a threat event's, set by the caller.
   store<u32>(e + EV_THREAT, 0);
   store<u32>(base + PH_EV_HEAD, head + 1);

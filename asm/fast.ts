@@ -5,13 +5,13 @@
 // on locals. Anything else goes through decideOne's general path, which gives the same answers.
 import {
   ACT_PENDING, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC, IE_FROM, IE_KIND, IE_TO, IE_MODE, KIND_EXTERNAL,
-  KIND_INTERNAL, KIND_NODE, MODE_NONE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE,
+  KIND_INTERNAL, MODE_NONE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE,
   R_PRULE, R_RULE, R_SRC_KIND, R_STATUS,
 } from "./abi";
 import { dnsCap, dnsHash, invCap, invHash } from "./regions";
 import { addrClass, isInternal, probe } from "./resolve";
 import { entryWords, groupEntries, hasRule, nSum, sparseSets, storedEntries, superGroup, superShift, superWord } from "./sets";
-import { acls, appAny, kindSets, nodesMode, setPtr, wordMin } from "./table";
+import { acls, appAny, kindSets, setPtr, wordMin } from "./table";
 import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
 
 /** Bit b's word of a set whose summary word is s and words begin at base (0 when not stored). */
@@ -150,8 +150,8 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
   if (de != 0 && se != 0) {
     dKind = <u32>load<u8>(de + IE_KIND);
     sKind = <u32>load<u8>(se + IE_KIND);
-    dMode = dKind == KIND_NODE ? nodesMode : <u32>load<u8>(de + IE_MODE);
-    sMode = sKind == KIND_NODE ? nodesMode : <u32>load<u8>(se + IE_MODE);
+    dMode = <u32>load<u8>(de + IE_MODE);
+    sMode = <u32>load<u8>(se + IE_MODE);
     // The destination's to-set and the source's from-set, as setInventory stored them.
     const d = <usize>load<u32>(de + IE_TO);
     const s = <usize>load<u32>(se + IE_FROM);
@@ -163,7 +163,7 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     let s1: usize;
     if (de != 0) {
       dKind = <u32>load<u8>(de + IE_KIND);
-      dMode = dKind == KIND_NODE ? nodesMode : <u32>load<u8>(de + IE_MODE);
+      dMode = <u32>load<u8>(de + IE_MODE);
       d0 = d1 = <usize>load<u32>(de + IE_TO);
     } else {
       d0 = outside(dlo, dhi, 1);
@@ -172,7 +172,7 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     }
     if (se != 0) {
       sKind = <u32>load<u8>(se + IE_KIND);
-      sMode = sKind == KIND_NODE ? nodesMode : <u32>load<u8>(se + IE_MODE);
+      sMode = <u32>load<u8>(se + IE_MODE);
       s0 = s1 = <usize>load<u32>(se + IE_FROM);
     } else {
       s0 = outside(slo, shi, 0);
@@ -192,7 +192,7 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
     action = ACT_PENDING;
     awaiting = AWAIT_APP;
   } else {
-    action = lookupAction(r, effectiveMode(mode), sMode, dMode, sKind, dKind);
+    action = lookupAction(r, effectiveMode(mode), sMode, dMode);
   }
 
   store<u64>(res, 0);

@@ -9,9 +9,9 @@ import { ACT_DENY, ACT_PENDING, APP_UNKNOWN_ID, E_BATCH, E_NO_TABLE, E_OK, E_REG
 import {
   C_BYTES, C_DENIED_PACKETS, C_MALFORMED, C_MALFORMED_BY, C_NOT_IP, C_PACKETS, C_PENDING_PACKETS, C_TRUNCATED,
   END_CLOSED, END_FLUSH, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
-  PD_WIRE, PDF_NOT_IP, PH_DNS_GEN, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_SIZE, PV_STATUS,
+  PD_WIRE, PDF_NOT_IP, PDF_VLAN_SHIFT, PH_DNS_GEN, C_TUNNELED, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_SIZE, PV_STATUS,
   PV_THREAT, PVF_NEW, PVF_OVERLAP, PVF_REASSEMBLED, PVF_REPLY, PVS_HELD, PVS_MALFORMED, PVS_NOT_IP, TS_CLOSED, TS_CLOSING,
-  TS_NONE,
+  TS_NONE, UNID_NOT_INSPECTED,
 } from "./abi-packet";
 import * as D from "./packet/decode";
 import { FRAG_BLOCKED, FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insertDecoded, release } from "./packet/frag";
@@ -22,8 +22,9 @@ import { installPatterns, dnsSweep } from "./flow/dns-names";
 import { dpiClose, dpiPacket, noteStreamStart } from "./flow/dpi-stage";
 import { resetPrefixes } from "./flow/prefix";
 import {
-  create, dir, endAll, expire, FF_BLOCKED, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_ID, FL_PKTS, FL_RULE,
-  FL_STATE, FL_THREAT, flags, keyHash, L_ICMP, L_OTHER, L_UDP, lookup, remove, resetFlows, setFlag, touch,
+  create, dir, endAll, expire, FF_BLOCKED, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_ID, FL_OUTER_C, FL_OUTER_FAMILY,
+  FL_OUTER_S, FL_PKTS, FL_RULE, FL_STATE, FL_THREAT, FL_TUNNEL, flags, keyHash, L_ICMP, L_OTHER, L_UDP, lookup, remove, resetFlows,
+  setFlag, setZone, touch, FF_MIDSTREAM, FL_UNID,
 } from "./flow/table";
 import { advance, firstState, listOf, noteOptions, openedByDestination, reopens } from "./flow/tcp-state";
 import { clearExternalIps, setExternalIps } from "./threat/external-ips";
@@ -95,6 +96,19 @@ function malformed(v: usize, reason: u32): void {
   return proto == D.UDP ? L_UDP : proto == D.ICMP || proto == D.ICMP6 ? L_ICMP : L_OTHER;
 }
 
+/** The outermost tunnel of the packet that opened flow `f` (`flip`: the packet went server to client). */
+function noteTunnel(f: usize, flip: bool): void {
+  if (D.tunnel == 0) return;
+  store<u8>(f + FL_TUNNEL, <u8>D.tunnel);
+  store<u8>(f + FL_OUTER_FAMILY, <u8>D.outerFamily);
+  const c = f + (flip ? FL_OUTER_S : FL_OUTER_C);
+  const s = f + (flip ? FL_OUTER_C : FL_OUTER_S);
+  store<u64>(c, D.outerSrcLo);
+  store<u64>(c + 8, D.outerSrcHi);
+  store<u64>(s, D.outerDstLo);
+  store<u64>(s + 8, D.outerDstHi);
+}
+
 /**
  * A decoded transport packet of `bytes` IP bytes (`reassembled`: from fragments): flow, state,
  * decisions, threat checks, DPI, DNS, verdict.
@@ -125,10 +139,13 @@ function transport(v: usize, bytes: u32, reassembled: bool): void {
       ? create(proto, h, D.dstLo, D.dstHi, dp, D.srcLo, D.srcHi, sp, l)
       : create(proto, h, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp, l);
     d = flip ? 1 : 0;
+    noteTunnel(f, flip);
     store<u8>(f + FL_STATE, <u8>st);
+    if (tcp && (D.tcpFlags & D.TH_SYN) == 0) setFlag(f, FF_MIDSTREAM);
     // Nothing will be inspected: decided once, with the application unknown and no virtual host.
     if (!dpiOn || (proto != D.TCP && proto != D.UDP)) {
       store<u32>(f + FL_APP, APP_UNKNOWN_ID);
+      store<u8>(f + FL_UNID, <u8>UNID_NOT_INSPECTED);
       setFlag(f, FF_DPI_DONE | FF_HOST);
     }
     out = PVF_NEW | decide(f, true);
@@ -190,7 +207,10 @@ function packet(i: u32): void {
     return;
   }
   const p = data + off;
+  const vlan = load<u32>(desc + PD_FLAGS) >> PDF_VLAN_SHIFT;
   let r = D.decodeIp(p, len);
+  setZone(vlan, D.tunnelId);
+  if (D.tunnel != 0) bump(C_TUNNELED);
   if (r != MR_NONE) {
     malformed(v, r);
     // A fragment of part of a unit, or reaching past 65,535 bytes, is still its datagram's evidence.
@@ -214,6 +234,7 @@ function packet(i: u32): void {
     return;
   }
   r = D.decodeDatagram(doneData, doneLen, doneNext);
+  setZone(vlan, D.tunnelId);
   if (r != MR_NONE) {
     release();
     malformed(v, r);

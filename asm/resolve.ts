@@ -2,15 +2,14 @@
 // rule sets whose union is "rules whose from (or to) contains a group of this endpoint". Yes sets
 // come first in the list, then sets that only may match (vh: groups awaiting their host).
 import {
-  DNS_REC_SIZE, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IP_ENTRY_SIZE, KIND_EXTERNAL, KIND_INTERNAL,
-  KIND_NODE, MODE_NONE,
+  DNS_REC_SIZE, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IP_ENTRY_SIZE, KIND_EXTERNAL, KIND_INTERNAL, MODE_NONE,
 } from "./abi";
 import { find128, find32, isV4 } from "./intervals";
 import { hashIp } from "./mem";
 import {
   dnsCap, dnsHash, dnsLists, dnsRec, dnsSet, int4, int4N, int6, int6N, invCap, invCls, invHash, invSet,
 } from "./regions";
-import { acls, addr4, addr4N, addr6, addr6N, kindSets, nodesMode, setPtr, vh } from "./table";
+import { acls, addr4, addr4N, addr6, addr6N, kindSets, setPtr, vh } from "./table";
 import { hostMarked } from "./vhost";
 
 /** What resolveSide found: the endpoint kind and mode, the list length and its yes prefix. */
@@ -67,8 +66,9 @@ export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): v
   const e = probe(invHash, invCap, lo, hi);
   if (e != 0) {
     // Workload or node: the host folded kind, workload groups and address groups into one class.
+    // A node is an unmanaged peer (MODE_NONE in its entry): the workload's mode decides (S4).
     sideKind = <u32>load<u8>(e + IE_KIND);
-    sideMode = sideKind == KIND_NODE ? nodesMode : <u32>load<u8>(e + IE_MODE);
+    sideMode = <u32>load<u8>(e + IE_MODE);
     push(list, invSet(load<u32>(invCls + ((<usize>(load<u32>(e + IE_VALUE) - 1) << 3) + (<usize>to << 2)))));
   } else {
     sideKind = isInternal(lo, hi) ? KIND_INTERNAL : KIND_EXTERNAL;

@@ -4,7 +4,7 @@
 // allocation-free and its loops keep their locals (a shared loop that returned order and slot
 // packed in one u64 cost the 10k-rule bench 13%).
 import {
-  ACT_ALLOW, ACT_DENY, ACT_LEARN, ACT_VIOLATE, KIND_NODE, MODE_DISCOVER, MODE_MONITOR, MODE_NONE, MODE_PROTECT,
+  ACT_ALLOW, ACT_DENY, ACT_LEARN, ACT_VIOLATE, MODE_DISCOVER, MODE_MONITOR, MODE_NONE, MODE_PROTECT,
   RULE_DENY, RULE_LEARNED,
 } from "./abi";
 import { defaultMode, ruleFlags, ruleIds, ruleOrder, strict } from "./table";
@@ -54,9 +54,10 @@ import { defaultMode, ruleFlags, ruleIds, ruleOrder, strict } from "./table";
 
 /**
  * The action of a lookup whose outcome is not pending: no match (r < 0) takes the implicit action
- * of the effective mode, a match its rule's; nodes are never blocked.
+ * of the effective mode, a match its rule's. Nodes get no softening: they are unmanaged peers
+ * (NeuVector's adjustAction / policyModeToDefaultAction, docs/semantics.md S4).
  */
-@inline export function lookupAction(r: i32, eff: u32, srcMode: u32, dstMode: u32, srcKind: u32, dstKind: u32): u32 {
+@inline export function lookupAction(r: i32, eff: u32, srcMode: u32, dstMode: u32): u32 {
   let action: u32;
   if (r < 0) {
     action = eff == MODE_DISCOVER ? ACT_LEARN : eff == MODE_MONITOR ? ACT_VIOLATE : ACT_DENY;
@@ -66,6 +67,5 @@ import { defaultMode, ruleFlags, ruleIds, ruleOrder, strict } from "./table";
     else if ((flags & RULE_LEARNED) != 0) action = srcMode == MODE_DISCOVER || dstMode == MODE_DISCOVER ? ACT_LEARN : ACT_ALLOW;
     else action = ACT_ALLOW;
   }
-  if (action == ACT_DENY && (srcKind == KIND_NODE || dstKind == KIND_NODE)) action = ACT_VIOLATE;
   return action;
 }

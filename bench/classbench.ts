@@ -108,6 +108,21 @@ export function generate(nRules: number, nTrace: number, seed = 1): { rules: CbR
   return { rules, trace };
 }
 
+/**
+ * A rule as NeuVector (and nvp) rules can express it: no source ports (widened to 0:65535); a
+ * single protocol other than tcp/udp/icmp, or a partial protocol mask, widens to any protocol and
+ * port; icmp keeps no port range. Both contenders of a comparison get the reduced set.
+ */
+export function reduceRule(r: CbRule): CbRule {
+  const out: CbRule = { ...r, sport: [0, 65535] };
+  const { value, mask } = r.proto;
+  if (mask !== 0 && (mask !== 0xff || ![1, 6, 17].includes(value))) {
+    out.proto = { value: 0, mask: 0 };
+    out.dport = [0, 65535];
+  } else if (mask === 0xff && value === 1) out.dport = [0, 65535];
+  return out;
+}
+
 export interface Converted {
   source: string;
   /** Rules whose source ports or protocol nvp cannot express exactly. */

@@ -256,7 +256,7 @@ function looped(packets: PacketInput[], loops: number): PacketInput[] {
 
 console.log(`nvp packet-path benchmark — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}`);
 console.log("");
-console.log("| input | size | threats off | all detections on | on/off | Gbit/s (on, IP bytes) | on, events decoded too | ndpiReader (same file) | nvp (on)/nDPI |");
+console.log("| input | size | threats off | all detections on | on/off | Gbit/s (on, IP bytes) | on, events decoded too | ndpiReader (same file, whole process) | nvp (on, packets in memory)/nDPI |");
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 
 const pass = quick ? 1000 : 4000;
@@ -274,3 +274,4 @@ console.log("");
 console.log("on/off: packets per second with every threat detection on over the same with PSF_THREATS off (target ≥ 0.7)");
 console.log("a pass: feed() (copy in, the whole path, verdicts counted, events moved out of the engine); \"events decoded too\": the same pass plus drainEvents() turning the queued events (at most 4,096) into objects");
 console.log(`mixed capture: ${file}`);
+console.log("nvp's figures start from packets already in memory, nDPI's include reading the file; bench/replay-process.ts compares whole processes");

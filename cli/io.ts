@@ -17,7 +17,10 @@ export const processIo: Io = {
 /** Exit codes every command uses (design §7). */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
-/** A captured Io for tests. */
+/**
+ * A captured Io for tests. It throws when nvp prints an `internal error:` line, so every CLI test
+ * treats one as a bug (issue 10): bad input must end in a clear error, never in nvp's catch-all.
+ */
 export function memoryIo(cwd = process.cwd()): Io & { stdout: string; stderr: string } {
   const io = {
     stdout: "",
@@ -28,6 +31,7 @@ export function memoryIo(cwd = process.cwd()): Io & { stdout: string; stderr: st
       io.stdout += t;
     },
     err(t: string) {
+      if (/^internal error:/m.test(t)) throw new Error(`nvp printed an internal error (a bug, not a clean error): ${t}`);
       io.stderr += t;
     },
   };

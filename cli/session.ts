@@ -2,8 +2,8 @@
  * An evaluation session for explain, eval and test: a checked policy, an inventory, DNS resolutions
  * and an engine (the reference evaluator, or the compiled WebAssembly module).
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { readInputText } from "../common/input-file.js";
 import type { Diagnostic } from "../common/diagnostics.js";
 import { emptyInventory, type DnsTable, type Flow, type Inventory, type Verdict } from "../common/schema.js";
 import type { PolicyModel } from "../compiler/model.js";
@@ -11,7 +11,10 @@ import { compileModule, evaluate, loadAndCheck } from "../compiler/index.js";
 import { Enforcer, loadModule, type Decision } from "../runtime/index.js";
 import { VERSION } from "./version.js";
 import { loadInventory } from "../runtime/inventory/index.js";
-import { parseDnsTable } from "../runtime/input/dns.js";
+import { parseDnsTable, readDnsTable } from "../runtime/input/dns.js";
+import { FLOWS } from "../runtime/input/codes.js";
+import { rootLoc, Sink } from "../runtime/input/reader.js";
+import { detachedDoc } from "../runtime/input/source-doc.js";
 import { EXIT } from "./io.js";
 import { reportDiagnostics, UsageError, type CommandContext } from "./shared.js";
 
@@ -107,7 +110,7 @@ export function wasmEnforcer(model: PolicyModel, inventory: Inventory, dns: DnsT
 /** Read inventory files (own format or kubectl JSON) and report their problems; undefined on errors. */
 export function readInventory(ctx: CommandContext, paths: readonly string[]): Inventory | undefined {
   if (paths.length === 0) return emptyInventory();
-  const sources = paths.map((p) => ({ path: p, text: readText(p, ctx.io.cwd) }));
+  const sources = paths.map((p) => ({ path: p, text: readText(p, ctx.io.cwd, "inventory file") }));
   const r = loadInventory(sources);
   reportDiagnostics(ctx, r.diagnostics, new Map(sources.map((s) => [s.path, s.text])), "human");
   if (r.diagnostics.some((d) => d.severity === "error")) {
@@ -121,7 +124,7 @@ export function readInventory(ctx: CommandContext, paths: readonly string[]): In
 export function readDns(ctx: CommandContext, pairs: readonly string[], file?: string): DnsTable | undefined {
   const table: DnsTable = {};
   if (file) {
-    const text = readText(file, ctx.io.cwd);
+    const text = readText(file, ctx.io.cwd, "DNS file");
     const r = parseDnsTable(file, text);
     reportDiagnostics(ctx, r.diagnostics, new Map([[file, text]]), "human");
     if (r.diagnostics.some((d) => d.severity === "error")) {
@@ -130,19 +133,21 @@ export function readDns(ctx: CommandContext, pairs: readonly string[], file?: st
     }
     Object.assign(table, r.table);
   }
+  // `--dns` pairs go through the DNS table reader, so both engines see the same checked names and
+  // addresses (NV5211, NV5212) and a bad value is a usage error, not a crash in the enforcer.
+  const sink = new Sink();
   for (const p of pairs) {
     const eq = p.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--dns expects \`name=ip[,ip…]\`, got \`${p}\``);
-    const name = p.slice(0, eq).toLowerCase().replace(/\.$/, "");
-    table[name] = [...(table[name] ?? []), ...p.slice(eq + 1).split(",").map((s) => s.trim())];
+    if (eq <= 0) throw new UsageError(`--dns expects \`name=ip[,ip…]\`, got \`${p}\``, FLOWS.dnsName, "write `--dns db.example.com=10.0.0.5`");
+    const value = { [p.slice(0, eq)]: p.slice(eq + 1).split(",").map((s) => s.trim()) };
+    readDnsTable(rootLoc(detachedDoc(`--dns ${p}`, value)), sink, table);
   }
+  const bad = sink.diagnostics.find((d) => d.severity === "error");
+  if (bad) throw new UsageError(`--dns: ${bad.message}`, bad.code, bad.help);
   return table;
 }
 
-export function readText(path: string, cwd: string): string {
-  try {
-    return readFileSync(resolve(cwd, path), "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+/** An input's text through the bounded reader (common/input-file.ts); its errors exit 2 with their code. */
+export function readText(path: string, cwd: string, what = "input file"): string {
+  return readInputText(resolve(cwd, path), { shown: path, what });
 }

@@ -10,8 +10,16 @@ export interface CommandContext {
   exit(code: number): void;
 }
 
-/** Thrown by a command for a usage or I/O problem: printed as `error: …`, exit 2. */
-export class UsageError extends Error {}
+/** Thrown by a command for a usage or I/O problem: printed as `error: …` (`error[code]: …` with a code), exit 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly help?: string,
+  ) {
+    super(message);
+  }
+}
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -10,7 +10,7 @@
  */
 
 /** Bump when anything in this file changes meaning. The engine exports packetAbiVersion(). */
-export const PACKET_ABI_VERSION = 2;
+export const PACKET_ABI_VERSION = 3;
 export const PACKET_MAGIC = 0x4b50564e;
 
 // ---- settings (host writes, u32 each) -----------------------------------------------------------
@@ -109,6 +109,11 @@ export const PD_WIRE = 16;
 export const PD_FLAGS = 20;
 /** The frame has no IP header (capture l3Offset -1): counted and skipped. */
 export const PDF_NOT_IP = 1;
+/**
+ * PD_FLAGS bits 8-31: the frame's VLAN key from the link layer (outer tag id << 12 | inner tag id;
+ * 0: untagged). Flows on different VLANs never merge.
+ */
+export const PDF_VLAN_SHIFT = 8;
 
 // ---- verdict (engine writes one per packet at PH_VERDICTS) --------------------------------------
 export const PV_SIZE = 20;
@@ -162,7 +167,13 @@ export const MR_BAD_TCP_FLAGS = 12;
 export const MR_BAD_UDP_LENGTH = 13;
 export const MR_BAD_ICMP = 14;
 export const MR_NOT_IP = 15;
-export const MR_COUNT = 16;
+/** A tunnel header (GRE, ERSPAN, VXLAN, Geneve) that breaks its specification, or an inner frame cut short. */
+export const MR_TUNNEL = 16;
+/** A tunnel whose inner frame is not IP (ARP, LLDP… inside VXLAN, Geneve, GRE/ERSPAN): counted, not decoded. */
+export const MR_TUNNEL_NOT_IP = 17;
+/** Tunnels nested deeper than the engine follows (asm/packet/tunnel.ts TUNNEL_DEPTH_MAX). */
+export const MR_TUNNEL_DEPTH = 18;
+export const MR_COUNT = 19;
 
 // ---- counters: u64 each at PH_COUNTERS ------------------------------------------------------------
 export const C_PACKETS = 0;
@@ -209,14 +220,16 @@ export const C_THREATS = 39;
 export const C_THREAT_BLOCKS = 40;
 /** Stream directions whose inspection stopped at a gap (a segment past the next expected byte). */
 export const C_STREAM_GAPS = 41;
+/** Packets carried in a tunnel (IP-in-IP, GRE, ERSPAN, VXLAN, Geneve) and decoded inside it. */
+export const C_TUNNELED = 42;
 /** Malformed packets by reason: C_MALFORMED_BY + MR_*. */
-export const C_MALFORMED_BY = 48;
+export const C_MALFORMED_BY = 96;
 /** Threats reported by code: C_THREATS_BY + threat code (common/threats.ts). */
 export const C_THREATS_BY = 64;
-export const C_COUNT = 96;
+export const C_COUNT = 128;
 
 // ---- events: PS_EVENT_CAP records in a ring at PH_EVENTS -------------------------------------------
-export const EV_SIZE = 200;
+export const EV_SIZE = 248;
 export const EV_TYPE = 0;
 export const EV_ACTION = 1;
 export const EV_MODE = 2;
@@ -258,6 +271,20 @@ export const EV_TACTION = 130;
 export const EV_EVIDENCE_LEN = 131;
 export const EV_EVIDENCE = 132;
 export const EVIDENCE_MAX = 64;
+/** VLAN key (PDF_VLAN_SHIFT) and tunnel id (VXLAN/Geneve VNI, GRE key, ERSPAN session) of the flow. */
+export const EV_VLAN = 200;
+export const EV_TUNNEL_ID = 204;
+/** Tunnel kind (TUN_*) the flow was carried in, 0: none; the outer addresses' family (4, 6, 0: none). */
+export const EV_TUNNEL = 208;
+export const EV_OUTER_FAMILY = 209;
+/** Identification confidence (CONF_*) and, for an unidentified flow, why (UNID_*). */
+export const EV_CONFIDENCE = 210;
+export const EV_UNIDENTIFIED = 211;
+/** Payload bytes DPI had looked at when it settled (both directions, capped at the prefixes). */
+export const EV_DPI_BYTES = 212;
+/** Outermost tunnel endpoints (common/abi.ts address encoding). */
+export const EV_OUTER_SRC = 216;
+export const EV_OUTER_DST = 232;
 
 export const EVT_VIOLATION = 1;
 export const EVT_DENY = 2;
@@ -271,6 +298,27 @@ export const TA_NONE = 0;
 export const TA_REPORT = 1;
 export const TA_DENY = 2;
 export const TA_RESET = 3;
+
+export const TUN_NONE = 0;
+export const TUN_IPIP = 1;
+export const TUN_GRE = 2;
+export const TUN_ERSPAN = 3;
+export const TUN_VXLAN = 4;
+export const TUN_GENEVE = 5;
+
+/** How the application was named: content of both sides, content of one side or mid-stream, or the port alone (opt-in). */
+export const CONF_NONE = 0;
+export const CONF_CERTAIN = 1;
+export const CONF_LIKELY = 2;
+export const CONF_PORT_GUESS = 3;
+
+/** Why a flow stayed unidentified. */
+export const UNID_NONE = 0;
+export const UNID_NO_PAYLOAD = 1;
+export const UNID_ONE_SIDED = 2;
+export const UNID_REJECTED = 3;
+export const UNID_GAVE_UP = 4;
+export const UNID_NOT_INSPECTED = 5;
 
 export const END_NONE = 0;
 export const END_CLOSED = 1;

@@ -8,12 +8,13 @@
  * Bump ABI_VERSION when a record or layout changes, FORMAT_VERSION when the table encoding or the
  * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them; 4: group
  * rule lists as LEB128 gaps, address classes' groups in the table instead of `ranges` in the meta;
- * 5: rule sets store only the summary words of their non-zero super-summary groups).
+ * 5: rule sets store only the summary words of their non-zero super-summary groups; 6: H_SETTINGS
+ * carries icmp-policy and link-local-policy, and the ICMP rule set holds only `icmp` rules when off).
  */
 
 // ---- versions ---------------------------------------------------------------------------------
 export const ABI_VERSION = 3;
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 // ---- linear memory layout (bytes) -------------------------------------------------------------
 /** The engine's static data must end below this (checked by the build and by loadModule). */
@@ -204,9 +205,14 @@ export const H_CGROUPS = 192;
 export const H_CGROUPS_N = 196;
 export const HEADER_SIZE = 200;
 
-/** H_SETTINGS bits: xff on, strict contention; default and nodes mode are MODE_* codes. */
+/**
+ * H_SETTINGS bits: xff on, strict contention, ICMP policed (icmp-policy), link-local peers policed
+ * (link-local-policy); default and nodes mode are MODE_* codes.
+ */
 export const SET_XFF = 1;
 export const SET_STRICT = 2;
+export const SET_ICMP_POLICY = 4;
+export const SET_LINK_LOCAL = 8;
 export const SET_DEFAULT_MODE_SHIFT = 8;
 export const SET_NODES_MODE_SHIFT = 16;
 

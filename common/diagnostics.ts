@@ -93,14 +93,15 @@ function renderSnippet(
   if (kind) out.push(`${p.blue("note")}: ${label ?? ""}`);
   out.push(`  ${p.blue("-->")} ${loc}`);
   if (text === undefined) return;
-  const lineText = printable(lines.get(text, span.start.line).replace(/\r$/, ""));
+  const full = lines.get(text, span.start.line).replace(/\r$/, "");
+  const endCol = span.end.line === span.start.line ? span.end.col : full.length + 1;
+  const w = snippetWindow(full.length, span.start.col, endCol);
+  const lineText = (w.from > 0 ? "…" : "") + printable(full.slice(w.from, w.to)) + (w.to < full.length ? "…" : "");
   const num = String(span.start.line);
   const pad = " ".repeat(num.length);
-  const endCol = span.end.line === span.start.line ? span.end.col : lineText.length + 1;
-  const width = Math.max(1, endCol - span.start.col);
   out.push(`${pad} ${p.blue("|")}`);
   out.push(`${p.blue(num)} ${p.blue("|")} ${lineText}`);
-  const caret = " ".repeat(Math.max(0, span.start.col - 1)) + "^".repeat(width);
+  const caret = " ".repeat(w.caretAt) + "^".repeat(w.width);
   out.push(`${pad} ${p.blue("|")} ${mark(caret + (label && !kind ? ` ${label}` : ""))}`);
 }
 
@@ -128,11 +129,27 @@ class Lines {
   }
 }
 
+/** The most characters of a source line a snippet shows; the caret line is clipped to the same window. */
+export const SNIPPET_WIDTH = 400;
+
+/**
+ * Which part of a long line to show, so the snippet and the caret stay within SNIPPET_WIDTH
+ * characters however far right the span starts: a 20 KB line with 2,000 errors printed 17.5 MB of
+ * carets when only the snippet was clipped. `caretAt` counts the leading `…` when there is one.
+ */
+export function snippetWindow(lineLength: number, startCol: number, endCol: number): { from: number; to: number; caretAt: number; width: number } {
+  const start = Math.max(0, startCol - 1);
+  const from = lineLength <= SNIPPET_WIDTH || start < SNIPPET_WIDTH - 40 ? 0 : Math.min(start - 40, Math.max(0, lineLength - SNIPPET_WIDTH));
+  const to = Math.min(lineLength, from + SNIPPET_WIDTH);
+  const caretAt = start - from + (from > 0 ? 1 : 0);
+  const visibleEnd = Math.min(endCol - 1, to) - from + (from > 0 ? 1 : 0);
+  return { from, to, caretAt, width: Math.max(1, visibleEnd - caretAt) };
+}
+
 /** Keep snippets to one terminal line: tabs and control bytes would shift the caret. */
 function printable(line: string): string {
-  const clipped = line.length > 400 ? line.slice(0, 400) + "…" : line;
-  if (!/[\x00-\x1f\x7f]/.test(clipped)) return clipped;
-  return clipped.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD").replace(/\t/g, " ");
+  if (!/[\x00-\x1f\x7f]/.test(line)) return line;
+  return line.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "\uFFFD").replace(/\t/g, " ");
 }
 
 export function renderAll(ds: readonly Diagnostic[], sources: SourceTexts, opts: RenderOptions = {}): string {

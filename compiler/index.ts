@@ -6,6 +6,10 @@ import { resolve } from "node:path";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../common/diagnostics.js";
 import { INPUT_CODE_CATALOG } from "../runtime/input/codes.js";
 import { MODULE_CODE_CATALOG } from "../runtime/errors.js";
+import { LEARN_CODE_CATALOG } from "../runtime/learn/connections.js";
+import { INPUT_FILE_CODE_CATALOG } from "../common/input-file.js";
+import { WRITE_CODE } from "../common/atomic-write.js";
+import { KEY_CODE } from "../common/module-signature.js";
 import { SYNTAX_CODES } from "../grammar/codes.js";
 import { CHECK_CODES } from "./check/codes.js";
 import { CRD_CODES } from "./crd/codes.js";
@@ -16,6 +20,7 @@ import type { PolicyModel } from "./model.js";
 export { evaluate, type EvalContext } from "./reference/index.js";
 export { compileSources } from "./check/compile-sources.js";
 export { formatText, type FormatResult } from "./fmt/index.js";
+export { signModule } from "./emit/sign.js";
 export { compileModule, DUMP_STAGES, type DumpStage, type CompiledModule } from "./emit/compile-module.js";
 export type { PolicyModel } from "./model.js";
 
@@ -32,7 +37,8 @@ export function loadAndCheck(files: readonly string[], opts: { params?: Record<s
   const cwd = opts.cwd ?? process.cwd();
   const fs = { readFile: (p: string) => nodeFs.readFile(resolve(cwd, p)) };
   const loaded = loadPolicy(files, { fs });
-  const ioError = loaded.diagnostics.some((d) => d.code === "NV2001" && !d.span);
+  // An entry file that cannot be read (missing, a directory, too large or endless): exit 2, not 1.
+  const ioError = loaded.diagnostics.some((d) => !d.span && (d.code === "NV2001" || d.code === "NV0004" || d.code.startsWith("NV500")));
   if (hasErrors(loaded.diagnostics)) {
     return { diagnostics: sortDiagnostics(loaded.diagnostics), sources: loaded.sources, ioError };
   }
@@ -55,6 +61,10 @@ export function diagnosticCatalog(): Map<string, string> {
   for (const [code, info] of Object.entries(CRD_CODES)) m.set(code, info.title);
   for (const [code, title] of INPUT_CODE_CATALOG) m.set(code, title);
   for (const [code, title] of MODULE_CODE_CATALOG) m.set(code, title);
+  for (const [code, title] of LEARN_CODE_CATALOG) m.set(code, title);
+  for (const [code, title] of INPUT_FILE_CODE_CATALOG) m.set(code, title);
+  m.set(WRITE_CODE, "an output file could not be written; the original is unchanged");
+  m.set(KEY_CODE, "a --sign or --public-key file is not a usable Ed25519 key");
   return m;
 }
 

@@ -79,7 +79,7 @@ export interface SettingsModel {
   contention: Contention;
   /** Mode of a service group the policy does not declare (NeuVector's "new service mode"; default discover). */
   defaultMode: Mode;
-  /** Mode of the `nodes` group (default discover). Violations involving nodes are never blocked. */
+  /** Mode of the `nodes` group (default discover): recorded for process/file profiles; network rules treat nodes as unmanaged. */
   nodesMode: Mode;
   /** Other named settings (threat thresholds…), already validated, by key. */
   extra: Record<string, string>;

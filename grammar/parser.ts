@@ -6,7 +6,6 @@
  *
  * The rule names and CST labels are read by compiler/ast/build.ts and grammar/messages.ts.
  */
-import "./polyfill.js";
 import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { messageProvider } from "./messages.js";
 import {

@@ -5,7 +5,6 @@
  *
  * Every type has a `LABEL` used in messages ("expected `->`"), never its internal name.
  */
-import "./polyfill.js";
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
 /** Any reserved word: lets a label key be `app`, `port`, `service`… (`label app = "web"`). */

@@ -18,8 +18,16 @@ import { TableView } from "./table-view.js";
 
 export type { Decision };
 
-/** Flows encoded once, decided many times (benchmarks, replays): records and host bytes per batch. */
+/**
+ * Flows encoded once, decided many times (benchmarks, replays): records and host bytes per batch.
+ * The records depend on the module (virtual hosts are shortened to its longest `vh:` name), so a
+ * batch carries the hash of the module it was encoded for and `decideEncoded` refuses it under any
+ * other (NV5424). The inventory is not in the records (addresses are resolved when deciding), so a
+ * batch stays valid across `setInventory`.
+ */
 export interface EncodedFlows {
+  /** The content hash of the module the records were encoded for. */
+  readonly moduleHash: string;
   count: number;
   batches: { n: number; records: Uint8Array; hosts: Uint8Array }[];
 }
@@ -136,12 +144,19 @@ export class Enforcer {
       }
       batches.push({ n, records: records.subarray(0, n * A.FLOW_SIZE), hosts: hosts.subarray(0, hostAt) });
     }
-    return { count: flows.length, batches };
+    return { moduleHash: this.state.module.meta.hash, count: flows.length, batches };
   }
 
   /** Decide encoded flows; returns the raw result records (count × RESULT_SIZE bytes). */
   decideEncoded(enc: EncodedFlows, out = new Uint8Array(enc.count * A.RESULT_SIZE)): Uint8Array {
-    const { engine } = this.state;
+    const { engine, module } = this.state;
+    if (enc.moduleHash !== module.meta.hash) {
+      throw new NvpRuntimeError(
+        MODULE_CODES.encoded,
+        `these flows were encoded for module \`${short(enc.moduleHash)}\`, but the enforcer now runs \`${short(module.meta.hash)}\``,
+        "encode them again with `encode()` after `swap()`: a record's layout belongs to the module it was encoded for",
+      );
+    }
     let at = 0;
     for (const b of enc.batches) {
       const mem = new Uint8Array(engine.memory.buffer);
@@ -189,4 +204,8 @@ export class Enforcer {
       dnsNames: s.dns.size,
     };
   }
+}
+
+function short(hash: string | undefined): string {
+  return String(hash).slice(0, 12);
 }

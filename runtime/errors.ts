@@ -16,10 +16,13 @@ export const MODULE_CODES = {
   rejected: "NV5409",
   compile: "NV5410",
   engine: "NV5411",
+  unsigned: "NV5412",
+  signature: "NV5413",
   flow: "NV5420",
   dns: "NV5421",
   inventory: "NV5422",
   memory: "NV5423",
+  encoded: "NV5424",
 } as const;
 
 export type ModuleCode = (typeof MODULE_CODES)[keyof typeof MODULE_CODES];
@@ -37,10 +40,13 @@ export const MODULE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
   [MODULE_CODES.rejected, "the engine rejected the module's decision table"],
   [MODULE_CODES.compile, "WebAssembly could not compile or instantiate the module"],
   [MODULE_CODES.engine, "the module's engine does not provide the nvp engine interface"],
+  [MODULE_CODES.unsigned, "a public key was given but the module is not signed"],
+  [MODULE_CODES.signature, "the module's signature does not verify with the given public key"],
   [MODULE_CODES.flow, "flow given to the enforcer is invalid"],
   [MODULE_CODES.dns, "DNS resolution given to the enforcer is invalid"],
   [MODULE_CODES.inventory, "the engine rejected the inventory"],
   [MODULE_CODES.memory, "the engine could not get enough memory"],
+  [MODULE_CODES.encoded, "flows encoded for one module were given to an enforcer running another"],
 ]);
 
 export class NvpRuntimeError extends Error {

@@ -11,7 +11,7 @@
  * docs/module.md documents the module format, the ABI and every NV54xx error; docs/formats.md
  * "Events and flow records" the packet path.
  */
-export { loadModule, engineInstance, type EngineExports, type PolicyModule } from "./module.js";
+export { loadModule, engineInstance, type EngineExports, type PolicyModule, type LoadOptions, type ModuleSignature } from "./module.js";
 export { Enforcer, type Decision, type EncodedFlows, type EnforcerStats } from "./enforcer.js";
 export { NvpRuntimeError, MODULE_CODES, MODULE_CODE_CATALOG, type ModuleCode } from "./errors.js";
 export {

@@ -6,7 +6,8 @@
  * once: one sha256 pass, the engine compiled without the table (runtime/engine-code.ts), one copy
  * of the table into the instance that validates it, which the module's first user then gets.
  */
-import { createHash } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
+import { checkSignature, ed25519PublicKey, SIG_SECTION, signatureKeyId, splitSignature, type SplitSignature } from "../common/module-signature.js";
 import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../common/abi.js";
 import { decodeGroups, GROUPS_SECTION, GroupsFormatError } from "../common/abi-groups.js";
 import { blankedHashParts, META_SECTION, type ModuleMeta } from "../common/abi-meta.js";
@@ -36,6 +37,37 @@ export interface PolicyModule {
   readonly size: number;
   /** Rule ids in evaluation order, read from the table on first use. */
   readonly rules: readonly number[];
+  /** The module's `nvp.sig`, when it has one: the signer's key id, and whether a key verified it. */
+  readonly signature?: ModuleSignature;
+}
+
+export interface ModuleSignature {
+  /** sha256 (hex) of the signer's public key, SPKI DER. */
+  keyId: string;
+  /** Verified against the public key given to loadModule (false: present, not checked). */
+  verified: boolean;
+}
+
+/** The signature's state; refuses when a public key is given and the module is not signed by it. */
+function checkSigned(split: SplitSignature, publicKey: LoadOptions["publicKey"]): ModuleSignature | undefined {
+  if (publicKey === undefined) {
+    const id = split.payload ? signatureKeyId(split.payload) : undefined;
+    return id ? { keyId: id, verified: false } : undefined;
+  }
+  let key: KeyObject;
+  try {
+    key = ed25519PublicKey(publicKey);
+  } catch (e) {
+    throw new TypeError(`publicKey is not an Ed25519 public key: ${(e as Error).message}`);
+  }
+  if (!split.payload) return refuse("unsigned", "the module is not signed, and a public key requires a signature", "sign it with `nvp compile --sign KEY`");
+  const r = checkSignature(split.signed, split.payload, key);
+  if (r.ok) return { keyId: r.keyId, verified: true };
+  if (r.reason === "other-key") {
+    return refuse("signature", `the module is signed by another key (key id ${r.keyId?.slice(0, 16)}…)`, "check which key signed it, or load it with that key's public half");
+  }
+  if (r.reason === "malformed") return refuse("signature", `the \`${SIG_SECTION}\` section is malformed`, "sign the module again with `nvp compile --sign KEY`");
+  return refuse("signature", "the module's signature does not verify: it was altered after signing", "do not edit signed modules; rebuild and sign it again");
 }
 
 /** The functions and memory every nvp engine exports (asm/index.ts). */
@@ -60,6 +92,7 @@ class LoadedModule implements PolicyModule {
     readonly table: Uint8Array,
     readonly pages: number,
     readonly size: number,
+    readonly signature?: ModuleSignature,
   ) {}
 
   get rules(): readonly number[] {
@@ -111,9 +144,27 @@ function findTable(bytes: Uint8Array, sections: ReturnType<typeof wasmSections>,
   return table;
 }
 
+export interface LoadOptions {
+  /**
+   * Require an Ed25519 signature by this key (PEM text, SPKI DER bytes or a KeyObject): a module
+   * without `nvp.sig`, or signed by another key, or altered after signing is refused (NV5412, NV5413).
+   */
+  publicKey?: string | Uint8Array | KeyObject;
+}
+
 /** Validate and compile a policy module. Throws NvpRuntimeError (NV54xx) for anything else. */
-export function loadModule(input: Uint8Array): PolicyModule {
-  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+export function loadModule(input: Uint8Array, opts: LoadOptions = {}): PolicyModule {
+  const whole = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  let split: SplitSignature;
+  try {
+    split = splitSignature(whole);
+  } catch (e) {
+    if (e instanceof WasmFormatError) split = { signed: whole };
+    else throw e;
+  }
+  const signature = checkSigned(split, opts.publicKey);
+  // Everything below reads the module without its signature section.
+  const bytes = split.signed;
   let sections: ReturnType<typeof wasmSections>;
   let meta: ModuleMeta;
   let metaStart: number;
@@ -160,9 +211,9 @@ export function loadModule(input: Uint8Array): PolicyModule {
     if (e instanceof GroupsFormatError) refuse("badMeta", `the \`${GROUPS_SECTION}\` section is malformed: ${e.message}`, REBUILD);
     throw e;
   }
-  const module = new LoadedModule(meta, compileEngine(code), table.bytes, pages, bytes.length);
+  const module = new LoadedModule(meta, compileEngine(code), table.bytes, pages, whole.length, signature);
   const instance = instantiate(module);
-  new TableView(module.table, meta);
+  new TableView(module.table, meta).validate();
   keepSpare(module, instance);
   return module;
 }

@@ -20,13 +20,15 @@ import { MembershipMatcher } from "./membership.js";
 import type { PolicyModule } from "./module.js";
 import { buildDnsRegion, readSnooped } from "./packet/dns.js";
 import { externalIpList } from "./packet/external-ips.js";
-import { decodeEvent, EndpointNamer, type PacketEvent } from "./packet/events.js";
+import { EndpointNamer, type PacketEvent } from "./packet/events.js";
+import { RawEventBatch } from "./packet/raw-events.js";
 import { PacketInstance } from "./packet/instance.js";
 import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./packet/settings.js";
 import { decodeVerdict, type PacketAction, type PacketStats, type PacketVerdict, readStats, TALLY_KEYS, verdictSlot } from "./packet/stats.js";
 import { TableView } from "./table-view.js";
 
 export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./packet/settings.js";
+export { RawEventBatch } from "./packet/raw-events.js";
 export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState, type ThreatActionTaken } from "./packet/events.js";
 export { MALFORMED_REASONS, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict } from "./packet/stats.js";
 
@@ -37,6 +39,8 @@ export interface PacketInput {
   ts: bigint;
   /** Bytes on the wire (the frame's original length), when the capture was cut short. */
   originalLength?: number;
+  /** The frame's VLAN key (capture `vlan`: outer id << 12 | second tag id); flows on different VLANs never merge. */
+  vlan?: number;
 }
 
 export interface PacketEngineOptions {
@@ -52,6 +56,22 @@ export interface PacketEngineOptions {
  */
 const RUN_GAP = 256;
 
+/**
+ * Frames in one buffer for feedFrames(): `count` frames, frame k at `buf[at[k], at[k] + len[k])`
+ * in ascending order, its IP header at `l3[k]` within it (-1: none), `wire[k]` bytes on the wire,
+ * its time in ns as two u32 halves (`tsLo`, `tsHi`).
+ */
+export interface FrameBatch {
+  buf: Uint8Array;
+  count: number;
+  at: Uint32Array;
+  len: Uint32Array;
+  l3: Int32Array;
+  wire: Uint32Array;
+  tsLo: Uint32Array;
+  tsHi: Uint32Array;
+}
+
 /** What feed() saw: packets by verdict action. */
 export type VerdictCounts = Record<PacketAction, number>;
 
@@ -62,8 +82,9 @@ export class PacketEngine {
   private readonly matcher: MembershipMatcher;
   private namer: EndpointNamer;
   private readonly hostNames = new Map<string, bigint[]>();
-  /** Events decoded ahead of drainEvents (before an inventory change). */
-  private early: PacketEvent[] = [];
+  /** Raw records taken out ahead of an inventory change, each batch with the namer of its time. */
+  private early: RawEventBatch[] = [];
+  private earlyCount = 0;
   private snooped = new Map<string, bigint[]>();
   private dnsGen = 0;
   /** Raw EV_SIZE records moved out of the engine's ring, decoded by drainEvents(). */
@@ -91,7 +112,7 @@ export class PacketEngine {
   }
 
   private namerFor(inv: Inventory): EndpointNamer {
-    return new EndpointNamer(this.module.meta.groups, inv, this.matcher, (ip) => this.table.classGroups(this.inst.addrClass(ip)));
+    return new EndpointNamer(this.module.meta.groups, inv, this.matcher, (ip) => this.inst.addrClass(ip), (cls) => this.table.classGroups(cls));
   }
 
   /** A packet engine for an Enforcer's module (its own engine instance) with that inventory. */
@@ -101,8 +122,11 @@ export class PacketEngine {
 
   setInventory(inv: Inventory): void {
     // Events already out of the engine are named with the inventory they happened under.
-    const pending = this.rawCount ? this.decodeQueued() : [];
-    this.early.push(...pending);
+    if (this.rawCount) {
+      this.early.push(new RawEventBatch(this.raw.slice(0, this.rawCount * P.EV_SIZE), this.rawCount, this.namer));
+      this.earlyCount += this.rawCount;
+      this.rawCount = 0;
+    }
     const external = externalIpList(inv, this.settings.externalIps);
     const image = buildInventoryRegion(inv, this.table, this.matcher, (ip) => this.inst.addrClass(ip));
     this.inst.setInventory(image.bytes);
@@ -217,7 +241,7 @@ export class PacketEngine {
       u32[d + (P.PD_LEN >>> 2)] = ok && frame > l3 ? frame - l3 : 0;
       const orig = p.originalLength;
       u32[d + (P.PD_WIRE >>> 2)] = ok && orig !== undefined ? Math.max(0, orig - l3) >>> 0 : 0;
-      u32[d + (P.PD_FLAGS >>> 2)] = ok ? 0 : P.PDF_NOT_IP;
+      u32[d + (P.PD_FLAGS >>> 2)] = ok ? ((p.vlan ?? 0) & 0xffffff) << P.PDF_VLAN_SHIFT >>> 0 : P.PDF_NOT_IP;
     }
     if (runBuf !== undefined) mem.set(new Uint8Array(runBuf, lo, hi - lo), a.data + at);
     return n;
@@ -262,18 +286,72 @@ export class PacketEngine {
    */
   feed(packets: readonly PacketInput[], counts: VerdictCounts = emptyCounts()): VerdictCounts {
     const tally = this.tally.fill(0);
-    this.each(packets, (n) => {
-      const mem = this.mem();
-      const end = this.inst.areas.verdicts + n * P.PV_SIZE;
-      for (let at = this.inst.areas.verdicts; at < end; at += P.PV_SIZE) {
-        const k = verdictSlot(mem[at + P.PV_STATUS] as number, mem[at + P.PV_ACTION] as number);
-        tally[k] = (tally[k] as number) + 1;
-      }
-    });
+    this.each(packets, (n) => this.countVerdicts(n, tally));
     TALLY_KEYS.forEach((key, k) => {
       counts[key] += tally[k] as number;
     });
     return counts;
+  }
+
+  /**
+   * feed() for frames that lie in one buffer, described by typed arrays (FrameBatch) instead of an
+   * object per packet: the capture's bytes go into engine memory as one copy per engine batch
+   * (record headers between frames ride along), the descriptors are written from the arrays, and
+   * the verdicts are counted. Nothing is allocated per packet.
+   */
+  feedFrames(b: FrameBatch, counts: VerdictCounts = emptyCounts()): VerdictCounts {
+    const tally = this.tally.fill(0);
+    const a = this.inst.areas;
+    const cap = this.settings.batchBytes;
+    const max = this.settings.batchPackets;
+    let i = 0;
+    while (i < b.count) {
+      const mem = this.mem();
+      const u32 = this.u32;
+      // The span from frame i's start: as many whole frames as the batch takes.
+      const lo = b.at[i] as number;
+      let n = 0;
+      let hi = lo;
+      for (; n < max && i + n < b.count; n++) {
+        const end = (b.at[i + n] as number) + (b.len[i + n] as number);
+        if (end - lo > cap && n > 0) break;
+        hi = end;
+      }
+      // A single frame larger than the batch area goes in cut to it, as load() does.
+      const span = Math.min(hi - lo, cap);
+      mem.set(b.buf.subarray(lo, lo + span), a.data);
+      let d = a.desc >>> 2;
+      for (let k = 0; k < n; k++, d += P.PD_SIZE >>> 2) {
+        const f = i + k;
+        const where = (b.at[f] as number) - lo;
+        const len = b.len[f] as number;
+        const frame = Math.min(len, span - where);
+        const l3 = b.l3[f] as number;
+        const ok = l3 >= 0 && l3 <= len;
+        u32[d + (P.PD_TS >>> 2)] = b.tsLo[f] as number;
+        u32[d + (P.PD_TS >>> 2) + 1] = b.tsHi[f] as number;
+        u32[d + (P.PD_OFF >>> 2)] = where + (ok ? Math.min(l3, frame) : 0);
+        u32[d + (P.PD_LEN >>> 2)] = ok && frame > l3 ? frame - l3 : 0;
+        u32[d + (P.PD_WIRE >>> 2)] = ok ? Math.max(0, (b.wire[f] as number) - l3) >>> 0 : 0;
+        u32[d + (P.PD_FLAGS >>> 2)] = ok ? 0 : P.PDF_NOT_IP;
+      }
+      this.runLoaded(n);
+      this.countVerdicts(n, tally);
+      i += n;
+    }
+    TALLY_KEYS.forEach((key, k) => {
+      counts[key] += tally[k] as number;
+    });
+    return counts;
+  }
+
+  private countVerdicts(n: number, tally: Float64Array): void {
+    const mem = this.mem();
+    const end = this.inst.areas.verdicts + n * P.PV_SIZE;
+    for (let at = this.inst.areas.verdicts; at < end; at += P.PV_SIZE) {
+      const k = verdictSlot(mem[at + P.PV_STATUS] as number, mem[at + P.PV_ACTION] as number);
+      tally[k] = (tally[k] as number) + 1;
+    }
   }
 
   /** Advance the engine clock without packets (ns): idle flows time out, DNS answers expire. */
@@ -284,9 +362,18 @@ export class PacketEngine {
 
   /** End every active flow now (flow-end records with reason `flush`), e.g. at the end of a capture. */
   flush(): void {
-    const chunk = Math.max(1, Math.floor(this.settings.events / 4));
-    while (this.inst.ex.pktFlush(chunk) > 0) this.drainRing();
+    while (this.flushSome());
+  }
+
+  /**
+   * End up to a quarter ring's worth of flows and move their records out; false once no flow was
+   * left. flush() in steps, for a consumer that takes the events between steps (takeRawEvents), so
+   * a table of many flows never overflows the host queue.
+   */
+  flushSome(): boolean {
+    const n = this.inst.ex.pktFlush(Math.max(1, Math.floor(this.settings.events / 4)));
     this.drainRing();
+    return n > 0;
   }
 
   /** Move the engine's ring into the host queue (raw records; bounded, overflow counted). */
@@ -301,7 +388,7 @@ export class PacketEngine {
     if (((head - tail) >>> 0) > cap) tail = (head - cap) >>> 0;
     const n = (head - tail) >>> 0;
     if (n === 0) return;
-    const room = Math.max(0, this.queueCap - this.rawCount - this.early.length);
+    const room = Math.max(0, this.queueCap - this.rawCount - this.earlyCount);
     const take = Math.min(n, room);
     this.hostDropped += n - take;
     if ((this.rawCount + take) * P.EV_SIZE > this.raw.length) {
@@ -322,21 +409,30 @@ export class PacketEngine {
     u32[(a.base + P.PH_EV_TAIL) >>> 2] = head;
   }
 
-  private decodeQueued(): PacketEvent[] {
-    const view = new DataView(this.raw.buffer, 0, this.rawCount * P.EV_SIZE);
-    const out: PacketEvent[] = [];
-    for (let k = 0; k < this.rawCount; k++) {
-      const e = decodeEvent(view, k * P.EV_SIZE, this.namer);
-      if (e) out.push(e);
-    }
+  /**
+   * Hand the queued events to `visit` as raw records, oldest first, and empty the queue: replays
+   * count them from their bytes and decode only what a writer asks for (RawEventBatch.decode).
+   * The batch's bytes are valid only during the call.
+   */
+  takeRawEvents(visit: (batch: RawEventBatch) => void): void {
+    for (const b of this.early) visit(b);
+    this.early = [];
+    this.earlyCount = 0;
+    if (this.rawCount === 0) return;
+    const n = this.rawCount;
     this.rawCount = 0;
-    return out;
+    visit(new RawEventBatch(this.raw.subarray(0, n * P.EV_SIZE), n, this.namer));
   }
 
   /** Events since the last call, oldest first. */
   drainEvents(): PacketEvent[] {
-    const out = this.early.length ? [...this.early, ...this.decodeQueued()] : this.decodeQueued();
-    this.early = [];
+    const out: PacketEvent[] = [];
+    this.takeRawEvents((b) => {
+      for (let k = 0; k < b.count; k++) {
+        const e = b.decode(k);
+        if (e) out.push(e);
+      }
+    });
     if (this.raw.length > 64 * P.EV_SIZE * 1024) this.raw = new Uint8Array(0);
     return out;
   }
@@ -346,7 +442,7 @@ export class PacketEngine {
     const raw = readStats(view, this.inst.areas.counters);
     return {
       ...raw,
-      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.rawCount + this.early.length },
+      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.rawCount + this.earlyCount },
       memory: { engineBytes: this.inst.memory.buffer.byteLength, packetRegionBytes: this.inst.areas.length, usedBytes: this.inst.usedBytes },
     };
   }

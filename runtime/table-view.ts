@@ -32,6 +32,44 @@ export class TableView {
     for (const g of meta.groups) for (const v of g.vh ?? []) if (v.slot >= this.vhSlots) bad(`vh slot of group \`${g.name}\``);
   }
 
+  /**
+   * Walk every structure the host reads later — each group's two rule lists, each address class's
+   * group list and rule sets, the endpoint-kind sets, the rule order — so that a module that loads
+   * never throws afterwards (issue 10): the engine checks where the lists lie, this checks what they
+   * hold (LEB128 numbers that end inside their list, ascending values below their bound, set words
+   * inside the table). Nothing is kept: the work is linear in the table and done once per load.
+   */
+  validate(): void {
+    try {
+      const groups = this.groupCount;
+      for (let g = 0; g < groups; g++) {
+        this.groupRules(g, 0);
+        this.groupRules(g, 1);
+      }
+      const classes = this.h(A.H_ACLS_N);
+      const sets = new Set<number>();
+      for (let cls = 0; cls < classes; cls++) {
+        this.classGroups(cls);
+        sets.add(this.u32(this.h(A.H_ACLS) + cls * 8)).add(this.u32(this.h(A.H_ACLS) + cls * 8 + 4));
+      }
+      for (let k = 0; k < 8; k++) sets.add(this.u32(this.h(A.H_KIND_SETS) + k * 4));
+      for (const idx of sets) this.checkSet(idx);
+      this.ruleIds();
+    } catch (e) {
+      // A DataView read past the table: an offset the engine's bounds checks did not cover.
+      if (e instanceof RangeError) this.malformed(`layout (${e.message})`);
+      throw e;
+    }
+  }
+
+  /** Decode set `idx` without keeping it; every rule index must name a rule. */
+  private checkSet(idx: number): void {
+    if (idx >= this.h(A.H_NSETS)) this.malformed(`rule set index ${idx}`);
+    for (const r of readSet(this.view, this.u32(this.h(A.H_SET_OFFS) + idx * 4), this.geo)) {
+      if (r >= this.geo.nRules) this.malformed(`rule set ${idx}`);
+    }
+  }
+
   /** A header field (the engine has validated the table before the host reads it). */
   h(field: number): number {
     return this.view.getUint32(field, true);

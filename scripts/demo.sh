@@ -35,6 +35,14 @@ nvp replay --module build/lab.wasm --inventory examples/lab/inventory.yaml \
 echo "events written to build/lab-events.ndjson"
 
 echo
+echo "== nvp learn: seed 001's DEV capture -> build/orders.nvp (docs/workflow.md); the PROD capture through it"
+nvp learn --inventory examples/migration/inventory-dev.yaml --param namespace --lock-ports --name orders \
+  examples/migration/dev.pcap -o build/orders.nvp
+grep '^rule' build/orders.nvp
+nvp replay --policy build/orders.nvp --policy examples/migration/prod-db.nvp --set ns=shop --set postgres=prod-db \
+  --set mode=protect --inventory examples/migration/inventory-prod.yaml examples/migration/prod.pcap
+
+echo
 echo "== nvp replay: attacks through the engine's threat detections (exit 4 = a threat was reported)"
 status=0
 nvp replay --policy examples/threats/threats.nvp --inventory examples/threats/inventory.yaml \

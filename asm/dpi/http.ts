@@ -7,7 +7,7 @@ import { APP_APACHE, APP_CONSUL, APP_HTTP, APP_JETTY, APP_NGINX, APP_NODEJS, APP
 import { findHeaderEnd, isDigit, lit, LIT_NO, LIT_PART, LIT_YES, u8at } from "./bytes";
 import { extractHost, extractXff } from "./http-headers";
 import { consulPath, responseProduct, wordpressPath } from "./http-products";
-import { lineEnd, requestLine, targetEnd, targetStart, versionDigits } from "./request-line";
+import { lineEnd, requestLine, simple, targetEnd, targetStart, versionDigits } from "./request-line";
 import { clientMore, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setPath, setProvisional } from "./result";
 
 /** `HTTP/d.d SP ddd` at i of the server prefix: LIT_YES, LIT_PART or LIT_NO. */
@@ -72,6 +72,11 @@ export function http(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 
   if (app < 0) return app == DPI_MORE ? clientMore(cl, sl) : app;
   if (app != APP_HTTP) return DPI_UNKNOWN;
   setProvisional(out, APP_HTTP);
+  // HTTP/0.9: no headers either way; the server's answer is the document itself.
+  if (simple) {
+    setPath(out, targetStart, targetEnd - targetStart);
+    return sl > 0 ? APP_HTTP : DPI_MORE;
+  }
   // The request headers come before any response (unless they overflow the prefix).
   const reqDone = findHeaderEnd(cli, cl, lineEnd - 2) >= 0 || cl >= DPI_PREFIX_CAP || sl > 0;
   if (!reqDone) return DPI_MORE;

@@ -4,6 +4,12 @@
 // filler. NeuVector caps the greeting at 128 bytes; MariaDB's version strings and plugin names
 // make real greetings longer, so the cap here is 512. The client's first packet, when already
 // there, must carry sequence 1 (a handshake response or SSL request).
+//
+// A server that refuses the client before any handshake (`Host '…' is not allowed to connect`,
+// `Too many connections`, a blocked host) sends an ERR packet instead of the greeting: sequence 0,
+// 0xFF, a server error code (1000-1999 or 3000-4999) and a printable message filling the packet
+// exactly, with no SQL-state marker (there is no protocol-41 session yet). The client then says
+// nothing more, so the packet is all there is to decide on.
 import { APP_MYSQL } from "./apps";
 import { isText, le24at, u8at } from "./bytes";
 import { DPI_MORE, DPI_UNKNOWN } from "./result";
@@ -49,6 +55,19 @@ function greeting(p: usize, len: i32): i32 {
   return (caps & 0x02) != 0 ? APP_MYSQL : DPI_UNKNOWN;
 }
 
+/** A pre-handshake ERR packet filling the server prefix exactly: APP_MYSQL, DPI_MORE or DPI_UNKNOWN. */
+function refusal(p: usize, len: i32): i32 {
+  const n = le24at(p, len, 0);
+  if (n < 4 || n > MAX_GREETING || u8at(p, len, 3) != 0 || u8at(p, len, 4) != 0xff) return DPI_UNKNOWN;
+  if (len < 7) return DPI_MORE;
+  const code = <i32>u8at(p, len, 5) | (u8at(p, len, 6) << 8);
+  if (!((code >= 1000 && code < 2000) || (code >= 3000 && code < 5000))) return DPI_UNKNOWN;
+  if (len < 4 + n) return DPI_MORE;
+  if (len != 4 + n || u8at(p, len, 7) == 0x23) return DPI_UNKNOWN;
+  for (let i = 7; i < len; i++) if (!isText(<i32>load<u8>(p + <usize>i))) return DPI_UNKNOWN;
+  return APP_MYSQL;
+}
+
 /** The client's first packet header, if any: sequence 1 and a plausible length. */
 function clientOk(p: usize, len: i32): i32 {
   if (len == 0) return 1;
@@ -64,6 +83,7 @@ export function mysql(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
   const c = clientOk(cli, cl);
   if (c == DPI_UNKNOWN) return DPI_UNKNOWN;
   if (sl == 0) return DPI_MORE;
+  if (u8at(srv, sl, 4) == 0xff) return refusal(srv, sl);
   const g = greeting(srv, sl);
   if (g == APP_MYSQL && c == DPI_MORE) return DPI_MORE;
   return g;

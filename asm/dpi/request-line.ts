@@ -3,6 +3,8 @@
 // method 1-16 upper-case letters (any method: an unknown one with a right version still counts),
 // the target visible characters, the version `HTTP/d.d`, `RTSP/d.d` or `SIP/d.d`. HTTP/2's
 // preface `PRI * HTTP/2.0` is not an HTTP/1 request (NeuVector has no PRI method): grpc.ts.
+// HTTP/0.9's simple request (RFC 1945 §4.1: `GET SP abs_path CRLF`, no version, no headers),
+// which old clients, scanners and health checks still send, is HTTP too (`simple` is then set).
 import { APP_HTTP, APP_RTSP, APP_SIP } from "./apps";
 import { isDigit, isGraph, isUpper, lit, LIT_NO, LIT_PART, LIT_YES, u8at } from "./bytes";
 import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
@@ -11,6 +13,8 @@ import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
 export let targetStart: i32 = 0;
 export let targetEnd: i32 = 0;
 export let lineEnd: i32 = 0;
+/** The last request line was an HTTP/0.9 simple request. */
+export let simple = false;
 
 const MAX_METHOD: i32 = 16;
 
@@ -24,12 +28,26 @@ export function versionDigits(p: usize, len: i32, i: i32): i32 {
   return LIT_YES;
 }
 
+/** `GET /path` ended at i by CR LF or LF: an HTTP/0.9 simple request, DPI_MORE or DPI_UNKNOWN. */
+function simpleRequest(p: usize, len: i32, method: i32, i: i32): i32 {
+  if (method != 3 || lit(p, len, 0, "GET /") != LIT_YES) return DPI_UNKNOWN;
+  targetEnd = i;
+  let c = u8at(p, len, i);
+  if (c == 0x0d) c = u8at(p, len, ++i);
+  if (c < 0) return DPI_MORE;
+  if (c != 0x0a) return DPI_UNKNOWN;
+  lineEnd = i + 1;
+  simple = true;
+  return APP_HTTP;
+}
+
 /**
  * The request line at the start of the client prefix: APP_HTTP / APP_RTSP / APP_SIP, DPI_MORE
  * while the prefix agrees but ends first, or DPI_UNKNOWN.
  */
 export function requestLine(p: usize, len: i32): i32 {
   let i = 0;
+  simple = false;
   while (i < len && isUpper(<i32>load<u8>(p + <usize>i))) i++;
   if (i == len) return i <= MAX_METHOD ? DPI_MORE : DPI_UNKNOWN;
   if (i == 0 || i > MAX_METHOD || load<u8>(p + <usize>i) != 0x20) return DPI_UNKNOWN;
@@ -38,7 +56,8 @@ export function requestLine(p: usize, len: i32): i32 {
   targetStart = i;
   while (i < len && isGraph(<i32>load<u8>(p + <usize>i))) i++;
   if (i == len) return len >= DPI_PREFIX_CAP ? DPI_UNKNOWN : DPI_MORE;
-  if (i == targetStart || load<u8>(p + <usize>i) != 0x20) return DPI_UNKNOWN;
+  if (i == targetStart) return DPI_UNKNOWN;
+  if (load<u8>(p + <usize>i) != 0x20) return simpleRequest(p, len, method, i);
   targetEnd = i;
   i++;
   let app: i32 = 0;

@@ -2,6 +2,9 @@
 // decideOne the flow API uses, so the rule logic exists once. The verdict is cached on the flow;
 // a final verdict of violate, deny or learn is reported once per (action, rule), and a deny that
 // comes after packets were let through resets the connection (NeuVector injects RSTs both ways).
+// Learn and violation reports wait for the application: NeuVector learns rules (and proposes them
+// from violations) from connection reports that carry the identified app (controller/cache/learn.go
+// addConnectToGraph), so the event is written when DPI settles the app or the flow ends.
 import {
   ACT_DENY, ACT_LEARN, ACT_PENDING, ACT_VIOLATE, F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT,
   F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF, HOST_ARENA_BASE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE,
@@ -14,7 +17,7 @@ import { bump, scratch } from "../packet/region";
 import { TCP, UDP } from "../packet/decode";
 import { bytesOf, lenOf, prefixOf, PX_HOST_LEN, PX_HOST_OFF } from "./prefix";
 import {
-  FF_BLOCKED, FF_FINAL, FF_HOST, FF_PASSED, FF_REPORTED, FF_RESET, FF_XFF, FL_ACTION, FL_APP, FL_AWAIT, FL_CKIND, FL_CLI,
+  FF_BLOCKED, FF_DPI_DONE, FF_FINAL, FF_HOST, FF_PASSED, FF_REPORTED, FF_RESET, FF_XFF, FL_ACTION, FL_APP, FL_AWAIT, FL_CKIND, FL_CLI,
   FL_FLAGS, FL_MODE, FL_PROTO, FL_RULE, FL_SKIND, FL_SPORT, FL_SRV, FL_XACTION, FL_XFF, FL_XRAN, FL_XRULE, flags, setFlag,
 } from "./table";
 
@@ -108,7 +111,8 @@ export function decide(f: usize, first: bool): u32 {
   setFlag(f, FF_FINAL);
   const same = (fl & FF_REPORTED) != 0 && was == action && wasRule == rule;
   const type = eventType(action);
-  if (type != 0 && !same) {
+  const waits = (type == EVT_LEARN || type == EVT_VIOLATION) && (fl & FF_DPI_DONE) == 0;
+  if (type != 0 && !same && !waits) {
     emit(type, f, END_NONE);
     setFlag(f, FF_REPORTED);
   }
@@ -121,6 +125,16 @@ export function decide(f: usize, first: bool): u32 {
     return PVF_DECIDED | PVF_RESET;
   }
   return PVF_DECIDED;
+}
+
+/** The flow ends: a learn or violation report still waiting for an application is written now. */
+export function reportDeferred(f: usize): void {
+  const fl = flags(f);
+  if ((fl & (FF_FINAL | FF_REPORTED)) != FF_FINAL) return;
+  const type = eventType(<u32>load<u8>(f + FL_ACTION));
+  if (type != EVT_LEARN && type != EVT_VIOLATION) return;
+  emit(type, f, END_NONE);
+  setFlag(f, FF_REPORTED);
 }
 
 /** The verdict a packet of `f` gets now: a reset, threat-blocked or denied flow drops everything. */

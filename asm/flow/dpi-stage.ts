@@ -5,28 +5,76 @@
 // parser's provisional answer, if any). A provisional answer or settling starts the threat stream
 // feed with the buffered bytes (asm/threat/stream-feed.ts); settling then releases the prefix slot.
 import { APP_UNKNOWN_ID } from "../abi";
-import { C_DPI_GAVE_UP, C_DPI_IDENTIFIED, C_DPI_UNKNOWN } from "../abi-packet";
+import {
+  C_DPI_GAVE_UP, C_DPI_IDENTIFIED, C_DPI_UNKNOWN, CONF_CERTAIN, CONF_LIKELY, UNID_GAVE_UP, UNID_NONE, UNID_NOT_INSPECTED,
+  UNID_ONE_SIDED, UNID_REJECTED,
+} from "../abi-packet";
 import { identify } from "../dpi/index";
-import { DPI_MAX_PACKETS, DPI_MORE, DPI_RESULT_SIZE, R_FLAGS, R_HAS_HOST, R_HAS_XFF, R_HOST_LEN, R_HOST_OFF, R_PROVISIONAL, R_XFF } from "../dpi/result";
+import { midstream } from "../dpi/midstream";
+import {
+  clearResult, DPI_MAX_PACKETS, DPI_MORE, DPI_RESULT_SIZE, DPI_UNKNOWN, R_FLAGS, R_HAS_HOST, R_HAS_XFF, R_HOST_LEN, R_HOST_OFF,
+  R_PROVISIONAL, R_XFF,
+} from "../dpi/result";
 import { bump, scratch } from "../packet/region";
 import { TCP } from "../packet/decode";
 import { feedProvisional, feedSettled, NO_DIRECTION } from "../threat/stream-feed";
-import { decide } from "./decision";
+import { decide, reportDeferred } from "./decision";
 import { addDatagram, addSegment, bytesOf, ensurePrefix, lenOf, prefixOf, PX_HOST_LEN, PX_HOST_OFF, releasePrefix } from "./prefix";
 import {
-  FF_DPI_DONE, FF_HOST, FF_SEQ_C, FF_XFF, FL_APP, FL_CPORT, FL_DPI, FL_PROTO, FL_SEQ, FL_SPORT, FL_XFF, flags,
-  setFlag,
+  FF_DPI_DONE, FF_HOST, FF_MIDSTREAM, FF_SEQ_C, FF_XFF, FL_APP, FL_CONF, FL_CPORT, FL_DPI, FL_DPI_BYTES, FL_PROTO, FL_SEQ,
+  FL_SPORT, FL_UNID, FL_XFF, flags, setFlag,
 } from "./table";
 
 /** Scratch offset of the DPI result record (after decision.ts's records). */
 const RESULT_AT: usize = 128;
 
-/** Run identify over the flow's prefixes; the result record is at scratch + RESULT_AT. */
+/** The last run named the application with the sides swapped or from mid-stream framing. */
+let guessedSides = false;
+
+/**
+ * Run identify over the flow's prefixes; the result record is at scratch + RESULT_AT. When the
+ * sender of the first packet seen may not be the client (a TCP flow joined mid-stream, any UDP
+ * flow: the capture may have missed the request) and identify rules everything out, the sides are
+ * tried swapped, then (TCP mid-stream) the steady-state framings of asm/dpi/midstream.ts. Those
+ * answers carry no virtual host (its offsets would point into the other side's bytes).
+ */
 function run(f: usize, s: usize): i32 {
   const proto = <i32>load<u8>(f + FL_PROTO);
   const cp = <i32>load<u16>(f + FL_CPORT);
   const sp = <i32>load<u16>(f + FL_SPORT);
-  return identify(proto, cp, sp, bytesOf(s, 0), <i32>lenOf(s, 0), bytesOf(s, 1), <i32>lenOf(s, 1), scratch + RESULT_AT);
+  const res = scratch + RESULT_AT;
+  const c = bytesOf(s, 0);
+  const cl = <i32>lenOf(s, 0);
+  const v = bytesOf(s, 1);
+  const vl = <i32>lenOf(s, 1);
+  guessedSides = false;
+  let r = identify(proto, cp, sp, c, cl, v, vl, res);
+  const mid = (flags(f) & FF_MIDSTREAM) != 0;
+  if (r != DPI_UNKNOWN || !(mid || proto == 17)) return r;
+  guessedSides = true;
+  r = identify(proto, sp, cp, v, vl, c, cl, res);
+  if (r == DPI_UNKNOWN && mid) r = midstream(c, cl, v, vl);
+  const keep = load<u16>(res + R_PROVISIONAL);
+  clearResult(res);
+  store<u16>(res + R_PROVISIONAL, r > 0 ? <u16>r : keep);
+  return r;
+}
+
+/** Record how the flow was settled: confidence when named, else why not; the bytes looked at. */
+function noteOutcome(f: usize, s: usize, app: u32, decided: bool): void {
+  const cl = s != 0 ? lenOf(s, 0) : 0;
+  const sl = s != 0 ? lenOf(s, 1) : 0;
+  store<u32>(f + FL_DPI_BYTES, cl + sl);
+  if (app != APP_UNKNOWN_ID) {
+    // A parser decided from its protocol's opening message(s), sides as seen: certain. The sides
+    // swapped (the capture missed the opening), a mid-stream framing, or a provisional answer the
+    // flow never confirmed (gave up, or ended): likely.
+    store<u8>(f + FL_CONF, <u8>(decided && !guessedSides ? CONF_CERTAIN : CONF_LIKELY));
+    store<u8>(f + FL_UNID, <u8>UNID_NONE);
+    return;
+  }
+  const why = s == 0 ? UNID_NOT_INSPECTED : !decided ? UNID_GAVE_UP : cl == 0 || sl == 0 ? UNID_ONE_SIDED : UNID_REJECTED;
+  store<u8>(f + FL_UNID, <u8>why);
 }
 
 /** Take the virtual host and X-Forwarded-For client the last run found. True when either is new. */
@@ -55,7 +103,8 @@ function takeFindings(f: usize, s: usize): bool {
  * feed the buffered bytes to the threat detectors (`d`: the direction of the packet that settled
  * it, or NO_DIRECTION), give the prefix slot back. Returns the decision's PV_FLAGS bits.
  */
-function settle(f: usize, app: u32, d: u32): u32 {
+function settle(f: usize, app: u32, d: u32, decided: bool): u32 {
+  noteOutcome(f, prefixOf(f), app, decided);
   store<u32>(f + FL_APP, app);
   if ((flags(f) & FF_HOST) == 0) {
     const s = prefixOf(f);
@@ -72,7 +121,7 @@ function settle(f: usize, app: u32, d: u32): u32 {
 /** A flow that will never be inspected (no DPI, no slot left, not TCP/UDP): application unknown. */
 export function settleUnknown(f: usize): u32 {
   bump(C_DPI_UNKNOWN);
-  return settle(f, APP_UNKNOWN_ID, NO_DIRECTION);
+  return settle(f, APP_UNKNOWN_ID, NO_DIRECTION, true);
 }
 
 /** The provisional answer of the last run, or unknown. */
@@ -102,14 +151,14 @@ export function dpiPacket(f: usize, d: u32, p: usize, n: u32, seq: u32): u32 {
   if (r != DPI_MORE) {
     if (r > 0) {
       bump(C_DPI_IDENTIFIED);
-      return settle(f, <u32>r, d);
+      return settle(f, <u32>r, d, true);
     }
     bump(C_DPI_UNKNOWN);
-    return settle(f, APP_UNKNOWN_ID, d);
+    return settle(f, APP_UNKNOWN_ID, d, true);
   }
   if (count >= <u32>DPI_MAX_PACKETS) {
     bump(C_DPI_GAVE_UP);
-    return settle(f, provisional(), d);
+    return settle(f, provisional(), d, false);
   }
   // The threat detectors need not wait for the settled application (HTTP's slowloris timers).
   feedProvisional(f, s, d, provisional());
@@ -128,7 +177,16 @@ export function dpiClose(f: usize, d: u32): u32 {
   const r = run(f, s);
   takeFindings(f, s);
   bump(C_DPI_GAVE_UP);
-  return settle(f, r > 0 ? <u32>r : r == DPI_MORE ? provisional() : APP_UNKNOWN_ID, d);
+  return settle(f, r > 0 ? <u32>r : r == DPI_MORE ? provisional() : APP_UNKNOWN_ID, d, r != DPI_MORE);
+}
+
+/**
+ * The flow is ending: settle its application (dpiClose), then write a learn or violation report
+ * that was waiting for it (a flow without payload has nothing to identify: written as it is).
+ */
+export function dpiEnd(f: usize): void {
+  dpiClose(f, NO_DIRECTION);
+  reportDeferred(f);
 }
 
 /** Where a direction's stream starts: the first sequence number seen (a SYN's plus one). */

@@ -83,9 +83,22 @@ export function resetPrefixes(): void {
   return s + PX_RANGES + (<usize>d << 4) + (<usize>k << 2);
 }
 
-/** UDP: keep the direction's first datagram. */
+/**
+ * A NAT keep-alive of at most 4 bytes of NULs, CRs and LFs (SIP phones send `00 00 00 00` or CRLFs
+ * before and between requests, RFC 5626 §3.5.1): not the datagram that says what the flow is.
+ */
+function keepAlive(p: usize, n: u32): bool {
+  if (n > 4) return false;
+  for (let i: u32 = 0; i < n; i++) {
+    const c = load<u8>(p + i);
+    if (c != 0 && c != 0x0d && c != 0x0a) return false;
+  }
+  return true;
+}
+
+/** UDP: keep the direction's first datagram (keep-alives skipped). */
 export function addDatagram(s: usize, d: u32, p: usize, n: u32): void {
-  if (load<u8>(s + PX_UDP + d) != 0 || n == 0) return;
+  if (load<u8>(s + PX_UDP + d) != 0 || n == 0 || keepAlive(p, n)) return;
   store<u8>(s + PX_UDP + d, 1);
   const m = min<u32>(n, PREFIX_CAP);
   memory.copy(bytesOf(s, d), p, m);

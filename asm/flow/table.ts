@@ -13,11 +13,10 @@ import {
   toFin, toIcmp, toOther, toSyn, toUdp,
 } from "../packet/region";
 import { flowEnded } from "../events";
-import { dpiClose } from "./dpi-stage";
+import { dpiEnd } from "./dpi-stage";
 import { releasePrefix } from "./prefix";
 import { threatsAtEnd } from "../threat/stage";
 import { threatState } from "../threat/state";
-import { NO_DIRECTION } from "../threat/stream-feed";
 
 // Flow record fields (FLOW_REC bytes).
 export const FL_CLI: usize = 0;
@@ -56,6 +55,19 @@ export const FL_SEQ: usize = 144;
 /** Threat codes already reported on this flow (a bit per code), and the code + 1 that blocked it. */
 export const FL_THREATS: usize = 152;
 export const FL_THREAT: usize = 156;
+/** The flow's zone: VLAN key (PDF_VLAN_SHIFT) and tunnel id. Part of its key: zones never merge. */
+export const FL_VLAN: usize = 160;
+export const FL_TUNNEL_ID: usize = 164;
+/** Tunnel kind (TUN_*), outer address family, identification confidence (CONF_*), why unidentified (UNID_*). */
+export const FL_TUNNEL: usize = 168;
+export const FL_OUTER_FAMILY: usize = 169;
+export const FL_CONF: usize = 170;
+export const FL_UNID: usize = 171;
+/** Payload bytes DPI looked at when it settled (both directions). */
+export const FL_DPI_BYTES: usize = 172;
+/** Outermost tunnel addresses as the flow's first packet carried them, client side first. */
+export const FL_OUTER_C: usize = 176;
+export const FL_OUTER_S: usize = 192;
 
 export const FF_XFF: u32 = 1;
 export const FF_HOST: u32 = 2;
@@ -70,6 +82,8 @@ export const FF_SEQ_S: u32 = 512;
 export const FF_PASSED: u32 = 1024;
 /** A threat blocked the flow (Protect, action block): every later packet is denied. */
 export const FF_BLOCKED: u32 = 2048;
+/** The flow's first packet was a TCP segment without SYN: the capture joined it mid-stream. */
+export const FF_MIDSTREAM: u32 = 4096;
 
 // LRU lists, one per timeout class; heads and tails live in the engine-private header bytes.
 export const L_SYN: u32 = 0;
@@ -167,11 +181,20 @@ export function touch(f: usize, l: u32): void {
   store<u64>(f + FL_LAST, now);
 }
 
-/** Symmetric 5-tuple hash: both directions of a flow hash alike. */
+/** The current packet's zone (VLAN key, tunnel id): set before lookup and create, part of the key. */
+let zoneVlan: u32 = 0;
+let zoneTunnel: u32 = 0;
+
+export function setZone(vlan: u32, tunnelId: u32): void {
+  zoneVlan = vlan;
+  zoneTunnel = tunnelId;
+}
+
+/** Symmetric 5-tuple hash (in the current zone): both directions of a flow hash alike. */
 export function keyHash(proto: u32, aLo: u64, aHi: u64, aPort: u32, bLo: u64, bHi: u64, bPort: u32): u32 {
   const ha = hashIp(aLo ^ (<u64>aPort << 48), aHi);
   const hb = hashIp(bLo ^ (<u64>bPort << 48), bHi);
-  return hashIp(<u64>(ha + hb), <u64>proto);
+  return hashIp(<u64>(ha + hb) | (<u64>(zoneVlan ^ (zoneTunnel * 0x9e3779b1)) << 32), <u64>proto);
 }
 
 /** Direction of the last lookup: 0 the client sent the packet, 1 the server did. */
@@ -185,7 +208,7 @@ export function lookup(proto: u32, h: u32, sLo: u64, sHi: u64, sp: u32, dLo: u64
     const e = load<u32>(flowIdx + (<usize>slot << 2));
     if (e == 0) return 0;
     const f = rec(e - 1);
-    if (load<u32>(f + FL_HASH) == h && <u32>load<u8>(f + FL_PROTO) == proto) {
+    if (load<u32>(f + FL_HASH) == h && <u32>load<u8>(f + FL_PROTO) == proto && load<u32>(f + FL_VLAN) == zoneVlan && load<u32>(f + FL_TUNNEL_ID) == zoneTunnel) {
       const cLo = load<u64>(f + FL_CLI);
       const cHi = load<u64>(f + FL_CLI + 8);
       const vLo = load<u64>(f + FL_SRV);
@@ -233,7 +256,7 @@ function indexDelete(f: usize): void {
  * or was reset says so, however its record went), then every resource back to its pool.
  */
 export function remove(f: usize, why: u32): void {
-  dpiClose(f, NO_DIRECTION);
+  dpiEnd(f);
   threatsAtEnd(f);
   const recorded = <u32>load<u8>(f + FL_END);
   flowEnded(f, recorded != END_NONE ? recorded : why);
@@ -312,6 +335,8 @@ export function create(proto: u32, h: u32, cLo: u64, cHi: u64, cp: u32, sLo: u64
   store<u16>(f + FL_SPORT, <u16>sp);
   store<u8>(f + FL_PROTO, <u8>proto);
   store<u32>(f + FL_HASH, h);
+  store<u32>(f + FL_VLAN, zoneVlan);
+  store<u32>(f + FL_TUNNEL_ID, zoneTunnel);
   if (++nextId == 0) nextId = 1;
   store<u32>(f + FL_ID, nextId);
   store<u64>(f + FL_FIRST, now);

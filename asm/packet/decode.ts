@@ -5,8 +5,9 @@
 import {
   MR_BAD_EXT_HEADER, MR_BAD_FRAGMENT, MR_BAD_ICMP, MR_BAD_IHL, MR_BAD_IP_OPTIONS, MR_BAD_TCP_FLAGS,
   MR_BAD_TCP_OFFSET, MR_BAD_TCP_OPTIONS, MR_BAD_TOTAL_LENGTH, MR_BAD_UDP_LENGTH, MR_BAD_VERSION,
-  MR_EXT_CHAIN_TOO_LONG, MR_NONE, MR_TOO_SHORT, MR_TRUNCATED_L4,
+  MR_EXT_CHAIN_TOO_LONG, MR_NONE, MR_TOO_SHORT, MR_TRUNCATED_L4, MR_TUNNEL, MR_TUNNEL_DEPTH, MR_TUNNEL_NOT_IP, TUN_NONE,
 } from "../abi-packet";
+import * as T from "./tunnel";
 
 export const TCP: u32 = 6;
 export const UDP: u32 = 17;
@@ -48,6 +49,16 @@ export let icmpId: u32 = 0;
 export let payload: usize = 0;
 export let payloadLen: u32 = 0;
 export let payloadWire: u32 = 0;
+
+// The outermost tunnel the packet came in (asm/packet/tunnel.ts; TUN_NONE: none): its kind and id,
+// and the outer packet's addresses. The fields above are then the innermost packet's.
+export let tunnel: u32 = TUN_NONE;
+export let tunnelId: u32 = 0;
+export let outerFamily: u32 = 0;
+export let outerSrcLo: u64 = 0;
+export let outerSrcHi: u64 = 0;
+export let outerDstLo: u64 = 0;
+export let outerDstHi: u64 = 0;
 
 // A fragment (isFrag): the fragment's data, where it goes, and what the datagram carries.
 export let isFrag = false;
@@ -301,20 +312,56 @@ export function decodeDatagram(p: usize, len: u32, next: u32): u32 {
   fragOdd = 0;
   if (family == 4) {
     proto = next;
-    return decodeL4(p, len, len);
+    return decap(decodeL4(p, len, len), 0);
   }
   const r = walk6(p, 0, len, len, next, false);
-  return isFrag ? MR_BAD_FRAGMENT : r;
+  return isFrag ? MR_BAD_FRAGMENT : decap(r, 0);
 }
 
-/** Decode the IP packet of `len` captured bytes at `p`. MR_NONE or the reason it is malformed. */
-export function decodeIp(p: usize, len: u32): u32 {
+/** One IP header and what follows it, at `p` (`len` captured bytes). */
+function decodeOne(p: usize, len: u32): u32 {
   isFrag = false;
   fragOdd = 0;
-  truncated = false;
   if (len == 0) return MR_TOO_SHORT;
   const v = <u32>load<u8>(p) >> 4;
   if (v == 4) return decode4(p, len);
   if (v == 6) return decode6(p, len);
   return MR_BAD_VERSION;
+}
+
+/**
+ * Follow tunnels from a decoded packet (decode result `r`, `depth` tunnels already opened): while
+ * it carries one, note the outermost addresses and decode the inner packet in its place.
+ */
+function decap(r: u32, depth: u32): u32 {
+  while (r == MR_NONE && !isFrag) {
+    const k = T.inner(proto, dport, payload, payloadLen);
+    if (k == T.IN_NONE) return r;
+    if (k == T.IN_BAD) return MR_TUNNEL;
+    if (k == T.IN_NOT_IP) return MR_TUNNEL_NOT_IP;
+    if (++depth > T.TUNNEL_DEPTH_MAX) return MR_TUNNEL_DEPTH;
+    if (tunnel == TUN_NONE) {
+      tunnel = T.kind;
+      tunnelId = T.id;
+      outerFamily = family;
+      outerSrcLo = srcLo;
+      outerSrcHi = srcHi;
+      outerDstLo = dstLo;
+      outerDstHi = dstHi;
+    }
+    // A truncated outer packet stays truncated inside.
+    const cut = truncated;
+    r = decodeOne(T.innerAt, T.innerLen);
+    truncated = truncated || cut;
+  }
+  return r;
+}
+
+/** Decode the IP packet of `len` captured bytes at `p`. MR_NONE or the reason it is malformed. */
+export function decodeIp(p: usize, len: u32): u32 {
+  truncated = false;
+  tunnel = TUN_NONE;
+  tunnelId = 0;
+  outerFamily = 0;
+  return decap(decodeOne(p, len), 0);
 }

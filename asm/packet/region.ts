@@ -19,7 +19,7 @@ import { dynBase, ready } from "../table";
 import { isPow2 } from "../mem";
 
 /** Bytes of the per-flow record (asm/flow/table.ts), a prefix slot, a fragment slot's header. */
-export const FLOW_REC: u32 = 160;
+export const FLOW_REC: u32 = 208;
 export const PREFIX_HDR: u32 = 64;
 export const PREFIX_CAP: u32 = <u32>DPI_PREFIX_CAP;
 export const PREFIX_REC: u32 = PREFIX_HDR + 2 * PREFIX_CAP;

@@ -1,8 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../../common/atomic-write.js";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { compileModule, DUMP_STAGES, loadAndCheck, type DumpStage } from "../../compiler/index.js";
+import { compileModule, DUMP_STAGES, loadAndCheck, signModule, type DumpStage } from "../../compiler/index.js";
+import { readKey } from "../keys.js";
 import { EXIT } from "../io.js";
+import { expandPolicyArgs, policyRoots } from "../policy-files.js";
 import { VERSION } from "../version.js";
 import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 
@@ -13,6 +15,7 @@ interface CompileOptions {
   format: string;
   timings?: boolean;
   allWarnings?: boolean;
+  sign?: string;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -22,19 +25,25 @@ export function register(program: Command, ctx: CommandContext): void {
     .description(
       "Check the policy, lower it to a decision table and write it into the prebuilt engine: one self-contained\n" +
         "policy.wasm that enforcers load. The same sources and parameters give a byte-identical module.\n" +
+        "Several files are one policy; a folder stands for the one policy in it (its .nvp files that no\n" +
+        "other file there imports must be exactly one).\n" +
         "Exit: 0 written, 1 the policy has errors, 2 usage or I/O error.\n\n" +
         "Example:\n  nvp compile examples/shop/shop.nvp --set ns=shop --set db=prod-db -o policy.wasm",
     )
-    .argument("<files...>", "policy files (.nvp)")
+    .argument("<paths...>", "policy files (.nvp), or a folder holding one policy")
     .requiredOption("-o, --output <file>", "where to write the module")
     .addOption(setOption())
     .addOption(new Option("--dump-after <stage>", "print the intermediate form after a stage").choices([...DUMP_STAGES]))
     .option("--timings", "print each stage's time on stderr")
+    .option("--sign <key>", "sign the module with this Ed25519 private key (PEM); enforcers verify it with the public key")
     .addOption(allWarningsOption())
     .addOption(formatOption())
-    .action((files: string[], opts: CompileOptions) => {
+    .action((paths: string[], opts: CompileOptions) => {
+      const files = policyFiles(paths, ctx.io.cwd);
       const stages: { name: string; ms: number }[] = [];
       const t0 = performance.now();
+      // The key is read first: a bad key is a usage error before any work is done.
+      const key = opts.sign ? readKey(ctx.io.cwd, opts.sign, "private") : undefined;
       const checked = loadAndCheck(files, { params: parseSets(opts.set), cwd: ctx.io.cwd });
       stages.push({ name: "parse+check", ms: performance.now() - t0 });
       reportDiagnostics(ctx, checked.diagnostics, checked.sources, "human", opts.allWarnings ? "all" : "limited");
@@ -47,16 +56,31 @@ export function register(program: Command, ctx: CommandContext): void {
         ...(opts.dumpAfter ? { dumpAfter: opts.dumpAfter, onDump: (_stage: string, text: string) => ctx.io.out(text.endsWith("\n") ? text : text + "\n") } : {}),
       });
       stages.push(...out.stages);
-      try {
-        writeFileSync(resolve(ctx.io.cwd, opts.output), out.bytes);
-      } catch (e) {
-        throw new UsageError(`cannot write \`${opts.output}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
-      const summary = { output: opts.output, bytes: out.bytes.length, tableBytes: out.tableBytes, rules: checked.model.rules.length, groups: checked.model.groups.length, stages };
+      const bytes = key ? signModule(out.bytes, key) : out.bytes;
+      writeFileAtomic(resolve(ctx.io.cwd, opts.output), bytes, opts.output);
+      const summary = { output: opts.output, bytes: bytes.length, signed: Boolean(key), tableBytes: out.tableBytes, rules: checked.model.rules.length, groups: checked.model.groups.length, stages };
       if (opts.format === "json") ctx.io.out(JSON.stringify(summary, null, 2) + "\n");
       else if (!opts.dumpAfter) {
-        ctx.io.err(`wrote ${opts.output}: ${out.bytes.length} bytes, ${summary.rules} rules, ${summary.groups} groups\n`);
+        ctx.io.err(`wrote ${opts.output}: ${bytes.length} bytes, ${summary.rules} rules, ${summary.groups} groups${key ? ", signed" : ""}\n`);
       }
       if (opts.timings) for (const s of stages) ctx.io.err(`  ${s.name.padEnd(12)} ${s.ms.toFixed(2)} ms\n`);
     });
+}
+
+/**
+ * The files to compile as one policy. Named files are taken as they are (several files are one
+ * policy); a folder contributes its .nvp files that no other file imports, and must hold one.
+ */
+function policyFiles(paths: readonly string[], cwd: string): string[] {
+  const { files, fromFolder } = expandPolicyArgs(paths, cwd);
+  if (!fromFolder) return files;
+  const roots = policyRoots(files, cwd).map((r) => r.file);
+  if (roots.length === 0) throw new UsageError(`no .nvp files in ${paths.map((p) => `\`${p}\``).join(", ")}`);
+  if (roots.length > 1) {
+    throw new UsageError(
+      `${paths.map((p) => `\`${p}\``).join(", ")} hold${paths.length === 1 ? "s" : ""} ${roots.length} policies (${roots.join(", ")}); ` +
+        "a module is one policy: name its file (files it imports come along)",
+    );
+  }
+  return roots;
 }

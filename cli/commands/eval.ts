@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { readInputText } from "../../common/input-file.js";
 import { Option, type Command } from "commander";
 import { ACTIONS, type Action } from "../../common/schema.js";
 import { parseFlowsNdjson } from "../../runtime/input/flows.js";
 import { EXIT } from "../io.js";
+import { warnNoInventory } from "../inventory-notes.js";
 import { ENGINES, openSession, readDns, readInventory, readText, type EngineName } from "../session.js";
 import { collect, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 
@@ -38,10 +39,11 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--trace", "include the reasoning and endpoint groups in each verdict")
     .action((files: string[], opts: EvalOptions) => {
       const failOn = parseFailOn(opts.failOn);
-      const text = opts.flows === "-" ? readStdin() : readText(opts.flows, ctx.io.cwd);
+      const text = opts.flows === "-" ? readStdin() : readText(opts.flows, ctx.io.cwd, "flows file");
       const source = opts.flows === "-" ? "<stdin>" : opts.flows;
       const parsed = parseFlowsNdjson(text, source);
       reportDiagnostics(ctx, parsed.diagnostics, new Map([[source, text]]), "human");
+      if (opts.inventory.length === 0) warnNoInventory(ctx);
       const inventory = readInventory(ctx, opts.inventory);
       const dns = readDns(ctx, opts.dns, opts.dnsFile);
       if (!inventory || !dns) return;
@@ -80,9 +82,5 @@ function parseFailOn(text: string | undefined): Set<Action> {
 }
 
 function readStdin(): string {
-  try {
-    return readFileSync(0, "utf8");
-  } catch {
-    throw new UsageError("cannot read flows from stdin (use --flows FILE)");
-  }
+  return readInputText(0, { what: "flows input" });
 }

@@ -1,7 +1,11 @@
 import { Option, type Command } from "commander";
 import type { Flow, Verdict } from "../../common/schema.js";
 import { parseFlow } from "../../runtime/input/flows.js";
+import { FLOWS } from "../../runtime/input/codes.js";
 import { EXIT } from "../io.js";
+import { dnsGroupNote, warnNoInventory } from "../inventory-notes.js";
+import type { DnsTable } from "../../common/schema.js";
+import type { PolicyModel } from "../../compiler/model.js";
 import { ENGINES, openSession, readDns, readInventory, type EngineName } from "../session.js";
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 
@@ -47,9 +51,13 @@ export function register(program: Command, ctx: CommandContext): void {
       raw["port"] = /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
       for (const k of ["app", "host", "xff"] as const) if (opts[k] !== undefined) raw[k] = opts[k];
       const parsed = parseFlow(raw, "command line");
-      if (!parsed.flow) {
-        throw new UsageError(parsed.diagnostics.map((d) => d.message).join("; "));
+      // On the command line an unparsable --xff is refused too (in a flows file it is kept and ignored).
+      const bad = parsed.diagnostics.filter((d) => d.severity === "error" || d.code === FLOWS.badXff);
+      if (!parsed.flow || bad.length > 0) {
+        const help = bad[0]?.code === FLOWS.badXff ? "give the leftmost X-Forwarded-For address, e.g. `--xff 203.0.113.7`" : bad[0]?.help;
+        throw new UsageError(bad.map((d) => d.message).join("; "), bad[0]?.code, help);
       }
+      if (opts.inventory.length === 0) warnNoInventory(ctx);
       const inventory = readInventory(ctx, opts.inventory);
       const dns = readDns(ctx, opts.dns, opts.dnsFile);
       if (!inventory || !dns) return;
@@ -61,7 +69,7 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const v = s.decider.decide(parsed.flow);
       if (opts.format === "json") ctx.io.out(JSON.stringify({ flow: parsed.flow, ...v, engine: s.decider.engine }, null, 2) + "\n");
-      else ctx.io.out(renderExplanation(v, s.decider.engine));
+      else ctx.io.out(renderExplanation(v, s.decider.engine, { model: s.decider.model, dns, flow: parsed.flow }));
     });
 }
 
@@ -81,8 +89,22 @@ export function describeVerdict(v: { action: string; rule: number; mode?: string
   return `${v.action} (${parts.filter(Boolean).join(", ")})`;
 }
 
-function renderExplanation(v: Verdict, engine: string): string {
-  const lines = [...v.trace.filter((t) => !t.startsWith("verdict:")), ""];
+/**
+ * After "destination not in `g`" for a group of DNS names, why: the resolutions known for its names,
+ * or that none is known (the engine learns them from DNS answers on the wire, never from this machine).
+ */
+function withDnsNotes(line: string, why: { model: PolicyModel; dns: DnsTable; flow: Flow }): string[] {
+  const notes: string[] = [];
+  for (const m of line.matchAll(/(source|destination) not in `([^`]+)`/g)) {
+    const ip = m[1] === "source" ? why.flow.src : why.flow.dst;
+    const note = dnsGroupNote(why.model, why.dns, m[2]!, ip);
+    if (note) notes.push(`  \`${m[2]}\`: ${note}`);
+  }
+  return [line, ...notes];
+}
+
+function renderExplanation(v: Verdict, engine: string, why: { model: PolicyModel; dns: DnsTable; flow: Flow }): string {
+  const lines = [...v.trace.filter((t) => !t.startsWith("verdict:")).flatMap((t) => withDnsNotes(t, why)), ""];
   if (v.xff) lines.push(`xff      ${v.xff.src.ip} (${v.xff.src.kind}): ${describeVerdict(v.xff)}`);
   lines.push(`verdict  ${describeVerdict(v)}${engine === "wasm" ? "  [engine: wasm]" : ""}`);
   return lines.join("\n") + "\n";

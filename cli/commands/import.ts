@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../../common/atomic-write.js";
+import { readInputText } from "../../common/input-file.js";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { importCrds } from "../../compiler/crd/import.js";
@@ -15,20 +16,14 @@ interface ImportOpts {
 /** The side file next to `out.nvp`: `out.crd-keep.yaml`. */
 export const keepPathFor = (out: string) => out.replace(/\.nvp$/, "") + ".crd-keep.yaml";
 
+/** Through the bounded reader (common/input-file.ts): NV5001-NV5003, exit 2. */
 export function readText(cwd: string, file: string): string {
-  try {
-    return readFileSync(resolve(cwd, file), "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  return readInputText(resolve(cwd, file), { shown: file, what: "input file" });
 }
 
+/** Through the atomic writer (common/atomic-write.ts): a failed write leaves the old file (NV5005). */
 export function writeText(cwd: string, file: string, text: string): void {
-  try {
-    writeFileSync(resolve(cwd, file), text);
-  } catch (e) {
-    throw new UsageError(`cannot write \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  writeFileAtomic(resolve(cwd, file), text, file);
 }
 
 export function register(program: Command, ctx: CommandContext): void {

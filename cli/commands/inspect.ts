@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readInputFile } from "../../common/input-file.js";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadModule, NvpRuntimeError, type PolicyModule, readThreatConfig, type ThreatConfig } from "../../runtime/index.js";
 import { THREATS } from "../../common/threats.js";
 import { EXIT } from "../io.js";
-import { formatOption, UsageError, type CommandContext } from "../shared.js";
+import { formatOption, type CommandContext } from "../shared.js";
+import { readKey } from "../keys.js";
 
 export function register(program: Command, ctx: CommandContext): void {
   program
@@ -17,17 +18,15 @@ export function register(program: Command, ctx: CommandContext): void {
         "Exit: 0 a valid module, 1 the module is refused (the error says why), 2 the file cannot be read.",
     )
     .argument("<module>", "compiled module (.wasm)")
+    .option("--public-key <file>", "require a signature by this Ed25519 public key (PEM); refuse the module otherwise")
     .addOption(formatOption())
-    .action((file: string, opts: { format: string }) => {
+    .action((file: string, opts: { format: string; publicKey?: string }) => {
+      const publicKey = opts.publicKey ? readKey(ctx.io.cwd, opts.publicKey, "public") : undefined;
       let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(resolve(ctx.io.cwd, file));
-      } catch (e) {
-        throw new UsageError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
+      bytes = readInputFile(resolve(ctx.io.cwd, file), { shown: file, what: "module" });
       let mod;
       try {
-        mod = loadModule(bytes);
+        mod = loadModule(bytes, publicKey ? { publicKey } : {});
       } catch (e) {
         if (!(e instanceof NvpRuntimeError)) throw e;
         if (opts.format === "json") ctx.io.out(JSON.stringify({ valid: false, code: e.code, message: e.message, help: e.help }, null, 2) + "\n");
@@ -38,16 +37,23 @@ export function register(program: Command, ctx: CommandContext): void {
       const m = shownMeta(mod);
       const threats = readThreatConfig(mod.table);
       if (opts.format === "json") {
-        ctx.io.out(JSON.stringify({ valid: true, size: mod.size, tableBytes: mod.table.length, meta: m, threats }, null, 2) + "\n");
+        ctx.io.out(JSON.stringify({ valid: true, size: mod.size, tableBytes: mod.table.length, signature: mod.signature ?? null, meta: m, threats }, null, 2) + "\n");
         return;
       }
       const lines = [
         `module    ${file} (${mod.size} bytes, table ${mod.table.length} bytes)`,
+        `signature ${signatureLine(mod)}`,
         ...Object.entries(summaryOf(m)).map(([k, v]) => `${k.padEnd(9)} ${v}`),
         ...threatLines(threats),
       ];
       ctx.io.out(lines.join("\n") + "\n");
     });
+}
+
+function signatureLine(mod: PolicyModule): string {
+  const s = mod.signature;
+  if (!s) return "none (the content hash detects corruption, not an attacker; see `nvp compile --sign`)";
+  return `Ed25519, key ${s.keyId.slice(0, 16)}… ${s.verified ? "verified" : "not verified (give --public-key)"}`;
 }
 
 /** The enabled threats, one per line with action, severity and parameters; the others by slug. */

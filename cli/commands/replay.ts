@@ -1,11 +1,16 @@
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { compileModule, loadAndCheck } from "../../compiler/index.js";
-import { createProgress, readCapture } from "../../runtime/capture/index.js";
+import { compileModule, loadAndCheck, compileSources } from "../../compiler/index.js";
+import { createProgress } from "../../runtime/capture/index.js";
 import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
-import { emptyCounts, PacketEngine, type PacketEvent, type PacketInput, type VerdictCounts } from "../../runtime/packets.js";
+import type { EventSink } from "../../runtime/output/event-sink.js";
+import { NdjsonSink } from "../../runtime/output/ndjson-sink.js";
+import { StreamedFile } from "../../runtime/output/streamed-file.js";
+import { PacketEngine } from "../../runtime/packets.js";
+import { Replay, type CaptureRun } from "../../runtime/replay/driver.js";
 import { EXIT } from "../io.js";
+import { buildSummary, renderSummary, type ReplayMode } from "../replay-summary.js";
 import { readDns, readInventory } from "../session.js";
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 import { VERSION } from "../version.js";
@@ -14,7 +19,8 @@ import { VERSION } from "../version.js";
 export const EXIT_DENIED = 3;
 /** Exit code with --fail-on-threat when any threat was reported (it wins over EXIT_DENIED). */
 export const EXIT_THREAT = 4;
-const BATCH = 1024;
+/** Rows of the --top table when no count is given. */
+const TOP_DEFAULT = 20;
 
 interface ReplayOptions {
   module?: string;
@@ -26,28 +32,25 @@ interface ReplayOptions {
   events?: string;
   flows?: string;
   failOnThreat?: boolean;
+  top?: string | true;
   format: string;
-}
-
-interface CaptureReport {
-  file: string;
-  packets: number;
-  bytes: number;
-  error?: { kind: string; message: string; offset: number };
 }
 
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command("replay")
-    .summary("run captures through a compiled policy: verdicts, flows, events and a summary")
+    .summary("run captures through a compiled policy (or identify applications): flows, events and a summary")
     .description(
       "Feed pcap/pcapng captures (gzip too) through the module's packet path — decode, flow table, protocol\n" +
-        "identification, decisions, threat detection — with an inventory, and summarise packets, flows,\n" +
-        "verdicts by rule, violations, applications and threats. --events and --flows write NDJSON\n" +
-        "(docs/formats.md; threats: docs/threats.md).\n" +
-        "Exit: 0 clean, 3 something was denied, 4 a threat was reported (with --fail-on-threat), 1 the policy\n" +
-        "has errors, 2 usage, I/O or a corrupt capture.\n\n" +
-        "Example:\n  nvp replay --module policy.wasm --inventory inv.yaml capture.pcap --events events.ndjson",
+        "identification, decisions, threat detection — with an inventory, and summarise packets (by verdict,\n" +
+        "not decoded by kind), flows (by rule, by application), events and threats. Without --module or\n" +
+        "--policy it identifies applications only: every flow allowed, no verdict lines. --events and --flows\n" +
+        "stream NDJSON (docs/formats.md \"Replay output\"; threats: docs/threats.md); a file appears only\n" +
+        "when the replay finished.\n" +
+        "Exit: 0 clean, 3 a packet was denied, 4 a threat was reported (with --fail-on-threat), 1 the policy\n" +
+        "has errors, 2 usage or I/O error, or a corrupt, truncated or empty capture (wins over 3 and 4).\n\n" +
+        "Examples:\n  nvp replay --module policy.wasm --inventory inv.yaml capture.pcap --events events.ndjson\n" +
+        "  nvp replay capture.pcap --top",
     )
     .argument("<captures...>", "capture files (pcap, pcapng, optionally gzip-compressed)")
     .option("--module <file>", "compiled module (policy.wasm)")
@@ -58,40 +61,91 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--dns-file <file>", "DNS resolutions as a JSON/YAML table")
     .option("--events <file>", "write violation, deny, learn, reset and threat events as NDJSON")
     .option("--flows <file>", "write one record per finished flow as NDJSON")
+    .option("--top [n]", `a table of applications by flows, packets and bytes (n rows, default ${TOP_DEFAULT})`)
     .option("--fail-on-threat", "exit 4 when any threat was reported (CI: this capture carries no attack)")
     .addOption(formatOption())
     .action(async (captures: string[], opts: ReplayOptions) => {
+      const top = topRows(opts.top);
+      const mode: ReplayMode = opts.module || opts.policy.length ? "policy" : "identify";
       const module = policyModule(ctx, opts);
       const inventory = readInventory(ctx, opts.inventory);
       const dns = readDns(ctx, opts.dns, opts.dnsFile);
       if (!module || !inventory || !dns) return;
+      if (mode === "policy" && opts.inventory.length === 0) {
+        ctx.io.err("warning: no --inventory: every address is external, so only address, DNS-name and built-in groups can match; give the cluster's workloads with --inventory FILE\n");
+      }
       const engine = new PacketEngine(module, { inventory });
       for (const [name, ips] of Object.entries(dns)) engine.addDnsResolution(name, ips);
-      const counts = emptyCounts();
-      const events: PacketEvent[] = [];
-      const reports: CaptureReport[] = [];
+      const replay = new Replay(engine, await openSinks(ctx, opts));
+      const runs: CaptureRun[] = [];
       const t0 = performance.now();
-      for (const file of captures) reports.push(await replayOne(ctx, engine, resolve(ctx.io.cwd, file), file, counts, events));
-      engine.flush();
-      events.push(...engine.drainEvents());
+      try {
+        for (const file of captures) {
+          const path = resolve(ctx.io.cwd, file);
+          const size = fileSize(path);
+          const progress = createProgress({ isTTY: ctx.io.isTty, total: size });
+          runs.push(await replay.capture(path, file, { progress: (bytes, packets) => progress.update(bytes, packets) }));
+          progress.finish();
+        }
+        await replay.finish();
+      } catch (e) {
+        await replay.abort();
+        throw new UsageError(`cannot write the output: ${(e as NodeJS.ErrnoException).code ?? String(e)}; the files keep their old contents`);
+      }
       const seconds = (performance.now() - t0) / 1000;
-      const summary = summarise(reports, counts, events, engine, seconds);
-      writeNdjson(ctx, opts.events, events.filter((e) => e.type !== "flow-end"));
-      writeNdjson(ctx, opts.flows, events.filter((e) => e.type === "flow-end"));
+      const summary = buildSummary(mode, runs, replay.counts, replay.tally.summary(), engine.stats(), seconds, top);
       if (opts.format === "json") ctx.io.out(JSON.stringify(summary, null, 2) + "\n");
       else ctx.io.out(renderSummary(summary));
-      for (const r of reports) {
+      let fault = false;
+      for (const r of runs) {
+        if (r.gzipTrailing) ctx.io.err(`warning: ${r.file}: ${r.gzipTrailing} bytes after the last complete gzip member were ignored\n`);
         if (!r.error) continue;
-        ctx.io.err(`${r.error.kind === "truncated" ? "warning" : "error"}: ${r.file}: ${r.error.message} at byte ${r.error.offset}; the packets before it were replayed\n`);
-        if (r.error.kind !== "truncated") ctx.exit(EXIT.usage);
+        fault = true;
+        ctx.io.err(`error: ${r.file}: ${r.error.message} at byte ${r.error.offset}; ${r.packets} packets before it were replayed\n`);
       }
-      if (summary.denied > 0) ctx.exit(EXIT_DENIED);
-      if (opts.failOnThreat && summary.threatsReported > 0) ctx.exit(EXIT_THREAT);
+      // A capture fault wins: its figures are partial, so "denied" or "threat" would mislead CI.
+      if (fault) ctx.exit(EXIT.usage);
+      else if (opts.failOnThreat && summary.threatsReported > 0) ctx.exit(EXIT_THREAT);
+      else if (summary.denied > 0) ctx.exit(EXIT_DENIED);
     });
 }
 
+function topRows(v: string | true | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (v === true) return TOP_DEFAULT;
+  if (!/^[1-9]\d{0,5}$/.test(v)) throw new UsageError(`--top takes a row count from 1 to 999999, not \`${v}\``);
+  return Number(v);
+}
+
+/** The --events and --flows writers (streamed, put in place when the replay finished). */
+async function openSinks(ctx: CommandContext, opts: ReplayOptions): Promise<EventSink[]> {
+  const sinks: EventSink[] = [];
+  const files: [string | undefined, (f: StreamedFile) => NdjsonSink][] = [
+    [opts.events, NdjsonSink.events],
+    [opts.flows, NdjsonSink.flows],
+  ];
+  for (const [file, make] of files) {
+    if (!file) continue;
+    try {
+      sinks.push(make(await StreamedFile.open(resolve(ctx.io.cwd, file))));
+    } catch (e) {
+      for (const s of sinks) await s.abort();
+      throw new UsageError(`cannot write \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  return sinks;
+}
+
+/** The policy that identification-only replays run: every flow allowed, nothing else decided. */
+const IDENTIFY_POLICY = "policy identify\nrule 1 allow any -> any\n";
+
 function policyModule(ctx: CommandContext, opts: ReplayOptions): PolicyModule | undefined {
-  if (!opts.module === (opts.policy.length === 0)) throw new UsageError("give either --module FILE or --policy FILE…");
+  if (opts.module && opts.policy.length) throw new UsageError("give either --module FILE or --policy FILE…, not both");
+  if (!opts.module && opts.policy.length === 0) {
+    const r = compileSources({ "identify.nvp": IDENTIFY_POLICY }, ["identify.nvp"]);
+    if (!r.model) throw new Error("the identification policy does not check");
+    return loadModule(compileModule(r.model, { compilerVersion: VERSION }).bytes);
+  }
   if (opts.module) {
     let bytes: Uint8Array;
     try {
@@ -127,118 +181,3 @@ function fileSize(path: string): number | undefined {
   }
 }
 
-async function replayOne(ctx: CommandContext, engine: PacketEngine, path: string, shown: string, counts: VerdictCounts, events: PacketEvent[]): Promise<CaptureReport> {
-  const reader = readCapture(path);
-  const progress = createProgress({ isTTY: ctx.io.isTty, total: fileSize(path) });
-  let batch: PacketInput[] = [];
-  const run = () => {
-    engine.feed(batch, counts);
-    events.push(...engine.drainEvents());
-    batch = [];
-  };
-  for await (const p of reader) {
-    batch.push({ data: p.data, l3Offset: p.l3Offset, ts: p.ts, originalLength: p.originalLength });
-    if (batch.length === BATCH) {
-      run();
-      progress.update(reader.summary.inputBytes, reader.summary.packets);
-    }
-  }
-  run();
-  progress.finish();
-  const s = reader.summary;
-  const report: CaptureReport = { file: shown, packets: s.packets, bytes: s.bytes };
-  if (s.error) report.error = { kind: s.error.kind, message: s.error.message, offset: s.error.offset };
-  return report;
-}
-
-interface ReplaySummary {
-  captures: CaptureReport[];
-  packets: number;
-  bytes: number;
-  seconds: number;
-  verdicts: VerdictCounts;
-  flows: number;
-  flowsByRule: Record<string, number>;
-  applications: Record<string, number>;
-  unidentified: number;
-  violations: number;
-  denied: number;
-  /** Threat events by NeuVector name: how many, and what they did (deny, reset, report). */
-  threats: Record<string, { count: number; actions: Record<string, number> }>;
-  threatsReported: number;
-  events: Record<string, number>;
-  stats: ReturnType<PacketEngine["stats"]>;
-}
-
-function summarise(captures: CaptureReport[], verdicts: VerdictCounts, events: PacketEvent[], engine: PacketEngine, seconds: number): ReplaySummary {
-  const ends = events.filter((e) => e.type === "flow-end");
-  const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
-  const flowsByRule: Record<string, number> = {};
-  const applications: Record<string, number> = {};
-  const byType: Record<string, number> = {};
-  const threats: ReplaySummary["threats"] = {};
-  for (const e of events) {
-    bump(byType, e.type);
-    if (e.type !== "threat" || !e.threat) continue;
-    const t = (threats[e.threat] ??= { count: 0, actions: {} });
-    t.count++;
-    bump(t.actions, e.action);
-  }
-  for (const e of ends) {
-    bump(flowsByRule, e.rule === 0 ? "implicit" : `rule ${e.rule}`);
-    bump(applications, e.app ?? "unknown");
-  }
-  return {
-    captures,
-    packets: captures.reduce((n, c) => n + c.packets, 0),
-    bytes: captures.reduce((n, c) => n + c.bytes, 0),
-    seconds,
-    verdicts,
-    flows: ends.length,
-    flowsByRule,
-    applications,
-    unidentified: ends.filter((e) => (e.proto === "tcp" || e.proto === "udp") && (!e.app || e.app === "unknown")).length,
-    violations: (byType["violation"] ?? 0) + (byType["deny"] ?? 0),
-    denied: verdicts.deny + (byType["deny"] ?? 0) + (byType["reset"] ?? 0),
-    threats,
-    threatsReported: byType["threat"] ?? 0,
-    events: byType,
-    stats: engine.stats(),
-  };
-}
-
-function renderSummary(s: ReplaySummary): string {
-  const list = (m: Record<string, number>) =>
-    Object.entries(m)
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .map(([k, v]) => `${k} ${v}`)
-      .join(", ") || "none";
-  const rate = s.seconds > 0 ? `${Math.round(s.packets / s.seconds).toLocaleString("en-US")} packets/s` : "";
-  const verdicts = Object.entries(s.verdicts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
-  return [
-    `replayed      ${s.captures.map((c) => c.file).join(", ")}: ${s.packets} packets, ${s.bytes} bytes in ${s.seconds.toFixed(2)} s (${rate})`,
-    `verdicts      ${verdicts || "none"}  (packets)`,
-    `flows         ${s.flows}; by deciding rule: ${list(s.flowsByRule)}`,
-    `applications  ${list(s.applications)}; unidentified tcp/udp flows: ${s.unidentified}`,
-    `violations    ${s.violations}; denied ${s.denied}; events: ${list(s.events)}`,
-    `threats       ${threatList(s.threats)}`,
-    "",
-  ].join("\n");
-}
-
-/** `TCP.Small.MSS 2 (deny 2), SSH.Version.1 1 (report 1)`, most frequent first. */
-function threatList(threats: ReplaySummary["threats"]): string {
-  const parts = Object.entries(threats)
-    .sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]))
-    .map(([name, t]) => `${name} ${t.count} (${Object.entries(t.actions).sort().map(([a, n]) => `${a} ${n}`).join(", ")})`);
-  return parts.join(", ") || "none";
-}
-
-function writeNdjson(ctx: CommandContext, file: string | undefined, events: PacketEvent[]): void {
-  if (!file) return;
-  try {
-    writeFileSync(resolve(ctx.io.cwd, file), events.map((e) => JSON.stringify(e)).join("\n") + (events.length ? "\n" : ""));
-  } catch (e) {
-    throw new UsageError(`cannot write \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}

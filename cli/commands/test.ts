@@ -7,6 +7,8 @@ import { parseDnsTable } from "../../runtime/input/dns.js";
 import { parsePolicyTests, type PolicyTestCase, type PolicyTestRun, type PolicyTestSuite } from "../../runtime/input/policy-tests.js";
 import { loadInventory } from "../../runtime/inventory/index.js";
 import { EXIT } from "../io.js";
+import { InputFileError } from "../../common/input-file.js";
+import { hasWorkloads, NO_INVENTORY, workloadGroupsInRules } from "../inventory-notes.js";
 import { ENGINES, openSession, readText, type Decision, type EngineName } from "../session.js";
 import { formatOption, reportDiagnostics, UsageError, type CommandContext } from "../shared.js";
 import { describeFlow, describeVerdict } from "./explain.js";
@@ -48,11 +50,19 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(new Option("--engine <engine>", "decide with").choices([...ENGINES]).default("wasm"))
     .action((paths: string[], opts: TestOptions) => {
       const files = paths.flatMap((p) => findTestFiles(resolve(ctx.io.cwd, p), p));
+      const policies = files.filter((f) => f.endsWith(".nvp"));
+      if (policies.length > 0) {
+        const f = policies[0]!;
+        throw new UsageError(
+          `\`${f}\` is a policy, not a test file: \`nvp test\` runs test files (\`*.test.yaml\`), e.g. ` +
+            `\`${f.replace(/\.nvp$/, ".test.yaml")}\` beside it (docs/formats.md, "Policy tests"); to check the policy, run \`nvp check ${f}\``,
+        );
+      }
       if (files.length === 0) throw new UsageError(`no *.test.yaml files under ${paths.map((p) => `\`${p}\``).join(", ")}`);
       const results: CaseResult[] = [];
       let suiteErrors = 0;
       for (const file of files) {
-        const text = readText(file, ctx.io.cwd);
+        const text = readText(file, ctx.io.cwd, "test file");
         const parsed = parsePolicyTests(file, text);
         reportDiagnostics(ctx, parsed.diagnostics, new Map([[file, text]]), "human");
         if (!parsed.suite) {
@@ -62,14 +72,19 @@ export function register(program: Command, ctx: CommandContext): void {
         suiteErrors += runSuite(ctx, parsed.suite, opts, results);
       }
       const failed = results.filter((r) => !r.passed);
+      // A suite (or variant) that could not run counts as a failure: never "PASS: 0/0" for a broken file.
+      const total = results.length + suiteErrors;
+      const passed = results.length - failed.length;
       if (opts.format === "json") {
-        ctx.io.out(JSON.stringify({ passed: results.length - failed.length, failed: failed.length, errors: suiteErrors, results }, null, 2) + "\n");
+        ctx.io.out(JSON.stringify({ passed, failed: failed.length, errors: suiteErrors, results }, null, 2) + "\n");
       } else {
         for (const r of results) if (opts.verbose || !r.passed) ctx.io.out(renderResult(r));
-        if (results.length > 0) ctx.io.out(`${"-".repeat(72)}\n`);
-        ctx.io.out(`PASS: ${results.length - failed.length}/${results.length}\n`);
-        if (failed.length > 0) ctx.io.out(`FAIL: ${failed.length}/${results.length}\n`);
-        if (suiteErrors > 0) ctx.io.out(`ERROR: ${suiteErrors} test file(s) or variant(s) could not run\n`);
+        if (total > 0) ctx.io.out(`${"-".repeat(72)}\n`);
+        ctx.io.out(`PASS: ${passed}/${total}\n`);
+        if (failed.length + suiteErrors > 0) {
+          const why = suiteErrors > 0 ? ` (${suiteErrors} test file(s) or variant(s) could not run)` : "";
+          ctx.io.out(`FAIL: ${failed.length + suiteErrors}/${total}${why}\n`);
+        }
       }
       if (failed.length > 0 || suiteErrors > 0) ctx.exit(EXIT.findings);
     });
@@ -83,7 +98,8 @@ function findTestFiles(abs: string, shown: string): string[] {
   } catch {
     throw new UsageError(`cannot read \`${shown}\`: no such file or directory`);
   }
-  if (st.isFile()) return [shown];
+  // Anything but a directory is read as a test file: a device or FIFO meets the reader's size cap.
+  if (!st.isDirectory()) return [shown];
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -114,12 +130,27 @@ function runSuite(ctx: CommandContext, suite: PolicyTestSuite, opts: TestOptions
       engine: opts.engine,
       cwd: ctx.io.cwd,
     });
+    const where = run.variant ? ` (variant \`${run.variant}\`)` : "";
     if (!s.decider) {
-      const where = run.variant ? ` (variant \`${run.variant}\`)` : "";
       ctx.io.err(`error: the policy of ${suite.path}${where} does not check:\n`);
       reportDiagnostics(ctx, s.diagnostics, s.sources, "human");
       errors++;
       continue;
+    }
+    if (!hasWorkloads(inputs.inventory)) {
+      // Every address would be external: tests about the policy's workloads would pass or fail for
+      // the wrong reason, so the run is refused rather than reported.
+      const named = workloadGroupsInRules(s.decider.model);
+      if (named.length > 0) {
+        ctx.io.err(
+          `error: ${suite.path}${where}: no inventory defines a workload, yet the policy's rules name service and workload groups ` +
+            `(${named.slice(0, 5).map((n) => `\`${n}\``).join(", ")}${named.length > 5 ? ", …" : ""}); ${NO_INVENTORY}\n` +
+            "  = help: give the test file an `inventory:` (a path, a list of paths or an inline mapping; docs/formats.md)\n",
+        );
+        errors++;
+        continue;
+      }
+      ctx.io.err(`warning: ${suite.path}${where}: ${NO_INVENTORY}\n`);
     }
     const decisions = s.decider.lookupMany(cases.map((c) => c.flow));
     cases.forEach((c, i) => {
@@ -164,8 +195,9 @@ function runInputs(ctx: CommandContext, run: PolicyTestRun): { inventory: Invent
 function readRef(ctx: CommandContext, path: string, written: string): string {
   try {
     return readText(path, ctx.io.cwd);
-  } catch {
-    throw new UsageError(`cannot read \`${written}\` (resolved to \`${path}\`)`);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    throw new UsageError(`${e.message} (written \`${written}\` in the test file)`, e.code, e.help);
   }
 }
 

@@ -10,12 +10,14 @@ import { Containment } from "./containment.js";
 import { Diags } from "./diag.js";
 import { GroupTable } from "./groups.js";
 import { importTarget, isStdPath } from "./import-path.js";
+import { lintLinkLocal } from "./carve-out-lints.js";
 import { lintDiscover, lintGroups, lintRules } from "./lints.js";
 import { collectDeclarations } from "./names.js";
 import { Params } from "./params.js";
-import { checkRules } from "./rules.js";
+import { type CheckedRule, checkRules } from "./rules.js";
 import { checkSettings } from "./settings.js";
 import { lintShadowed } from "./shadow.js";
+import { evaluationOrder } from "../reference/rule-match.js";
 
 export interface CheckOptions {
   /** `--set k=v` overrides, by parameter name. */
@@ -40,11 +42,15 @@ export function checkPolicy(files: readonly SourceFile[], opts: CheckOptions = {
   lintGroups(table.groups, d);
   lintRules(rules, table.groups, d);
   lintDiscover(table.groups, settings, d);
+  lintLinkLocal(rules, table.groups, settings, d);
   const cont = new Containment(
     table.groups.map((g) => g.model),
     (i) => table.groups[i]!.broken,
   );
-  lintShadowed(rules, cont, d);
+  // The lint walks rules as they are evaluated: deny rules naming nodes last (S3).
+  const byModel = new Map(rules.map((r) => [r.model, r]));
+  const order = evaluationOrder({ groups: table.groups.map((g) => g.model), rules: rules.map((r) => r.model) });
+  lintShadowed(order.map((m) => byModel.get(m) as CheckedRule), cont, d, settings.model.extra["icmp-policy"] === "on");
 
   const diagnostics = sortDiagnostics(d.list);
   if (hasErrors(diagnostics)) return { diagnostics };

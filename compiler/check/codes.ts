@@ -22,6 +22,8 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   NV2108: { severity: "error", title: "required parameter not set" },
   NV2109: { severity: "error", title: "parameter default refers to itself" },
   NV2110: { severity: "error", title: "rule id out of range" },
+  NV2901: { severity: "error", title: "more than 200 errors in one file; the rest are counted" },
+  NV2111: { severity: "error", title: "a parameter expands to more than 65536 characters" },
   // Values.
   NV2201: { severity: "error", title: "invalid IP address, CIDR block or range" },
   NV2202: { severity: "warning", title: "address block (CIDR) with host bits set" },
@@ -50,4 +52,5 @@ export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
   NV2304: { severity: "warning", title: "rule allows `any` to `any`" },
   NV2305: { severity: "warning", title: "Discover mode left on" },
   NV2306: { severity: "warning", title: "group is never used" },
+  NV2307: { severity: "warning", title: "rule names link-local addresses NeuVector never polices" },
 };

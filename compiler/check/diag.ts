@@ -18,13 +18,35 @@ export interface Finding {
   related?: Related[];
 }
 
+/**
+ * The most errors kept for one file; the rest are only counted, in one NV2901 error at the first
+ * dropped place. 30k duplicate rule ids in one file made 30k diagnostics and 34 MB of output.
+ * Warnings are kept: each is one per item and code, so their number is linear in the input.
+ */
+export const MAX_ERRORS_PER_FILE = 200;
+
 export class Diags {
   readonly list: Diagnostic[] = [];
   private errorCount = 0;
+  private readonly perFile = new Map<string, { kept: number; summary?: Diagnostic; dropped: number }>();
 
   error(code: string, f: Finding): void {
     this.errorCount++;
-    this.list.push(build(code, "error", f));
+    const file = f.span.file;
+    const n = this.perFile.get(file) ?? { kept: 0, dropped: 0 };
+    this.perFile.set(file, n);
+    if (n.kept < MAX_ERRORS_PER_FILE) {
+      n.kept++;
+      this.list.push(build(code, "error", f));
+      return;
+    }
+    n.dropped++;
+    const message = `too many errors in ${q(file)}: ${n.dropped} more not shown after the first ${MAX_ERRORS_PER_FILE}`;
+    if (n.summary) n.summary.message = message;
+    else {
+      n.summary = build("NV2901", "error", { span: f.span, message, label: "the first error not shown", help: "fix the errors shown and check again" });
+      this.list.push(n.summary);
+    }
   }
 
   warn(code: string, f: Finding): void {

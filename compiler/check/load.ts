@@ -5,19 +5,23 @@
  * dependencies first (post-order), so the checker meets a library's declarations before the
  * importing file's, and reports a clash at the importer.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { INPUT_FILE_CODES, InputFileError, readInputFile } from "../../common/input-file.js";
 import { join, posix } from "node:path";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import type { Span } from "../../common/span.js";
 import { parseSource } from "../ast/parse.js";
 import type { SourceFile } from "../ast/types.js";
-import { decodeSource } from "../source.js";
+import { decodeSource, MAX_SOURCE_BYTES } from "../source.js";
 import { Diags, q } from "./diag.js";
 import { importTarget, normalizePath, withExtension, defaultStdlibDir, isStdPath } from "./import-path.js";
 
 export interface LoadFs {
-  /** The file's bytes, or undefined when it does not exist or cannot be read. */
-  readFile(path: string): Uint8Array | undefined;
+  /**
+   * The file's bytes, or undefined when it does not exist, or the reader's refusal (too large, a
+   * directory, unreadable) to report as it is.
+   */
+  readFile(path: string): Uint8Array | undefined | InputFileError;
 }
 
 export interface LoadOptions {
@@ -37,9 +41,11 @@ export interface LoadResult {
 export const nodeFs: LoadFs = {
   readFile(path) {
     try {
-      return readFileSync(path);
-    } catch {
-      return undefined;
+      // One byte over the source limit is enough for decodeSource to report NV0004 with the size.
+      return readInputFile(path, { what: "policy file", limit: MAX_SOURCE_BYTES });
+    } catch (e) {
+      if (!(e instanceof InputFileError)) throw e;
+      return e.code === INPUT_FILE_CODES.unreadable && e.errno === "ENOENT" ? undefined : e;
     }
   },
 };
@@ -73,8 +79,9 @@ export function loadPolicy(entry: readonly string[], opts: LoadOptions = {}): Lo
       return;
     }
     const bytes = fs.readFile(t.real);
-    if (bytes === undefined) {
-      notFound(d, t, stdlibDir, from);
+    if (bytes === undefined || bytes instanceof InputFileError) {
+      if (bytes === undefined) notFound(d, t, stdlibDir, from);
+      else refused(d, t, bytes, from);
       state.set(t.display, "done");
       return;
     }
@@ -139,6 +146,14 @@ function notFound(d: Diags, t: Target, stdlibDir: string, from?: { span: Span; s
     label: "no such file",
     help: "import paths are relative to the importing file; `std/<name>` imports the standard library",
   });
+}
+
+/** A path the reader refused: the reader's code and words, at the import when there is one. */
+function refused(d: Diags, t: Target, e: InputFileError, from?: { span: Span; spec: string }): void {
+  const code = e.code === INPUT_FILE_CODES.tooLarge ? "NV0004" : e.code;
+  const message = e.message.replace(`\`${e.path}\``, q(t.display));
+  if (!from) d.errorNoSpan(code, message, e.help, t.display);
+  else d.error(code, { span: from.span, message, label: "cannot read this", help: e.help });
 }
 
 function stdModules(stdlibDir: string): string {

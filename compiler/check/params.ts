@@ -7,6 +7,9 @@
 import type { ParamDecl, Template, Value } from "../ast/types.js";
 import { Diags, q, suggest } from "./diag.js";
 
+/** The longest value a parameter or template may expand to (NV2111): far above any selector or name. */
+export const MAX_PARAM_VALUE = 65_536;
+
 export class Params {
   private readonly decls = new Map<string, ParamDecl>();
   private readonly resolved = new Map<string, string | undefined>();
@@ -78,7 +81,16 @@ export class Params {
       }
       const v = this.lookup(part.name, part.span, false);
       if (v === undefined) ok = false;
-      else out += v;
+      else if (out.length + v.length > MAX_PARAM_VALUE) {
+        // Checked before concatenating: 40 chained doublings would otherwise build a 2^40-character string.
+        this.d.error("NV2111", {
+          span: part.span,
+          message: `expanding ${q("${" + part.name + "}")} makes a value longer than ${MAX_PARAM_VALUE} characters`,
+          label: `${out.length + v.length} characters`,
+          help: "parameters that refer to each other grow with every reference; shorten the defaults or the chain",
+        });
+        return undefined;
+      } else out += v;
     }
     return ok ? out : undefined;
   }

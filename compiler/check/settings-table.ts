@@ -125,9 +125,23 @@ export const SETTINGS: SettingSpec[] = [
   },
   {
     key: "nodes-mode",
-    description: "mode of the `nodes` group; violations involving nodes are reported, never blocked",
+    description: "mode of the `nodes` group for process and file profiles; recorded only: nodes are unmanaged peers for network rules",
     default: "discover",
     ...mode,
+  },
+  {
+    key: "icmp-policy",
+    description:
+      "ICMP under network rules (NeuVector's CTRL_EN_ICMP_POLICY): `off` lets ICMP pass unless an `icmp` port rule matches, and `any` rules cover TCP and UDP only",
+    default: "off",
+    ...onOff,
+  },
+  {
+    key: "link-local-policy",
+    description:
+      "police link-local 169.254.0.0/16 peers; `off` opens them before any rule, as NeuVector's dpi_policy_lookup_by_key does",
+    default: "off",
+    ...onOff,
   },
   ...THREATS.flatMap(threatRows),
 ];

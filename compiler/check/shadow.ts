@@ -29,7 +29,11 @@ export const TOTAL = 1_000_000;
 const HAS_CHILDREN = new Set(APPS.flatMap((a) => (a.parent === undefined ? [] : [a.parent])));
 const PARENT = new Map(APPS.flatMap((a) => (a.parent === undefined ? [] : [[a.id, a.parent] as const])));
 
-export function lintShadowed(rules: readonly CheckedRule[], cont: Containment, d: Diags): void {
+/**
+ * `rules` in evaluation order (docs/semantics.md S3: deny rules naming nodes last); `icmpPolicy`:
+ * whether `any` reaches ICMP (S3.1).
+ */
+export function lintShadowed(rules: readonly CheckedRule[], cont: Containment, d: Diags, icmpPolicy = false): void {
   const supers = new Supersets(rules, cont);
   // Earlier rules under each (from group, to group) they name, in evaluation order.
   const buckets = new PairLists(rules.length);
@@ -62,7 +66,7 @@ export function lintShadowed(rules: readonly CheckedRule[], cont: Containment, d
           if (++examined > PER_RULE || --budget < 0) break scan;
           const em = (rules[c] as CheckedRule).model;
           if ((!oneFrom && !supers.covers(em.from, m.from)) || (!oneTo && !supers.covers(em.to, m.to)) || !appsCover(em.apps, m.apps)) continue;
-          if (portsCoverOne(em.ports, m.ports)) {
+          if (portsCoverOne(em.ports, m.ports, icmpPolicy)) {
             // Buckets hold rules in evaluation order: the rest of this bucket comes later.
             if (single < 0 || c < single) single = c;
             break;
@@ -76,7 +80,7 @@ export function lintShadowed(rules: readonly CheckedRule[], cont: Containment, d
     } else if (partial !== undefined && partial.length > 1) {
       partial.sort((a, b) => a - b);
       const useful = partial.filter((c) => portsOverlap((rules[c] as CheckedRule).model.ports, m.ports));
-      if (useful.length > 1 && portsCover(useful.map((c) => (rules[c] as CheckedRule).model.ports), m.ports)) {
+      if (useful.length > 1 && portsCover(useful.map((c) => (rules[c] as CheckedRule).model.ports), m.ports, icmpPolicy)) {
         report(r, useful, witnesses, d);
       }
     }
@@ -227,12 +231,17 @@ function appsCover(outer: readonly number[], inner: readonly number[]): boolean 
 
 const isAny = (ports: readonly PortModel[]) => ports.length === 0 || ports.some((p) => p.proto === "any");
 
+/** With icmp-policy off `any` does not reach ICMP (S3.1): an inner `icmp` item needs an outer one. */
+function anyCovers(outer: readonly PortModel[], inner: readonly PortModel[], icmpPolicy: boolean): boolean {
+  return icmpPolicy || !inner.some((p) => p.proto === "icmp") || outer.some((p) => p.proto === "icmp");
+}
+
 /**
  * One normalized port list against another, without allocating (the hot path). Normalized lists
  * have disjoint, non-adjacent ranges per protocol, so a covered range lies inside one of them.
  */
-function portsCoverOne(outer: readonly PortModel[], inner: readonly PortModel[]): boolean {
-  if (isAny(outer)) return true;
+function portsCoverOne(outer: readonly PortModel[], inner: readonly PortModel[], icmpPolicy: boolean): boolean {
+  if (isAny(outer)) return anyCovers(outer, inner, icmpPolicy);
   if (isAny(inner)) return false;
   for (const p of inner) {
     let ok = false;
@@ -248,8 +257,8 @@ function portsCoverOne(outer: readonly PortModel[], inner: readonly PortModel[])
 }
 
 /** Do the port lists together cover every (protocol, port) of `inner`? */
-export function portsCover(outer: readonly (readonly PortModel[])[], inner: readonly PortModel[]): boolean {
-  if (outer.some(isAny)) return true;
+export function portsCover(outer: readonly (readonly PortModel[])[], inner: readonly PortModel[], icmpPolicy = false): boolean {
+  if (outer.some(isAny)) return anyCovers(outer.flat(), inner, icmpPolicy);
   if (isAny(inner)) return false;
   const all = outer.flat();
   return inner.every((p) => {

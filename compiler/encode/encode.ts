@@ -112,6 +112,8 @@ export function encodeTable(ir: DecisionIR): EncodedTable {
     A.H_SETTINGS,
     (s.xff ? A.SET_XFF : 0) |
       (s.contention === "strict" ? A.SET_STRICT : 0) |
+      (s.icmpPolicy ? A.SET_ICMP_POLICY : 0) |
+      (s.linkLocalPolicy ? A.SET_LINK_LOCAL : 0) |
       (modeCode(s.defaultMode) << A.SET_DEFAULT_MODE_SHIFT) |
       (modeCode(s.nodesMode) << A.SET_NODES_MODE_SHIFT),
   );

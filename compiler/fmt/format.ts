@@ -7,12 +7,14 @@
  *   and no comment sits inside; otherwise one entry per line, indented by two spaces, and an address
  *   list too long for its line is filled over several lines.
  * - Comments: own-line comments stay before what follows them, `# …` at the end of a line stays at
- *   the end of that line (two spaces before `#`), comments inside a one-line item move above it.
+ *   the end of that line (two spaces before `#`), comments inside a one-line item move above it;
+ *   an address list with comments between its addresses keeps its line breaks, so each comment
+ *   stays after the address it was written after.
  *
  * Idempotent: the layout depends only on the AST, which comments exist where, and blank lines.
  * Expects a file without syntax errors (a partial AST would print partially).
  */
-import type { Comment, GroupDecl, GroupEntry, Item, ServiceDecl, Setting, SettingsDecl, SourceFile } from "../ast/types.js";
+import type { AddressList, Comment, GroupDecl, GroupEntry, Item, ServiceDecl, Setting, SettingsDecl, SourceFile } from "../ast/types.js";
 import { attach, type Attached } from "./comments.js";
 import { addressItems, entryText, quoteString, ruleText, settingText, templateText } from "./print.js";
 
@@ -98,6 +100,34 @@ function entryLines(e: Entry, trailing: Comment | undefined): string[] {
   return lines;
 }
 
+/**
+ * An address list with comments between its addresses keeps the source's line breaks, each comment
+ * at the end of the line it was written on: a `# …` after `10.0.0.1,` stays with 10.0.0.1 instead of
+ * moving above the entry. Own-line comments between continuation lines stay between them.
+ */
+function commentedAddressLines(e: AddressList, inner: readonly Comment[], trailing: Comment | undefined): string[] {
+  const lead = `${INDENT}address `;
+  const pad = " ".repeat(lead.length);
+  const texts = addressItems(e);
+  const rows: { line: number; items: string[] }[] = [];
+  e.items.forEach((item, i) => {
+    const last = rows[rows.length - 1];
+    if (last && last.line === item.span.start.line) last.items.push(texts[i] as string);
+    else rows.push({ line: item.span.start.line, items: [texts[i] as string] });
+  });
+  const lines: string[] = [];
+  let ci = 0;
+  rows.forEach((row, r) => {
+    // Comments on lines of their own before this row.
+    for (; ci < inner.length && (inner[ci] as Comment).span.start.line < row.line; ci++) lines.push(pad + commentText(inner[ci] as Comment));
+    const text = (r === 0 ? lead : pad) + row.items.join(", ") + (r < rows.length - 1 ? "," : "");
+    const own = ci < inner.length && (inner[ci] as Comment).span.start.line === row.line ? inner[ci++] : undefined;
+    lines.push(withTrailing(text, r === rows.length - 1 ? (own ?? trailing) : own));
+  });
+  // Comments after the last address but inside the entry's span cannot exist (the span ends there).
+  return lines;
+}
+
 function bodyItem(out: Out, a: Attached<BodyItem>): void {
   const item = a.node;
   const head = header(item);
@@ -117,10 +147,14 @@ function bodyItem(out: Out, a: Attached<BodyItem>): void {
     const first = e.leading[0]?.span.start.line ?? e.node.span.start.line;
     if (out.gapTo(first)) out.blank();
     out.comments(e.leading, INDENT);
-    // Comments from inside an entry (between continued lines) move above it, without gaps.
-    out.comments(e.inner, INDENT, true);
     if (out.gapTo(e.node.span.start.line)) out.blank();
-    out.lines.push(...entryLines(e.node, e.trailing));
+    if ("kind" in e.node && e.node.kind === "address" && e.inner.length > 0) {
+      out.lines.push(...commentedAddressLines(e.node, e.inner, e.trailing));
+    } else {
+      // Comments from inside any other entry (between continued lines) move above it, without gaps.
+      out.comments(e.inner, INDENT, true);
+      out.lines.push(...entryLines(e.node, e.trailing));
+    }
     out.last = e.node.span.end.line;
   }
   out.comments(body.after, INDENT);

@@ -4,7 +4,7 @@
  * address classes, port and application sets, vh: slots, the threat configuration. Workload criteria stay criteria: the
  * runtime evaluates them when the inventory is set (runtime/membership.ts).
  */
-import type { BuiltinGroup, PolicyModel } from "../model.js";
+import type { BuiltinGroup, PolicyModel, RuleModel } from "../model.js";
 import { lowerAddresses } from "./addresses.js";
 import { lowerApps, lowerNames } from "./apps-names.js";
 import type { DecisionIR, EndpointKindName, FromTo, IrGroup } from "./ir.js";
@@ -45,7 +45,24 @@ function kindSets(model: PolicyModel, lists: readonly FromTo[]): Record<Endpoint
   return out;
 }
 
-export function lowerModel(model: PolicyModel): DecisionIR {
+/**
+ * Rules in evaluation order (IR rule indexes are positions in it): id order, with the user deny
+ * rules whose from or to is the `nodes` group moved behind the rest (NeuVector's
+ * adjustPolicyRuleHeads; docs/semantics.md S3).
+ */
+function evaluationOrder(model: PolicyModel): RuleModel[] {
+  const nodes = new Set(model.groups.filter((g) => g.builtin === "nodes").map((g) => g.index));
+  const early: RuleModel[] = [];
+  const late: RuleModel[] = [];
+  for (const r of model.rules) {
+    const host = r.from.some((g) => nodes.has(g)) || r.to.some((g) => nodes.has(g));
+    (r.action === "deny" && !r.learned && host ? late : early).push(r);
+  }
+  return late.length === 0 ? model.rules : early.concat(late);
+}
+
+export function lowerModel(checked: PolicyModel): DecisionIR {
+  const model: PolicyModel = { ...checked, rules: evaluationOrder(checked) };
   const lists = groupRuleLists(model);
   const groups: IrGroup[] = model.groups.map((g) => {
     const ir: IrGroup = { index: g.index, name: g.name, kind: g.kind, ...(lists[g.index] ?? { from: [], to: [] }) };
@@ -57,16 +74,18 @@ export function lowerModel(model: PolicyModel): DecisionIR {
   });
   const vhSlots = lowerNames(model, groups, lists);
   const { intervals, classes } = lowerAddresses(model, lists);
-  const { xff, contention, defaultMode, nodesMode } = model.settings;
+  const { xff, contention, defaultMode, nodesMode, extra } = model.settings;
+  const icmpPolicy = extra["icmp-policy"] === "on";
+  const linkLocalPolicy = extra["link-local-policy"] === "on";
   return {
     policy: model.name,
-    settings: { xff, contention, defaultMode, nodesMode },
+    settings: { xff, contention, defaultMode, nodesMode, icmpPolicy, linkLocalPolicy },
     rules: model.rules.map((r, index) => ({ index, id: r.id, action: r.action, learned: r.learned })),
     groups,
     kinds: kindSets(model, lists),
     addrIntervals: intervals,
     addrClasses: classes,
-    ports: lowerPorts(model.rules),
+    ports: lowerPorts(model.rules, icmpPolicy),
     apps: lowerApps(model.rules),
     vhSlots,
     threats: lowerThreats(model.settings),

@@ -57,7 +57,12 @@ function portIntervals(rules: readonly RuleModel[], base: RuleList, proto: "tcp"
   return out;
 }
 
-export function lowerPorts(rules: readonly RuleModel[]): IrPorts {
+/**
+ * `icmpPolicy` off (NeuVector's default): only rules with an `icmp` item see ICMP — dpi_policy_cfg
+ * expands a protocol-less rule to TCP and UDP alone — and the engine passes unmatched ICMP.
+ */
+export function lowerPorts(rules: readonly RuleModel[], icmpPolicy: boolean): IrPorts {
+  const coversIcmp = (p: PortModel) => p.proto === "icmp" || (icmpPolicy && p.proto === "any");
   const tcpBase = rulesWhere(rules, (r) => wholeProto(r, "tcp"));
   const udpBase = rulesWhere(rules, (r) => wholeProto(r, "udp"));
   return {
@@ -65,7 +70,7 @@ export function lowerPorts(rules: readonly RuleModel[]): IrPorts {
     tcp: portIntervals(rules, tcpBase, "tcp"),
     udpBase,
     udp: portIntervals(rules, udpBase, "udp"),
-    icmp: rulesWhere(rules, (r) => r.ports.length === 0 || r.ports.some((p) => p.proto === "any" || p.proto === "icmp")),
+    icmp: rulesWhere(rules, (r) => (icmpPolicy && r.ports.length === 0) || r.ports.some(coversIcmp)),
     other: rulesWhere(rules, (r) => r.ports.length === 0 || r.ports.some((p) => p.proto === "any")),
   };
 }

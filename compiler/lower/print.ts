@@ -45,7 +45,8 @@ export function printIr(ir: DecisionIR): string {
   const out: string[] = [];
   const s = ir.settings;
   out.push(`policy ${ir.policy}`);
-  out.push(`settings xff=${s.xff ? "on" : "off"} contention=${s.contention} default-mode=${s.defaultMode} nodes-mode=${s.nodesMode}`);
+  const carveOuts = `${s.icmpPolicy ? " icmp-policy=on" : ""}${s.linkLocalPolicy ? " link-local-policy=on" : ""}`;
+  out.push(`settings xff=${s.xff ? "on" : "off"} contention=${s.contention} default-mode=${s.defaultMode} nodes-mode=${s.nodesMode}${carveOuts}`);
   out.push(`rules (${ir.rules.length})`);
   for (const r of ir.rules) out.push(`  r${r.index} id=${r.id} ${r.action}${r.learned ? " learned" : ""}`);
   out.push(`groups (${ir.groups.length})`);

@@ -9,7 +9,8 @@ import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
 import { parseFlow, type ParsedFlow } from "./flow-input.js";
 import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
-import { effectiveMode, endpointMode, nodesNeverBlocked, ruleAction } from "./modes.js";
+import { icmpPoliced, openReason } from "./carve-outs.js";
+import { effectiveMode, endpointMode, ruleAction } from "./modes.js";
 import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
 
 export type { EvalContext };
@@ -54,8 +55,19 @@ function describeMatch(model: PolicyModel, c: RuleCheck, pf: ParsedFlow): string
 /** S3 + S4 for one source/destination pair. */
 function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: string[], prefix = ""): LookupResult {
   const trace = { push: (...lines: string[]) => out.push(...lines.map((l) => prefix + l)) };
+  const srcMode = src.info.mode;
+  const dstMode = dst.info.mode;
+  const eff = effectiveMode(model, srcMode, dstMode);
+  const open = openReason(model, pf.proto, src.ip, dst.ip);
+  if (open !== undefined) {
+    trace.push(open);
+    const result: LookupResult = { action: "allow", rule: 0 };
+    if (eff.reported) result.mode = eff.mode;
+    return result;
+  }
   const onlyHits = model.rules.length > TRACE_ALL_RULES_LIMIT;
-  const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app }, onlyHits);
+  const icmp = icmpPoliced(model);
+  const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app, icmpPoliced: icmp }, onlyHits);
   if (onlyHits) {
     const looked = fm.considered.length + fm.omitted;
     trace.push(
@@ -65,12 +77,14 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   for (const c of fm.considered) trace.push(describeMatch(model, c, pf));
   if (!fm.decided) trace.push("no rule matches: implicit rule 0");
 
-  const srcMode = src.info.mode;
-  const dstMode = dst.info.mode;
-  const eff = effectiveMode(model, srcMode, dstMode);
   trace.push(`mode: ${eff.why}`);
   const result: LookupResult = { action: "pending", rule: fm.decided?.rule.id ?? 0 };
   if (eff.reported) result.mode = eff.mode;
+  if (!fm.decided && pf.proto === "icmp" && !icmp) {
+    trace.push("action: ICMP policy is off: unmatched ICMP passes (NeuVector's default ICMP pass rule)");
+    result.action = "allow";
+    return result;
+  }
 
   if (fm.decided?.result === "maybe") {
     result.awaiting = fm.decided.awaiting ?? "app";
@@ -79,8 +93,7 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   }
   const decided = ruleAction(fm.decided?.rule, eff.mode, srcMode, dstMode);
   trace.push(`action: ${decided.why}`);
-  result.action = nodesNeverBlocked(decided.action, src.ep, dst.ep);
-  if (result.action !== decided.action) trace.push("nodes are never blocked: deny becomes violate");
+  result.action = decided.action;
   return result;
 }
 
@@ -105,7 +118,9 @@ export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verd
   const primary = lookup(model, pf, src, dst, trace);
   let verdict: Verdict = { ...primary, src: src.info, dst: dst.info, trace };
 
-  if (pf.xffText !== undefined && model.settings.xff) {
+  if (pf.xffText !== undefined && model.settings.xff && dst.ep.kind !== "workload") {
+    trace.push("xff: the destination is not a workload, so this is no ingress session: decided once (dpi_policy_reeval)");
+  } else if (pf.xffText !== undefined && model.settings.xff) {
     if (pf.xff === undefined) {
       trace.push(`xff: \`${pf.xffText}\` is not an IP address; ignored`);
     } else {

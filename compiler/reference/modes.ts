@@ -9,11 +9,11 @@ import type { Endpoint } from "./endpoints.js";
 
 /**
  * A workload's mode: the declared mode of its service group nv.<service>.<namespace> (the first
- * such group that declares one), else `default-mode`. A node's mode is `nodes-mode`. Internal and
- * external endpoints are unmanaged: undefined.
+ * such group that declares one), else `default-mode`. Nodes, internal and external endpoints are
+ * unmanaged: undefined. (NeuVector gives the `nodes` group a mode for process and file profiles
+ * only; fillAddrForGroup puts no PolicyMode on host addresses, so adjustAction treats them as "".)
  */
 export function endpointMode(model: PolicyModel, ep: Endpoint): Mode | undefined {
-  if (ep.kind === "node") return model.settings.nodesMode;
   const w = ep.workload;
   if (!w) return undefined;
   const declared = model.groups.find(
@@ -82,9 +82,4 @@ export function ruleAction(
     };
   }
   return { action: "allow", why: `allow rule ${rule.id}: allow` };
-}
-
-/** Violations involving nodes are reported, never blocked. */
-export function nodesNeverBlocked(action: Action, src: Endpoint, dst: Endpoint): Action {
-  return action === "deny" && (src.kind === "node" || dst.kind === "node") ? "violate" : action;
 }

@@ -28,6 +28,8 @@ export interface RuleFlow {
   proto: FlowProto;
   port: number | undefined;
   app: FlowApp;
+  /** icmp-policy on: `any` and port-less rules cover ICMP too (S3.1). */
+  icmpPoliced: boolean;
 }
 
 /** Source (or destination) in any of the rule's groups: yes beats maybe beats no. */
@@ -41,17 +43,20 @@ function sideMatch(groups: readonly number[], ms: ReadonlyMap<number, Membership
   return best;
 }
 
-/** One port item. `any` covers every protocol; other IP protocols match nothing else. */
-export function portItemMatches(item: PortModel, proto: FlowProto, port: number | undefined): boolean {
-  if (item.proto === "any") return true;
+/**
+ * One port item. `any` covers TCP and UDP, and ICMP when it is policed; other IP protocols never
+ * reach the rules (S3.1).
+ */
+export function portItemMatches(item: PortModel, proto: FlowProto, port: number | undefined, icmpPoliced: boolean): boolean {
+  if (item.proto === "any") return proto !== "icmp" || icmpPoliced;
   if (item.proto !== proto) return false;
   if (item.proto === "icmp") return true;
   return port !== undefined && port >= item.lo && port <= item.hi;
 }
 
-function portsMatch(ports: readonly PortModel[], proto: FlowProto, port: number | undefined): Tri {
-  if (ports.length === 0) return "yes";
-  return ports.some((p) => portItemMatches(p, proto, port)) ? "yes" : "no";
+function portsMatch(ports: readonly PortModel[], proto: FlowProto, port: number | undefined, icmpPoliced: boolean): Tri {
+  if (ports.length === 0) return proto !== "icmp" || icmpPoliced ? "yes" : "no";
+  return ports.some((p) => portItemMatches(p, proto, port, icmpPoliced)) ? "yes" : "no";
 }
 
 /** Not yet identified = maybe; inspected but unrecognised = matches no list (S3). */
@@ -88,7 +93,7 @@ function describeFlowApp(app: FlowApp): string {
 export function checkRule(rule: RuleModel, f: RuleFlow): RuleCheck {
   const from = sideMatch(rule.from, f.src);
   const to = sideMatch(rule.to, f.dst);
-  const ports = portsMatch(rule.ports, f.proto, f.port);
+  const ports = portsMatch(rule.ports, f.proto, f.port, f.icmpPoliced);
   const apps = appsMatch(rule.apps, f.app);
   const result = and(from, to, ports, apps);
   const check: RuleCheck = { rule, from, to, ports, apps, result };
@@ -102,9 +107,24 @@ export function explainCheck(model: PolicyModel, c: RuleCheck, app: FlowApp): st
   const { rule } = c;
   if (c.from !== "yes") reasons.push(`source ${c.from === "no" ? "not in" : "may be in"} ${groupList(model, rule.from)}`);
   if (c.to !== "yes") reasons.push(`destination ${c.to === "no" ? "not in" : "may be in"} ${groupList(model, rule.to)}`);
-  if (c.ports === "no") reasons.push(`port not in ${rule.ports.map(formatPort).join(", ")}`);
+  if (c.ports === "no") reasons.push(rule.ports.length ? `port not in ${rule.ports.map(formatPort).join(", ")}` : "ICMP is not policed by port-less rules");
   if (c.apps !== "yes") reasons.push(`application ${describeFlowApp(app)}, rule wants ${formatApps(rule.apps)}`);
   return reasons.join("; ");
+}
+
+/** Does the rule name a host endpoint group (`nodes`) on either side? */
+function namesHosts(model: Pick<PolicyModel, "groups">, rule: RuleModel): boolean {
+  return [...rule.from, ...rule.to].some((i) => model.groups[i]?.builtin === "nodes");
+}
+
+/**
+ * S3 order: ascending id, except that user-written deny rules naming `nodes` come after all the
+ * others, in id order (NeuVector's ruleAdjustOrder / adjustPolicyRuleHeads, so host-mode system
+ * containers keep their learned connections).
+ */
+export function evaluationOrder(model: Pick<PolicyModel, "groups" | "rules">): RuleModel[] {
+  const moved = (r: RuleModel): boolean => r.action === "deny" && !r.learned && namesHosts(model, r);
+  return [...model.rules.filter((r) => !moved(r)), ...model.rules.filter(moved)];
 }
 
 export interface FirstMatch {
@@ -123,7 +143,7 @@ export interface FirstMatch {
 export function firstMatch(model: PolicyModel, f: RuleFlow, onlyGroupHits: boolean): FirstMatch {
   const considered: RuleCheck[] = [];
   let omitted = 0;
-  for (const rule of model.rules) {
+  for (const rule of evaluationOrder(model)) {
     const c = checkRule(rule, f);
     if (!onlyGroupHits || (c.from !== "no" && c.to !== "no")) considered.push(c);
     else omitted++;

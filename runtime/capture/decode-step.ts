@@ -6,6 +6,7 @@
  * record split across chunks decodes exactly as a whole one.
  */
 import { locateL3 } from "./link-layer.js";
+import { notIpKind } from "./not-ip.js";
 import type { CaptureError, CaptureInterface, CapturePacket, CaptureSummary } from "./types.js";
 
 export type Step =
@@ -69,11 +70,19 @@ export class DecodeContext {
       l3Proto: l3.proto,
       offset: at,
     };
+    if (l3.vlan !== undefined) packet.vlan = l3.vlan;
+    if (l3.reason !== undefined) packet.notIp = l3.reason;
     const s = this.summary;
     s.packets++;
     s.bytes += data.length;
     if (packet.truncated) s.truncated++;
-    if (l3.offset < 0) s.notIp++;
+    if (l3.offset < 0) {
+      s.notIp++;
+      const kind = notIpKind(linkType, data);
+      s.notIpKinds[kind] = (s.notIpKinds[kind] ?? 0) + 1;
+      const r = l3.reason ?? "short";
+      s.notIpBy[r] = (s.notIpBy[r] ?? 0) + 1;
+    }
     return packet;
   }
 }
@@ -104,4 +113,16 @@ export function sizeText(n: number): string {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The parts one after the other in one new buffer (one part: itself). */
+export function joinBytes(parts: readonly Uint8Array[], total = parts.reduce((n, p) => n + p.length, 0)): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

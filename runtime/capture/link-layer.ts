@@ -1,18 +1,36 @@
 /**
  * Find the IP packet inside a captured frame, so the engine is handed layer 3 directly. Only
- * offsets are computed; the frame is never copied. Anything we cannot place (ARP, LLC, a link type
- * we do not know, a frame cut before its IP header) gives offset -1 and "other".
+ * offsets are computed; the frame is never copied. VLAN tags (802.1Q, QinQ), PPPoE sessions and
+ * MPLS label stacks are walked through; the VLAN ids become the flow's VLAN key (flows on
+ * different VLANs never merge). Anything we cannot place gives offset -1, "other" and a reason
+ * (NOT_IP_REASONS), counted in the capture summary. Tunnels inside IP (GRE, VXLAN, …) are the
+ * engine's (asm/packet/tunnel.ts).
  */
-import { LINKTYPE, type L3Proto } from "./types.js";
+import { LINKTYPE, type L3Proto, type NotIpReason } from "./types.js";
 
 export interface L3Location {
   offset: number;
   proto: L3Proto;
+  /** The VLAN key: outer tag id << 12 | second tag id (absent: untagged). */
+  vlan?: number;
+  /** Why there is no IP packet (offset -1). */
+  reason?: NotIpReason;
 }
 
-const NONE: L3Location = Object.freeze({ offset: -1, proto: "other" }) as L3Location;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_ARP = 0x0806;
+const ETHERTYPE_PPPOE_DISCOVERY = 0x8863;
+const ETHERTYPE_PPPOE_SESSION = 0x8864;
+const ETHERTYPE_MPLS = 0x8847;
+const ETHERTYPE_MPLS_MULTICAST = 0x8848;
+const PPP_IPV4 = 0x0021;
+const PPP_IPV6 = 0x0057;
+/** MPLS labels followed before the stack is taken as broken. */
+const MPLS_MAX = 8;
+
+const none = (reason: NotIpReason): L3Location => ({ offset: -1, proto: "other", reason });
+const NONE = none("short");
 
 /** 802.1Q, 802.1ad (QinQ) and the pre-standard QinQ tags seen in the wild. */
 function isVlanTag(type: number): boolean {
@@ -42,7 +60,7 @@ export function locateL3(linkType: number, data: Uint8Array): L3Location {
     case LINKTYPE.LOOP:
       return data.length < 4 ? NONE : fromAddressFamily(data, readU32BE(data, 0));
     default:
-      return NONE;
+      return none("link-type");
   }
 }
 
@@ -55,18 +73,62 @@ function afterEthertype(data: Uint8Array, typeAt: number, payloadAt: number): L3
   if (payloadAt > data.length) return NONE;
   let type = readU16(data, typeAt);
   let payload = payloadAt;
+  let tags = 0;
+  let vlan = 0;
   while (isVlanTag(type)) {
     if (payload + 4 > data.length) return NONE;
+    // The first two tags' ids make the key (a third or later tag is walked, not kept).
+    const id = readU16(data, payload) & 0xfff;
+    if (tags === 0) vlan = id << 12;
+    else if (tags === 1) vlan |= id;
+    tags++;
     type = readU16(data, payload + 2);
     payload += 4;
   }
-  return fromEthertype(data, type, payload);
+  const l3 = fromEthertype(data, type, payload);
+  if (vlan !== 0 && l3.offset >= 0) l3.vlan = vlan;
+  return l3;
 }
 
 function fromEthertype(data: Uint8Array, type: number, offset: number): L3Location {
   if (type === ETHERTYPE_IPV4) return expect(data, offset, "ipv4");
   if (type === ETHERTYPE_IPV6) return expect(data, offset, "ipv6");
-  return NONE;
+  if (type === ETHERTYPE_PPPOE_SESSION) return pppoe(data, offset);
+  if (type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MULTICAST) return mpls(data, offset);
+  if (type === ETHERTYPE_ARP) return none("arp");
+  if (type === ETHERTYPE_PPPOE_DISCOVERY) return none("pppoe-discovery");
+  return none("ethertype");
+}
+
+/**
+ * A PPPoE session frame (RFC 2516): version 1, type 1, code 0, session id, length; then the PPP
+ * protocol. IPv4 and IPv6 are given; LCP, IPCP and the other control protocols are not IP.
+ */
+function pppoe(data: Uint8Array, at: number): L3Location {
+  if (at + 8 > data.length) return NONE;
+  if (data[at] !== 0x11 || data[at + 1] !== 0) return none("pppoe");
+  const ppp = readU16(data, at + 6);
+  if (ppp === PPP_IPV4) return expect(data, at + 8, "ipv4");
+  if (ppp === PPP_IPV6) return expect(data, at + 8, "ipv6");
+  return none("ppp-control");
+}
+
+/**
+ * An MPLS label stack (RFC 3032): 4-byte entries up to the one with the bottom-of-stack bit; the
+ * payload's first nibble says IPv4 or IPv6 (what an LSR itself does for IP over MPLS). A payload
+ * that is neither (a pseudowire's Ethernet, a control word) is not placed.
+ */
+function mpls(data: Uint8Array, at: number): L3Location {
+  for (let i = 0; i < MPLS_MAX; i++) {
+    if (at + 4 > data.length) return NONE;
+    const bottom = (data[at + 2]! & 1) !== 0;
+    at += 4;
+    if (bottom) {
+      const l3 = byVersion(data, at);
+      return l3.offset >= 0 ? l3 : none("mpls");
+    }
+  }
+  return none("mpls");
 }
 
 /**
@@ -82,7 +144,7 @@ function nullFamily(data: Uint8Array): number {
 function fromAddressFamily(data: Uint8Array, family: number): L3Location {
   if (family === 2) return expect(data, 4, "ipv4");
   if (family === 24 || family === 28 || family === 30) return expect(data, 4, "ipv6");
-  return NONE;
+  return none("address-family");
 }
 
 function byVersion(data: Uint8Array, offset: number): L3Location {
@@ -91,7 +153,7 @@ function byVersion(data: Uint8Array, offset: number): L3Location {
   const version = b >> 4;
   if (version === 4) return { offset, proto: "ipv4" };
   if (version === 6) return { offset, proto: "ipv6" };
-  return NONE;
+  return none("version");
 }
 
 /**
@@ -101,7 +163,7 @@ function byVersion(data: Uint8Array, offset: number): L3Location {
 function expect(data: Uint8Array, offset: number, proto: "ipv4" | "ipv6"): L3Location {
   const b = data[offset];
   if (b === undefined) return NONE;
-  return (b >> 4) === (proto === "ipv4" ? 4 : 6) ? { offset, proto } : NONE;
+  return (b >> 4) === (proto === "ipv4" ? 4 : 6) ? { offset, proto } : none("version");
 }
 
 function readU16(data: Uint8Array, at: number): number {

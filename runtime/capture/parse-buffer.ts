@@ -2,7 +2,7 @@
  * Decode a capture already in memory (tests, fixtures, small uploads): the same decoders and the
  * same reports as `readCapture`, without streams or promises.
  */
-import { constants, gunzipSync } from "node:zlib";
+import { gunzipBuffer } from "./gzip.js";
 import { newDecoder, sourceError, truncatedDiscard, truncatedNeed } from "./detect.js";
 import { newSummary, type CapturePacket, type CaptureSummary, type ReadCaptureOptions } from "./types.js";
 
@@ -22,21 +22,18 @@ export function parseCaptureBuffer(bytes: Uint8Array, opts: ReadCaptureOptions =
   summary.inputSize = bytes.length;
   const packets: CapturePacket[] = [];
   let buf = bytes;
-  // Set when the gzip data ends early: decode what it held, then report the truncation.
-  let gzipCut = false;
+  // Set when the gzip data ends early or goes bad: decode what it held, then report why.
+  let gzipFault: Error | undefined;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     summary.gzip = true;
     try {
-      buf = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP });
+      const g = gunzipBuffer(bytes, MAX_GUNZIP);
+      buf = g.data;
+      gzipFault = g.fault;
+      if (g.trailing) summary.gzipTrailing = g.trailing;
     } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      if (code !== "Z_BUF_ERROR") {
-        summary.error = sourceError(e, 0);
-        return { packets, summary };
-      }
-      // A sync flush at the end yields everything the truncated stream held.
-      buf = gunzipSync(bytes, { maxOutputLength: MAX_GUNZIP, finishFlush: constants.Z_SYNC_FLUSH });
-      gzipCut = true;
+      summary.error = sourceError(e, 0);
+      return { packets, summary };
     }
   }
 
@@ -54,13 +51,13 @@ export function parseCaptureBuffer(bytes: Uint8Array, opts: ReadCaptureOptions =
       break;
     } else if (step.kind === "need") {
       const have = buf.length - pos;
-      if (gzipCut) summary.error = sourceError({ code: "Z_BUF_ERROR" }, buf.length);
+      if (gzipFault) summary.error = sourceError(gzipFault, buf.length);
       else if (!(have === 0 && step.cleanEnd)) summary.error = truncatedNeed(step, have, pos);
       break;
     } else {
       const left = step.bytes - (buf.length - pos);
       if (left > 0) {
-        summary.error = gzipCut ? sourceError({ code: "Z_BUF_ERROR" }, buf.length) : truncatedDiscard(step, left);
+        summary.error = gzipFault ? sourceError(gzipFault, buf.length) : truncatedDiscard(step, left);
         pos = buf.length;
         break;
       }

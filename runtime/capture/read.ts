@@ -10,6 +10,7 @@
  * record, however large the file.
  */
 import { captureChunks, type CaptureSource } from "./source.js";
+import { joinBytes } from "./decode-step.js";
 import { newDecoder, sourceError, truncatedDiscard, truncatedNeed } from "./detect.js";
 import { newSummary, type CapturePacket, type CaptureSummary, type ReadCaptureOptions } from "./types.js";
 
@@ -102,7 +103,7 @@ async function* drive(source: CaptureSource, opts: ReadCaptureOptions, summary: 
           }
           base += pos;
           pos = 0;
-          buf = parts.length === 1 ? parts[0]! : join(parts, have);
+          buf = joinBytes(parts, have);
           if (have < step.bytes) {
             if (!summary.error && !(have === 0 && step.cleanEnd)) summary.error = truncatedNeed(step, have, at);
             summary.offset = base;
@@ -135,14 +136,4 @@ async function* drive(source: CaptureSource, opts: ReadCaptureOptions, summary: 
   } finally {
     await chunks.return(undefined);
   }
-}
-
-function join(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

@@ -21,6 +21,15 @@ export const LINKTYPE = {
 
 export type L3Proto = "ipv4" | "ipv6" | "other";
 
+/**
+ * Why a frame has no IP packet to give: cut before it, a link type or address family we do not
+ * read, ARP, another ethertype (LLDP, …), PPPoE discovery or a malformed PPPoE header, a PPP
+ * control protocol (LCP, IPCP…), an MPLS payload that is not IP, a version nibble that contradicts
+ * the link layer.
+ */
+export const NOT_IP_REASONS = ["short", "link-type", "address-family", "arp", "ethertype", "pppoe-discovery", "pppoe", "ppp-control", "mpls", "version"] as const;
+export type NotIpReason = (typeof NOT_IP_REASONS)[number];
+
 export interface CapturePacket {
   /**
    * Capture time in nanoseconds since the Unix epoch (UTC). A bigint, because nanoseconds since 1970
@@ -45,6 +54,10 @@ export interface CapturePacket {
   /** Where the IPv4/IPv6 header starts in `data`, or -1 when there is no IP packet to give. */
   l3Offset: number;
   l3Proto: L3Proto;
+  /** The VLAN key of a tagged frame (outer id << 12 | second tag id); absent when untagged. */
+  vlan?: number;
+  /** Why `l3Offset` is -1. */
+  notIp?: NotIpReason;
   /** Byte offset of the record in the capture (after gzip decompression), for messages. */
   offset: number;
 }
@@ -84,6 +97,10 @@ export interface CaptureSummary {
   truncated: number;
   /** Delivered packets with no IP packet to give (`l3Offset` -1): ARP, LLC, unknown link types… */
   notIp: number;
+  /** The same by what they carry (capture/not-ip.ts): `arp`, `lldp`, `llc`, `link type 105`… */
+  notIpKinds: Record<string, number>;
+  /** `notIp` by reason (NOT_IP_REASONS; those above zero). */
+  notIpBy: Partial<Record<NotIpReason, number>>;
   /** Records and blocks read but not delivered, by reason (see docs/formats.md). */
   skipped: Record<string, number>;
   /** Every interface seen, indexed by `CapturePacket.iface`. */
@@ -94,6 +111,8 @@ export interface CaptureSummary {
   inputBytes: number;
   /** The source's size when known (a regular file), for progress. */
   inputSize?: number;
+  /** Bytes after the last complete gzip member that were ignored (padding, an appended file). */
+  gzipTrailing?: number;
   /** Set when reading stopped early; every packet before `error.offset` was delivered. */
   error?: CaptureError;
 }
@@ -118,6 +137,8 @@ export function newSummary(): CaptureSummary {
     bytes: 0,
     truncated: 0,
     notIp: 0,
+    notIpKinds: {},
+    notIpBy: {},
     skipped: {},
     interfaces: [],
     offset: 0,

@@ -52,6 +52,7 @@ export const TESTS = {
 
 /** Code → one-line description, for `toSarif` and docs. */
 export const INPUT_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
+  ["NV5004", "more than 200 errors in one input file; the rest are counted"],
   [INVENTORY.syntax, "inventory file is not valid YAML/JSON"],
   [INVENTORY.shape, "inventory document is neither nvp's format nor kubectl output"],
   [INVENTORY.unknownKey, "unknown key in an inventory (ignored)"],

@@ -63,7 +63,8 @@ export function readFlow(loc: Loc, sink: Sink): Flow | undefined {
     return undefined;
   }
   const f = o as Record<string, unknown>;
-  const before = sink.diagnostics.filter((d) => d.severity === "error").length;
+  // A counter, not a scan of the list: scanning made NDJSON checking quadratic in bad flows.
+  const before = sink.errorCount;
   r.unknownKeys(f, loc, FLOW_KEYS, "a flow", "error");
   const src = readEnd(f, loc, "src", "from", r);
   const dst = readEnd(f, loc, "dst", "to", r);
@@ -79,7 +80,7 @@ export function readFlow(loc: Loc, sink: Sink): Flow | undefined {
   const app = f.app == null ? undefined : readApp(at(loc, "app"), r);
   const host = f.host == null ? undefined : readHost(at(loc, "host"), r);
   const xff = f.xff == null ? undefined : readXff(at(loc, "xff"), r);
-  const after = sink.diagnostics.filter((d) => d.severity === "error").length;
+  const after = sink.errorCount;
   if (after > before || src === undefined || dst === undefined || !pp) return undefined;
   const flow: Flow = { src, dst, proto: pp.proto };
   if (pp.port !== undefined) flow.port = pp.port;
@@ -261,7 +262,7 @@ export function parseFlowsNdjson(text: string, path: string): { flows: NumberedF
         const col = m ? Math.min(Number(m[1]), line.length) : 0;
         const lead = line.length - line.trimStart().length;
         const doc = jsonSlice(path, lines, undefined, start, end);
-        sink.diagnostics.push({
+        sink.push({
           code: FLOWS.syntax,
           severity: "error",
           message: `line ${n} is not valid JSON`,

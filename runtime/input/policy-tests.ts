@@ -44,7 +44,7 @@ export function parsePolicyTests(path: string, text: string): { suite?: PolicyTe
     });
   }
   if (!doc || doc.value == null) {
-    if (diagnostics.length === 0) sink.diagnostics.push({ code: TESTS.noTests, severity: "warning", message: "test file is empty", file: path, help: "add `tests:` with flows and expected verdicts" });
+    if (diagnostics.length === 0) sink.push({ code: TESTS.noTests, severity: "warning", message: "test file is empty", file: path, help: "add `tests:` with flows and expected verdicts" });
     return { diagnostics: sortDiagnostics(sink.diagnostics) };
   }
   const root = rootLoc(doc);
@@ -115,7 +115,7 @@ function makeRun(variant: string | undefined, loc: Loc, inputs: Inputs, cases: P
     // A shared test is in every run: report its clash once, not once per variant.
     if (prev && c.span && !reported.has(c.span.start.offset)) {
       reported.add(c.span.start.offset);
-      r.sink.diagnostics.push({
+      r.sink.push({
         code: TESTS.duplicateTest,
         severity: "error",
         message: `test \`${c.name}\` is defined twice${variant ? ` in variant \`${variant}\`` : ""}`,

@@ -79,17 +79,62 @@ export function relatedAt(loc: Loc, message: string): { span: Span; message: str
   return span ? [{ span, message }] : [];
 }
 
+/**
+ * The most errors an input file keeps; the rest are counted in one NV5004 error at the first left
+ * out, so a 64 MiB inventory of bad entries holds 201 diagnostics, not millions (issue 10).
+ */
+export const MAX_INPUT_ERRORS_PER_FILE = 200;
+export const TOO_MANY_ERRORS = "NV5004";
+
 /** Collects diagnostics. Spans are computed when a problem is reported, never before. */
 export class Sink {
   readonly diagnostics: Diagnostic[] = [];
+  /** Every error reported, kept or not: a reader asks whether an item added one. */
+  errorCount = 0;
+  private readonly perFile = new Map<string, { kept: number; dropped: number; summary?: Diagnostic }>();
 
   report(severity: Severity, code: string, message: string, loc: Loc, r: Report): void {
+    if (severity === "error" && this.full(loc.doc.file)) {
+      // Left out: only its place is needed, for the count's location.
+      this.push({ code, severity, message, ...(spanOf(loc, r.part) ? { span: spanOf(loc, r.part)! } : { file: loc.doc.file }) });
+      return;
+    }
     const d: Diagnostic = { code, severity, message, label: r.label, help: r.help };
     const span = spanOf(loc, r.part);
     if (span) d.span = span;
     else d.file = loc.doc.file;
     if (r.related) d.related = r.related;
-    this.diagnostics.push(d);
+    this.push(d);
+  }
+
+  private full(file: string): boolean {
+    return (this.perFile.get(file)?.kept ?? 0) >= MAX_INPUT_ERRORS_PER_FILE;
+  }
+
+  /** Add one diagnostic, keeping at most MAX_INPUT_ERRORS_PER_FILE errors per file. */
+  push(d: Diagnostic): void {
+    if (d.severity !== "error") {
+      this.diagnostics.push(d);
+      return;
+    }
+    this.errorCount++;
+    const file = d.span?.file ?? d.file ?? "";
+    const n = this.perFile.get(file) ?? { kept: 0, dropped: 0 };
+    this.perFile.set(file, n);
+    if (n.kept < MAX_INPUT_ERRORS_PER_FILE) {
+      n.kept++;
+      this.diagnostics.push(d);
+      return;
+    }
+    n.dropped++;
+    const message = `too many errors in \`${file}\`: ${n.dropped} more not shown after the first ${MAX_INPUT_ERRORS_PER_FILE}`;
+    if (n.summary) n.summary.message = message;
+    else {
+      n.summary = { code: TOO_MANY_ERRORS, severity: "error", message, label: "the first error not shown", help: "fix the errors shown and try again" };
+      if (d.span) n.summary.span = d.span;
+      else n.summary.file = file;
+      this.diagnostics.push(n.summary);
+    }
   }
 
   error(code: string, message: string, loc: Loc, r: Report): void {
@@ -101,7 +146,7 @@ export class Sink {
   }
 
   addAll(ds: readonly Diagnostic[]): void {
-    this.diagnostics.push(...ds);
+    for (const d of ds) this.push(d);
   }
 }
 

@@ -33,7 +33,7 @@ export function loadInventory(sources: readonly InventorySource[]): LoadedInvent
     const { docs, diagnostics } = readDocuments(src.path, src.text, INVENTORY.syntax);
     sink.addAll(diagnostics);
     if (docs.length === 0 && diagnostics.length === 0) {
-      sink.diagnostics.push({
+      sink.push({
         code: INVENTORY.shape,
         severity: "warning",
         message: "inventory file is empty",

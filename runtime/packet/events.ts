@@ -55,6 +55,15 @@ export interface PacketEvent {
   dst: PacketEndpoint;
   /** Absent: not yet identified; `unknown`: inspected, not recognised. */
   app?: string;
+  /** How the application was named (docs/protocols.md "Confidence"); only with an application. */
+  confidence?: Confidence;
+  /** Flow-end records of a flow without an application: why, and the payload bytes DPI looked at. */
+  unidentified?: { reason: UnidentifiedReason; bytes: number };
+  /** The VLAN the flow was seen on (the outer tag; `innerVlan` the second tag of QinQ). */
+  vlan?: number;
+  innerVlan?: number;
+  /** The outermost tunnel the flow was carried in: its kind, id (VNI, GRE key, ERSPAN session) and endpoints. */
+  tunnel?: { type: TunnelType; id: number; src: string; dst: string };
   rule: number;
   mode?: Mode;
   /** The flow's policy verdict; for a threat event, what the threat did. */
@@ -74,7 +83,7 @@ export interface PacketEvent {
   state?: TcpState;
 }
 
-const TYPES: Record<number, PacketEventType> = {
+export const TYPES: Record<number, PacketEventType> = {
   [P.EVT_VIOLATION]: "violation",
   [P.EVT_DENY]: "deny",
   [P.EVT_LEARN]: "learn",
@@ -82,16 +91,16 @@ const TYPES: Record<number, PacketEventType> = {
   [P.EVT_FLOW_END]: "flow-end",
   [P.EVT_THREAT]: "threat",
 };
-const THREAT_ACTIONS: Record<number, ThreatActionTaken> = { [P.TA_REPORT]: "report", [P.TA_DENY]: "deny", [P.TA_RESET]: "reset" };
+export const THREAT_ACTIONS: Record<number, ThreatActionTaken> = { [P.TA_REPORT]: "report", [P.TA_DENY]: "deny", [P.TA_RESET]: "reset" };
 const latin1 = new TextDecoder("latin1");
-const ENDS: Record<number, FlowEndReason> = {
+export const ENDS: Record<number, FlowEndReason> = {
   [P.END_CLOSED]: "closed",
   [P.END_RESET]: "reset",
   [P.END_TIMEOUT]: "timeout",
   [P.END_EVICTED]: "evicted",
   [P.END_FLUSH]: "flush",
 };
-const STATES: Record<number, TcpState> = {
+export const STATES: Record<number, TcpState> = {
   [P.TS_SYN_SENT]: "syn-sent",
   [P.TS_SYN_RECV]: "syn-received",
   [P.TS_ESTABLISHED]: "established",
@@ -99,7 +108,7 @@ const STATES: Record<number, TcpState> = {
   [P.TS_CLOSING]: "closing",
   [P.TS_CLOSED]: "closed",
 };
-const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
+export const KINDS: Record<number, EndpointKind> = { [A.KIND_WORKLOAD]: "workload", [A.KIND_NODE]: "node", [A.KIND_INTERNAL]: "internal", [A.KIND_EXTERNAL]: "external" };
 
 let lastSecond = -1n;
 let lastPrefix = "";
@@ -125,21 +134,32 @@ export function appName(id: number): string | undefined {
   return appById(id)?.name ?? "unknown";
 }
 
+/** Addresses whose names and groups are kept; past this the cache starts again. */
+const DESCRIBE_CACHE = 65536;
+
 /** Names and groups of addresses, from the inventory, the metadata and the DNS resolutions. */
 export class EndpointNamer {
   private readonly byIp = new Map<bigint, { name: string; groups: number[] }>();
-  private readonly cache = new Map<string, { name?: string; groups: string[] }>();
+  private readonly cache = new Map<string, EndpointDescription>();
+  /**
+   * Descriptions of addresses that are neither in the inventory nor resolved from a DNS name, by
+   * address class and kind: shared by every such address, so a replay of millions of outside
+   * addresses describes a handful of classes, not each address.
+   */
+  private readonly byClass = new Map<number, EndpointDescription>();
   private names = new Map<string, readonly bigint[]>();
+  private namedIps = new Set<bigint>();
 
   /**
-   * `addressGroups` gives the address groups (indexes into `groups`) whose IPs, CIDRs or ranges
-   * hold an address: the table's address class of it, and the class's groups.
+   * `addressClass` gives the table's address class of an address, `classGroups` the address
+   * groups (indexes into `groups`) whose IPs, CIDRs or ranges hold the class's addresses.
    */
   constructor(
     private readonly groups: readonly MetaGroup[],
     inventory: Inventory,
     matcher: MembershipMatcher,
-    private readonly addressGroups: (ip: bigint) => readonly number[],
+    private readonly addressClass: (ip: bigint) => number,
+    private readonly classGroups: (cls: number) => readonly number[],
   ) {
     for (const w of inventory.workloads) {
       const m = matcher.of(w);
@@ -159,32 +179,88 @@ export class EndpointNamer {
   /** The current name → addresses resolutions (host-given and snooped). */
   setResolutions(names: Map<string, readonly bigint[]>): void {
     this.names = names;
+    this.namedIps = new Set([...names.values()].flat());
     this.cache.clear();
   }
 
-  describe(ip: bigint, kind: EndpointKind): { name?: string; groups: string[] } {
+  /**
+   * The endpoint's name and groups. The same object comes back for the same address and kind
+   * while nothing changed (callers may cache what they derive from it by identity).
+   */
+  describe(ip: bigint, kind: EndpointKind): EndpointDescription {
+    const known = this.byIp.get(ip);
+    if (!known && !this.namedIps.has(ip)) {
+      const cls = this.addressClass(ip);
+      const key = cls * 8 + KIND_ORDER.indexOf(kind);
+      let d = this.byClass.get(key);
+      if (!d) this.byClass.set(key, (d = this.build(ip, kind, undefined, this.classGroups(cls))));
+      return d;
+    }
     const key = `${ip}|${kind}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const known = this.byIp.get(ip);
+    const out = this.build(ip, kind, known, this.classGroups(this.addressClass(ip)));
+    // Bounded: a replay of millions of resolved addresses must not keep them all.
+    if (this.cache.size >= DESCRIBE_CACHE) this.cache.clear();
+    this.cache.set(key, out);
+    return out;
+  }
+
+  private build(ip: bigint, kind: EndpointKind, known: { name: string; groups: number[] } | undefined, addressGroups: readonly number[]): EndpointDescription {
     const idx = new Set<number>(kind === "workload" ? (known?.groups ?? []) : []);
     this.groups.forEach((g, i) => {
       if (g.kind !== "builtin") return;
       const b = g.builtin ?? g.name;
       if (b === "any" || (b === "containers" && kind === "workload") || (b === "nodes" && kind === "node") || (b === "external" && kind === "external")) idx.add(i);
     });
-    for (const g of this.addressGroups(ip)) idx.add(g);
-    for (const [name, ips] of this.names) {
-      if (!ips.includes(ip)) continue;
-      this.groups.forEach((g, i) => {
-        if ((g.dns ?? []).some((d) => nameMatches(name, d.name, d.wildcard))) idx.add(i);
-      });
+    for (const g of addressGroups) idx.add(g);
+    if (this.namedIps.has(ip)) {
+      for (const [name, ips] of this.names) {
+        if (!ips.includes(ip)) continue;
+        this.groups.forEach((g, i) => {
+          if ((g.dns ?? []).some((d) => nameMatches(name, d.name, d.wildcard))) idx.add(i);
+        });
+      }
     }
-    const out: { name?: string; groups: string[] } = { groups: [...idx].sort((a, b) => a - b).map((i) => this.groups[i]?.name ?? String(i)) };
+    const out: EndpointDescription = { groups: [...idx].sort((a, b) => a - b).map((i) => this.groups[i]?.name ?? String(i)) };
     if (known && (kind === "workload" || kind === "node")) out.name = known.name;
-    this.cache.set(key, out);
     return out;
   }
+}
+
+export interface EndpointDescription {
+  name?: string;
+  groups: string[];
+}
+
+const KIND_ORDER: readonly EndpointKind[] = ["workload", "node", "internal", "external"];
+
+export type Confidence = "certain" | "likely" | "port-guess";
+export type UnidentifiedReason = "no-payload" | "one-sided" | "rejected" | "gave-up" | "not-inspected";
+export type TunnelType = "ip-in-ip" | "gre" | "erspan" | "vxlan" | "geneve";
+const CONFIDENCES: Record<number, Confidence> = { [P.CONF_CERTAIN]: "certain", [P.CONF_LIKELY]: "likely", [P.CONF_PORT_GUESS]: "port-guess" };
+const UNIDENTIFIED: Record<number, UnidentifiedReason> = {
+  [P.UNID_NO_PAYLOAD]: "no-payload",
+  [P.UNID_ONE_SIDED]: "one-sided",
+  [P.UNID_REJECTED]: "rejected",
+  [P.UNID_GAVE_UP]: "gave-up",
+  [P.UNID_NOT_INSPECTED]: "not-inspected",
+};
+const TUNNELS: Record<number, TunnelType> = { [P.TUN_IPIP]: "ip-in-ip", [P.TUN_GRE]: "gre", [P.TUN_ERSPAN]: "erspan", [P.TUN_VXLAN]: "vxlan", [P.TUN_GENEVE]: "geneve" };
+
+/** The flow-record fields of issue 14: confidence or why unidentified, VLAN, tunnel (absent when they do not apply). */
+function flowFields(view: DataView, at: number, ev: PacketEvent): void {
+  const conf = CONFIDENCES[view.getUint8(at + P.EV_CONFIDENCE)];
+  if (ev.app !== undefined && ev.app !== "unknown" && conf) ev.confidence = conf;
+  const why = UNIDENTIFIED[view.getUint8(at + P.EV_UNIDENTIFIED)];
+  if (ev.type === "flow-end" && (ev.app === undefined || ev.app === "unknown") && why) ev.unidentified = { reason: why, bytes: view.getUint32(at + P.EV_DPI_BYTES, true) };
+  const vlan = view.getUint32(at + P.EV_VLAN, true);
+  if (vlan !== 0) {
+    ev.vlan = vlan >>> 12 || vlan & 0xfff;
+    if (vlan >>> 12 && vlan & 0xfff) ev.innerVlan = vlan & 0xfff;
+  }
+  const tun = TUNNELS[view.getUint8(at + P.EV_TUNNEL)];
+  if (tun) ev.tunnel = { type: tun, id: view.getUint32(at + P.EV_TUNNEL_ID, true), src: formatIp(readAddr(view, at + P.EV_OUTER_SRC)), dst: formatIp(readAddr(view, at + P.EV_OUTER_DST)) };
 }
 
 /** Decode the event record at `at`. */
@@ -226,6 +302,7 @@ export function decodeEvent(view: DataView, at: number, namer: EndpointNamer): P
   ev.dst = side(P.EV_SERVER, P.EV_SPORT, P.EV_SERVER_KIND);
   const app = appName(view.getUint32(at + P.EV_APP, true));
   if (app !== undefined) ev.app = app;
+  flowFields(view, at, ev);
   ev.rule = view.getUint32(at + P.EV_RULE, true);
   // A threat event's action is what the threat did (set above); a reset a threat caused drops
   // the flow whatever its policy verdict said.

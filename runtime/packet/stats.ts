@@ -25,6 +25,9 @@ export const MALFORMED_REASONS = [
   "bad-udp-length",
   "bad-icmp",
   "not-ip",
+  "bad-tunnel",
+  "tunnel-not-ip",
+  "tunnel-too-deep",
 ] as const;
 export type MalformedReason = (typeof MALFORMED_REASONS)[number];
 
@@ -103,6 +106,8 @@ export interface PacketStats {
   /** Packets captured shorter than their IP length (decoded with what is there). */
   truncated: number;
   notIp: number;
+  /** Packets decoded inside a tunnel (IP-in-IP, GRE, ERSPAN, VXLAN, Geneve: docs/formats.md). */
+  tunneled: number;
   malformed: { total: number } & Partial<Record<MalformedReason, number>>;
   flows: { active: number; peak: number; created: number; ended: number; timedOut: number; evictedEmbryonic: number; evictedIdle: number };
   fragments: { seen: number; reassembled: number; active: number; timeouts: number; evicted: number; overlaps: number; tooBig: number };
@@ -136,6 +141,7 @@ export function readStats(view: DataView, at: number): Omit<PacketStats, "memory
     bytes: c(P.C_BYTES),
     truncated: c(P.C_TRUNCATED),
     notIp: c(P.C_NOT_IP),
+    tunneled: c(P.C_TUNNELED),
     malformed,
     flows: {
       active: c(P.C_FLOWS_ACTIVE),

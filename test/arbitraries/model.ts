@@ -32,7 +32,9 @@ export const NODE_IPS = [...range("10.0.1.", 1, 3), "fd00:1::1"];
 /** Inside the internal subnets below. */
 export const INTERNAL_IPS = ["10.0.2.1", "10.0.2.6", "10.0.2.9", "10.0.3.7", "fd00:2::2"];
 export const EXTERNAL_IPS = ["192.0.2.1", "192.0.2.200", "203.0.113.5", "8.8.8.8", "2001:db8::1", "2001:db8::abcd"];
-export const ADDRESS_POOL = [...WORKLOAD_IPS, ...NODE_IPS, ...INTERNAL_IPS, ...EXTERNAL_IPS];
+/** Link-local peers NeuVector opens before any rule (cloud metadata among them), and IPv6 link-local, which it does not. */
+export const LINK_LOCAL_IPS = ["169.254.169.254", "169.254.0.1", "fe80::1"];
+export const ADDRESS_POOL = [...WORKLOAD_IPS, ...NODE_IPS, ...INTERNAL_IPS, ...EXTERNAL_IPS, ...LINK_LOCAL_IPS];
 export const INTERNAL_SUBNETS = ["10.0.2.0/29", "10.0.2.4-10.0.2.12", "10.0.3.7", "fd00:2::/120"];
 
 export const DNS_NAMES = [
@@ -216,7 +218,8 @@ const settingsArb: fc.Arbitrary<SettingsModel> = fc.record({
   contention: fc.constantFrom("basic" as const, "strict" as const),
   defaultMode: fc.constantFrom(...MODES),
   nodesMode: fc.constantFrom(...MODES),
-  extra: fc.constant({}),
+  // NeuVector's carve-out switches (docs/semantics.md S3.1), both ways.
+  extra: fc.record({ "icmp-policy": fc.constantFrom("on", "off"), "link-local-policy": fc.constantFrom("on", "off") }),
 });
 
 function rulesArb(groupCount: number, maxRules: number): fc.Arbitrary<RuleModel[]> {

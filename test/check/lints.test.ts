@@ -107,3 +107,28 @@ describe("unused groups (NV2306)", () => {
     expectClean(check('import "std/net"\nservice s = nv.s.ns { mode protect }'));
   });
 });
+
+describe("rules naming link-local addresses NeuVector opens (NV2307)", () => {
+  test("a deny to a link-local address group warns, with a witness address", () => {
+    const r = check("group meta { address 169.254.169.254, fd00:ec2::254 }\nrule 30 deny containers -> meta");
+    expectOne(r, {
+      code: "NV2307",
+      severity: "warning",
+      message: "rule 30 cannot take effect for `meta`'s link-local addresses",
+      underlined: "rule 30 deny containers -> meta",
+      label: "a flow with 169.254.169.254 is open before any rule",
+      help: /dpi_policy_lookup_by_key.*link-local-policy on/,
+    });
+  });
+  test("a range overlapping 169.254.0.0/16 names its first link-local address; a source side counts too", () => {
+    expectOne(check("group wide { address 169.253.0.0-169.254.0.9 }\nrule 5 allow wide -> containers"), {
+      code: "NV2307",
+      label: "a flow with 169.254.0.0 is open before any rule",
+    });
+  });
+  test("no warning with link-local-policy on, for IPv6 link-local, or for other addresses", () => {
+    expectClean(check("group meta { address 169.254.169.254 }\nrule 30 deny containers -> meta\nsettings { link-local-policy on }"));
+    expectClean(check("group ll6 { address fe80::/10 }\nrule 30 deny containers -> ll6"));
+    expectClean(check("group n { address 169.255.0.0/16, 169.253.255.255 }\nrule 30 deny containers -> n"));
+  });
+});

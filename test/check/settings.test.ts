@@ -10,14 +10,16 @@ describe("settings", () => {
     const { extra, ...core } = check("rule 1 allow nodes -> nodes").model!.settings;
     expect(core).toEqual({ xff: true, contention: "basic", defaultMode: "discover", nodesMode: "discover" });
     // Every threat setting is in `extra` with the catalog's default.
-    const want = Object.fromEntries(
-      THREATS.flatMap((t) => [
+    const want = Object.fromEntries([
+      ["icmp-policy", "off"],
+      ["link-local-policy", "off"],
+      ...THREATS.flatMap((t) => [
         [t.slug, t.enabled ? "on" : "off"],
         [`${t.slug}.action`, t.action],
         [`${t.slug}.severity`, t.severity],
         ...t.params.map((p) => [`${t.slug}.${p.name}`, String(p.default)]),
       ]),
-    );
+    ]);
     expect(extra).toEqual(want);
   });
 

@@ -40,7 +40,7 @@ describe("the standard library", () => {
   });
 
   test("std groups are usable in rules and never reported unused", () => {
-    const r = check('import "std/net"\nimport "std/dns"\nrule 10 allow containers -> cluster-dns port udp/53\nrule 20 deny containers -> cloud-metadata');
+    const r = check('import "std/net"\nimport "std/dns"\nrule 10 allow containers -> cluster-dns port udp/53\nrule 20 deny containers -> cloud-metadata\nsettings { link-local-policy on }');
     expect(r.diagnostics).toEqual([]);
   });
 

@@ -47,13 +47,14 @@ describe("nvp replay", () => {
     expect(events.some((e) => e.type === "reset" && e.rule === 10)).toBe(true);
   });
 
-  test("a truncated capture: the packets before the cut are replayed and the offset reported", async () => {
+  test("a truncated capture is an error (exit 2) naming the packets replayed before the cut and its offset", async () => {
     const dir = scratch();
     const bytes = readFileSync(join(caps, "postgresql.pcap"));
     writeFileSync(join(dir, "cut.pcap"), bytes.subarray(0, bytes.length - 7));
     const r = await run(["replay", "--policy", "allow.nvp", "--inventory", "inv.yaml", "cut.pcap"], dir);
-    expect(r.err).toMatch(/^warning: cut\.pcap: .* at byte \d+; the packets before it were replayed/);
-    expect(r.out).toMatch(/replayed .* [1-9]\d* packets/);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: cut\.pcap: truncated packet record: .* at byte \d+; 33 packets before it were replayed/m);
+    expect(r.out).toMatch(/^packets +33 /m);
   });
 
   test("a file that is no capture is an error with exit 2; a bad module is refused with exit 1", async () => {
@@ -61,14 +62,18 @@ describe("nvp replay", () => {
     writeFileSync(join(dir, "junk.pcap"), "this is not a capture at all\n");
     const r = await run(["replay", "--policy", "allow.nvp", "junk.pcap"], dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error: junk\.pcap: /);
+    expect(r.err).toMatch(/^error: junk\.pcap: not a pcap or pcapng capture .* at byte 0; 0 packets before it were replayed$/m);
     writeFileSync(join(dir, "bad.wasm"), "nope");
     const m = await run(["replay", "--module", "bad.wasm", join(caps, "postgresql.pcap")], dir);
     expect(m.code).toBe(1);
     expect(m.err).toMatch(/^error\[NV54\d\d\]/);
   });
 
-  test("either --module or --policy", async () => {
-    expect((await run(["replay", join(caps, "postgresql.pcap")], scratch())).code).toBe(2);
+  test("not both --module and --policy", async () => {
+    const dir = scratch();
+    expect((await run(["compile", "allow.nvp", "-o", "allow.wasm"], dir)).code).toBe(0);
+    const r = await run(["replay", "--module", "allow.wasm", "--policy", "allow.nvp", join(caps, "postgresql.pcap")], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not both/);
   });
 });

@@ -30,6 +30,26 @@ describe("conformance corpus", () => {
     expect(loadExceptions().reference).toBeUndefined();
   });
 
+  test("every NeuVector function a case cites (`nv:`) is named in docs/semantics.md", () => {
+    const cited = cases.flatMap((c) => (c.nv ? [{ name: c.name, fn: c.nv.split(" ")[1] as string }] : []));
+    expect(cited.length).toBeGreaterThanOrEqual(15);
+    expect(cited.filter((c) => !semantics.includes(c.fn))).toEqual([]);
+  });
+
+  test("every case pinning NeuVector fidelity cites NeuVector code", () => {
+    const fidelity = cases.filter((c) => c.file === "nodes" || c.file === "carve-outs");
+    expect(fidelity.filter((c) => c.nv === undefined).map((c) => c.name)).toEqual([]);
+  });
+
+  test("the fidelity table's counts are its rows' (S8)", () => {
+    const table = semantics.slice(semantics.indexOf("## S8."));
+    const statuses = [...table.matchAll(/^\| \d+ \|[^|]*\|[^|]*\| ([^|]+)\|/gm)].map((m) => (m[1] as string).trim());
+    const count = (s: string) => statuses.filter((x) => x.startsWith(s)).length;
+    const stated = /Counts: \*\*same (\d+)\*\*, \*\*setting (\d+)\*\*, \*\*decision (\d+)\*\*, \*\*not modelled (\d+)\*\* \((\d+) behaviours\)/.exec(table);
+    expect(stated).not.toBeNull();
+    expect(stated!.slice(1).map(Number)).toEqual([count("same"), count("setting"), count("decision"), count("not modelled"), statuses.length]);
+  });
+
   test("the corpus is substantial in every area", () => {
     const perFile = new Map<string, number>();
     for (const c of cases) perFile.set(c.file, (perFile.get(c.file) ?? 0) + c.flows.length);

@@ -41,6 +41,8 @@ export interface CorpusCase {
   file: string;
   name: string;
   doc?: string;
+  /** The NeuVector code the case reads (`file function`), for cases pinning NeuVector fidelity. */
+  nv?: string;
   policy: string;
   params: Record<string, string>;
   inventory: unknown;
@@ -48,7 +50,7 @@ export interface CorpusCase {
   flows: CaseFlow[];
 }
 
-const CASE_KEYS = new Set(["name", "doc", "policy", "params", "inventory", "dns", "flows"]);
+const CASE_KEYS = new Set(["name", "doc", "nv", "policy", "params", "inventory", "dns", "flows"]);
 const FLOW_KEYS = new Set(["note", "flow", "expect"]);
 const EXPECT_KEYS = new Set(["action", "rule", "mode", "awaiting", "xff"]);
 
@@ -105,6 +107,10 @@ function checkCase(raw: unknown, file: string, index: number): CorpusCase {
     flows,
   };
   if (typeof raw.doc === "string") c.doc = raw.doc;
+  if (raw.nv !== undefined && (typeof raw.nv !== "string" || !/\S+\.(go|c) \S/.test(raw.nv))) {
+    fail(at, "`nv` must name a NeuVector source file and function, e.g. `agent/policy/network.go adjustAction`");
+  }
+  if (typeof raw.nv === "string") c.nv = raw.nv;
   return c;
 }
 

@@ -65,7 +65,9 @@ describe("Enforcer.decide", () => {
   test("external, internal and node sources", () => {
     expect(enforcer.decide({ src: "198.51.100.1", dst: "10.0.0.2", proto: "udp", port: 53 })).toEqual({ action: "violate", rule: 40, mode: "monitor" });
     expect(enforcer.decide({ src: "10.0.2.9", dst: "10.0.0.2", proto: "udp", port: 53 })).toEqual({ action: "violate", rule: 0, mode: "monitor" });
-    expect(enforcer.decide({ src: "10.0.1.1", dst: "10.0.0.1", proto: "icmp" })).toEqual({ action: "learn", rule: 0, mode: "discover" });
+    // A node is an unmanaged peer (the workload's mode is reported); unmatched ICMP passes (icmp-policy off).
+    expect(enforcer.decide({ src: "10.0.1.1", dst: "10.0.0.1", proto: "icmp" })).toEqual({ action: "allow", rule: 0, mode: "protect" });
+    expect(enforcer.decide({ src: "10.0.1.1", dst: "10.0.0.1", proto: "tcp", port: 9 })).toEqual({ action: "deny", rule: 0, mode: "protect" });
   });
 
   test("IPv6 and IPv4-mapped spellings resolve like the reference", () => {

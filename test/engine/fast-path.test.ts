@@ -15,8 +15,9 @@ import { evaluate, FlowError } from "../../compiler/reference/index.js";
 import { Enforcer, loadModule } from "../../runtime/index.js";
 import { arbScenario } from "../arbitraries/model.js";
 import { modelOf, referenceDecision } from "./helpers.js";
+import { propertyRuns } from "../property-runs.js";
 
-const RUNS = Math.max(200, Math.floor(Number(process.env.NVP_PROPERTY_RUNS ?? 3000) / 10));
+const RUNS = Math.max(200, Math.floor(propertyRuns(3000, 3000) / 10));
 
 /** The primary lookup's fields of each result record: status, kinds, action, mode, awaiting, rule. */
 function primaries(raw: Uint8Array, n: number): number[][] {

@@ -111,8 +111,8 @@ import "std/net"
 
 group db {  # open
   # lead
-  # inner
-  address 10.0.0.1, 10.0.0.2  # end of entry
+  address 10.0.0.1,  # inner
+          10.0.0.2  # end of entry
 
   label a = "b"
   # dangling
@@ -134,6 +134,17 @@ rule 1 allow a -> b
 
   test("trailing comments on items that share a line go to the last of them", () => {
     expect(fmtStable("param a = 1 param b = 2 # about b")).toBe("param a = 1\nparam b = 2  # about b\n");
+  });
+
+  test("a comment after an address of a list stays after that address, not above the entry or on a neighbour", () => {
+    const src = "group g {\n  address 10.0.0.1,   # first\n     10.0.0.2, 10.0.0.3,    # second and third\n  # before the last\n  10.0.0.4\n}\n";
+    expect(fmtStable(src)).toBe(
+      "group g {\n  address 10.0.0.1,  # first\n          10.0.0.2, 10.0.0.3,  # second and third\n          # before the last\n          10.0.0.4\n}\n",
+    );
+    // The entry's own trailing comment stays on its last line.
+    expect(fmtStable("group g {\n  address 10.0.0.1,  # one\n    10.0.0.2  # two\n  label a = b\n}")).toBe(
+      "group g {\n  address 10.0.0.1,  # one\n          10.0.0.2  # two\n  label a = b\n}\n",
+    );
   });
 
   test("trailing whitespace in comments is trimmed; the text is otherwise kept as written", () => {

@@ -74,11 +74,13 @@ describe("lexer", () => {
     expect(d.help).toBeTruthy();
   });
 
-  test("a megabyte on one line lexes in linear time", () => {
+  // How long this takes is bench/garbage.ts's business; here, what comes out: one token per word.
+  test("a megabyte on one line: one name and one invalid token, each spanning its megabyte", () => {
     const line = "a-".repeat(500_000) + "b " + ":".repeat(1_000_000) + "g";
-    const t0 = performance.now();
     const r = tokenize("t.nvp", line);
-    expect(performance.now() - t0).toBeLessThan(2000);
-    expect(r.tokens.length + r.diagnostics.length).toBeGreaterThan(0);
+    expect(r.tokens.map((t) => [t.tokenType.name, t.image.length])).toEqual([["Word", 1_000_001]]);
+    expect(r.diagnostics.map((d) => [d.code, d.span!.start.offset, d.span!.end.offset])).toEqual([
+      ["NV0014", 1_000_002, 2_000_003],
+    ]);
   });
 });

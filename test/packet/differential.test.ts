@@ -14,10 +14,11 @@ import { evaluate } from "../../compiler/reference/index.js";
 import { loadModule } from "../../runtime/index.js";
 import { PacketEngine } from "../../runtime/packets.js";
 import { arbScenario, type Scenario } from "../arbitraries/model.js";
+import { propertyRuns, timeoutFor } from "../property-runs.js";
 import { render } from "./render.js";
 
-const SCENARIOS = Number(process.env.NVP_PROPERTY_RUNS ?? 400);
-const TIMEOUT = Math.max(60_000, SCENARIOS * 40);
+const SCENARIOS = propertyRuns(200, 400);
+const TIMEOUT = timeoutFor(SCENARIOS, 40);
 const SMALL = { flows: 256, prefixSlots: 16, fragSlots: 2, events: 256, dnsNames: 16, batchBytes: 256 * 1024 };
 
 function check({ model, ctx, flows }: Scenario): number {

@@ -14,7 +14,7 @@ group web { address 10.9.0.1 }
 rule 10 allow any -> web port tcp/80
 `;
 /** docs/formats.md "Events and flow records", Memory: default packet region plus table and IO area. */
-const DEFAULT_BOUND = 34 * 1024 * 1024;
+const DEFAULT_BOUND = 36 * 1024 * 1024;
 const MIB = 1024 * 1024;
 
 /** `count` SYNs from distinct sources (a batch of reusable buffers rewritten in place). */

@@ -12,6 +12,7 @@ import type { PacketEngine, PacketInput } from "../../runtime/packets.js";
 import { input, ipv4, ipv6, udp } from "./craft.js";
 import { CAPTURES, capture, engineFor } from "./engine.js";
 import { mutate, mutation } from "./mutate.js";
+import { propertyRuns } from "../property-runs.js";
 
 const POLICY = `policy p
 settings { default-mode protect }
@@ -21,7 +22,7 @@ rule 10 allow any -> www app http
 rule 20 deny any -> any app redis
 rule 30 allow any -> any port udp/53
 `;
-const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 300);
+const RUNS = propertyRuns(300, 300);
 const SMALL = { flows: 64, prefixSlots: 8, fragSlots: 4, fragBytes: 4096, events: 64, dnsNames: 8, batchPackets: 64, batchBytes: 256 * 1024 };
 
 const real: Uint8Array[] = readdirSync(CAPTURES)

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { ACTION_RANK, ACTIONS } from "../../common/schema.js";
+import { ACTION_RANK, ACTIONS, MODES } from "../../common/schema.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { arbScenario } from "../arbitraries/model.js";
 
@@ -55,12 +55,15 @@ describe("evaluate on random inputs", () => {
     );
   });
 
-  test("a flow whose nodes side is involved is never denied", () => {
+  test("nodes are unmanaged peers: nodes-mode never changes a network verdict", () => {
     fc.assert(
-      fc.property(arbScenario(), ({ model, ctx, flows }) => {
+      fc.property(arbScenario(), fc.constantFrom(...MODES), ({ model, ctx, flows }, nodesMode) => {
+        const other = { ...model, settings: { ...model.settings, nodesMode } };
         for (const flow of flows) {
-          const v = evaluate(model, ctx, { ...flow, xff: undefined });
-          if (v.src.kind === "node" || v.dst.kind === "node") expect(v.action).not.toBe("deny");
+          const v = evaluate(model, ctx, flow);
+          const w = evaluate(other, ctx, flow);
+          expect([w.action, w.rule, w.mode]).toEqual([v.action, v.rule, v.mode]);
+          if (v.src.kind === "node") expect(v.src.mode).toBeUndefined();
         }
       }),
       { numRuns: 150 },

@@ -66,7 +66,7 @@ describe("verdict and trace (S7)", () => {
   test("endpoints carry kind, name, mode and groups", () => {
     const withNodes = [...rules, { id: 50, from: ["nodes"], to: ["any"] }];
     const v = evaluate(model(groups, withNodes), ctx, { src: "10.0.1.1", dst: "10.0.0.2", proto: "tcp", port: 80 });
-    expect(v.src).toEqual({ ip: "10.0.1.1", kind: "node", name: "n1", groups: ["nodes", "any"], mode: "discover" });
+    expect(v.src).toEqual({ ip: "10.0.1.1", kind: "node", name: "n1", groups: ["nodes", "any"] });
     expect(v.dst).toEqual({ ip: "10.0.0.2", kind: "workload", name: "shop/web-1", groups: ["nv.web.shop", "any"], mode: "protect" });
   });
   test("IPv6 addresses are reported in canonical form", () => {

@@ -1,6 +1,6 @@
 /**
  * S4: every cell of NeuVector's contention table (reference/neuvector.md §1), basic and strict,
- * for a deny rule, a learned allow rule and the implicit rule, plus "nodes are never blocked".
+ * for a deny rule, a learned allow rule and the implicit rule, plus nodes as unmanaged peers.
  * The expectations are written out literally from the reference, not computed.
  */
 import { describe, expect, test } from "vitest";
@@ -136,28 +136,29 @@ describe("effective mode", () => {
   });
 });
 
-describe("nodes are never blocked", () => {
+describe("nodes are unmanaged peers (adjustAction, policyModeToDefaultAction)", () => {
   const inv = inventory({ workloads: [workload("db-1", ["10.0.0.2"])], nodes: [{ name: "n1", ips: ["10.0.1.1"] }] });
   const ctx = { inventory: inv, dns: {} };
   const groups = [service("db", "shop", "protect")];
   for (const contention of ["basic", "strict"] as const) {
-    test(`${contention}: node (protect) -> protect workload, deny rule and implicit → violate`, () => {
-      const settings = { contention, nodesMode: "protect" as const };
+    test(`${contention}: node -> protect workload, deny rule and implicit → deny`, () => {
+      const settings = { contention, nodesMode: "discover" as const };
       const flow = { src: "10.0.1.1", dst: "10.0.0.2", proto: "tcp" as const, port: 5432 };
       const d = evaluate(model(groups, [{ id: 3, action: "deny", from: ["nodes"], to: ["nv.db.shop"] }], settings), ctx, flow);
-      expect(d).toMatchObject({ action: "violate", rule: 3, mode: "protect" });
-      expect(d.trace).toContain("nodes are never blocked: deny becomes violate");
-      expect(evaluate(model(groups, [], settings), ctx, flow)).toMatchObject({ action: "violate", rule: 0, mode: "protect" });
+      expect(d).toMatchObject({ action: "deny", rule: 3, mode: "protect" });
+      expect(d.trace).toContain("mode: only the destination is managed: protect");
+      expect(evaluate(model(groups, [], settings), ctx, flow)).toMatchObject({ action: "deny", rule: 0, mode: "protect" });
     });
   }
-  test("as destination too, and from outside", () => {
+  test("between a node and an outside address nobody is managed: default-mode, no mode reported", () => {
     const flow = { src: "203.0.113.9", dst: "10.0.1.1", proto: "tcp" as const, port: 22 };
-    const v = evaluate(model(groups, [{ id: 4, action: "deny", from: ["external"], to: ["nodes"] }], { nodesMode: "protect" }), ctx, flow);
-    expect(v).toMatchObject({ action: "violate", rule: 4, mode: "protect" });
+    const v = evaluate(model(groups, [{ id: 4, action: "deny", from: ["external"], to: ["nodes"] }], { nodesMode: "protect", defaultMode: "monitor" }), ctx, flow);
+    expect(v).toMatchObject({ action: "violate", rule: 4 });
+    expect(v.mode).toBeUndefined();
   });
-  test("nodes-mode is the node's mode (discover by default)", () => {
+  test("nodes-mode is not a network mode", () => {
     const flow = { src: "203.0.113.9", dst: "10.0.1.1", proto: "tcp" as const, port: 22 };
-    expect(evaluate(model([], []), ctx, flow)).toMatchObject({ action: "learn", mode: "discover" });
-    expect(evaluate(model([], [], { nodesMode: "monitor" }), ctx, flow)).toMatchObject({ action: "violate", mode: "monitor" });
+    expect(evaluate(model([], []), ctx, flow)).toMatchObject({ action: "learn" });
+    expect(evaluate(model([], [], { nodesMode: "protect" }), ctx, flow)).toMatchObject({ action: "learn" });
   });
 });

@@ -33,14 +33,33 @@ describe("ports", () => {
     [["icmp"], { proto: 58, dst: "2001:db8::1" }, true],
     [["icmp"], {}, false],
     [["tcp/any"], { proto: "icmp" }, false],
-    [["any"], { proto: "icmp" }, true],
-    [["any"], { proto: 47 }, true],
-    [["tcp/any", "udp/any", "icmp"], { proto: 47 }, false],
+    [["any"], { proto: "icmp" }, false],
+    [["any"], { proto: "udp", port: 9 }, true],
     [["tcp/1-65535"], { proto: 6, port: 443 }, true],
-    [[], { proto: 132 }, true],
+    [[], { proto: "icmp" }, false],
   ];
   test.each(cases)("%j with %j → %s", (ports, flow, match) => {
     expect(decide(only(ports), flow).rule).toBe(match ? 1 : 0);
+  });
+  test("with icmp-policy on, `any` and port-less rules cover ICMP; unmatched ICMP takes the implicit rule", () => {
+    const on = (rules: RuleSpec[], flow: Partial<Flow>) =>
+      evaluate(model(groups, rules, { defaultMode: "protect", extra: { "icmp-policy": "on" } }), ctx, { ...base, ...flow } as Flow);
+    expect(on(only(["any"]), { proto: "icmp" }).rule).toBe(1);
+    expect(on(only([]), { proto: 1 }).rule).toBe(1);
+    expect(on(only(["tcp/any"]), { proto: "icmp" })).toMatchObject({ action: "deny", rule: 0 });
+  });
+  test("with icmp-policy off, unmatched ICMP passes with rule 0 and says why", () => {
+    const v = evaluate(model(groups, only(["any"]), { defaultMode: "protect" }), ctx, { ...base, proto: "icmp" } as Flow);
+    expect(v).toMatchObject({ action: "allow", rule: 0 });
+    expect(v.trace).toContain("rule 1: no match: port not in any");
+    expect(v.trace).toContain("action: ICMP policy is off: unmatched ICMP passes (NeuVector's default ICMP pass rule)");
+  });
+  test("other IP protocols never reach the rules: open, with rule 0", () => {
+    for (const ports of [["any"], [], ["tcp/any", "udp/any", "icmp"]]) {
+      const v = evaluate(model(groups, only(ports), { defaultMode: "protect" }), ctx, { ...base, proto: 47 } as Flow);
+      expect(v).toMatchObject({ action: "allow", rule: 0 });
+      expect(v.trace).toContain("ip protocol 47 is not policed (NeuVector looks up TCP, UDP and ICMP only): open");
+    }
   });
 });
 

@@ -10,8 +10,9 @@ import { expect, test } from "vitest";
 import type { PacketInput } from "../../runtime/packets.js";
 import { icmp, input, ipv4, udp } from "../packet/craft.js";
 import { OUTSIDE, WEB, policyPart, runThreats } from "../packet/threats.js";
+import { propertyRuns } from "../property-runs.js";
 
-const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 300);
+const RUNS = propertyRuns(200, 300);
 
 interface Frag {
   dgram: number;

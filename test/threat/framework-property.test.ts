@@ -18,8 +18,9 @@ import { arbScenario, type Scenario } from "../arbitraries/model.js";
 import { SYN, icmp, input, ip, ipv4, isV6, mssOption, tcp, udp } from "../packet/craft.js";
 import { render } from "../packet/render.js";
 import { policyPart } from "../packet/threats.js";
+import { propertyRuns } from "../property-runs.js";
 
-const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 150);
+const RUNS = propertyRuns(150, 150);
 const SMALL = { flows: 256, prefixSlots: 16, fragSlots: 4, events: 1024, dnsNames: 16, batchBytes: 256 * 1024, meterSlots: 16, externalIps: 64 };
 
 type Attack = "none" | "small-mss" | "split" | "big-ping" | "teardrop";

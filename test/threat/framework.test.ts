@@ -127,15 +127,15 @@ describe("reports", () => {
 
   test("threat events go through the ring like the others: a full ring drops and counts them", () => {
     const e = engineFor(threatPolicy("monitor"), { settings: { events: 16, flows: 64, meterSlots: 16 }, eventQueue: 1_000 });
-    // 40 new flows in one batch (no inventory: Discover learns them), each a learn and a threat
-    // event: 80 events for a ring of 16.
+    // 40 new flows in one batch (no inventory: Discover learns them, but a learn report waits for
+    // the application or the flow's end), each a threat event now: 40 events for a ring of 16.
     const syns = Array.from({ length: 40 }, (_, i) => input(ip(WEB, OUTSIDE, 6, tcp(80, 5000 + i, SYN | ACK, "", { options: mssOption(10) })), i));
     e.process(syns);
     const s = e.stats();
     expect(s.threats.reported).toBe(40);
     const drained = e.drainEvents();
-    expect(drained.map((x) => x.type)).toEqual(Array.from({ length: 16 }, (_, i) => (i % 2 ? "threat" : "learn")));
-    expect(s.events).toMatchObject({ emitted: 16, dropped: 64 });
+    expect(drained.map((x) => x.type)).toEqual(Array.from({ length: 16 }, () => "threat"));
+    expect(s.events).toMatchObject({ emitted: 16, dropped: 24 });
   });
 });
 
@@ -146,8 +146,8 @@ describe("threat areas in the packet region (docs/formats.md memory bounds)", ()
     const at = region(base);
     expect(region({ ...base, meterSlots: 2048 }) - at).toBe(1024 * 32);
     expect(region({ ...base, externalIps: 128 }) - at).toBe(64 * 16);
-    // A flow: its 160-byte record, 80 bytes of threat state, two 4-byte index entries.
-    expect(region({ ...base, flows: 2048 }) - at).toBe(1024 * (160 + 80 + 8));
+    // A flow: its 208-byte record, 80 bytes of threat state, two 4-byte index entries.
+    expect(region({ ...base, flows: 2048 }) - at).toBe(1024 * (208 + 80 + 8));
   });
 
   test("settings within bounds: meterSlots a power of two", () => {

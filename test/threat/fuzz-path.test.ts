@@ -17,8 +17,9 @@ import type { PacketEngine, PacketInput } from "../../runtime/packets.js";
 import { icmp, input, ipv4, tcp, udp } from "../packet/craft.js";
 import { engineFor, inventory, workload } from "../packet/engine.js";
 import { mutate, mutation } from "../packet/mutate.js";
+import { propertyRuns } from "../property-runs.js";
 
-const RUNS = Number(process.env.NVP_PROPERTY_RUNS ?? 300);
+const RUNS = propertyRuns(300, 300);
 const SMALL = { flows: 64, prefixSlots: 8, fragSlots: 4, fragBytes: 4096, events: 64, dnsNames: 8, batchPackets: 64, batchBytes: 256 * 1024, meterSlots: 16 };
 const EAGER = [
   "tls-1.0 on; tls-1.1 on; dns-null-type on; http-slowloris on; tcp-small-window on",

@@ -1,0 +1,33 @@
+// NeuVector's carve-outs (docs/semantics.md S3.1): traffic its data path never matches against the
+// rules. Only TCP, UDP and ICMP are looked up (dpi_policy_lookup), link-local peers are opened
+// first (dpi_policy_lookup_by_key), and with ICMP policy off unmatched ICMP meets the default pass
+// rule (dpi_add_default_policy). Settings opt a policy into policing the last two.
+import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from "./abi";
+import { isV4 } from "./intervals";
+import { icmpPolicy, linkLocalPolicy } from "./table";
+
+@inline function isIcmp(proto: u32): bool {
+  return proto == PROTO_ICMP || proto == PROTO_ICMPV6;
+}
+
+/** IS_IN_LINKLOCAL: 169.254.0.0/16, stored IPv4-mapped (the low 32 bits are the address). */
+@inline function linkLocal(ip: usize): bool {
+  const lo = load<u64>(ip);
+  return isV4(lo, load<u64>(ip, 8)) && (<u32>lo & 0xffff0000) == 0xa9fe0000;
+}
+
+/** Is a lookup between the addresses at `src` and `dst` open before any rule? */
+export function openBeforeRules(proto: u32, src: usize, dst: usize): bool {
+  if (proto != PROTO_TCP && proto != PROTO_UDP && !isIcmp(proto)) return true;
+  return !linkLocalPolicy && (linkLocal(src) || linkLocal(dst));
+}
+
+/** Does an ICMP flow no rule matches pass (icmp-policy off) instead of taking the implicit rule? */
+@inline export function icmpPasses(proto: u32): bool {
+  return !icmpPolicy && isIcmp(proto);
+}
+
+/** Can the flow skip the carve-outs (the fast path has none of them)? */
+export function plainLookup(proto: u32, src: usize, dst: usize): bool {
+  return !icmpPasses(proto) && !openBeforeRules(proto, src, dst);
+}

@@ -1,0 +1,91 @@
+// Recognisers for a TCP flow the capture joined mid-stream (no SYN seen), tried only after the
+// opening-message parsers of identify and the same parsers with the sides swapped said "no": what
+// is left of a session there is its steady-state framing, not its handshake. Each one answers from
+// a whole frame header whose every field is checked, and says "no" as soon as a side's first bytes
+// break it (a capture can also start inside a frame: then nothing lines up and nothing is named).
+//
+// - SSL: TLS records (RFC 8446 §5.1): content type 20-23, version 3.0-3.4 (TLS 1.3 writes 3.3),
+//   length 1 to 2^14 + 2048; the record ends exactly where the side's bytes end or another valid
+//   record header follows (or the prefix cap cuts it). Application data has no SNI.
+// - RabbitMQ: AMQP 0-9-1 frames (§4.2.3): type 1 method, 2 header, 3 body, 8 heartbeat; channel;
+//   size; the frame-end octet 0xCE right after the payload.
+// - TDS: TDS packets (MS-TDS §2.2.3.1) of the types a session carries after login: 1 SQL batch,
+//   3 RPC, 4 tabular result, 6 attention, 7 bulk load, 14 transaction manager; status bits of the
+//   spec only; length 8-32768 and equal to the side's bytes or followed by another packet header.
+import { APP_RABBITMQ, APP_SSL, APP_TDS } from "./apps";
+import { be16at, be32at, u8at } from "./bytes";
+import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
+
+const TLS_MAX: i32 = 18432;
+const TDS_MAX: i32 = 32768;
+const AMQP_MAX: i64 = 131072;
+
+/** A record header at `i`: its whole length (header included), or -1 when it is none. */
+function tlsRecord(p: usize, len: i32, i: i32): i32 {
+  const type = u8at(p, len, i);
+  const major = u8at(p, len, i + 1);
+  const minor = u8at(p, len, i + 2);
+  const n = be16at(p, len, i + 3);
+  if (type < 20 || type > 23 || major != 3 || minor < 0 || minor > 4 || n < 1 || n > TLS_MAX) return -1;
+  return 5 + n;
+}
+
+function amqpFrame(p: usize, len: i32, i: i32): i32 {
+  const type = u8at(p, len, i);
+  const size = be32at(p, len, i + 3);
+  if (type != 1 && type != 2 && type != 3 && type != 8) return -1;
+  if (size < 0 || size > AMQP_MAX || (type == 8 && size != 0) || (type != 8 && size == 0)) return -1;
+  const end = i + 7 + <i32>size;
+  // The frame-end octet is the frame's signature; unknown until it has arrived.
+  const fe = u8at(p, len, end);
+  if (fe >= 0 && fe != 0xce) return -1;
+  return 8 + <i32>size;
+}
+
+function tdsPacket(p: usize, len: i32, i: i32): i32 {
+  const type = u8at(p, len, i);
+  const status = u8at(p, len, i + 1);
+  const n = be16at(p, len, i + 2);
+  const ok = type == 1 || type == 3 || type == 4 || type == 6 || type == 7 || type == 14;
+  // Status: end of message 1, ignore 2, reset connection 8, reset keeping the transaction 16.
+  if (!ok || status < 0 || (status & ~0x1b) != 0 || n < 8 || n > TDS_MAX) return -1;
+  // The window byte is 0 in every packet a client or server sends (MS-TDS §2.2.3.1.6).
+  if (u8at(p, len, i + 7) != 0) return -1;
+  return n;
+}
+
+/**
+ * One side's bytes as frames of `kind` (0 TLS, 1 AMQP, 2 TDS): DPI_UNKNOWN when the first header is
+ * none or what follows the first frame is not a header; DPI_MORE while a header is incomplete;
+ * else 1 (frames line up).
+ */
+function frames(kind: i32, p: usize, len: i32): i32 {
+  const hdr = kind == 0 ? 5 : 8;
+  if (len < hdr) return len == 0 ? DPI_UNKNOWN : DPI_MORE;
+  const n = kind == 0 ? tlsRecord(p, len, 0) : kind == 1 ? amqpFrame(p, len, 0) : tdsPacket(p, len, 0);
+  if (n < 0) return DPI_UNKNOWN;
+  if (n == len) return 1;
+  if (n > len) return len >= DPI_PREFIX_CAP ? 1 : DPI_MORE;
+  if (len - n < hdr) return len >= DPI_PREFIX_CAP ? 1 : DPI_MORE;
+  const m = kind == 0 ? tlsRecord(p, len, n) : kind == 1 ? amqpFrame(p, len, n) : tdsPacket(p, len, n);
+  return m < 0 ? DPI_UNKNOWN : 1;
+}
+
+/** One framing on both sides: a side whose frames line up names it unless the other side breaks it. */
+function framing(kind: i32, app: i32, cli: usize, cl: i32, srv: usize, sl: i32): i32 {
+  const a = frames(kind, cli, cl);
+  const b = frames(kind, srv, sl);
+  // A side that has spoken and is not this framing rules it out (both sides of a session share it).
+  if ((cl > 0 && a == DPI_UNKNOWN) || (sl > 0 && b == DPI_UNKNOWN)) return DPI_UNKNOWN;
+  if (a == 1 || b == 1) return app;
+  return DPI_MORE;
+}
+
+/** Mid-stream identification over both sides' bytes (either may be the client's). */
+export function midstream(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
+  let r = framing(0, APP_SSL, cli, cl, srv, sl);
+  if (r != DPI_UNKNOWN) return r;
+  r = framing(1, APP_RABBITMQ, cli, cl, srv, sl);
+  if (r != DPI_UNKNOWN) return r;
+  return framing(2, APP_TDS, cli, cl, srv, sl);
+}

@@ -1,0 +1,41 @@
+/**
+ * NV2307: rules that name traffic NeuVector's data path opens before any rule (docs/semantics.md
+ * S3.1), so part of what they say can never take effect. Users write rules for cloud metadata
+ * (std/net's `cloud-metadata`), which is link-local: without `link-local-policy on` such a rule is
+ * dead for those addresses, and the warning names one as a witness.
+ */
+import { formatIp } from "../../common/ip.js";
+import { LINK_LOCAL } from "../reference/carve-outs.js";
+import { type Diags, q } from "./diag.js";
+import type { GroupInfo } from "./groups.js";
+import type { CheckedRule } from "./rules.js";
+import type { CheckedSettings } from "./settings.js";
+
+/** The lowest link-local address of an address group's IP entries, if any. */
+function linkLocalWitness(g: GroupInfo): bigint | undefined {
+  let best: bigint | undefined;
+  for (const a of g.model.addresses ?? []) {
+    if (a.kind !== "ip" || a.hi < LINK_LOCAL.lo || a.lo > LINK_LOCAL.hi) continue;
+    const w = a.lo > LINK_LOCAL.lo ? a.lo : LINK_LOCAL.lo;
+    if (best === undefined || w < best) best = w;
+  }
+  return best;
+}
+
+export function lintLinkLocal(rules: readonly CheckedRule[], groups: readonly GroupInfo[], settings: CheckedSettings, d: Diags): void {
+  if (settings.model.extra["link-local-policy"] === "on") return;
+  for (const r of rules) {
+    for (const side of [r.model.from, r.model.to]) {
+      const hit = side.map((i) => groups[i]).find((g) => g && !g.broken && linkLocalWitness(g) !== undefined);
+      if (!hit) continue;
+      const witness = formatIp(linkLocalWitness(hit) as bigint);
+      d.warn("NV2307", {
+        span: r.decl.span,
+        message: `rule ${r.model.id} cannot take effect for ${q(hit.model.name)}'s link-local addresses`,
+        label: `a flow with ${witness} is open before any rule`,
+        help: "NeuVector opens 169.254.0.0/16 peers before looking at rules (dpi_policy_lookup_by_key); add `settings { link-local-policy on }` to police them",
+      });
+      break;
+    }
+  }
+}

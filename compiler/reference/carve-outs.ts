@@ -1,0 +1,34 @@
+/**
+ * S3.1: NeuVector's carve-outs, read from its data path — traffic it never matches against rules.
+ * `dpi_policy_lookup` looks up TCP, UDP and ICMP only; `dpi_policy_lookup_by_key` opens link-local
+ * peers first; with ICMP policy off (`CTRL_EN_ICMP_POLICY` unset) `dpi_policy_cfg` expands
+ * protocol-less rules to TCP and UDP alone and `dpi_add_default_policy` lets other ICMP pass.
+ */
+import { isV4, parseIpRange, type IpRange } from "../../common/ip.js";
+import type { PolicyModel } from "../model.js";
+import type { FlowProto } from "./flow-input.js";
+
+const parsed = parseIpRange("169.254.0.0/16");
+/** IS_IN_LINKLOCAL (dp/utils/helper.h): IPv4 only, as NeuVector's policy lookup is. */
+export const LINK_LOCAL: IpRange = "error" in parsed ? { lo: 0n, hi: -1n } : parsed;
+
+function setting(model: PolicyModel, key: "icmp-policy" | "link-local-policy"): boolean {
+  return model.settings.extra[key] === "on";
+}
+
+/** Is ICMP under network rules (`any` covers it, and unmatched ICMP takes the implicit rule)? */
+export function icmpPoliced(model: PolicyModel): boolean {
+  return setting(model, "icmp-policy");
+}
+
+export function isLinkLocal(ip: bigint): boolean {
+  return isV4(ip) && ip >= LINK_LOCAL.lo && ip <= LINK_LOCAL.hi;
+}
+
+/** Why a lookup between `src` and `dst` is open before any rule, or undefined when it is not. */
+export function openReason(model: PolicyModel, proto: FlowProto, src: bigint, dst: bigint): string | undefined {
+  if (typeof proto === "number") return `ip protocol ${proto} is not policed (NeuVector looks up TCP, UDP and ICMP only): open`;
+  if (setting(model, "link-local-policy")) return undefined;
+  const which = isLinkLocal(src) ? "source" : isLinkLocal(dst) ? "destination" : undefined;
+  return which && `link-local ${which} (169.254.0.0/16) is open before any rule; \`link-local-policy on\` polices it`;
+}

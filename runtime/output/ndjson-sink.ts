@@ -1,0 +1,82 @@
+/**
+ * Events or flow records to an NDJSON file, streamed: records are encoded straight from their raw
+ * bytes (ndjson-encode.ts) into chunks of about 1 MiB, at most two chunks wait for the disk (ready() holds the producer back beyond that), and
+ * the file appears at its path only when the replay finished (streamed-file.ts). Memory stays at
+ * a few MiB whatever the number of events.
+ */
+import * as P from "../../common/abi-packet.js";
+import type { RawEventBatch } from "../packet/raw-events.js";
+import type { EventSink } from "./event-sink.js";
+import { NdjsonEncoder } from "./ndjson-encode.js";
+import { StreamedFile } from "./streamed-file.js";
+
+const CHUNK = 1 << 20;
+const MAX_PENDING = 2;
+
+export class NdjsonSink implements EventSink {
+  private readonly encoder = new NdjsonEncoder((bytes) => this.send(bytes), CHUNK);
+  private pending = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+  /** Lines written. */
+  lines = 0;
+
+  /** `types`: the EVT_* codes written (flow-end only for a flows file, the others for events). */
+  constructor(
+    private readonly file: StreamedFile,
+    private readonly types: ReadonlySet<number>,
+  ) {}
+
+  static flows(file: StreamedFile): NdjsonSink {
+    return new NdjsonSink(file, new Set([P.EVT_FLOW_END]));
+  }
+
+  static events(file: StreamedFile): NdjsonSink {
+    return new NdjsonSink(file, new Set([P.EVT_VIOLATION, P.EVT_DENY, P.EVT_LEARN, P.EVT_RESET, P.EVT_THREAT]));
+  }
+
+  write(batch: RawEventBatch): void {
+    for (let k = 0; k < batch.count; k++) {
+      if (!this.types.has(batch.type(k))) continue;
+      this.encoder.record(batch, k);
+      this.lines++;
+    }
+  }
+
+  private send(bytes: Uint8Array): void {
+    this.pending++;
+    this.chain = this.chain.then(async () => {
+      try {
+        if (!this.failure) await this.file.write(bytes);
+      } catch (error) {
+        this.failure ??= { error };
+      } finally {
+        this.pending--;
+      }
+    });
+  }
+
+  ready(): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure.error);
+    if (this.pending < MAX_PENDING) return undefined;
+    return this.chain.then(() => {
+      if (this.failure) throw this.failure.error;
+    });
+  }
+
+  async end(): Promise<void> {
+    this.encoder.end();
+    await this.chain;
+    if (this.failure) throw this.failure.error;
+  }
+
+  async commit(): Promise<void> {
+    await this.file.commit();
+  }
+
+  async abort(): Promise<void> {
+    this.failure ??= { error: new Error("aborted") };
+    await this.chain;
+    await this.file.abort();
+  }
+}

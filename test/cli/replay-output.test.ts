@@ -1,0 +1,52 @@
+/**
+ * `nvp replay`'s output files: written beside the target and renamed into place only when the
+ * replay finished; a write that fails (ENOSPC from /dev/full) is exit 2 and leaves the other
+ * file's old contents and no temporary file; an unwritable path is refused before replaying.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { main } from "../../cli/main.js";
+import { memoryIo } from "../../cli/io.js";
+
+const capture = join(import.meta.dirname, "../fixtures/captures/postgresql.pcap");
+
+async function run(args: string[], cwd: string) {
+  const io = memoryIo(cwd);
+  const code = await main(args, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+describe("nvp replay output files", () => {
+  test("a finished replay puts the file in place and leaves no temporary file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-out-"));
+    writeFileSync(join(dir, "flows.ndjson"), "old\n");
+    const r = await run(["replay", capture, "--flows", "flows.ndjson"], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "flows.ndjson"), "utf8")).toMatch(/^\{"type":"flow-end"/);
+    expect(readdirSync(dir)).toEqual(["flows.ndjson"]);
+  });
+
+  test.skipIf(!existsSync("/dev/full"))("a failed write is exit 2 and the other file keeps its old contents", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-out-"));
+    writeFileSync(join(dir, "events.ndjson"), "old\n");
+    const f = await run(["replay", capture, "--flows", "/dev/full", "--events", "events.ndjson"], dir);
+    expect(f.code).toBe(2);
+    expect(f.err).toMatch(/^error: cannot write the output: ENOSPC; the files keep their old contents$/m);
+    expect(readFileSync(join(dir, "events.ndjson"), "utf8")).toBe("old\n");
+    expect(readdirSync(dir)).toEqual(["events.ndjson"]);
+  });
+
+  test("an output path that cannot be opened is refused before anything is replayed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-out-"));
+    mkdirSync(join(dir, "sub"));
+    const r = await run(["replay", capture, "--flows", "sub"], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: cannot write `sub`: EISDIR/m);
+    expect(r.out).toBe("");
+    const m = await run(["replay", capture, "--flows", "missing/flows.ndjson"], dir);
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/^error: cannot write `missing\/flows\.ndjson`: ENOENT/m);
+  });
+});

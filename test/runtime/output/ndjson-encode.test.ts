@@ -1,0 +1,119 @@
+/**
+ * The NDJSON encoder prints exactly `JSON.stringify(decodeEvent(record))` for every record: the
+ * events and flow records of every committed capture (clean sessions and attacks, under a policy
+ * that gives every event type), and records of random bytes (any type, action, mode, time, count).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import * as P from "../../../common/abi-packet.js";
+import type { Inventory } from "../../../common/schema.js";
+import { compileSources } from "../../../compiler/check/compile-sources.js";
+import { compileModule } from "../../../compiler/emit/compile-module.js";
+import { parseCaptureBuffer } from "../../../runtime/capture/index.js";
+import { loadModule } from "../../../runtime/index.js";
+import { NdjsonEncoder } from "../../../runtime/output/ndjson-encode.js";
+import { PacketEngine, RawEventBatch } from "../../../runtime/packets.js";
+
+const fixtures = join(import.meta.dirname, "../../fixtures");
+const POLICY = `policy enc
+service db = nv.db.data { mode protect }
+service web = nv.web.data { mode monitor }
+service dev = nv.dev.data { mode discover }
+group names { address "www.example.test", vh:www.example.test }
+rule 10 allow db -> db app postgresql
+rule 20 deny db -> db app redis
+rule 30 allow any -> any port udp/53
+rule 40 allow any -> names app http
+settings { tls-1.0 on; dns-null-type on }
+`;
+const INVENTORY: Inventory = {
+  workloads: [
+    { name: "db-0", namespace: "data", service: "db", labels: { tier: "db" }, nsLabels: {}, images: [], containers: [], node: "n1", ips: ["127.0.0.1", "::1"] },
+    { name: "web-\"0\"", namespace: "data", service: "web", labels: {}, nsLabels: {}, images: [], containers: [], node: "n1", ips: ["10.0.0.9"] },
+    { name: "dev-0", namespace: "data", service: "dev", labels: {}, nsLabels: {}, images: [], containers: [], node: "n1", ips: ["10.0.0.10"] },
+  ],
+  nodes: [{ name: "n1", ips: ["10.0.0.1"] }],
+  internalSubnets: [],
+  serviceExternalIps: [],
+};
+
+function encodeAll(batch: RawEventBatch): string[] {
+  const chunks: Uint8Array[] = [];
+  // A small chunk size: records split across chunks must join up.
+  const enc = new NdjsonEncoder((b) => chunks.push(b), 700);
+  for (let k = 0; k < batch.count; k++) enc.record(batch, k);
+  enc.end();
+  return Buffer.concat(chunks).toString("utf8").split("\n").filter(Boolean);
+}
+
+function decodeAll(batch: RawEventBatch): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < batch.count; k++) {
+    const e = batch.decode(k);
+    if (e) out.push(JSON.stringify(e));
+  }
+  return out;
+}
+
+function engine(): PacketEngine {
+  const r = compileSources({ "enc.nvp": POLICY }, ["enc.nvp"]);
+  return new PacketEngine(loadModule(compileModule(r.model!).bytes), { inventory: INVENTORY, settings: { threats: true } });
+}
+
+describe("NDJSON encoder", () => {
+  test("prints every fixture's events exactly as JSON.stringify(decodeEvent)", () => {
+    const e = engine();
+    const types = new Set<string>();
+    let n = 0;
+    const check = (b: RawEventBatch) => {
+      const want = decodeAll(b);
+      expect(encodeAll(b)).toEqual(want);
+      for (const l of want) types.add(JSON.parse(l).type);
+      n += want.length;
+    };
+    for (const dir of ["captures", "threats"]) {
+      for (const f of readdirSync(join(fixtures, dir)).filter((x) => x.endsWith(".pcap")).sort()) {
+        e.feed(parseCaptureBuffer(readFileSync(join(fixtures, dir, f))).packets);
+        e.takeRawEvents(check);
+      }
+    }
+    e.flush();
+    e.takeRawEvents(check);
+    expect([...types].sort()).toEqual(["deny", "flow-end", "learn", "reset", "threat", "violation"]);
+    expect(n).toBeGreaterThan(500);
+  });
+
+  test("prints records of random bytes exactly as JSON.stringify(decodeEvent)", () => {
+    const e = engine();
+    let namer: RawEventBatch["namer"] | undefined;
+    e.feed(parseCaptureBuffer(readFileSync(join(fixtures, "captures/postgresql.pcap"))).packets);
+    e.flush();
+    e.takeRawEvents((b) => (namer = b.namer));
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 255;
+    const count = 2000;
+    const bytes = new Uint8Array(count * P.EV_SIZE);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = rnd();
+    for (let k = 0; k < count; k++) {
+      const at = k * P.EV_SIZE;
+      // Mostly valid codes, so every branch is taken; sometimes anything.
+      if (k % 8) {
+        bytes[at + P.EV_TYPE] = 1 + (rnd() % 6);
+        bytes[at + P.EV_PROTO] = [6, 17, 1, 58, 47][rnd() % 5]!;
+        bytes[at + P.EV_ACTION] = rnd() % 6;
+        bytes[at + P.EV_MODE] = rnd() % 5;
+        bytes[at + P.EV_THREAT] = rnd() % 40;
+        bytes[at + P.EV_XFF] = rnd() % 4 === 0 ? 1 : 0;
+        bytes[at + P.EV_APP + 2] = 0;
+        bytes[at + P.EV_APP + 3] = 0;
+        bytes[at + P.EV_CLIENT_KIND] = rnd() % 5;
+        // IPv4-mapped addresses half the time.
+        if (rnd() & 1) bytes.fill(0, at + P.EV_CLIENT, at + P.EV_CLIENT + 10).fill(255, at + P.EV_CLIENT + 10, at + P.EV_CLIENT + 12);
+        if (rnd() & 1) bytes.fill(0, at + P.EV_TIME + 6, at + P.EV_TIME + 8);
+      }
+    }
+    const batch = new RawEventBatch(bytes, count, namer!);
+    expect(encodeAll(batch)).toEqual(decodeAll(batch));
+  });
+});
