@@ -15,6 +15,7 @@ import { stringify } from "yaml";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import { findSetting } from "../check/settings-table.js";
 import type { GroupModel, PolicyModel, RuleModel } from "../model.js";
+import { evaluationOrder } from "../reference/rule-match.js";
 import { criterionToCrd } from "./criteria.js";
 import { ANY_ADDRESSES, NV_GROUP_NAME } from "./import-groups.js";
 import { appsToCrd, portsToCrd } from "./ports.js";
@@ -65,7 +66,9 @@ export function exportCrd(model: PolicyModel, opts: ExportOptions = {}): ExportR
   const placed: { rule: CrdRule; target: string }[] = [];
   let learned = 0;
   const hasVh = (g: number) => (model.groups[g]?.addresses ?? []).some((a) => a.kind === "vh");
-  for (const r of model.rules) {
+  // Evaluation order, not id order: a deny rule naming `nodes` is evaluated after all others, and
+  // its pairs that do not name `nodes` (which NeuVector would not move) must stay there too.
+  for (const r of evaluationOrder(model)) {
     if (r.learned) learned++;
     if (r.from.length * r.to.length > 1 && [...r.from, ...r.to].some(hasVh)) {
       diagnostics.push({ code: "NV6204", severity: "warning", message: `rule ${r.id} names several groups, one with \`vh:\` entries, and becomes one CRD rule per pair`, help: "while a flow's virtual host is not yet known, an earlier pair may hold it pending where nvp's single rule decides it; split the rule in the .nvp to see the same verdicts" });
@@ -119,7 +122,7 @@ function settingsWarnings(model: PolicyModel, out: Diagnostic[]): void {
     ...Object.entries(s.extra).filter(([k, v]) => findSetting(k)?.default !== v).map(([k, v]) => `\`${k} ${v}\``),
   ];
   if (odd.length > 0) {
-    out.push({ code: "NV6202", severity: "warning", message: `settings ${odd.join(", ")} are not part of a NeuVector CRD (threat settings are NeuVector's system configuration)`, help: "set them in NeuVector's system configuration (or its ConfigMap) for the same verdicts" });
+    out.push({ code: "NV6202", severity: "warning", message: `settings ${odd.join(", ")} are not part of a NeuVector CRD (they are NeuVector's system configuration)`, help: "set them in NeuVector's system configuration (or its ConfigMap) for the same verdicts" });
   }
 }
 

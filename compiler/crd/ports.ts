@@ -13,12 +13,16 @@ export type Parsed<T> = { ok: T } | { error: string };
 
 const ITEM = /^(?:(tcp|udp)\/)?(?:(\d+)(?:-(\d+))?|(any))$/i;
 
-/** CRD `ports` → nvp port items as text (`tcp/80`, `udp/53-60`, `tcp/any`, `icmp`, `any`); [] = any. */
+/** CRD `ports` → nvp port items as text (`tcp/80`, `udp/53-60`, `tcp/any`, `icmp`, `any`); [] = any; `any` absorbs all but `icmp`. */
 export function portsToNvp(text: string): Parsed<string[]> {
   const out: string[] = [];
+  let any = false;
   for (const item of text.split(/[\s,]+/).filter((s) => s !== "")) {
-    if (item === "icmp" || item.toLowerCase() === "any") {
-      if (item.toLowerCase() === "any") return { ok: [] };
+    if (item.toLowerCase() === "any") {
+      any = true;
+      continue;
+    }
+    if (item === "icmp") {
       if (!out.includes("icmp")) out.push("icmp");
       continue;
     }
@@ -35,12 +39,15 @@ export function portsToNvp(text: string): Parsed<string[]> {
     const text = lo === hi ? `${proto}/${lo}` : `${proto}/${lo}-${hi}`;
     if (!out.includes(text)) out.push(text);
   }
+  // `any` covers every port but not ICMP (unless icmp-policy is on): a listed `icmp` stays.
+  if (any) return { ok: out.includes("icmp") ? ["icmp", "any"] : [] };
   return { ok: out };
 }
 
-/** nvp ports → the CRD string; [] and a lone `any` → `any`. */
+/** nvp ports → the CRD string; [] and `any` → `any` (with `icmp` kept: `any` does not cover it). */
 export function portsToCrd(ports: readonly PortModel[]): string {
-  if (ports.length === 0 || ports.some((p) => p.proto === "any")) return "any";
+  if (ports.length === 0) return "any";
+  if (ports.some((p) => p.proto === "any")) return ports.some((p) => p.proto === "icmp") ? "icmp,any" : "any";
   return ports
     .map((p) => {
       if (p.proto === "icmp") return "icmp";

@@ -104,10 +104,10 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   const regions = new Map<string, { change: Change; region?: Region; candidates: Flow[] }>();
   for (let i = 0; i < pieces.flows.length; i += BATCH) {
     const batch = pieces.flows.slice(i, i + BATCH);
-    // One encoding for both modules (same DNS names); results are compared as bytes first.
-    const enc = ea.encode(batch);
-    const ra = ea.decideEncoded(enc);
-    const rb = eb.decideEncoded(enc);
+    // Each module decides its own encoding (an encoding is bound to its module); results are
+    // compared as bytes first and decoded only where they differ.
+    const ra = ea.decideEncoded(ea.encode(batch));
+    const rb = eb.decideEncoded(eb.encode(batch));
     const va = new DataView(ra.buffer, ra.byteOffset, ra.byteLength);
     const vb = new DataView(rb.buffer, rb.byteOffset, rb.byteLength);
     batch.forEach((flow, k) => {

@@ -136,7 +136,7 @@ export class Pieces {
     for (const proto of ["tcp", "udp"] as const) for (const port of cuts[proto]) ports.push({ proto, port });
     for (const p of ports) {
       if (only && only.ports.length > 0 && !only.ports.some((q) => q.proto === "any" || (q.proto === p.proto && (p.proto === "icmp" || (q.lo <= (p.port ?? 0) && (p.port ?? 0) <= q.hi))))) continue;
-      for (const app of p.proto === "icmp" ? [undefined] : apps) {
+      for (const app of apps) {
         if (only && only.apps.length > 0 && app !== undefined && !appSatisfies(findApp(app)?.id ?? -1, only.apps)) continue;
         for (const host of hosts) this.add(pairKey, s.ip, d.ip, p.proto, p.port, app, host);
       }

@@ -55,7 +55,7 @@ describe("nvp import / export --crd", () => {
     const r = await run(["export", "--crd", "examples/shop/shop.nvp", "--set", "ns=shop", "--set", "db=prod-db"]);
     expect(r.code).toBe(0);
     for (const d of parseAllDocuments(r.out)) expect(validate(d.toJSON())).toEqual([]);
-    expect(r.err).toContain("warning[NV6202]: settings `default-mode monitor`, `nodes-mode protect` are not part of a NeuVector CRD");
+    expect(r.err).toContain("warning[NV6202]: settings `default-mode monitor`, `nodes-mode protect`");
   });
 });
 

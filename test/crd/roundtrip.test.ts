@@ -17,8 +17,11 @@ import { propertyRuns, timeoutFor } from "../property-runs.js";
 const RUNS = propertyRuns(30, 100);
 const DEFAULT_SETTINGS = { xff: true, contention: "basic" as const, defaultMode: "discover" as const, nodesMode: "discover" as const, extra: {} };
 
+/** What the checker makes of a port list: `any` absorbs every other item (icmp included). */
+const checkerPorts = (r: PolicyModel["rules"][number]) => (r.ports.some((p) => p.proto === "any") ? [{ proto: "any" as const, lo: 0, hi: 65535 }] : r.ports);
+
 const arbCase = arbPolicyModel({ maxRules: 8 })
-  .map((m): PolicyModel => ({ ...m, settings: { ...DEFAULT_SETTINGS, xff: m.settings.xff }, rules: m.rules.map((r) => ({ ...r, learned: false })) }))
+  .map((m): PolicyModel => ({ ...m, settings: { ...DEFAULT_SETTINGS, xff: m.settings.xff }, rules: m.rules.map((r) => ({ ...r, learned: false, ports: checkerPorts(r) })) }))
   .chain((model) =>
     arbInventory().chain((inventory) => {
       const hot = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips), ...EXTERNAL_IPS.slice(0, 2)];
@@ -83,7 +86,7 @@ describe("export --crd then import", () => {
     const r = exportCrd(model);
     expect(r.text).toBeUndefined();
     const byCode = r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.message}`);
-    expect(byCode).toContain("NV6202 warning settings `xff off`, `contention strict` are not part of a NeuVector CRD (threat settings are NeuVector's system configuration)");
+    expect(byCode).toContain("NV6202 warning settings `xff off`, `contention strict` are not part of a NeuVector CRD (they are NeuVector's system configuration)");
     expect(byCode).toContain("NV6201 error group `g`: criterion `service regex \"^w\"` has no NeuVector equivalent (NeuVector matches `<service>.<namespace>`)");
     expect(byCode).toContain("NV6203 error rule 20: application `NodeJS` has no name in NeuVector's CRD");
     expect(byCode).toContain("NV6202 warning 1 learned rule is exported as plain rules");
