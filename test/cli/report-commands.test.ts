@@ -51,6 +51,6 @@ describe("nvp serve", () => {
     expect((await nvp(["serve", "--store", "s.duckdb", "--host", "10.0.0.1", "--token", "short"], fx.dir)).err).toMatch(/at least 16 characters/);
     const help = await nvp(["serve", "--help"], fx.dir);
     expect(help.code).toBe(0);
-    expect(help.out).toMatch(/Bound to 127\.0\.0\.1 by\s+default; any other address needs --token/);
+    expect(help.out).toMatch(/Bound to 127\.0\.0\.1 by\s+default;\s+any\s+other\s+address\s+needs\s+--token/);
   });
 });

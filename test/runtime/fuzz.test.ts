@@ -17,7 +17,7 @@ const RUNS = { numRuns: Number(process.env.NVP_FUZZ_RUNS ?? 150) };
 
 function wellFormed(ds: readonly Diagnostic[], text: string): void {
   for (const d of ds) {
-    expect(d.code).toMatch(/^NV5[123]\d\d$/);
+    expect(d.code).toMatch(/^NV5(004|[123]\d\d)$/);
     expect(d.message).toMatch(/^[^A-Z]/);
     expect(d.message).not.toMatch(/\.$/);
     expect(d.help).toBeTruthy();
