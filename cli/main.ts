@@ -5,24 +5,30 @@ import { UsageError, type CommandContext } from "./shared.js";
 import { VERSION } from "./version.js";
 import { InputFileError } from "../common/input-file.js";
 import { AtomicWriteError } from "../common/atomic-write.js";
-import * as check from "./commands/check.js";
-import * as compile from "./commands/compile.js";
-import * as inspect from "./commands/inspect.js";
-import * as replay from "./commands/replay.js";
-import * as evalCmd from "./commands/eval.js";
-import * as explain from "./commands/explain.js";
-import * as fmt from "./commands/fmt.js";
-import * as test from "./commands/test.js";
-import * as importCmd from "./commands/import.js";
-import * as exportCmd from "./commands/export.js";
-import * as learn from "./commands/learn.js";
-import * as diff from "./commands/diff.js";
-import * as ingest from "./commands/ingest.js";
-import * as report from "./commands/report.js";
-import * as exportParquet from "./commands/export-parquet.js";
-import * as serve from "./commands/serve.js";
 
-const COMMANDS = [check, fmt, compile, inspect, test, explain, evalCmd, replay, importCmd, exportCmd, diff, learn, ingest, exportParquet, report, serve];
+/**
+ * Each command's module, loaded only when needed: `nvp replay …` loads replay's modules and not the
+ * store's DuckDB bindings or the CRD importer (start-up is part of every whole-process run);
+ * `nvp --help`, `nvp help …` and unknown commands load them all. Order = the help's order.
+ */
+const COMMANDS: readonly (readonly [string, () => Promise<{ register(program: Command, ctx: CommandContext): void }>])[] = [
+  ["check", () => import("./commands/check.js")],
+  ["fmt", () => import("./commands/fmt.js")],
+  ["compile", () => import("./commands/compile.js")],
+  ["inspect", () => import("./commands/inspect.js")],
+  ["test", () => import("./commands/test.js")],
+  ["explain", () => import("./commands/explain.js")],
+  ["eval", () => import("./commands/eval.js")],
+  ["replay", () => import("./commands/replay.js")],
+  ["import", () => import("./commands/import.js")],
+  ["export", () => import("./commands/export.js")],
+  ["diff", () => import("./commands/diff.js")],
+  ["learn", () => import("./commands/learn.js")],
+  ["ingest", () => import("./commands/ingest.js")],
+  ["export-parquet", () => import("./commands/export-parquet.js")],
+  ["report", () => import("./commands/report.js")],
+  ["serve", () => import("./commands/serve.js")],
+];
 
 /** Run `nvp` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -40,7 +46,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .configureHelp(helpConfig)
     .showHelpAfterError("(run with --help for usage)")
     .enablePositionalOptions();
-  for (const c of COMMANDS) c.register(program, ctx);
+  const first = argv.find((a) => !a.startsWith("-"));
+  const only = COMMANDS.find(([name]) => name === first);
+  for (const [, load] of only ? [only] : COMMANDS) (await load()).register(program, ctx);
   program.commands.forEach((c) => c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }));
   program.exitOverride();
   try {

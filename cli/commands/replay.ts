@@ -1,21 +1,19 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { compileModule, loadAndCheck, compileSources } from "../../compiler/index.js";
 import { createProgress } from "../../runtime/capture/index.js";
 import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
 import type { EventSink } from "../../runtime/output/event-sink.js";
 import { NdjsonSink } from "../../runtime/output/ndjson-sink.js";
 import { StreamedFile } from "../../runtime/output/streamed-file.js";
 import { PacketEngine } from "../../runtime/packets.js";
+import { CaptureMarks } from "../../runtime/replay/capture-marks.js";
 import { Replay, type CaptureRun } from "../../runtime/replay/driver.js";
 import { EXIT } from "../io.js";
 import { buildSummary, renderSummary, type ReplayMode } from "../replay-summary.js";
 import { readDns, readInventory } from "../session.js";
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 import { VERSION } from "../version.js";
-import { StoreRecorder } from "../../runtime/store/index.js";
-import { addToStore } from "./replay-store.js";
 
 /** Exit code when a capture had something denied: CI can assert "this capture stays clean". */
 export const EXIT_DENIED = 3;
@@ -71,7 +69,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .action(async (captures: string[], opts: ReplayOptions) => {
       const top = topRows(opts.top);
       const mode: ReplayMode = opts.module || opts.policy.length ? "policy" : "identify";
-      const module = policyModule(ctx, opts);
+      const module = await policyModule(ctx, opts);
       const inventory = readInventory(ctx, opts.inventory);
       const dns = readDns(ctx, opts.dns, opts.dnsFile);
       if (!module || !inventory || !dns) return;
@@ -80,8 +78,11 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const engine = new PacketEngine(module, { inventory });
       for (const [name, ips] of Object.entries(dns)) engine.addDnsResolution(name, ips);
-      const recorder = opts.store ? await StoreRecorder.open() : undefined;
-      const replay = new Replay(engine, [...(await openSinks(ctx, opts)), ...(recorder?.sinks ?? [])]);
+      // The store (DuckDB) is loaded only when asked for: a replay without --store never loads it.
+      const recorder = opts.store ? await (await import("../../runtime/store/index.js")).StoreRecorder.open() : undefined;
+      // Several captures: each NDJSON line names the capture its flow began in.
+      const marks = captures.length > 1 ? new CaptureMarks() : undefined;
+      const replay = new Replay(engine, [...(await openSinks(ctx, opts, marks)), ...(recorder?.sinks ?? [])]);
       const runs: CaptureRun[] = [];
       const t0 = performance.now();
       try {
@@ -89,7 +90,9 @@ export function register(program: Command, ctx: CommandContext): void {
           const path = resolve(ctx.io.cwd, file);
           const size = fileSize(path);
           const progress = createProgress({ isTTY: ctx.io.isTty, total: size });
+          marks?.begin(file);
           runs.push(await replay.capture(path, file, { progress: (bytes, packets) => progress.update(bytes, packets) }));
+          marks?.end(engine.stats().flows.created);
           recorder?.mark(engine, runs[runs.length - 1]!);
           progress.finish();
         }
@@ -99,7 +102,7 @@ export function register(program: Command, ctx: CommandContext): void {
         recorder?.cleanup();
         throw new UsageError(`cannot write the output: ${(e as NodeJS.ErrnoException).code ?? String(e)}; the files keep their old contents`);
       }
-      if (recorder) await addToStore(ctx, opts.store!, recorder, module, inventory);
+      if (recorder) await (await import("./replay-store.js")).addToStore(ctx, opts.store!, recorder, module, inventory);
       const seconds = (performance.now() - t0) / 1000;
       const summary = buildSummary(mode, runs, replay.counts, replay.tally.summary(), engine.stats(), seconds, top);
       if (opts.format === "json") ctx.io.out(JSON.stringify(summary, null, 2) + "\n");
@@ -126,16 +129,16 @@ function topRows(v: string | true | undefined): number | undefined {
 }
 
 /** The --events and --flows writers (streamed, put in place when the replay finished). */
-async function openSinks(ctx: CommandContext, opts: ReplayOptions): Promise<EventSink[]> {
+async function openSinks(ctx: CommandContext, opts: ReplayOptions, marks?: CaptureMarks): Promise<EventSink[]> {
   const sinks: EventSink[] = [];
-  const files: [string | undefined, (f: StreamedFile) => NdjsonSink][] = [
+  const files: [string | undefined, (f: StreamedFile, m?: CaptureMarks) => NdjsonSink][] = [
     [opts.events, NdjsonSink.events],
     [opts.flows, NdjsonSink.flows],
   ];
   for (const [file, make] of files) {
     if (!file) continue;
     try {
-      sinks.push(make(await StreamedFile.open(resolve(ctx.io.cwd, file))));
+      sinks.push(make(await StreamedFile.open(resolve(ctx.io.cwd, file)), marks));
     } catch (e) {
       for (const s of sinks) await s.abort();
       throw new UsageError(`cannot write \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
@@ -147,9 +150,11 @@ async function openSinks(ctx: CommandContext, opts: ReplayOptions): Promise<Even
 /** The policy that identification-only replays run: every flow allowed, nothing else decided. */
 const IDENTIFY_POLICY = "policy identify\nrule 1 allow any -> any\n";
 
-function policyModule(ctx: CommandContext, opts: ReplayOptions): PolicyModule | undefined {
+/** The module to replay through; the compiler is loaded only for --policy (a --module replay never loads it). */
+async function policyModule(ctx: CommandContext, opts: ReplayOptions): Promise<PolicyModule | undefined> {
   if (opts.module && opts.policy.length) throw new UsageError("give either --module FILE or --policy FILE…, not both");
   if (!opts.module && opts.policy.length === 0) {
+    const { compileModule, compileSources } = await import("../../compiler/index.js");
     const r = compileSources({ "identify.nvp": IDENTIFY_POLICY }, ["identify.nvp"]);
     if (!r.model) throw new Error("the identification policy does not check");
     return loadModule(compileModule(r.model, { compilerVersion: VERSION }).bytes);
@@ -170,6 +175,7 @@ function policyModule(ctx: CommandContext, opts: ReplayOptions): PolicyModule | 
       return undefined;
     }
   }
+  const { compileModule, loadAndCheck } = await import("../../compiler/index.js");
   const checked = loadAndCheck(opts.policy, { params: parseSets(opts.set), cwd: ctx.io.cwd });
   reportDiagnostics(ctx, checked.diagnostics.filter((d) => d.severity === "error"), checked.sources, "human");
   if (!checked.model) {

@@ -93,6 +93,21 @@ export class NdjsonEncoder {
     this.buf = new Uint8Array(chunk + 4096);
   }
 
+  /** `"capture":"…",` for the lines that follow (undefined: no capture field). */
+  private capture: Uint8Array | undefined;
+  private readonly captures = new Map<string, Uint8Array>();
+
+  /** Name the capture file in the lines that follow (`nvp replay` with several captures). */
+  setCapture(name: string | undefined): void {
+    if (name === undefined) {
+      this.capture = undefined;
+      return;
+    }
+    let b = this.captures.get(name);
+    if (!b) this.captures.set(name, (b = bytes(`"capture":${JSON.stringify(name)},`)));
+    this.capture = b;
+  }
+
   /** Encode record k of the batch as one line. */
   record(batch: RawEventBatch, k: number): void {
     if (batch.namer !== this.namer) {
@@ -104,8 +119,9 @@ export class NdjsonEncoder {
     const type = v.getUint8(at + P.EV_TYPE);
     const typeBytes = TYPE_BYTES.get(type);
     if (!typeBytes) return;
-    this.room(1024);
+    this.room(1024 + (this.capture?.length ?? 0));
     this.byte(123);
+    if (this.capture) this.put(this.capture);
     this.put(K.type);
     this.put(typeBytes);
     this.put(K.time);

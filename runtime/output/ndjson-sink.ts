@@ -6,6 +6,7 @@
  */
 import * as P from "../../common/abi-packet.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
+import type { CaptureMarks } from "../replay/capture-marks.js";
 import type { EventSink } from "./event-sink.js";
 import { NdjsonEncoder } from "./ndjson-encode.js";
 import { StreamedFile } from "./streamed-file.js";
@@ -22,22 +23,25 @@ export class NdjsonSink implements EventSink {
   lines = 0;
 
   /** `types`: the EVT_* codes written (flow-end only for a flows file, the others for events). */
+  /** `marks`: when given, each line names its capture (`capture`, replay/capture-marks.ts). */
   constructor(
     private readonly file: StreamedFile,
     private readonly types: ReadonlySet<number>,
+    private readonly marks?: CaptureMarks,
   ) {}
 
-  static flows(file: StreamedFile): NdjsonSink {
-    return new NdjsonSink(file, new Set([P.EVT_FLOW_END]));
+  static flows(file: StreamedFile, marks?: CaptureMarks): NdjsonSink {
+    return new NdjsonSink(file, new Set([P.EVT_FLOW_END]), marks);
   }
 
-  static events(file: StreamedFile): NdjsonSink {
-    return new NdjsonSink(file, new Set([P.EVT_VIOLATION, P.EVT_DENY, P.EVT_LEARN, P.EVT_RESET, P.EVT_THREAT]));
+  static events(file: StreamedFile, marks?: CaptureMarks): NdjsonSink {
+    return new NdjsonSink(file, new Set([P.EVT_VIOLATION, P.EVT_DENY, P.EVT_LEARN, P.EVT_RESET, P.EVT_THREAT]), marks);
   }
 
   write(batch: RawEventBatch): void {
     for (let k = 0; k < batch.count; k++) {
       if (!this.types.has(batch.type(k))) continue;
+      if (this.marks) this.encoder.setCapture(this.marks.names[this.marks.indexOf(batch.view.getUint32(k * P.EV_SIZE + P.EV_FLOW, true))]);
       this.encoder.record(batch, k);
       this.lines++;
     }

@@ -30,13 +30,18 @@ test("one connection copied on VLAN 0, 42 and QinQ 10/20 is three flow records, 
     [42, undefined, "Apache", "certain"],
     [10, 20, "Apache", "certain"],
   ]);
+  // One capture: no capture field (the file is the one given).
+  expect(r.flows.every((f) => !("capture" in f))).toBe(true);
 });
 
 test("several captures: tunnels in the records; frames and packets not decoded, by kind", async () => {
   const r = await replay(["pppoe.pcap", "tunnels-vxlan.pcap", "tunnels-vxlan-encapsulated-http.pcap"]);
   expect(r.code).toBe(0);
   const http = r.flows.find((f) => f.app === "HTTP")!;
-  expect(http).toMatchObject({ dst: { port: 80 }, confidence: "certain", tunnel: { type: "vxlan", id: 1, src: "10.1.200.131", dst: "10.1.1.172" } });
+  expect(http).toMatchObject({ capture: join(wild, "tunnels-vxlan-encapsulated-http.pcap"), dst: { port: 80 }, confidence: "certain", tunnel: { type: "vxlan", id: 1, src: "10.1.200.131", dst: "10.1.1.172" } });
+  // Each record names the capture its flow began in (the first key).
+  expect(new Set(r.flows.map((f) => f.capture)).size).toBeGreaterThan(1);
+  expect(r.flows.every((f) => Object.keys(f)[0] === "capture")).toBe(true);
   // PPPoE discovery and LCP/IPCP are no IP; VXLAN carrying ARP is a tunnel with no IP inside.
   const line = r.out.split("\n").find((l) => l.includes("not decoded"))!;
   expect(line).toMatch(/pppoe-discovery 4/);
