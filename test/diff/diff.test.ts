@@ -161,7 +161,8 @@ describe("completeness on random scenarios", () => {
           expect({ flow: f, regions: [...regions], has: regions.has(`${va.rule}|${va.action}|${vb.rule}|${vb.action}`) }).toMatchObject({ has: true });
         }
       }),
-      { numRuns: RUNS },
+      // A fixed seed: the count below (the property saw differing flows at all) must not depend on luck.
+      { numRuns: RUNS, seed: 0x5eed },
     );
     expect(differing).toBeGreaterThan(0);
   }, timeoutFor(RUNS, 250));
