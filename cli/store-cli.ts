@@ -1,11 +1,11 @@
 /** What the store commands share: opening the store, printing NV56xx errors rustc-style (exit 2). */
-import { readFileSync } from "node:fs";
+import { readInputFile } from "../common/input-file.js";
 import { resolve } from "node:path";
 import { NvpRuntimeError } from "../runtime/errors.js";
 import { loadModule, type PolicyModule } from "../runtime/module.js";
 import { FlowStore, StoreError } from "../runtime/store/index.js";
 import { EXIT } from "./io.js";
-import { UsageError, type CommandContext } from "./shared.js";
+import type { CommandContext } from "./shared.js";
 
 /** Run `body` with the store open, closing it after; a runtime error is printed with `file` and exits 2. */
 export async function withStore<T>(ctx: CommandContext, file: string, body: (store: FlowStore) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T | undefined> {
@@ -31,12 +31,7 @@ export function printRuntimeError(ctx: CommandContext, e: NvpRuntimeError | Stor
 /** A compiled module from `file` (ingest's metadata, serve's replays); a bad module is printed, exit 2. */
 export function readModuleFile(ctx: CommandContext, file: string): PolicyModule | undefined {
   const path = resolve(ctx.io.cwd, file);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const bytes = readInputFile(path, { shown: file, what: "module" });
   try {
     return loadModule(bytes);
   } catch (e) {

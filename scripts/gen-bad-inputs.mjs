@@ -58,6 +58,7 @@ const SLOTS = [
   { name: "policy/compile", args: (p) => ["compile", p, "-o", "out/never.wasm"], streamed: "NV0004", dir: null, missing: "NV2001" },
   { name: "policy/fmt", args: (p) => ["fmt", p], streamed: "NV5001", dir: null, missing: "NV5003" },
   { name: "module/inspect", args: (p) => ["inspect", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
+  { name: "module/replay", args: (p) => ["replay", "--module", p, "never.pcap"], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "inventory/explain", args: (p) => ["explain", good.policy, "--inventory", p, ...explainFlow], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "inventory/eval", args: (p) => ["eval", good.policy, "--flows", good.flows, "--inventory", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "flows/eval", args: (p) => ["eval", good.policy, "--flows", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },

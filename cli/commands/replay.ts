@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { readInputFile } from "../../common/input-file.js";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { createProgress } from "../../runtime/capture/index.js";
@@ -160,12 +161,8 @@ async function policyModule(ctx: CommandContext, opts: ReplayOptions): Promise<P
     return loadModule(compileModule(r.model, { compilerVersion: VERSION }).bytes);
   }
   if (opts.module) {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(resolve(ctx.io.cwd, opts.module));
-    } catch (e) {
-      throw new UsageError(`cannot read \`${opts.module}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
+    // The bounded reader (NV5001–5003): a device, FIFO or huge file is refused, never read whole.
+    const bytes = readInputFile(resolve(ctx.io.cwd, opts.module), { shown: opts.module, what: "module" });
     try {
       return loadModule(bytes);
     } catch (e) {
