@@ -6,7 +6,12 @@
  */
 import type { ModuleMeta } from "../../common/abi-meta.js";
 import type { Inventory } from "../../common/schema.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fillGeo } from "./geo.js";
+import { convertNeuVector, isNeuVectorFile } from "./neuvector-read.js";
+import type { NvWorkload } from "./neuvector-map.js";
 import { FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
 import { firstLine, STORE_CODES, StoreError, type FlowStore, type Param } from "./store.js";
 
@@ -22,6 +27,8 @@ export interface RunInfo {
 export interface CaptureInput {
   capture: string;
   files: string[];
+  /** How the files are read: nvp's event NDJSON, NeuVector's exported security events, or (absent) told apart by their first line. */
+  format?: "nvp" | "neuvector";
   packets?: number;
   bytes?: number;
   error?: string;
@@ -52,7 +59,11 @@ export interface IngestResult {
   flows: number;
   events: number;
   threats: number;
+  /** NeuVector files: the records read but not stored (incidents, other notifications, lines of other logs). */
+  skipped?: { incidents: number; other: number; lines: number };
 }
+
+type Counts = { flows: number; events: number; threats: number };
 
 const EVENT_TYPES = ["violation", "deny", "learn", "reset", "flow-end", "threat"];
 
@@ -69,13 +80,19 @@ export async function ingestRun(store: FlowStore, run: RunInfo, captures: readon
   return store.transaction(async () => {
     const runId = await newRun(store, run, ctx);
     const total: IngestResult = { runId, flows: 0, events: 0, threats: 0 };
+    const nvWorkloads: NvWorkload[] = [];
     for (const c of captures) {
       const counts = { flows: 0, events: 0, threats: 0 };
-      for (const file of c.files) add(counts, await loadFile(store, runId, { sql: "$capture", params: { capture: c.capture } }, file));
+      const capture = { sql: "$capture", params: { capture: c.capture } };
+      for (const file of c.files) {
+        if (c.format === "neuvector" || (c.format === undefined && isNeuVectorFile(file))) add(counts, await loadNeuVector(store, runId, capture, file, total, nvWorkloads));
+        else add(counts, await loadFile(store, runId, capture, file));
+      }
       await store.run("INSERT INTO captures VALUES ($1, $2, $3, $4, $5, $6, $7)", [runId, c.capture, c.packets ?? null, c.bytes ?? null, counts.flows, counts.events + counts.threats, c.error ?? null]);
       add(total, counts);
     }
     await writeContext(store, runId, ctx);
+    await writeNvWorkloads(store, runId, nvWorkloads, ctx);
     await fillGeo(store, runId);
     await store.run("DROP TABLE IF EXISTS temp.s");
     return total;
@@ -110,7 +127,7 @@ export async function ingestReplay(store: FlowStore, run: RunInfo, files: readon
   });
 }
 
-function add(to: { flows: number; events: number; threats: number }, n: { flows: number; events: number; threats: number }): void {
+function add(to: Counts, n: Counts): void {
   to.flows += n.flows;
   to.events += n.events;
   to.threats += n.threats;
@@ -124,9 +141,11 @@ async function newRun(store: FlowStore, run: RunInfo, ctx: RunContext): Promise<
 }
 
 /** Stage `file`, check it, and insert its rows; `capture` is the SQL (with its parameters) naming each row's capture. */
-async function loadFile(store: FlowStore, runId: number, capture: { sql: string; params: Record<string, Param> }, file: string): Promise<{ flows: number; events: number; threats: number }> {
+type CaptureSql = { sql: string; params: Record<string, Param> };
+
+async function loadFile(store: FlowStore, runId: number, capture: CaptureSql, file: string): Promise<Counts> {
   try {
-    await store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM read_json($file, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, { file });
+    await stage(store, file);
   } catch (e) {
     throw new StoreError(STORE_CODES.input, `\`${file}\`: ${firstLine(e)}`, "give NDJSON event or flow files as `nvp replay --events/--flows` writes them (docs/formats.md)");
   }
@@ -135,12 +154,61 @@ async function loadFile(store: FlowStore, runId: number, capture: { sql: string;
     const bad = (await store.query(`SELECT n, type, problem FROM (SELECT row_number() OVER () AS n, type, ${PROBLEM} AS problem FROM s) WHERE problem IS NOT NULL ORDER BY n LIMIT 1`))[0]!;
     throw new StoreError(STORE_CODES.shape, `\`${file}\`: record ${String(bad["n"])} ${String(bad["problem"])}${bad["type"] ? ` (type \`${String(bad["type"])}\`)` : ""}`, "every record needs type, src.ip, dst.ip, packets, bytes, first and last (docs/formats.md, Event NDJSON)");
   }
+  return insertStaged(store, runId, capture);
+}
+
+const stage = (store: FlowStore, file: string) =>
+  store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM read_json($file, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, { file });
+
+/** The staged records `s` into flows, events and threats. */
+async function insertStaged(store: FlowStore, runId: number, capture: CaptureSql): Promise<Counts> {
   const params = { run: runId, ...capture.params };
   const count = async (where: string) => Number((await store.query(`SELECT count(*) AS n FROM s WHERE ${where}`))[0]!["n"]);
   await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT(capture.sql)}, "end" FROM s WHERE type = 'flow-end'`, params);
   await store.run(`INSERT INTO events SELECT type, CAST(time AS TIMESTAMP_NS), ${FLOW_SELECT(capture.sql)}, awaiting, xff.ip, xff.rule, xff.action FROM s WHERE type NOT IN ('flow-end', 'threat')`, params);
   await store.run(`INSERT INTO threats SELECT CAST(time AS TIMESTAMP_NS), threat, id, slug, severity, evidence, ${FLOW_SELECT(capture.sql)} FROM s WHERE type = 'threat'`, params);
   return { flows: await count("type = 'flow-end'"), events: await count("type NOT IN ('flow-end', 'threat')"), threats: await count("type = 'threat'") };
+}
+
+/**
+ * A file of NeuVector's security events (neuvector-read.ts): mapped to event lines in a temp file,
+ * which is staged and inserted as nvp's own. Skipped records are added to `total.skipped`.
+ */
+async function loadNeuVector(store: FlowStore, runId: number, capture: CaptureSql, file: string, total: IngestResult, workloads: NvWorkload[]): Promise<Counts> {
+  const dir = mkdtempSync(join(tmpdir(), "nvp-nv-"));
+  try {
+    const lines = join(dir, "events.ndjson");
+    const res = await convertNeuVector(file, lines);
+    const sk = (total.skipped ??= { incidents: 0, other: 0, lines: 0 });
+    sk.incidents += res.skipped.incidents;
+    sk.other += res.skipped.other;
+    sk.lines += res.skipped.lines;
+    workloads.push(...res.workloads);
+    if (res.violations + res.threats === 0) return { flows: 0, events: 0, threats: 0 };
+    await stage(store, lines);
+    return await insertStaged(store, runId, capture);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The workloads NeuVector's records named (pod, namespace, service, image, address), once each, unless the inventory has them. */
+async function writeNvWorkloads(store: FlowStore, runId: number, wls: readonly NvWorkload[], ctx: RunContext): Promise<void> {
+  const seen = new Map<string, { w: NvWorkload; images: Set<string>; ips: Set<string> }>();
+  for (const w of ctx.inventory?.workloads ?? []) seen.set(`${w.namespace}/${w.name}`, { w: { ...w, node: null, image: null, ip: "" }, images: new Set(), ips: new Set() });
+  const known = new Set(seen.keys());
+  for (const w of wls) {
+    const key = `${w.namespace}/${w.name}`;
+    if (known.has(key)) continue;
+    const e = seen.get(key) ?? { w, images: new Set<string>(), ips: new Set<string>() };
+    if (w.image) e.images.add(w.image);
+    e.ips.add(w.ip);
+    seen.set(key, e);
+  }
+  for (const [key, { w, images, ips }] of seen) {
+    if (known.has(key)) continue;
+    await store.run("INSERT INTO workloads VALUES ($1, $2, $3, $4, $5, $6::VARCHAR[], $7::VARCHAR[])", [runId, w.namespace, w.name, w.service, w.node, listLiteral([...images]), listLiteral([...ips])]);
+  }
 }
 
 /** Policy services and groups, workloads, DNS resolutions: what the report needs beside the flows. */
