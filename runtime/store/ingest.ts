@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fillGeo } from "./geo.js";
 import { convertNeuVector, isNeuVectorFile } from "./neuvector-read.js";
 import type { NvWorkload } from "./neuvector-map.js";
-import { FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
+import { FLOW_SEARCH_SELECT, FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
 import { firstLine, STORE_CODES, StoreError, type FlowStore, type Param } from "./store.js";
 
 export interface RunInfo {
@@ -164,7 +164,7 @@ const stage = (store: FlowStore, file: string) =>
 async function insertStaged(store: FlowStore, runId: number, capture: CaptureSql): Promise<Counts> {
   const params = { run: runId, ...capture.params };
   const count = async (where: string) => Number((await store.query(`SELECT count(*) AS n FROM s WHERE ${where}`))[0]!["n"]);
-  await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT(capture.sql)}, "end" FROM s WHERE type = 'flow-end'`, params);
+  await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT(capture.sql)}, "end", ${FLOW_SEARCH_SELECT(capture.sql)} FROM s WHERE type = 'flow-end'`, params);
   await store.run(`INSERT INTO events SELECT type, CAST(time AS TIMESTAMP_NS), ${FLOW_SELECT(capture.sql)}, awaiting, xff.ip, xff.rule, xff.action FROM s WHERE type NOT IN ('flow-end', 'threat')`, params);
   await store.run(`INSERT INTO threats SELECT CAST(time AS TIMESTAMP_NS), threat, id, slug, severity, evidence, ${FLOW_SELECT(capture.sql)} FROM s WHERE type = 'threat'`, params);
   return { flows: await count("type = 'flow-end'"), events: await count("type NOT IN ('flow-end', 'threat')"), threats: await count("type = 'threat'") };
