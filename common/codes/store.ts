@@ -16,8 +16,8 @@ export const STORE_CODES = {
 export const STORE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
   [STORE_CODES.open, "the store file cannot be opened as a DuckDB database"],
   [STORE_CODES.version, "the store was written by another schema version"],
-  [STORE_CODES.input, "an NDJSON file to ingest is not valid JSON or has a field of the wrong type"],
-  [STORE_CODES.shape, "an NDJSON record lacks a field every event has"],
+  [STORE_CODES.input, "an NDJSON or NeuVector file to ingest is not valid JSON or has a field of the wrong type"],
+  [STORE_CODES.shape, "a record to ingest (NDJSON or NeuVector) lacks a field every event has, or has one of the wrong type"],
   [STORE_CODES.write, "the store could not write (disk full, read-only, or an export failed)"],
   [STORE_CODES.vulns, "the vulnerability report is not Trivy JSON"],
   [STORE_CODES.capture, "an uploaded capture cannot be read; nothing was stored"],
