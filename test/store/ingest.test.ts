@@ -171,6 +171,9 @@ describe("nvp export-parquet", () => {
       const cols = await s.query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($1))", [flows.file]);
       expect(cols).toContainEqual({ column_name: "first_ts", column_type: "TIMESTAMP_NS" });
       expect(cols).toContainEqual({ column_name: "src_groups", column_type: "VARCHAR[]" });
+      // nvp's own search column stays in the store.
+      expect(cols.map((c) => c["column_name"])).not.toContain("search");
+      expect(cols.map((c) => c["column_name"])).toContain("end_reason");
     } finally {
       s.close();
     }
