@@ -6,7 +6,6 @@
  */
 import { createReadStream, createWriteStream, closeSync, openSync, readSync } from "node:fs";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { INPUT_LIMIT_BYTES, InputFileError, readInputFile } from "../../common/input-file.js";
 import { STORE_CODES, StoreError } from "./codes.js";
 import { mapNotification, mapThreat, mapViolation, NvShapeError, restLists, type Mapped, type NvWorkload } from "./neuvector-map.js";
@@ -79,9 +78,8 @@ function shapeError(file: string, what: string, e: unknown): never {
 
 /** Syslog JSON: a line's object starts at `{"notification"`; lines of other logs are counted and passed. */
 async function readSyslog(file: string, write: (m: Mapped) => Promise<void>, res: NvConversion): Promise<void> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let n = 0;
-  for await (const line of lines) {
+  for await (const line of boundedLines(file)) {
     n++;
     const at = line.indexOf(NOTIFICATION);
     if (at < 0) {
@@ -100,6 +98,32 @@ async function readSyslog(file: string, write: (m: Mapped) => Promise<void>, res
       shapeError(file, `line ${n}`, e);
     }
   }
+}
+
+/** A syslog record is a few KiB; a longer line is not one, and is refused before it fills memory. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** The lines of `file` (LF or CRLF), streamed; a line past MAX_LINE_BYTES is NV5603. */
+async function* boundedLines(file: string): AsyncGenerator<string> {
+  let pending: Buffer[] = [];
+  let size = 0;
+  let n = 0;
+  const text = () => Buffer.concat(pending).toString("utf8").replace(/\r$/, "");
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
+      pending.push(chunk.subarray(from, nl));
+      yield text();
+      n++;
+      pending = [];
+      size = 0;
+      from = nl + 1;
+    }
+    pending.push(chunk.subarray(from));
+    size += chunk.length - from;
+    if (size > MAX_LINE_BYTES) throw new StoreError(STORE_CODES.input, `\`${file}\`: line ${n + 1} is longer than ${MAX_LINE_BYTES} bytes, which no NeuVector notification is`, HELP);
+  }
+  if (size > 0) yield text();
 }
 
 /** A REST response: `{"violations": […]}`, `{"threats": […]}`, `{"threat": {…}}` or all three lists. */

@@ -79,6 +79,13 @@ describe("nvp ingest of NeuVector security events", () => {
     });
   });
 
+  test("syslog with CRLF line ends reads the same", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "crlf.log"), readFileSync(SYSLOG, "utf8").replace(/\n/g, "\r\n"));
+    const r = await nvp(["ingest", "--store", "nv.duckdb", "--format", "json", "crlf.log"], dir);
+    expect(JSON.parse(r.out)).toMatchObject({ events: 1, threats: 1, skipped: { incidents: 1, other: 1, lines: 1 } });
+  });
+
   test("nvp's own NDJSON and NeuVector's export in one ingest", async () => {
     const dir = tmp();
     const own = join(dir, "own.ndjson");
@@ -110,6 +117,7 @@ describe("nvp ingest of NeuVector security events", () => {
     ["a policy action no violation has", JSON.stringify({ violations: [{ policy_action: "allow", client_ip: "10.0.0.1", server_ip: "10.0.0.2", reported_at: "2025-12-05T12:30:00Z" }] }), /NV5604.*violation 1 has a `policy_action` NeuVector does not log as a violation: `allow`/],
     ["a time that is not RFC 3339", JSON.stringify({ threats: [{ name: "X", severity: "Low", action: "deny", client_ip: "10.0.0.1", server_ip: "10.0.0.2", reported_at: "yesterday" }] }), /NV5604.*threat 1 has a `reported_at` that is not RFC 3339/],
     ["a syslog line cut short", '{"notification": "threat", "name":', /NV5603.*line 1 is not JSON/],
+    ["a line longer than any notification", '{"notification": "event"}\n' + "x".repeat(2 << 20), /NV5603.*line 2 is longer than 1048576 bytes/],
   ])("%s is refused with a code", async (_name, text, message) => {
     const dir = tmp();
     writeFileSync(join(dir, "in.json"), text);
