@@ -160,6 +160,18 @@ export function mapNotification(r: Rec): Mapped {
   return { skip: kind === "incident" ? "incident" : "other" };
 }
 
+/**
+ * One JSON webhook body (controller/common/output.go `Webhook.Notify`, type JSON: `{"cluster": …,
+ * "comment": …,` then the record), which does not name its kind: a `Violation` is the record with
+ * `policy_action`, a `Threat` the one with `threat_id`, an `Incident` has `proc_name`, `file_path`
+ * or `workload_id` (log_apis.go); anything else (events, audits) is counted.
+ */
+export function mapWebhook(r: Rec): Mapped {
+  if ("policy_action" in r) return mapViolation(r);
+  if ("threat_id" in r) return mapThreat(r);
+  return { skip: "proc_name" in r || "file_path" in r || "workload_id" in r ? "incident" : "other" };
+}
+
 /** The record lists of a REST response body, keyed by what each item is. */
 export function restLists(doc: Rec): { violations: unknown[]; threats: unknown[]; incidents: unknown[] } | null {
   const list = (k: string): unknown[] | null => {

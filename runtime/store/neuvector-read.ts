@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, closeSync, openSync, readSync } fr
 import { once } from "node:events";
 import { INPUT_LIMIT_BYTES, InputFileError, readInputFile } from "../../common/input-file.js";
 import { STORE_CODES, StoreError } from "./codes.js";
-import { mapNotification, mapThreat, mapViolation, NvShapeError, restLists, type Mapped, type NvWorkload } from "./neuvector-map.js";
+import { mapNotification, mapThreat, mapViolation, mapWebhook, NvShapeError, restLists, type Mapped, type NvWorkload } from "./neuvector-map.js";
 
 export interface NvConversion {
   violations: number;
@@ -21,6 +21,8 @@ export interface NvConversion {
 const HELP = "give NeuVector's `GET /v1/log/violation`, `/v1/log/threat` or `/v1/log/security` response, or its syslog notifications in JSON (docs/formats.md)";
 /** A syslog line may carry the syslog header before the JSON; the object starts here. */
 const NOTIFICATION = '{"notification"';
+/** A JSON webhook body starts with the cluster name (output.go `Webhook.Notify`); a receiver keeps one a line. */
+const WEBHOOK = '{"cluster":';
 const REST_KEYS = /^\{\s*"(threats|violations|incidents|threat)"\s*:/;
 
 /** The first `bytes` of `file` as text (empty when it cannot be read: the real read reports that). */
@@ -42,7 +44,7 @@ function head(file: string, bytes = 4096): string {
  * Syslog JSON, when a notification starts in the first 4 KiB (a controller's log may begin with
  * other lines). nvp's own records cannot hold the text: inside a JSON string its quotes are escaped.
  */
-const isSyslog = (text: string) => !REST_KEYS.test(text) && text.includes(NOTIFICATION);
+const isSyslog = (text: string) => !REST_KEYS.test(text) && (text.includes(NOTIFICATION) || text.startsWith(WEBHOOK));
 
 /** Whether `file` looks like NeuVector's export (a REST body or syslog JSON), not nvp's event NDJSON. */
 export function isNeuVectorFile(file: string): boolean {
@@ -76,12 +78,16 @@ function shapeError(file: string, what: string, e: unknown): never {
   throw e;
 }
 
-/** Syslog JSON: a line's object starts at `{"notification"`; lines of other logs are counted and passed. */
+/**
+ * Syslog JSON (a line's object starts at `{"notification"`) or JSON webhook bodies kept one a line
+ * (`{"cluster":` first); lines of other logs are counted and passed.
+ */
 async function readSyslog(file: string, write: (m: Mapped) => Promise<void>, res: NvConversion): Promise<void> {
   let n = 0;
   for await (const line of boundedLines(file)) {
     n++;
-    const at = line.indexOf(NOTIFICATION);
+    const syslog = line.indexOf(NOTIFICATION);
+    const at = syslog >= 0 ? syslog : line.startsWith(WEBHOOK) ? 0 : -1;
     if (at < 0) {
       if (line.trim() !== "") res.skipped.lines++;
       continue;
@@ -90,10 +96,11 @@ async function readSyslog(file: string, write: (m: Mapped) => Promise<void>, res
     try {
       rec = JSON.parse(line.slice(at));
     } catch (e) {
-      throw new StoreError(STORE_CODES.input, `\`${file}\`: line ${n} is not JSON after \`${NOTIFICATION}\`: ${(e as Error).message}`, HELP);
+      throw new StoreError(STORE_CODES.input, `\`${file}\`: line ${n} is not JSON after \`${syslog >= 0 ? NOTIFICATION : WEBHOOK}\`: ${(e as Error).message}`, HELP);
     }
     try {
-      await write(mapNotification(rec as Record<string, unknown>));
+      const r = rec as Record<string, unknown>;
+      await write(syslog >= 0 ? mapNotification(r) : mapWebhook(r));
     } catch (e) {
       shapeError(file, `line ${n}`, e);
     }

@@ -15,6 +15,7 @@ import { nvp, root } from "./fixture.js";
 const FIX = join(root, "test/fixtures/neuvector");
 const SECURITY = join(FIX, "security.json");
 const SYSLOG = join(FIX, "syslog.log");
+const WEBHOOK = join(FIX, "webhook.ndjson");
 
 async function open<T>(path: string, body: (s: FlowStore) => Promise<T>): Promise<T> {
   const s = await FlowStore.open(path, { readOnly: true });
@@ -76,6 +77,18 @@ describe("nvp ingest of NeuVector security events", () => {
     await open(join(dir, "nv.duckdb"), async (s) => {
       expect(await s.query("SELECT type, src_kind, src_ip, dst_name, dst_port FROM events")).toEqual([{ type: "violation", src_kind: "external", src_ip: "203.0.113.9", dst_name: "shop/web-7d4b9c-x2x1k", dst_port: 8443 }]);
       expect(await s.query("SELECT threat, slug, severity, action, app, src_port FROM threats")).toEqual([{ threat: "TCP.SYN.Flood", slug: "syn-flood", severity: "critical", action: "reset", app: null, src_port: 0 }]);
+    });
+  });
+
+  test("JSON webhook bodies, one a line: each record's kind from its fields", async () => {
+    const dir = tmp();
+    expect(isNeuVectorFile(WEBHOOK)).toBe(true);
+    const r = await nvp(["ingest", "--store", "nv.duckdb", "--format", "json", WEBHOOK], dir);
+    expect(JSON.parse(r.out)).toMatchObject({ events: 1, threats: 1, skipped: { incidents: 1, other: 0, lines: 0 } });
+    await open(join(dir, "nv.duckdb"), async (s) => {
+      expect(await s.query("SELECT type, rule, src_name, dst_ip, dst_kind FROM events")).toEqual([{ type: "deny", rule: 10042, src_name: "shop/payments-0", dst_ip: "52.18.63.80", dst_kind: "external" }]);
+      // The message equal to the name is no evidence.
+      expect(await s.query("SELECT threat, slug, action, evidence, dst_port FROM threats")).toEqual([{ threat: "SSL.Heartbleed", slug: "ssl-heartbleed", action: "deny", evidence: null, dst_port: 443 }]);
     });
   });
 
