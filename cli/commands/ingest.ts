@@ -25,8 +25,8 @@ export function register(program: Command, ctx: CommandContext): void {
         "leaves the store as it was. --module and --inventory add the policy's services and modes and the\n" +
         "workloads, which the report's policy-mode and exposure sections use.\n" +
         "NeuVector's own security events are read too (told apart by their first line, or all files with\n" +
-        "--neuvector): the body of GET /v1/log/violation, /v1/log/threat or /v1/log/security, or syslog\n" +
-        "notifications in JSON; violations and threats are stored, incidents counted (docs/formats.md).\n" +
+        "--neuvector): the body of GET /v1/log/violation, /v1/log/threat or /v1/log/security, or its syslog\n" +
+        "or webhook JSON, one a line; violations and threats are stored, incidents counted (docs/formats.md).\n" +
         "Exit: 0 stored, 2 usage, I/O or a bad file (NV56xx).\n\n" +
         "Examples:\n  nvp ingest --store flows.duckdb --capture staging events.ndjson flows.ndjson\n" +
         "  nvp ingest --store flows.duckdb --neuvector security.json",
@@ -36,7 +36,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--capture <name>", "the capture these records came from (default: the first file's name)")
     .option("--inventory <file>", "inventory the run used (repeatable)", collect, [])
     .option("--module <file>", "compiled module the run used (its services, modes and DNS groups are stored)")
-    .option("--neuvector", "every file is NeuVector's exported security events (REST body or syslog JSON)")
+    .option("--neuvector", "every file is NeuVector's exported security events (REST body, syslog or webhook JSON)")
     .addOption(formatOption())
     .action(async (files: string[], opts: IngestOptions) => {
       const run: RunContext = {};
