@@ -118,6 +118,7 @@ describe("nvp ingest of NeuVector security events", () => {
     const r = await nvp(["ingest", "--store", "nv.duckdb", SECURITY, "bad.json"], dir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^error\[NV5604\]: `.*bad\.json`: violation 2 has no `client_ip`/);
+    expect(r.err).toMatch(/\n {2}--> nv\.duckdb\n {3}= help: NeuVector's records carry client_ip, server_ip and reported_at; .* \(docs\/formats\.md\)\n$/);
     await open(join(dir, "nv.duckdb"), async (s) => {
       expect([await count(s, "runs"), await count(s, "events"), await count(s, "threats"), await count(s, "workloads")]).toEqual([1, 1, 1, 1]);
     });
@@ -137,6 +138,7 @@ describe("nvp ingest of NeuVector security events", () => {
     const r = await nvp(["ingest", "--store", "nv.duckdb", "--neuvector", "in.json"], dir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+    expect(r.err).toMatch(/\n {3}= help: (give NeuVector's|NeuVector's records carry)/);
   });
 });
 
