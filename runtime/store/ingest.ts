@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fillGeo } from "./geo.js";
 import { convertNeuVector, isNeuVectorFile } from "./neuvector-read.js";
-import type { NvWorkload } from "./neuvector-map.js";
+import type { NvPods } from "./neuvector-map.js";
 import { FLOW_SEARCH_SELECT, FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
 import { firstLine, STORE_CODES, StoreError, type FlowStore, type Param } from "./store.js";
 
@@ -80,19 +80,19 @@ export async function ingestRun(store: FlowStore, run: RunInfo, captures: readon
   return store.transaction(async () => {
     const runId = await newRun(store, run, ctx);
     const total: IngestResult = { runId, flows: 0, events: 0, threats: 0 };
-    const nvWorkloads: NvWorkload[] = [];
+    const nvPods: NvPods = new Map();
     for (const c of captures) {
       const counts = { flows: 0, events: 0, threats: 0 };
       const capture = { sql: "$capture", params: { capture: c.capture } };
       for (const file of c.files) {
-        if (c.format === "neuvector" || (c.format === undefined && isNeuVectorFile(file))) add(counts, await loadNeuVector(store, runId, capture, file, total, nvWorkloads));
+        if (c.format === "neuvector" || (c.format === undefined && isNeuVectorFile(file))) add(counts, await loadNeuVector(store, runId, capture, file, total, nvPods));
         else add(counts, await loadFile(store, runId, capture, file));
       }
       await store.run("INSERT INTO captures VALUES ($1, $2, $3, $4, $5, $6, $7)", [runId, c.capture, c.packets ?? null, c.bytes ?? null, counts.flows, counts.events + counts.threats, c.error ?? null]);
       add(total, counts);
     }
     await writeContext(store, runId, ctx);
-    await writeNvWorkloads(store, runId, nvWorkloads, ctx);
+    await writeNvPods(store, runId, nvPods, ctx);
     await fillGeo(store, runId);
     await store.run("DROP TABLE IF EXISTS temp.s");
     return total;
@@ -174,16 +174,15 @@ async function insertStaged(store: FlowStore, runId: number, capture: CaptureSql
  * A file of NeuVector's security events (neuvector-read.ts): mapped to event lines in a temp file,
  * which is staged and inserted as nvp's own. Skipped records are added to `total.skipped`.
  */
-async function loadNeuVector(store: FlowStore, runId: number, capture: CaptureSql, file: string, total: IngestResult, workloads: NvWorkload[]): Promise<Counts> {
+async function loadNeuVector(store: FlowStore, runId: number, capture: CaptureSql, file: string, total: IngestResult, pods: NvPods): Promise<Counts> {
   const dir = mkdtempSync(join(tmpdir(), "nvp-nv-"));
   try {
     const lines = join(dir, "events.ndjson");
-    const res = await convertNeuVector(file, lines);
+    const res = await convertNeuVector(file, lines, pods);
     const sk = (total.skipped ??= { incidents: 0, other: 0, lines: 0 });
     sk.incidents += res.skipped.incidents;
     sk.other += res.skipped.other;
     sk.lines += res.skipped.lines;
-    workloads.push(...res.workloads);
     if (res.violations + res.threats === 0) return { flows: 0, events: 0, threats: 0 };
     await stage(store, lines);
     return await insertStaged(store, runId, capture);
@@ -192,22 +191,12 @@ async function loadNeuVector(store: FlowStore, runId: number, capture: CaptureSq
   }
 }
 
-/** The workloads NeuVector's records named (pod, namespace, service, image, address), once each, unless the inventory has them. */
-async function writeNvWorkloads(store: FlowStore, runId: number, wls: readonly NvWorkload[], ctx: RunContext): Promise<void> {
-  const seen = new Map<string, { w: NvWorkload; images: Set<string>; ips: Set<string> }>();
-  for (const w of ctx.inventory?.workloads ?? []) seen.set(`${w.namespace}/${w.name}`, { w: { ...w, node: null, image: null, ip: "" }, images: new Set(), ips: new Set() });
-  const known = new Set(seen.keys());
-  for (const w of wls) {
-    const key = `${w.namespace}/${w.name}`;
+/** The workloads NeuVector's records named (pod, namespace, service, images, addresses), unless the inventory has them. */
+async function writeNvPods(store: FlowStore, runId: number, pods: NvPods, ctx: RunContext): Promise<void> {
+  const known = new Set((ctx.inventory?.workloads ?? []).map((w) => `${w.namespace}/${w.name}`));
+  for (const [key, { pod, images, ips }] of pods) {
     if (known.has(key)) continue;
-    const e = seen.get(key) ?? { w, images: new Set<string>(), ips: new Set<string>() };
-    if (w.image) e.images.add(w.image);
-    e.ips.add(w.ip);
-    seen.set(key, e);
-  }
-  for (const [key, { w, images, ips }] of seen) {
-    if (known.has(key)) continue;
-    await store.run("INSERT INTO workloads VALUES ($1, $2, $3, $4, $5, $6::VARCHAR[], $7::VARCHAR[])", [runId, w.namespace, w.name, w.service, w.node, listLiteral([...images]), listLiteral([...ips])]);
+    await store.run("INSERT INTO workloads VALUES ($1, $2, $3, $4, $5, $6::VARCHAR[], $7::VARCHAR[])", [runId, pod.namespace, pod.name, pod.service, pod.node, listLiteral([...images]), listLiteral([...ips])]);
   }
 }
 

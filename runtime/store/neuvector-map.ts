@@ -36,6 +36,19 @@ export interface NvWorkload {
   ip: string;
 }
 
+/** The workloads of many records, once each by `namespace/name`, their images and addresses merged. */
+export type NvPods = Map<string, { pod: NvWorkload; images: Set<string>; ips: Set<string> }>;
+
+export function addPods(into: NvPods, wls: readonly NvWorkload[]): void {
+  for (const w of wls) {
+    const key = `${w.namespace}/${w.name}`;
+    const e = into.get(key) ?? { pod: w, images: new Set<string>(), ips: new Set<string>() };
+    if (w.image) e.images.add(w.image);
+    e.ips.add(w.ip);
+    into.set(key, e);
+  }
+}
+
 /** What one NeuVector record became: an event line for the store, and the workloads it named. */
 export type Mapped = { line: Record<string, unknown>; workloads: NvWorkload[] } | { skip: "incident" | "other" };
 

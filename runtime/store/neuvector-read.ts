@@ -8,17 +8,18 @@ import { createReadStream, createWriteStream, closeSync, openSync, readSync } fr
 import { once } from "node:events";
 import { INPUT_LIMIT_BYTES, InputFileError, readInputFile } from "../../common/input-file.js";
 import { STORE_CODES, StoreError } from "./codes.js";
-import { mapNotification, mapThreat, mapViolation, mapWebhook, NvShapeError, restLists, type Mapped, type NvWorkload } from "./neuvector-map.js";
+import { addPods, mapNotification, mapThreat, mapViolation, mapWebhook, NvShapeError, restLists, type Mapped, type NvPods } from "./neuvector-map.js";
 
 export interface NvConversion {
   violations: number;
   threats: number;
   /** Records read but not stored: incidents (process and file events), other notifications, lines of no notification. */
   skipped: { incidents: number; other: number; lines: number };
-  workloads: NvWorkload[];
+  /** The workloads the records named, added to (a syslog file may name each pod a million times). */
+  pods: NvPods;
 }
 
-const HELP = "give NeuVector's `GET /v1/log/violation`, `/v1/log/threat` or `/v1/log/security` response, or its syslog notifications in JSON (docs/formats.md)";
+const HELP = "give NeuVector's `GET /v1/log/violation`, `/v1/log/threat` or `/v1/log/security` response, or its syslog or webhook JSON, one a line (docs/formats.md)";
 /** A syslog line may carry the syslog header before the JSON; the object starts here. */
 const NOTIFICATION = '{"notification"';
 /** A JSON webhook body starts with the cluster name (output.go `Webhook.Notify`); a receiver keeps one a line. */
@@ -53,14 +54,14 @@ export function isNeuVectorFile(file: string): boolean {
 }
 
 /** Convert `file` into nvp event lines in `out`; a record that cannot be read stops it with NV5604. */
-export async function convertNeuVector(file: string, out: string): Promise<NvConversion> {
-  const res: NvConversion = { violations: 0, threats: 0, skipped: { incidents: 0, other: 0, lines: 0 }, workloads: [] };
+export async function convertNeuVector(file: string, out: string, pods: NvPods): Promise<NvConversion> {
+  const res: NvConversion = { violations: 0, threats: 0, skipped: { incidents: 0, other: 0, lines: 0 }, pods };
   const sink = createWriteStream(out);
   const write = async (m: Mapped) => {
     if ("skip" in m) return void (m.skip === "incident" ? res.skipped.incidents++ : res.skipped.other++);
     if (m.line["type"] === "threat") res.threats++;
     else res.violations++;
-    res.workloads.push(...m.workloads);
+    addPods(pods, m.workloads);
     if (!sink.write(JSON.stringify(m.line) + "\n")) await once(sink, "drain");
   };
   try {

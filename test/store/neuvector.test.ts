@@ -10,7 +10,7 @@ import { describe, expect, test } from "vitest";
 import { FlowStore, reportData } from "../../runtime/store/index.js";
 import { mapThreat, mapViolation, NvShapeError } from "../../runtime/store/neuvector-map.js";
 import { isNeuVectorFile } from "../../runtime/store/neuvector-read.js";
-import { nvp, root } from "./fixture.js";
+import { INVENTORY, nvp, root } from "./fixture.js";
 
 const FIX = join(root, "test/fixtures/neuvector");
 const SECURITY = join(FIX, "security.json");
@@ -77,6 +77,16 @@ describe("nvp ingest of NeuVector security events", () => {
     await open(join(dir, "nv.duckdb"), async (s) => {
       expect(await s.query("SELECT type, src_kind, src_ip, dst_name, dst_port FROM events")).toEqual([{ type: "violation", src_kind: "external", src_ip: "203.0.113.9", dst_name: "shop/web-7d4b9c-x2x1k", dst_port: 8443 }]);
       expect(await s.query("SELECT threat, slug, severity, action, app, src_port FROM threats")).toEqual([{ threat: "TCP.SYN.Flood", slug: "syn-flood", severity: "critical", action: "reset", app: null, src_port: 0 }]);
+    });
+  });
+
+  test("pods the inventory has are not stored twice", async () => {
+    const dir = tmp();
+    expect((await nvp(["ingest", "--store", "nv.duckdb", "--inventory", INVENTORY, SECURITY], dir)).code).toBe(0);
+    await open(join(dir, "nv.duckdb"), async (s) => {
+      // Every pod security.json names is one of the inventory's nine: no second row, the inventory's node kept.
+      expect(await count(s, "workloads")).toBe(9);
+      expect(await s.query("SELECT node FROM workloads WHERE name = 'payments-0'")).toEqual([{ node: "node-3" }]);
     });
   });
 
