@@ -1,6 +1,7 @@
 /**
  * Reading a file of NeuVector security events (neuvector-map.ts has the shapes): a REST response
- * body (one JSON document, pretty-printed or not) or syslog notifications in JSON, one a line. The
+ * body (one JSON document, pretty-printed or not), or syslog notifications or webhook bodies in
+ * JSON, one a line. The
  * records are mapped to nvp event lines and streamed to an NDJSON file that the store then loads
  * with DuckDB's reader, as it does nvp's own: one path into the tables for both.
  */
@@ -43,11 +44,12 @@ function head(file: string, bytes = 4096): string {
 
 /**
  * Syslog JSON, when a notification starts in the first 4 KiB (a controller's log may begin with
- * other lines). nvp's own records cannot hold the text: inside a JSON string its quotes are escaped.
+ * other lines), or webhook bodies. nvp's own records hold neither: the first key of an nvp record
+ * is `type`, and inside a JSON string the quotes are escaped.
  */
 const isSyslog = (text: string) => !REST_KEYS.test(text) && (text.includes(NOTIFICATION) || text.startsWith(WEBHOOK));
 
-/** Whether `file` looks like NeuVector's export (a REST body or syslog JSON), not nvp's event NDJSON. */
+/** Whether `file` looks like NeuVector's export (a REST body, syslog or webhook JSON), not nvp's event NDJSON. */
 export function isNeuVectorFile(file: string): boolean {
   const text = head(file).trimStart();
   return REST_KEYS.test(text) || isSyslog(text);
