@@ -1,9 +1,8 @@
 /**
  * Reading a file of NeuVector security events (neuvector-map.ts has the shapes): a REST response
  * body (one JSON document, pretty-printed or not), or syslog notifications or webhook bodies in
- * JSON, one a line. The
- * records are mapped to nvp event lines and streamed to an NDJSON file that the store then loads
- * with DuckDB's reader, as it does nvp's own: one path into the tables for both.
+ * JSON, one a line. The records are mapped to nvp event lines and streamed to an NDJSON file that
+ * the store then loads with DuckDB's reader, as it does nvp's own: one path into the tables for both.
  */
 import { createReadStream, createWriteStream, closeSync, openSync, readSync } from "node:fs";
 import { once } from "node:events";
