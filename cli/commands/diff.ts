@@ -17,6 +17,7 @@ interface DiffOpts {
   format: string;
   exitCode?: boolean;
   maxPieces: string;
+  maxCombinations: string;
 }
 
 /** `.nvp` files of a path (a file, or every `.nvp` under a folder), sorted. */
@@ -94,6 +95,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(formatOption(["human", "json", "markdown"]))
     .option("--exit-code", "exit 1 when some verdict changes (for CI)")
     .option("--max-pieces <n>", "decide at most this many flows", "4000000")
+    .option("--max-combinations <n>", "represent at most this many overlaps of workload groups one by one (past it: per group and per pair)", "300")
     .action((old: string, rest: string[], opts: DiffOpts) => {
       const cwd = ctx.io.cwd;
       const shared = parseSets(opts.set);
@@ -120,7 +122,9 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const max = Number(opts.maxPieces);
       if (!Number.isInteger(max) || max < 1) throw new UsageError("--max-pieces takes a positive whole number");
-      const r = diffPolicies(a, b, { maxPieces: max });
+      const combos = Number(opts.maxCombinations);
+      if (!Number.isInteger(combos) || combos < 0) throw new UsageError("--max-combinations takes a whole number (0: per group and per pair only)");
+      const r = diffPolicies(a, b, { maxPieces: max, maxCombinations: combos });
       ctx.io.out(opts.format === "json" ? renderJson(r) : opts.format === "markdown" ? renderMarkdown(r) : renderHuman(r));
       if (opts.exitCode && r.changes.length > 0) ctx.exit(EXIT.findings);
     });

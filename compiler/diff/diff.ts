@@ -59,12 +59,17 @@ export interface DiffResult {
   changes: Change[];
   /** The synthetic inventory and DNS answers the witnesses' addresses refer to. */
   context: { inventory: Universe["inventory"]; dns: Universe["dns"] };
-  stats: { ruleChanges: number; pieces: number; differing: number; truncated: boolean };
+  stats: { ruleChanges: number; pieces: number; differing: number; truncated: boolean; combinations: number; combinationsCapped: boolean };
 }
 
 export interface DiffOptions {
   /** At most this many flows are decided (default 4,000,000); past it the result says truncated. */
   maxPieces?: number;
+  /**
+   * Workload groups overlapping in more ways than this (default 300) are represented by one workload
+   * per group and per pair with a changed rule's group instead of every combination; the result says so.
+   */
+  maxCombinations?: number;
 }
 
 const BATCH = 65_536;
@@ -74,7 +79,7 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   const changes: Change[] = al.changes.map((c) => ({ kind: c.kind, title: title(c, c.kind === "removed" ? a : b), ...ids(c), regions: [] }));
   for (const m of al.modes) changes.push({ kind: "mode", title: `nv.${m.service}.${m.namespace}: mode ${m.old} -> ${m.new}`, regions: [] });
   for (const s of al.settings) changes.push({ kind: "settings", title: `setting ${s.key}: ${s.old} -> ${s.new}`, regions: [] });
-  const stats = { ruleChanges: al.changes.length, pieces: 0, differing: 0, truncated: false };
+  const stats = { ruleChanges: al.changes.length, pieces: 0, differing: 0, truncated: false, combinations: 0, combinationsCapped: false };
   if (changes.length === 0) return { changes, context: { inventory: { workloads: [], nodes: [], internalSubnets: [], serviceExternalIps: [] }, dns: {} }, stats };
 
   const oldRules = new Map<number, Change>();
@@ -88,7 +93,9 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   const focusNew = al.changes.flatMap((c) => (c.kind === "removed" ? [] : [c.rule]));
   const ruleGroups = (m: PolicyModel, rs: readonly RuleModel[]) => rs.flatMap((r) => [...r.from, ...r.to].map((g) => m.groups[g] as GroupModel));
   const modeGroups = (m: PolicyModel) => m.groups.filter((g) => g.kind === "service" && al.modes.some((x) => x.service === g.service?.service && x.namespace === g.service?.namespace));
-  const u = buildUniverse(a, b, (m) => [...ruleGroups(m, m === a ? focusOld : focusNew), ...modeGroups(m)]);
+  const u = buildUniverse(a, b, (m) => [...ruleGroups(m, m === a ? focusOld : focusNew), ...modeGroups(m)], opts.maxCombinations ?? 300);
+  stats.combinations = u.combinations.count;
+  stats.combinationsCapped = u.combinations.capped;
 
   const pieces = new Pieces(u, [a, b], opts.maxPieces ?? 4_000_000);
   for (const r of focusOld) pieces.rule(0, r);
