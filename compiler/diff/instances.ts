@@ -5,6 +5,7 @@
  * one and not the other; every candidate is checked against the criteria by the reference's own
  * functions before it stands for anything.
  */
+import RandExp from "randexp";
 import type { Workload } from "../../common/schema.js";
 import type { CriterionModel } from "../model.js";
 
@@ -28,6 +29,7 @@ export function instancesOf(c: CriterionModel, exact = false): string[] {
     else out.add(regexInstance(v, f));
   }
   if (c.op === "=" && v !== "any") out.add(v.replace(/\*/g, "").replace(/\?/g, "x"));
+  if (c.op === "regex") for (const s of regexSamples(v)) out.add(s);
   if (c.op === "prefix" || c.op === "contains") out.add(v);
   return [...out];
 }
@@ -42,6 +44,41 @@ function regexInstance(v: string, f: string): string {
     .replace(/\.\*|\.\+|\./g, f || "x")
     .replace(/[*+?]/g, "")
     .replace(/\\(.)/g, "$1");
+}
+
+/**
+ * Strings generated from the regular expression itself (randexp walks its syntax tree): the
+ * shortest choice everywhere, the longest (repeats capped at 3), and a few seeded ones. Lookaround
+ * and backreferences are refused by the checker (NV2207), so what randexp cannot honour is rare;
+ * every candidate is checked against the criterion anyway.
+ */
+function regexSamples(source: string): string[] {
+  let r: RandExp;
+  try {
+    r = new RandExp(new RegExp(source));
+  } catch {
+    return [];
+  }
+  r.max = 3;
+  const out: string[] = [];
+  let seed = 0x9e3779b9;
+  const pickers: ((a: number, b: number) => number)[] = [
+    (a) => a,
+    (_, b) => b,
+    ...[1, 2, 3].map(() => (a: number, b: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return a + (seed % (b - a + 1));
+    }),
+  ];
+  for (const pick of pickers) {
+    r.randInt = pick;
+    try {
+      out.push(r.gen());
+    } catch {
+      // A construct randexp does not walk: the derived instance above still stands.
+    }
+  }
+  return out;
 }
 
 /** A synthetic workload with these attributes (FRESH where none is chosen). */

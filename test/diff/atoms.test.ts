@@ -52,6 +52,15 @@ group o2 { namespace contains "rox" }
     expect(regions(old, neu)).toEqual(["10 -> 0", "10 -> 20", "10 -> 30"]);
   });
 
+  test("a regex selector gets a member spelled from the pattern itself", () => {
+    // The derived instance of this pattern ("reg-0{3}xio/web") fails it; randexp's strings meet it.
+    const head = `policy p
+service db = nv.db.shop { mode protect }
+group r { image regex "^reg-[0-9]{3}[.]io/(api|web)$" }
+`;
+    expect(regions(`${head}rule 10 allow r -> db\n`, `${head}rule 10 deny r -> db\n`)).toEqual(["10 -> 10"]);
+  });
+
   test("every atom is a distinct membership set and meets exactly the groups it stands for", () => {
     const m = checkText(`policy p
 service web = nv.web.shop
