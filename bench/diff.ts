@@ -5,7 +5,7 @@
  * the diff found. Run: `npx tsx bench/diff.ts [rules] [workloads]`. Target: under 10 s in all.
  */
 import { compileSources } from "../compiler/check/compile-sources.js";
-import { diffPolicies } from "../compiler/diff/diff.js";
+import { diffModules } from "../cli/diff/module-deciders.js";
 import type { PolicyModel } from "../compiler/model.js";
 import { generatePolicy } from "./gen-policy.js";
 
@@ -42,7 +42,7 @@ const a = check(old);
 const b = check(fresh);
 const t1 = performance.now();
 const c1 = process.cpuUsage();
-const r = diffPolicies(a, b);
+const r = diffModules(a, b);
 const t2 = performance.now();
 const c2 = process.cpuUsage();
 const cpu = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => ((y.user + y.system - x.user - x.system) / 1e6).toFixed(2);

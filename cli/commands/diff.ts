@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { compileSources } from "../../compiler/check/compile-sources.js";
-import { diffPolicies } from "../../compiler/diff/diff.js";
+import { diffModules } from "../diff/module-deciders.js";
 import { renderHuman, renderJson, renderMarkdown } from "../../compiler/diff/render.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { EXIT } from "../io.js";
@@ -120,7 +120,7 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const max = Number(opts.maxPieces);
       if (!Number.isInteger(max) || max < 1) throw new UsageError("--max-pieces takes a positive whole number");
-      const r = diffPolicies(a, b, { maxPieces: max });
+      const r = diffModules(a, b, { maxPieces: max });
       ctx.io.out(opts.format === "json" ? renderJson(r) : opts.format === "markdown" ? renderMarkdown(r) : renderHuman(r));
       if (opts.exitCode && r.changes.length > 0) ctx.exit(EXIT.findings);
     });
