@@ -4,7 +4,7 @@
  * changes one service's mode. Times check of both policies and the diff itself, and prints what
  * the diff found. Run: `npx tsx bench/diff.ts [rules] [workloads]`. Target: under 10 s in all.
  */
-import { compileSources } from "../compiler/check/compile-sources.js";
+import { checkSources } from "../compiler/pipeline.js";
 import { diffModules } from "../cli/diff/module-deciders.js";
 import type { PolicyModel } from "../compiler/model.js";
 import { generatePolicy } from "./gen-policy.js";
@@ -13,7 +13,7 @@ const N = Number(process.argv[2] ?? 10_000);
 const W = Number(process.argv[3] ?? 1_000);
 
 function check(text: string): PolicyModel {
-  const r = compileSources({ "p.nvp": text }, ["p.nvp"]);
+  const r = checkSources({ "p.nvp": text }, ["p.nvp"]);
   if (!r.model) throw new Error(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).join("\n"));
   return r.model;
 }

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { checkSources } from "../../compiler/pipeline.js";
 import { diffModules } from "../diff/module-deciders.js";
 import { renderHuman, renderJson, renderMarkdown } from "../../compiler/diff/render.js";
 import type { PolicyModel } from "../../compiler/model.js";
@@ -68,7 +68,7 @@ function load(ctx: CommandContext, side: string, paths: readonly string[], rev: 
     }
   }
   if (entries.length === 0) throw new UsageError(`no .nvp file in ${paths.map((p) => `\`${p}\``).join(", ")}`);
-  const r = compileSources(texts, entries, params);
+  const r = checkSources(texts, entries, params);
   reportDiagnostics(ctx, r.diagnostics.filter((d) => d.severity === "error"), r.sources, "human");
   if (!r.model) ctx.io.err(`error: the ${side} policy${rev ? ` at ${rev}` : ""} has errors\n`);
   return r.model;

@@ -6,7 +6,7 @@
  */
 import { RESULT_SIZE } from "../../common/abi.js";
 import { diffPolicies, type BothDeciders, type DecidedPair, type DiffOptions, type DiffResult, type DiffWorld } from "../../compiler/diff/diff.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { decodeResult } from "../../runtime/flow-codec.js";
 import { Enforcer, loadModule } from "../../runtime/index.js";
