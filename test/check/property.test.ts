@@ -11,7 +11,7 @@ import { describe, expect, test } from "vitest";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import { compareSpans } from "../../common/span.js";
 import { checkPolicy } from "../../compiler/check/check.js";
-import { CHECK_CODES } from "../../compiler/check/codes.js";
+import { CHECK_CODES } from "../../common/codes/check.js";
 import { checkSources } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { arbSourceFile } from "../arbitraries/ast.js";
