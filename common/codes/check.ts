@@ -1,6 +1,7 @@
 /**
- * The checker's diagnostic codes (NV2xxx, emitted in compiler/check/) with a one-line title each: the catalog behind
- * docs/diagnostics.md and SARIF rule descriptions. Codes are stable; never reuse a retired one.
+ * The checker's diagnostic codes (NV2xxx, emitted in compiler/check/) with a one-line title each:
+ * part of the catalog (catalog.ts) behind docs/diagnostics.md and SARIF rule descriptions. Codes
+ * are stable; never reuse a retired one.
  */
 import type { CodeTable } from "./code-info.js";
 

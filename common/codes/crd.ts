@@ -1,6 +1,7 @@
 /**
- * Diagnostic codes of NeuVector CRD import and export (NV6xxx, emitted in compiler/crd/), with a one-line title each: the
- * catalog behind docs/diagnostics.md. Codes are stable; never reuse a retired one.
+ * Diagnostic codes of NeuVector CRD import and export (NV6xxx, emitted in compiler/crd/), with a
+ * one-line title each: part of the catalog (catalog.ts) behind docs/diagnostics.md. Codes are
+ * stable; never reuse a retired one.
  */
 import type { CodeTable } from "./code-info.js";
 

@@ -1,7 +1,7 @@
 /**
  * Stable codes of the event files `nvp learn` reads (NV55xx; docs/diagnostics.md), with their
- * titles for SARIF and the diagnostic catalog. Here, not in runtime/learn/, so that the compiler's
- * catalog can list them without importing the runtime.
+ * titles for SARIF and the diagnostic catalog. Here, not in runtime/learn/, so that the catalog
+ * (catalog.ts) lists them without importing the runtime.
  */
 import type { CodeTable } from "./code-info.js";
 

@@ -1,7 +1,7 @@
 /**
  * Stable codes of the module loader and the enforcer (NV54xx; docs/module.md lists them), with the
  * one-line titles SARIF and the diagnostic catalog show. runtime/errors.ts raises them; the codes sit
- * here so that the compiler's catalog can list them without importing the runtime.
+ * here, in the one catalog (catalog.ts) every layer reads.
  */
 import { titles, type CodeTable } from "./code-info.js";
 

@@ -1,6 +1,6 @@
 /**
  * The flow store's diagnostic codes (NV56xx, docs/diagnostics.md), with their titles for the
- * diagnostic catalog. Here, not in runtime/store/, so that the compiler's catalog can list them
+ * diagnostic catalog. Here, not in runtime/store/, so that the catalog (catalog.ts) lists them
  * without importing the runtime (or loading DuckDB).
  */
 import { titles, type CodeTable } from "./code-info.js";
