@@ -58,6 +58,13 @@ describe("diagnostic catalog", () => {
     expect([...CODE_CATALOG.keys()].filter((c) => !documentedSeverity.has(c))).toEqual([]);
   });
 
+  test("every code a table row of any docs page names is in the catalog", () => {
+    const pages = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md"));
+    const rows = pages.flatMap((f) => [...readFileSync(join(root, "docs", f), "utf8").matchAll(/^\| (NV\d{4}) \|/gm)].map((m) => ({ page: f, code: m[1] as string })));
+    expect(rows.length).toBeGreaterThan(documentedSeverity.size);
+    expect(rows.filter((r) => !CODE_CATALOG.has(r.code)).map((r) => `${r.page}: ${r.code}`)).toEqual([]);
+  });
+
   test("call sites report a code with the catalog's severity", () => {
     const calls = sources.flatMap(({ file, text }) => [
       ...[...text.matchAll(/\.(error|errorNoSpan|warn)\(\s*"(NV\d{4})"/g)].map((m) => ({ file, code: m[2] as string, severity: m[1] === "warn" ? "warning" : "error" })),
