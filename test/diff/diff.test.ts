@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { diffModules } from "../../cli/diff/module-deciders.js";
-import type { DiffResult } from "../../compiler/diff/diff.js";
+import { diffPolicies, type BothDeciders, type DiffResult } from "../../compiler/diff/diff.js";
 import type { GroupModel, PolicyModel, RuleModel } from "../../compiler/model.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { parseIp } from "../../common/ip.js";
@@ -60,6 +60,21 @@ describe("no change", () => {
     expect(g.map((x) => `${x.old.action} ${x.old.rule} -> ${x.new.action} ${x.new.rule}`).sort()).toEqual(["allow 10 -> deny 10", "allow 10 -> violate 10"]);
     expect(g[0]!.witness.flow).toMatchObject({ proto: "tcp", port: 443 });
     expectWitnessesHold(a, b, r);
+  });
+
+  test("compiler/diff takes its deciders from the caller: the reference evaluator gives the modules' result", () => {
+    // The seam that keeps compiler/ free of the runtime: any BothDeciders will do.
+    const reference: BothDeciders = (a, b, world) => (batch) =>
+      batch.map((flow, index) => {
+        const x = evaluate(a, world, flow);
+        const y = evaluate(b, world, flow);
+        return { index, old: { action: x.action, rule: x.rule }, new: { action: y.action, rule: y.rule } };
+      });
+    const a = checkText(`${base}rule 10 allow web -> partners port tcp/443\nrule 20 deny web -> partners\n`);
+    const b = checkText(`${base}rule 10 deny web -> partners\nrule 20 allow web -> partners port tcp/443\n`);
+    const viaModules = diffModules(a, b);
+    expect(viaModules.changes.length).toBeGreaterThan(0);
+    expect(diffPolicies(a, b, reference)).toEqual(viaModules);
   });
 
   test("a group that changes its criteria changes the rules that use it", () => {
