@@ -4,8 +4,8 @@
  * changes one service's mode. Times check of both policies and the diff itself, and prints what
  * the diff found. Run: `npx tsx bench/diff.ts [rules] [workloads] [max-combinations]`. Target: under 10 s in all.
  */
-import { compileSources } from "../compiler/check/compile-sources.js";
-import { diffPolicies } from "../compiler/diff/diff.js";
+import { checkSources } from "../compiler/pipeline.js";
+import { diffModules } from "../cli/diff/module-deciders.js";
 import type { PolicyModel } from "../compiler/model.js";
 import { generatePolicy } from "./gen-policy.js";
 
@@ -14,7 +14,7 @@ const W = Number(process.argv[3] ?? 1_000);
 const COMBOS = Number(process.argv[4] ?? 300);
 
 function check(text: string): PolicyModel {
-  const r = compileSources({ "p.nvp": text }, ["p.nvp"]);
+  const r = checkSources({ "p.nvp": text }, ["p.nvp"]);
   if (!r.model) throw new Error(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).join("\n"));
   return r.model;
 }
@@ -43,7 +43,7 @@ const a = check(old);
 const b = check(fresh);
 const t1 = performance.now();
 const c1 = process.cpuUsage();
-const r = diffPolicies(a, b, { maxCombinations: COMBOS });
+const r = diffModules(a, b, { maxCombinations: COMBOS });
 const t2 = performance.now();
 const c2 = process.cpuUsage();
 const cpu = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => ((y.user + y.system - x.user - x.system) / 1e6).toFixed(2);

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { compileSources } from "../../compiler/check/compile-sources.js";
-import { diffPolicies } from "../../compiler/diff/diff.js";
+import { checkSources } from "../../compiler/pipeline.js";
+import { diffModules } from "../diff/module-deciders.js";
 import { renderHuman, renderJson, renderMarkdown } from "../../compiler/diff/render.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { EXIT } from "../io.js";
@@ -69,7 +69,7 @@ function load(ctx: CommandContext, side: string, paths: readonly string[], rev: 
     }
   }
   if (entries.length === 0) throw new UsageError(`no .nvp file in ${paths.map((p) => `\`${p}\``).join(", ")}`);
-  const r = compileSources(texts, entries, params);
+  const r = checkSources(texts, entries, params);
   reportDiagnostics(ctx, r.diagnostics.filter((d) => d.severity === "error"), r.sources, "human");
   if (!r.model) ctx.io.err(`error: the ${side} policy${rev ? ` at ${rev}` : ""} has errors\n`);
   return r.model;
@@ -124,7 +124,7 @@ export function register(program: Command, ctx: CommandContext): void {
       if (!Number.isInteger(max) || max < 1) throw new UsageError("--max-pieces takes a positive whole number");
       const combos = Number(opts.maxCombinations);
       if (!Number.isInteger(combos) || combos < 0) throw new UsageError("--max-combinations takes a whole number (0: per group and per pair only)");
-      const r = diffPolicies(a, b, { maxPieces: max, maxCombinations: combos });
+      const r = diffModules(a, b, { maxPieces: max, maxCombinations: combos });
       ctx.io.out(opts.format === "json" ? renderJson(r) : opts.format === "markdown" ? renderMarkdown(r) : renderHuman(r));
       if (opts.exitCode && r.changes.length > 0) ctx.exit(EXIT.findings);
     });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { workloadAtoms } from "../../compiler/diff/atoms.js";
-import { diffPolicies } from "../../compiler/diff/diff.js";
+import { diffModules } from "../../cli/diff/module-deciders.js";
 import { workloadOf } from "../../compiler/diff/instances.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { workloadSelected } from "../../compiler/reference/criteria.js";
@@ -15,7 +15,7 @@ import { checkText } from "../crd/helpers.js";
 const regions = (a: string, b: string) => {
   const ma = checkText(a);
   const mb = checkText(b);
-  const r = diffPolicies(ma, mb);
+  const r = diffModules(ma, mb);
   for (const c of r.changes)
     for (const g of c.regions) {
       expect(evaluate(ma, r.context, g.witness.flow)).toMatchObject({ action: g.old.action, rule: g.old.rule });
