@@ -12,8 +12,7 @@
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { loadModule } from "../runtime/index.js";
 import { PacketEngine, type PacketEvent } from "../runtime/packets.js";
@@ -33,7 +32,7 @@ const root = join(import.meta.dirname, "..");
 
 function replayBase(): { events: PacketEvent[]; module: ReturnType<typeof loadModule> } {
   const path = join(root, "examples/report/cluster.nvp");
-  const checked = compileSources({ [path]: readFileSync(path, "utf8") }, [path]);
+  const checked = checkSources({ [path]: readFileSync(path, "utf8") }, [path]);
   if (!checked.model) throw new Error("examples/report/cluster.nvp does not compile");
   const module = loadModule(compileModule(checked.model).bytes);
   const engine = new PacketEngine(module, { inventory: inventory(), settings: { events: 65536 } });

@@ -6,22 +6,17 @@
  * A directory where a file is meant is refused by name. Errors carry stable codes (docs/diagnostics.md).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { IO_CODES } from "./codes/io.js";
 
 /** The default cap for an input file: the policy source limit, and the same for every other input. */
 export const INPUT_LIMIT_BYTES = 64 * 1024 * 1024;
 
-/** NV50xx: reading an input, before its format is known. */
+/** NV50xx: reading an input, before its format is known (titles in common/codes/io.ts). */
 export const INPUT_FILE_CODES = {
-  tooLarge: "NV5001",
-  isDirectory: "NV5002",
-  unreadable: "NV5003",
+  tooLarge: IO_CODES.tooLarge,
+  isDirectory: IO_CODES.isDirectory,
+  unreadable: IO_CODES.unreadable,
 } as const;
-
-export const INPUT_FILE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
-  [INPUT_FILE_CODES.tooLarge, "input is larger than its limit (devices and pipes are read up to the limit)"],
-  [INPUT_FILE_CODES.isDirectory, "a directory where a file is expected"],
-  [INPUT_FILE_CODES.unreadable, "input cannot be opened or read (missing, no permission, I/O error)"],
-]);
 
 export type InputFileCode = (typeof INPUT_FILE_CODES)[keyof typeof INPUT_FILE_CODES];
 

@@ -155,8 +155,8 @@ const IDENTIFY_POLICY = "policy identify\nrule 1 allow any -> any\n";
 async function policyModule(ctx: CommandContext, opts: ReplayOptions): Promise<PolicyModule | undefined> {
   if (opts.module && opts.policy.length) throw new UsageError("give either --module FILE or --policy FILE…, not both");
   if (!opts.module && opts.policy.length === 0) {
-    const { compileModule, compileSources } = await import("../../compiler/index.js");
-    const r = compileSources({ "identify.nvp": IDENTIFY_POLICY }, ["identify.nvp"]);
+    const { compileModule, checkSources } = await import("../../compiler/index.js");
+    const r = checkSources({ "identify.nvp": IDENTIFY_POLICY }, ["identify.nvp"]);
     if (!r.model) throw new Error("the identification policy does not check");
     return loadModule(compileModule(r.model, { compilerVersion: VERSION }).bytes);
   }
