@@ -58,9 +58,7 @@ export function readInputFile(path: string | number, opts: ReadInputOptions = {}
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) {
-      throw new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not ${a(what)}`, `give the path of ${a(what)} inside it`);
-    }
+    if (st.isDirectory()) throw directoryInput(shown, what);
     if (st.isFile() && st.size > limit) throw tooLarge(shown, what, `${st.size} bytes; the limit is ${limit}`);
     // A regular file is read into one buffer of its size (plus one byte, to notice growth); anything
     // else in chunks, stopping one chunk past the cap.
@@ -110,7 +108,12 @@ function a(what: string): string {
   return `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`;
 }
 
-function tooLarge(shown: string, what: string, found: string): InputFileError {
+/** The errors of this reader, for readers that stream (runtime/store/ingest-source.ts). */
+export function directoryInput(shown: string, what: string): InputFileError {
+  return new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not ${a(what)}`, `give the path of ${a(what)} inside it`);
+}
+
+export function tooLarge(shown: string, what: string, found: string): InputFileError {
   return new InputFileError(
     INPUT_FILE_CODES.tooLarge,
     shown,
@@ -119,7 +122,7 @@ function tooLarge(shown: string, what: string, found: string): InputFileError {
   );
 }
 
-function unreadable(e: unknown, shown: string, what: string): InputFileError {
+export function unreadable(e: unknown, shown: string, what: string): InputFileError {
   const errno = (e as NodeJS.ErrnoException).code ?? "EIO";
   const why = errno === "ENOENT" ? "no such file" : errno === "EACCES" ? "permission denied" : errno === "ENOTDIR" ? "a part of the path is not a directory" : errno;
   return new InputFileError(INPUT_FILE_CODES.unreadable, shown, `cannot read ${what} \`${shown}\`: ${why}`, "check the path and its permissions", errno);

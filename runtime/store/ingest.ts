@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fillGeo } from "./geo.js";
+import { ingestSource } from "./ingest-source.js";
 import { convertNeuVector, isNeuVectorFile } from "./neuvector-read.js";
 import type { NvPods } from "./neuvector-map.js";
 import { FLOW_SEARCH_SELECT, FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
@@ -85,8 +86,17 @@ export async function ingestRun(store: FlowStore, run: RunInfo, captures: readon
       const counts = { flows: 0, events: 0, threats: 0 };
       const capture = { sql: "$capture", params: { capture: c.capture } };
       for (const file of c.files) {
-        if (c.format === "neuvector" || (c.format === undefined && isNeuVectorFile(file))) add(counts, await loadNeuVector(store, runId, capture, file, total, nvPods));
-        else add(counts, await loadFile(store, runId, capture, file));
+        const src = await ingestSource(file);
+        try {
+          if (c.format === "neuvector" || (c.format === undefined && isNeuVectorFile(src.path))) add(counts, await loadNeuVector(store, runId, capture, src.path, total, nvPods));
+          else add(counts, await loadFile(store, runId, capture, src.path));
+        } catch (e) {
+          // Errors name the user's path, not the temporary copy of a streamed input.
+          if (src.path !== file && e instanceof Error) e.message = e.message.split(src.path).join(file);
+          throw e;
+        } finally {
+          src.done();
+        }
       }
       await store.run("INSERT INTO captures VALUES ($1, $2, $3, $4, $5, $6, $7)", [runId, c.capture, c.packets ?? null, c.bytes ?? null, counts.flows, counts.events + counts.threats, c.error ?? null]);
       add(total, counts);
