@@ -69,7 +69,10 @@ function sslv2(p: usize, len: i32): i32 {
 /**
  * The ClientHello of the first handshake record: every present byte must agree. SSL (TDS when
  * ALPN offers `tds/8.0`) once the extensions are all in, or the hello is complete; before that
- * DPI_MORE, unless the server already answered or the prefix is full (the rest will not come).
+ * DPI_MORE (provisionally SSL), unless the prefix is full or the server answered a complete first
+ * record (the hello goes on in a record that is not walked): the rest will not come. A server
+ * answering a record cut short is a capture that lost bytes: SSL stays provisional, since what is
+ * missing may be an ALPN entry naming TDS 8.
  */
 function clientHello(p: usize, len: i32, sl: i32, out: usize): i32 {
   if (len < 5) return DPI_MORE;
@@ -89,7 +92,7 @@ function clientHello(p: usize, len: i32, sl: i32, out: usize): i32 {
   setProvisional(out, APP_SSL);
   // The hello may continue in a later record; only the first record's part is walked.
   const end = min(9 + hsLen, 5 + recLen);
-  const waiting = sl > 0 || len >= DPI_PREFIX_CAP ? APP_SSL : DPI_MORE;
+  const waiting = len >= DPI_PREFIX_CAP || (sl > 0 && len >= 5 + recLen) ? APP_SSL : DPI_MORE;
   let i = 43;
   const sid = u8at(p, len, i);
   if (sid < 0) return waiting;
