@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import type { PacketEvent, PacketInput } from "../../runtime/packets.js";
 import { ACK, PSH, SYN, bytesOf, input, ipv4, tcp, udp } from "./craft.js";
 import { engineFor } from "./engine.js";
-import { cqlEnvelope, cqlSegment } from "../dpi/craft-variants.js";
+import { amqp10Frame, cqlEnvelope, cqlSegment } from "../dpi/craft-variants.js";
 
 const ALLOW = "policy p\nrule 10 allow any -> any\n";
 const C = "10.0.0.1";
@@ -115,6 +115,28 @@ describe("Cassandra native protocol v5: checksummed segments after STARTUP", () 
     ["a capture starting inside a segment", cqlSegment(query).subarray(2)],
   ])("not named: %s", (_w, seg) => {
     expect(end(midTcp([[0, seg], [1, cqlSegment(result)]])).app).toBe("unknown");
+  });
+});
+
+describe("AMQP 1.0 frames without the protocol header", () => {
+  // transfer (0x14) with a payload, disposition (0x15) back; flow (0x13) with a ulong descriptor.
+  const transfer = Uint8Array.from([...amqp10Frame(0, 0x14, [0x45]), 0x00, 0x53, 0x75, 0xa0, 2, 0x68, 0x69].map((b, i) => (i === 3 ? b + 7 : b)));
+  const disposition = amqp10Frame(0, 0x15);
+  const flowUlong = Uint8Array.from([0, 0, 0, 20, 2, 0, 0, 0, 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x13, 0xc0, 0]);
+  const heartbeat = Uint8Array.from([0, 0, 0, 8, 2, 0, 0, 0]);
+
+  test("transfer and disposition frames, a ulong descriptor, heartbeats: RabbitMQ (the AMQP application), likely", () => {
+    const f = end(midTcp([[0, Uint8Array.from([...transfer, ...flowUlong])], [1, Uint8Array.from([...disposition, ...heartbeat])]]));
+    expect([f.app, f.confidence]).toEqual(["RabbitMQ", "likely"]);
+  });
+
+  test.each([
+    ["a performative code outside open..close", amqp10Frame(0, 0x30)],
+    ["an AMQP performative in a SASL frame", amqp10Frame(1, 0x10)],
+    ["a data offset past the frame", Uint8Array.from([0, 0, 0, 8, 3, 0, 0, 0])],
+    ["a ulong descriptor with a domain", Uint8Array.from([0, 0, 0, 20, 2, 0, 0, 0, 0x00, 0x80, 0, 0, 0x01, 0x37, 0, 0, 0, 0x13, 0xc0, 0])],
+  ])("not named: %s", (_w, frame) => {
+    expect(end(midTcp([[0, frame], [1, disposition]])).app).toBe("unknown");
   });
 });
 
