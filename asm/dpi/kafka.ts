@@ -6,8 +6,9 @@
 // a request with a non-empty client id is provisionally Kafka before that (one-sided captures).
 //
 // api_version is checked per api_key against the Kafka protocol's own message definitions
-// (clients/src/main/resources/common/message/*Request.json, validVersions, keys 0-87: Produce
-// 0-11, Fetch 0-17, Metadata 0-12, ApiVersions 0-4, ...), plus HEADROOM versions for releases
+// (clients/src/main/resources/common/message/*Request.json, validVersions, at apache/kafka
+// 1eb7644 of October 2024; keys 0-87: Produce 0-11, Fetch 0-17, Metadata 0-12, ApiVersions 0-4,
+// ...), plus HEADROOM versions for releases
 // after that table (Produce v12 came in Kafka 4.0): a version far above what any release defines
 // is no Kafka client. Keys 88-95 (newer APIs, e.g. the share-group and streams-group ones) may be
 // at most HEADROOM. NeuVector stops at api_key 16 and api_version 4, which misses every modern
