@@ -3,7 +3,8 @@
  * policy can use (every DNS-name and vh: pattern of the module's groups), reading the engine's
  * snooped-name table back, and the DNS region built from snooped plus host-given resolutions.
  */
-import { FNV_OFFSET, FNV_PRIME, NE_USED, NE_WILDCARD } from "../../common/abi.js";
+import { NE_USED, NE_WILDCARD } from "../../common/abi.js";
+import { hashNameBytes } from "../../common/abi-bytes.js";
 import * as P from "../../common/abi-packet.js";
 import type { MetaGroup } from "../../common/abi-meta.js";
 import { DnsState } from "../dns-region.js";
@@ -11,13 +12,6 @@ import type { TableView } from "../table-view.js";
 
 const utf8 = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
-
-/** FNV-1a over the bytes, last to first (the engine's order: suffixes hash as it walks back). */
-export function reverseFnv(bytes: Uint8Array): number {
-  let h = FNV_OFFSET;
-  for (let i = bytes.length - 1; i >= 0; i--) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME) >>> 0;
-  return h >>> 0;
-}
 
 /** The PT_* pattern table for a module's groups (exact names and `*.suffix` wildcards). */
 export function buildPatternTable(groups: readonly MetaGroup[]): Uint8Array<ArrayBuffer> {
@@ -36,7 +30,7 @@ export function buildPatternTable(groups: readonly MetaGroup[]): Uint8Array<Arra
   view.setUint32(P.PT_CAP, cap, true);
   let str = strAt;
   for (const p of list) {
-    const h = reverseFnv(p.name);
+    const h = hashNameBytes(p.name);
     let slot = h & (cap - 1);
     while (view.getUint32(P.PT_ENTRIES + slot * P.PE_SIZE + P.PE_FLAGS, true) !== 0) slot = (slot + 1) & (cap - 1);
     const e = P.PT_ENTRIES + slot * P.PE_SIZE;
