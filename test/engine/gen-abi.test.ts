@@ -11,6 +11,9 @@ import { describe, expect, test } from "vitest";
 import { ALL_EXPORTS } from "../../common/abi-exports.js";
 import { APPS } from "../../common/apps.js";
 import { THREATS } from "../../common/threats.js";
+import { bindExports } from "../../runtime/module/bind.js";
+import { MODULE_CODES, NvpRuntimeError } from "../../runtime/index.js";
+import { thrown } from "../thrown.js";
 // @ts-expect-error: a plain-node build script without types
 import * as gen from "../../scripts/gen-abi.mjs";
 
@@ -51,7 +54,8 @@ describe("generated engine copies", () => {
 /** A module exporting `memory` and a () → i32 function under each of `names`. */
 function moduleWith(names: string[], memory = true): WebAssembly.Module {
   const str = (s: string) => [s.length, ...new TextEncoder().encode(s)];
-  const section = (id: number, body: number[]) => [id, body.length, ...body];
+  const leb = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...leb(n >>> 7)]);
+  const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
   const exports = [...names.flatMap((n) => [...str(n), 0, 0]), ...(memory ? [...str("memory"), 2, 0] : [])];
   const bytes = [
     ...[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
@@ -88,5 +92,12 @@ describe("the engine's export list", () => {
 
   test("a declaration line of another shape is refused", () => {
     expect(() => gen.readExports(read("common/abi-exports.ts").replace('init: { params: ["i32", "i32"], result: "i32" },', "init: sig(2),"))).toThrow(/common\/abi-exports\.ts:\d+: not an export signature/);
+  });
+
+  test("the runtime binds an instance through the same declaration: what is missing or of another arity is NV5411", () => {
+    const bind = (names: string[]) => thrown(() => bindExports(new WebAssembly.Instance(moduleWith(names), {})), NvpRuntimeError);
+    expect(bind(["abiVersion"])).toMatchObject({ code: MODULE_CODES.engine, message: "the module's engine lacks `heapBase`" });
+    // Every export present, each taking no parameters: `init` takes two.
+    expect(bind(Object.keys(ALL_EXPORTS))).toMatchObject({ code: MODULE_CODES.engine, message: "the module's engine export `init` takes 0 parameters, this runtime passes 2" });
   });
 });
