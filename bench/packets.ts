@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { frameFor, LINKTYPE, parseCaptureBuffer, writePcap, type PacketToWrite } from "../runtime/capture/index.js";
 import { loadModule } from "../runtime/index.js";
 import type { Inventory } from "../common/schema.js";
-import { PacketEngine, type PacketInput } from "../runtime/packets.js";
+import { PacketEngine, type PacketInput } from "../runtime/packet/engine.js";
 import { compileSources } from "../compiler/check/index.js";
 import { compileModule } from "../compiler/emit/compile-module.js";
 import { captureFlows } from "../test/dpi/flows.js";

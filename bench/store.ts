@@ -15,7 +15,7 @@ import { compileSources } from "../compiler/check/index.js";
 import { compileModule } from "../compiler/emit/compile-module.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { loadModule } from "../runtime/index.js";
-import { PacketEngine, type PacketEvent } from "../runtime/packets.js";
+import { PacketEngine, type PacketEvent } from "../runtime/packet/engine.js";
 import {
   countries, flowsPage, FlowStore, ingestRun, overview, parseFilter, REPORT_QUERIES, runReportQuery, statistics, type ReportQuery,
 } from "../runtime/store/index.js";

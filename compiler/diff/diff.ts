@@ -15,7 +15,7 @@ import { appById } from "../../common/apps.js";
 import { parseIp } from "../../common/ip.js";
 import type { Action, Flow, Mode, Workload } from "../../common/schema.js";
 import { RESULT_SIZE } from "../../common/abi.js";
-import { decodeResult } from "../../runtime/flow-codec.js";
+import { decodeResult } from "../../runtime/flow/flow-codec.js";
 import { Enforcer, loadModule, type Decision } from "../../runtime/index.js";
 import { compileModule } from "../emit/compile-module.js";
 import type { GroupModel, PolicyModel, RuleModel } from "../model.js";

@@ -10,15 +10,15 @@
  */
 import { parseIp } from "../../common/ip.js";
 import { emptyInventory, type Inventory } from "../../common/schema.js";
-import { DnsState, normaliseName } from "../dns-region.js";
-import { engineInstance } from "../engine-code.js";
+import { DnsState, normaliseName } from "./dns-region.js";
+import { engineInstance } from "../module/engine-code.js";
 import { MODULE_CODES, NvpRuntimeError } from "../errors.js";
-import { align, HostRegions } from "../host-regions.js";
-import { buildInventoryRegion } from "../inventory-region.js";
-import { MembershipMatcher } from "../membership.js";
+import { align, HostRegions } from "./regions.js";
+import { buildInventoryRegion } from "./inventory-region.js";
+import { MembershipMatcher } from "./membership.js";
 import type { EngineExports } from "../module/bind.js";
 import type { PolicyModule } from "../module/policy-module.js";
-import { TableView } from "../table-view.js";
+import { TableView } from "./table-view.js";
 
 const MEMORY_HELP = "reduce the inventory or DNS table, or give the process more memory";
 

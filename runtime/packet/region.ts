@@ -7,7 +7,7 @@
 import * as A from "../../common/abi.js";
 import * as P from "../../common/abi-packet.js";
 import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "../errors.js";
-import { reserveMemory } from "../host-regions.js";
+import { reserveMemory } from "../host/regions.js";
 import type { EngineExports } from "../module/bind.js";
 import type { PolicyModule } from "../module/policy-module.js";
 import { buildPatternTable } from "./dns.js";

@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import type { MetaGroup } from "../../common/abi-meta.js";
 import { workloadSelected } from "../../compiler/reference/index.js";
 import { endpointMode } from "../../compiler/reference/modes.js";
-import { MembershipMatcher } from "../../runtime/membership.js";
+import { MembershipMatcher } from "../../runtime/host/membership.js";
 import { arbInventory, arbPolicyModel } from "../arbitraries/model.js";
 
 describe("MembershipMatcher = reference", () => {

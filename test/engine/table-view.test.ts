@@ -8,7 +8,7 @@ import { assignSlots, encodeTable } from "../../compiler/encode/encode.js";
 import { lowerModel } from "../../compiler/lower/lower.js";
 import { generatePolicy } from "../../bench/gen-policy.js";
 import { loadModule } from "../../runtime/index.js";
-import { TableView } from "../../runtime/table-view.js";
+import { TableView } from "../../runtime/host/table-view.js";
 import { NvpRuntimeError } from "../../runtime/errors.js";
 import { modelOf, moduleBytes } from "./helpers.js";
 

@@ -33,7 +33,7 @@ const KNOWN_LAYER_BREAKS: Record<string, string> = {
   // top of the compiler and the runtime, so it belongs above both (beside cli/, or given a decide
   // function by its caller). Left in place while the diff work is under way.
   "compiler/diff/diff.ts → runtime/index.ts": "nvp diff: move the wasm half above compiler/",
-  "compiler/diff/diff.ts → runtime/flow-codec.ts": "nvp diff reads the result records: moves with the wasm half",
+  "compiler/diff/diff.ts → runtime/flow/flow-codec.ts": "nvp diff reads the result records: moves with the wasm half",
 };
 
 /**

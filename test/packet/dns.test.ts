@@ -5,7 +5,7 @@
  * resolutions still work beside the snooped ones.
  */
 import { describe, expect, test } from "vitest";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { SYN, input, ip, tcp } from "./craft.js";
 import { capture, engineFor, inventory, workload } from "./engine.js";
 

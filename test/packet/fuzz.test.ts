@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as P from "../../common/abi-packet.js";
-import type { PacketEngine, PacketInput } from "../../runtime/packets.js";
+import type { PacketEngine, PacketInput } from "../../runtime/packet/engine.js";
 import { input, ipv4, ipv6, udp } from "./craft.js";
 import { CAPTURES, capture, engineFor } from "./engine.js";
 import { mutate, mutation } from "./mutate.js";

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { ACK, PSH, input, ipv4, tcp, udp } from "./craft.js";
 import { CAPTURES, capture, engineFor } from "./engine.js";
 

@@ -9,7 +9,7 @@ import { describe, expect, test } from "vitest";
 import type { DnsTable, Flow } from "../../common/schema.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { loadModule } from "../../runtime/index.js";
-import { PacketEngine, type PacketInput } from "../../runtime/packets.js";
+import { PacketEngine, type PacketInput } from "../../runtime/packet/engine.js";
 import { modelOf, moduleBytes, referenceDecision } from "../engine/helpers.js";
 import { input, ip, udp } from "./craft.js";
 import { inventory, workload } from "./engine.js";

@@ -10,7 +10,7 @@ import { memoryIo } from "../../cli/io.js";
 import { compileSources } from "../../compiler/check/index.js";
 import { compileModule } from "../../compiler/emit/compile-module.js";
 import { loadModule, readThreatConfig } from "../../runtime/index.js";
-import { eventLine, type PacketSettingsInput } from "../../runtime/packets.js";
+import { eventLine, type PacketSettingsInput } from "../../runtime/packet/engine.js";
 import { resolveSettings } from "../../runtime/packet/settings.js";
 import { ACK, SYN, input, ip, mssOption, tcp } from "../packet/craft.js";
 import { engineFor } from "../packet/engine.js";

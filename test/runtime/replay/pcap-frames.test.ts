@@ -13,7 +13,7 @@ import { compileSources } from "../../../compiler/check/compile-sources.js";
 import { compileModule } from "../../../compiler/emit/compile-module.js";
 import { readCapture } from "../../../runtime/capture/index.js";
 import { loadModule } from "../../../runtime/index.js";
-import { emptyCounts, PacketEngine, type FrameBatch } from "../../../runtime/packets.js";
+import { emptyCounts, PacketEngine, type FrameBatch } from "../../../runtime/packet/engine.js";
 import { Replay } from "../../../runtime/replay/driver.js";
 import { readPcapFrames } from "../../../runtime/replay/pcap-frames.js";
 import { writePcap, LINKTYPE } from "../../../runtime/capture/index.js";

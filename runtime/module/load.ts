@@ -7,23 +7,23 @@
  * of the table into the instance that validates it, which the module's first user then gets.
  */
 import { createHash, type KeyObject } from "node:crypto";
-import { checkSignature, ed25519PublicKey, SIG_SECTION, signatureKeyId, splitSignature, type SplitSignature } from "../common/module-signature.js";
-import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../common/abi.js";
-import { decodeGroups, GROUPS_SECTION, GroupsFormatError } from "../common/abi-groups.js";
-import { blankedHashParts, META_SECTION, type ModuleMeta } from "../common/abi-meta.js";
+import { checkSignature, ed25519PublicKey, SIG_SECTION, signatureKeyId, splitSignature, type SplitSignature } from "../../common/module-signature.js";
+import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../../common/abi.js";
+import { decodeGroups, GROUPS_SECTION, GroupsFormatError } from "../../common/abi-groups.js";
+import { blankedHashParts, META_SECTION, type ModuleMeta } from "../../common/abi-meta.js";
 import {
   customSection, type DataSegment, dataSegments, hasWasmMagic, memoryLimits, SEC_CUSTOM, SEC_DATA, SEC_MEMORY, WasmFormatError, wasmSections,
   withoutLastSegment,
-} from "../common/abi-wasm.js";
+} from "../../common/abi-wasm.js";
 import { compileEngine, engineInstance, instantiate, keepSpare } from "./engine-code.js";
-import type { ModuleSignature, PolicyModule } from "./module/policy-module.js";
-import { refuse } from "./errors.js";
+import type { ModuleSignature, PolicyModule } from "./policy-module.js";
+import { refuse } from "../errors.js";
 import { checkMetaShape } from "./meta-shape.js";
-import { TableView } from "./table-view.js";
+import { TableView } from "../host/table-view.js";
 
 export { engineInstance };
-export type { EngineExports } from "./module/bind.js";
-export type { ModuleSignature, PolicyModule } from "./module/policy-module.js";
+export type { EngineExports } from "./bind.js";
+export type { ModuleSignature, PolicyModule } from "./policy-module.js";
 
 /** The signature's state; refuses when a public key is given and the module is not signed by it. */
 function checkSigned(split: SplitSignature, publicKey: LoadOptions["publicKey"]): ModuleSignature | undefined {

@@ -7,10 +7,10 @@
  * kept for the module's first user (Enforcer, PacketEngine), so loading a module and starting its
  * first enforcer copy the table once.
  */
-import { E_OK, PAGE_SIZE } from "../common/abi.js";
-import { engineStatusText, refuse } from "./errors.js";
-import { bindExports } from "./module/bind.js";
-import type { PolicyModule } from "./module/policy-module.js";
+import { E_OK, PAGE_SIZE } from "../../common/abi.js";
+import { engineStatusText, refuse } from "../errors.js";
+import { bindExports } from "./bind.js";
+import type { PolicyModule } from "./policy-module.js";
 
 const REBUILD = "rebuild it with `nvp compile`";
 

@@ -10,28 +10,28 @@
  *
  * docs/formats.md "Events and flow records" documents verdicts, events, counters and bounds.
  */
-import * as P from "../common/abi-packet.js";
-import { formatIp } from "../common/ip.js";
-import { emptyInventory, type Inventory } from "../common/schema.js";
-import type { Enforcer } from "./enforcer.js";
-import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "./errors.js";
-import { HostCore } from "./host/core.js";
-import type { EngineExports } from "./module/bind.js";
-import type { PolicyModule } from "./module/policy-module.js";
-import { readSnoopedExpiring, type SnoopedAddr, unexpired } from "./packet/dns.js";
-import { externalIpList } from "./packet/external-ips.js";
-import { EndpointNamer, type PacketEvent } from "./packet/events.js";
-import { RawEventBatch } from "./packet/raw-events.js";
-import { type PacketAreas, placePacketRegion, setExternalIps } from "./packet/region.js";
-import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./packet/settings.js";
+import * as P from "../../common/abi-packet.js";
+import { formatIp } from "../../common/ip.js";
+import { emptyInventory, type Inventory } from "../../common/schema.js";
+import type { Enforcer } from "../flow/enforcer.js";
+import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "../errors.js";
+import { HostCore } from "../host/core.js";
+import type { EngineExports } from "../module/bind.js";
+import type { PolicyModule } from "../module/policy-module.js";
+import { readSnoopedExpiring, type SnoopedAddr, unexpired } from "./dns.js";
+import { externalIpList } from "./external-ips.js";
+import { EndpointNamer, type PacketEvent } from "./events.js";
+import { RawEventBatch } from "./raw-events.js";
+import { type PacketAreas, placePacketRegion, setExternalIps } from "./region.js";
+import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./settings.js";
 import {
   addCounters, decodeVerdict, type EngineCounters, type PacketAction, type PacketStats, type PacketVerdict, readStats, TALLY_KEYS, verdictSlot,
-} from "./packet/stats.js";
+} from "./stats.js";
 
-export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./packet/settings.js";
-export { RawEventBatch } from "./packet/raw-events.js";
-export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState, type ThreatActionTaken } from "./packet/events.js";
-export { MALFORMED_REASONS, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict } from "./packet/stats.js";
+export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./settings.js";
+export { RawEventBatch } from "./raw-events.js";
+export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState, type ThreatActionTaken } from "./events.js";
+export { MALFORMED_REASONS, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict } from "./stats.js";
 
 /** One packet: its frame, where the IP header starts (-1: none), capture time in ns. */
 export interface PacketInput {

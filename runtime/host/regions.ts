@@ -3,9 +3,9 @@
  * inventory region at a fixed offset, then the DNS region after it (64-byte aligned), and memory
  * growth to hold them. Shared by EngineInstance (decisions) and PacketInstance (the packet path).
  */
-import * as A from "../common/abi.js";
-import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "./errors.js";
-import type { EngineExports } from "./module.js";
+import * as A from "../../common/abi.js";
+import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "../errors.js";
+import type { EngineExports } from "../module/load.js";
 
 export function align(x: number, n: number): number {
   return Math.ceil(x / n) * n;

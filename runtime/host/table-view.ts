@@ -3,11 +3,11 @@
  * and address-class rule sets, and the table geometry — what the runtime needs to fold workload
  * memberships into inventory classes, and the rule ids. Cross-checked against the metadata on load.
  */
-import * as A from "../common/abi.js";
-import type { ModuleMeta } from "../common/abi-meta.js";
-import { readSet, setGeometry, type SetGeometry } from "../common/abi-sets.js";
-import { readUleb, WasmFormatError } from "../common/abi-wasm.js";
-import { MODULE_CODES, NvpRuntimeError } from "./errors.js";
+import * as A from "../../common/abi.js";
+import type { ModuleMeta } from "../../common/abi-meta.js";
+import { readSet, setGeometry, type SetGeometry } from "../../common/abi-sets.js";
+import { readUleb, WasmFormatError } from "../../common/abi-wasm.js";
+import { MODULE_CODES, NvpRuntimeError } from "../errors.js";
 
 export type KindName = "workload" | "node" | "internal" | "external";
 const KIND_INDEX: Record<KindName, number> = { workload: 0, node: 1, internal: 2, external: 3 };

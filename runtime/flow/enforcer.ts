@@ -4,13 +4,13 @@
  * IO area, and decodes the results. `swap` builds the new module's core completely before
  * switching, so a decision always sees exactly one policy.
  */
-import * as A from "../common/abi.js";
-import type { Flow, Inventory } from "../common/schema.js";
-import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "./errors.js";
+import * as A from "../../common/abi.js";
+import type { Flow, Inventory } from "../../common/schema.js";
+import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "../errors.js";
 import { type Decision, decodeResult, encodeFlow } from "./flow-codec.js";
-import { HostCore } from "./host/core.js";
-import type { EngineExports } from "./module/bind.js";
-import type { PolicyModule } from "./module/policy-module.js";
+import { HostCore } from "../host/core.js";
+import type { EngineExports } from "../module/bind.js";
+import type { PolicyModule } from "../module/policy-module.js";
 
 export type { Decision };
 
