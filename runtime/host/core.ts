@@ -1,6 +1,6 @@
 /**
- * The host core both host APIs stand on (the flow API, runtime/enforcer.ts, and the packet API,
- * runtime/packets.ts): one engine instance of a policy module with its exports bound once
+ * The host core both host APIs stand on (the flow API, runtime/flow/enforcer.ts, and the packet
+ * API, runtime/packet/engine.ts): one engine instance of a policy module with its exports bound once
  * (runtime/module/bind.ts), the table view, the membership matcher, and the host regions in the
  * instance's memory — the inventory (turned into endpoint classes) and the DNS region built from
  * host-given resolutions plus, on the packet path, those the engine snooped.

@@ -3,8 +3,8 @@
  * `nvp.meta` section, format and ABI versions, the table segment, the content hash over table and
  * metadata, the engine's exports — then let the engine validate the table itself. Anything else
  * is refused with an NV54xx error; a PolicyModule is always complete. Each step reads the bytes
- * once: one sha256 pass, the engine compiled without the table (runtime/engine-code.ts), one copy
- * of the table into the instance that validates it, which the module's first user then gets.
+ * once: one sha256 pass, the engine compiled without the table (engine-code.ts), one copy of the
+ * table into the instance that validates it, which the module's first user then gets.
  */
 import { createHash, type KeyObject } from "node:crypto";
 import { checkSignature, ed25519PublicKey, SIG_SECTION, signatureKeyId, splitSignature, type SplitSignature } from "../../common/module-signature.js";

@@ -1,5 +1,5 @@
 /**
- * What a loaded policy module is to the rest of the runtime (runtime/module.ts loadModule makes
+ * What a loaded policy module is to the rest of the runtime (runtime/module/load.ts loadModule makes
  * one): its metadata, its engine compiled without the table, and the table bytes.
  */
 import type { ModuleMeta } from "../../common/abi-meta.js";

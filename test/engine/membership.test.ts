@@ -1,5 +1,5 @@
 /**
- * runtime/membership.ts (host-side workload criteria, from module metadata) must agree with the
+ * runtime/host/membership.ts (host-side workload criteria, from module metadata) must agree with the
  * reference evaluator's criteria and mode rules on random models and workloads.
  */
 import fc from "fast-check";

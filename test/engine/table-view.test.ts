@@ -1,5 +1,5 @@
 /**
- * The host's view of the table (runtime/table-view.ts): the per-group rule lists, stored as LEB128
+ * The host's view of the table (runtime/host/table-view.ts): the per-group rule lists, stored as LEB128
  * gaps, decode to exactly the slots the encoder assigned, and a malformed list is refused.
  */
 import { describe, expect, test } from "vitest";
