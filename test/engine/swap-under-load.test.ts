@@ -6,55 +6,29 @@
  * the two disagree. Inventory and DNS resolutions given before the swaps carry over to each module.
  */
 import { describe, expect, test } from "vitest";
-import type { DnsTable, Flow, Inventory } from "../../common/schema.js";
+import type { Flow } from "../../common/schema.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { type Decision, Enforcer, loadModule } from "../../runtime/index.js";
 import { modelOf, moduleBytes, referenceDecision } from "./helpers.js";
+import { rng, SWAP_DNS, SWAP_HOSTS, SWAP_INVENTORY, SWAP_PORTS, swapPolicies } from "./swap-fixtures.js";
 
-const A = `policy a
-service web = nv.web.shop { mode protect }
-service db = nv.db.shop { mode protect }
-group partners { address partners.example.com }
-rule 10 allow web -> db port tcp/5432
-rule 20 allow web -> partners port tcp/443
-`;
-const B = `policy b
-service web = nv.web.shop { mode protect }
-service db = nv.db.shop { mode protect }
-group partners { address partners.example.com }
-rule 10 deny web -> db port tcp/5432
-rule 15 allow web -> db port tcp/6379
-rule 30 allow db -> partners
-`;
-
-const workload = (name: string, service: string, ip: string) => ({ name, namespace: "shop", service, labels: {}, nsLabels: {}, images: [], containers: [], node: "n1", ips: [ip] });
-const INVENTORY: Inventory = { workloads: [workload("web-1", "web", "10.0.0.1"), workload("db-1", "db", "10.0.0.2")], nodes: [], internalSubnets: [], serviceExternalIps: [] };
-const DNS: DnsTable = { "partners.example.com": ["192.0.2.7"] };
+const [A, B] = swapPolicies("tcp");
 
 /** Every flow between the endpoints on a few ports: the two policies disagree on many of them. */
 const POOL: Flow[] = [];
-for (const src of ["10.0.0.1", "10.0.0.2", "192.0.2.7"]) {
-  for (const dst of ["10.0.0.1", "10.0.0.2", "192.0.2.7"]) {
-    for (const port of [443, 5432, 6379, 8080]) if (src !== dst) POOL.push({ src, dst, proto: "tcp", port });
+for (const src of SWAP_HOSTS) {
+  for (const dst of SWAP_HOSTS) {
+    for (const port of SWAP_PORTS) if (src !== dst) POOL.push({ src, dst, proto: "tcp", port });
   }
 }
+const INVENTORY = SWAP_INVENTORY;
+const DNS = SWAP_DNS;
 
 const ctx = { inventory: INVENTORY, dns: DNS };
 const expected = [A, B].map((text) => {
   const model = modelOf(text);
   return POOL.map((f) => referenceDecision(evaluate(model, ctx, f)));
 });
-
-/** xorshift32: the same interleaving on every run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

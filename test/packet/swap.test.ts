@@ -6,50 +6,25 @@
  * up over the engines.
  */
 import { describe, expect, test } from "vitest";
-import type { DnsTable, Flow } from "../../common/schema.js";
+import type { Flow } from "../../common/schema.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { loadModule } from "../../runtime/index.js";
 import { PacketEngine, type PacketInput } from "../../runtime/packet/engine.js";
 import { modelOf, moduleBytes, referenceDecision } from "../engine/helpers.js";
+import { rng, SWAP_DNS, SWAP_HOSTS, SWAP_INVENTORY, SWAP_PORTS, swapPolicies } from "../engine/swap-fixtures.js";
 import { input, ip, udp } from "./craft.js";
-import { inventory, workload } from "./engine.js";
 
-const A = `policy a
-service web = nv.web.shop { mode protect }
-service db = nv.db.shop { mode protect }
-group partners { address partners.example.com }
-rule 10 allow web -> db port udp/5000
-rule 20 allow web -> partners port udp/5001
-`;
-const B = `policy b
-service web = nv.web.shop { mode protect }
-service db = nv.db.shop { mode protect }
-group partners { address partners.example.com }
-rule 10 deny web -> db port udp/5000
-rule 15 allow web -> db port udp/5002
-rule 30 allow db -> partners
-`;
-
-const INV = inventory([workload("web-1", "shop", "web", ["10.0.0.1"]), workload("db-1", "shop", "db", ["10.0.0.2"])]);
-const DNS: DnsTable = { "partners.example.com": ["192.0.2.7"] };
-const HOSTS = ["10.0.0.1", "10.0.0.2", "192.0.2.7"];
-const PORTS = [5000, 5001, 5002, 5003];
+const [A, B] = swapPolicies("udp");
+const INV = SWAP_INVENTORY;
+const DNS = SWAP_DNS;
+const HOSTS = SWAP_HOSTS;
+const PORTS = SWAP_PORTS;
 
 /** A small engine: a swap builds a whole new instance, so its size is what a swap costs. */
 const SETTINGS = { flows: 4096, prefixSlots: 64, events: 4096, dnsNames: 64, meterSlots: 256, externalIps: 16, batchBytes: 262144, fragBytes: 4096 };
 const ctx = { inventory: INV, dns: DNS };
 const models = [modelOf(A), modelOf(B)];
 const reference = (policy: number, f: Flow) => referenceDecision(evaluate(models[policy]!, ctx, f));
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 describe("PacketEngine.swap under load", () => {
   test("200 steps of batches and swaps: each new flow is decided by exactly the current policy", () => {
