@@ -8,7 +8,7 @@
 import { describe, expect, test } from "vitest";
 import type { Flow } from "../../common/schema.js";
 import { evaluate } from "../../compiler/reference/index.js";
-import { type Decision, Enforcer, loadModule } from "../../runtime/index.js";
+import { type Decision, Enforcer, loadModule, NvpRuntimeError } from "../../runtime/index.js";
 import { modelOf, moduleBytes, referenceDecision } from "./helpers.js";
 import { rng, SWAP_DNS, SWAP_HOSTS, SWAP_INVENTORY, SWAP_PORTS, swapPolicies } from "./swap-fixtures.js";
 
@@ -74,4 +74,20 @@ describe("Enforcer.swap under load", () => {
     expect(seen[1]).toBeGreaterThan(50);
     expect(enforcer.stats().dnsNames).toBe(1);
   });
+
+  test("a swap that fails leaves the enforcer on its module, inventory and DNS intact", () => {
+    const a = loadModule(moduleBytes(A));
+    const b = loadModule(moduleBytes(B));
+    const enforcer = new Enforcer(a);
+    enforcer.setInventory(INVENTORY);
+    for (const [name, ips] of Object.entries(DNS)) enforcer.addDnsResolution(name, ips);
+    // Module b with its table's magic broken: the engine refuses the table while the new core is built.
+    const table = b.table.slice();
+    table[0] = (table[0] as number) ^ 0xff;
+    const broken = Object.assign(Object.create(Object.getPrototypeOf(b)) as object, b, { table }) as typeof b;
+    expect(() => enforcer.swap(broken)).toThrow(NvpRuntimeError);
+    expect(enforcer.module).toBe(a);
+    expect(enforcer.decideMany(POOL)).toEqual(expected[0]);
+  });
 });
+

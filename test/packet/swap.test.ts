@@ -8,7 +8,7 @@
 import { describe, expect, test } from "vitest";
 import type { Flow } from "../../common/schema.js";
 import { evaluate } from "../../compiler/reference/index.js";
-import { loadModule } from "../../runtime/index.js";
+import { loadModule, NvpRuntimeError } from "../../runtime/index.js";
 import { PacketEngine, type PacketInput } from "../../runtime/packet/engine.js";
 import { modelOf, moduleBytes, referenceDecision } from "../engine/helpers.js";
 import { rng, SWAP_DNS, SWAP_HOSTS, SWAP_INVENTORY, SWAP_PORTS, swapPolicies } from "../engine/swap-fixtures.js";
@@ -100,4 +100,19 @@ describe("PacketEngine.swap under load", () => {
     const [v] = engine.process([input(ip("10.0.0.2", "192.0.2.7", 17, udp(40001, 9999, "x")), 1)]);
     expect(v).toMatchObject({ action: "allow", rule: 30 });
   });
+
+  test("a swap that fails changes nothing: same module, its flows still active, decisions as before", () => {
+    const [a, b] = [loadModule(moduleBytes(A)), loadModule(moduleBytes(B))];
+    const engine = new PacketEngine(a, { inventory: INV, settings: SETTINGS });
+    engine.process([input(ip("10.0.0.1", "10.0.0.2", 17, udp(40002, 5000, "x")), 1)]);
+    const table = b.table.slice();
+    table[0] = (table[0] as number) ^ 0xff;
+    const broken = Object.assign(Object.create(Object.getPrototypeOf(b)) as object, b, { table }) as typeof b;
+    expect(() => engine.swap(broken)).toThrow(NvpRuntimeError);
+    expect(engine.module).toBe(a);
+    expect(engine.stats().flows.active).toBe(1);
+    const [v] = engine.process([input(ip("10.0.0.1", "10.0.0.2", 17, udp(40003, 5000, "x")), 2)]);
+    expect(v).toMatchObject({ action: "allow", rule: 10, new: true });
+  });
 });
+
