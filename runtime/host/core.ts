@@ -16,7 +16,7 @@ import { MODULE_CODES, NvpRuntimeError } from "../errors.js";
 import { align, HostRegions } from "./regions.js";
 import { buildInventoryRegion } from "./inventory-region.js";
 import { MembershipMatcher } from "./membership.js";
-import type { EngineExports } from "../module/bind.js";
+import { bindExports, type EngineExports } from "../module/bind.js";
 import type { PolicyModule } from "../module/policy-module.js";
 import { TableView } from "./table-view.js";
 
@@ -49,7 +49,7 @@ export class HostCore {
     place?: PlaceRegion,
     inventory: Inventory = emptyInventory(),
   ) {
-    this.ex = engineInstance(module).exports as unknown as EngineExports;
+    this.ex = bindExports(engineInstance(module));
     this.table = new TableView(module.table, module.meta);
     this.matcher = new MembershipMatcher(module.meta.groups, module.meta.settings.defaultMode);
     this.hostDns = new DnsState(module.meta.groups);
