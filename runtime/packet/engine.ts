@@ -86,6 +86,8 @@ export class PacketEngine {
   private namer: EndpointNamer;
   /** Snooped answers carried over a swap from the engines before, with their expiry. */
   private carried = new Map<string, SnoopedAddr[]>();
+  /** The earliest expiry among the carried answers: the DNS region is rebuilt when it passes. */
+  private carriedUntil = 0n;
   /** Raw records taken out ahead of an inventory change or swap, each batch with the namer of its time. */
   private early: RawEventBatch[] = [];
   private earlyCount = 0;
@@ -181,7 +183,7 @@ export class PacketEngine {
     setExternalIps(next.ex, nextAreas, externalIpList(this.core.inventory, this.settings.externalIps));
     this.flush();
     const view = this.view();
-    for (const [name, addrs] of readSnoopedExpiring(view, this.areas.dnsNames, this.settings.dnsNames)) this.carried.set(name, addrs);
+    for (const [name, addrs] of readSnoopedExpiring(view, this.areas.dnsNames, this.settings.dnsNames)) this.carried.set(name, [...(this.carried.get(name) ?? []), ...addrs]);
     this.retired = this.engineCounters();
     this.setAsideEvents();
     this.core = next;
@@ -191,25 +193,34 @@ export class PacketEngine {
     this.refreshDns();
   }
 
-  /** The snooped table changed (or a swap): read it back, with the carried answers, and rebuild the DNS region. */
-  private refreshDns(): void {
+  /**
+   * The snooped table changed (or a swap, or a carried answer expired): read it back, with the
+   * carried answers unexpired at the engine's clock or `at`, and rebuild the DNS region.
+   */
+  private refreshDns(at = 0n): void {
     const view = this.view();
     const a = this.areas;
     this.dnsGen = view.getUint32(a.base + P.PH_DNS_GEN, true);
-    const now = view.getBigUint64(a.base + P.PH_NOW, true);
+    // The engine's clock, or a later time the host knows (the next batch's first packet).
+    const clock = view.getBigUint64(a.base + P.PH_NOW, true);
+    const now = at > clock ? at : clock;
     const snooped = unexpired(readSnoopedExpiring(view, a.dnsNames, this.settings.dnsNames), now);
+    this.carriedUntil = 0n;
     for (const [name, addrs] of this.carried) {
       const live = addrs.filter((x) => x.expiry > now);
       if (live.length) this.carried.set(name, live);
       else this.carried.delete(name);
+      for (const x of live) if (this.carriedUntil === 0n || x.expiry < this.carriedUntil) this.carriedUntil = x.expiry;
     }
     this.core.setSnooped(unexpired(this.carried, now, snooped));
     this.namer.setResolutions(this.core.resolutions());
   }
 
+  /** The engine's snooped table changed, or a carried answer expired. */
   private dnsChanged(): boolean {
     this.mem();
-    return this.u32[(this.areas.base + P.PH_DNS_GEN) >>> 2] !== this.dnsGen;
+    if (this.u32[(this.areas.base + P.PH_DNS_GEN) >>> 2] !== this.dnsGen) return true;
+    return this.carried.size > 0 && this.view().getBigUint64(this.areas.base + P.PH_NOW, true) >= this.carriedUntil;
   }
 
   /** The engine's counters, with those of the engines swapped out. */
@@ -303,6 +314,12 @@ export class PacketEngine {
 
   /** Run `n` loaded packets, rebuilding the DNS region whenever snooping changed it. */
   private runLoaded(n: number): void {
+    if (this.carried.size > 0 && n > 0) {
+      // A carried answer past its expiry at this batch's first packet goes before the batch runs.
+      this.mem();
+      const first = BigInt.asUintN(64, this.i64[(this.areas.desc + P.PD_TS) >>> 3] as bigint);
+      if (first >= this.carriedUntil) this.refreshDns(first);
+    }
     let at = 0;
     while (at < n) {
       const r = this.core.ex.pktProcess(at, n);
@@ -410,7 +427,7 @@ export class PacketEngine {
 
   /** Advance the engine clock without packets (ns): idle flows time out, DNS answers expire. */
   tick(ts: bigint): void {
-    if (this.core.ex.pktTick(BigInt.asUintN(64, ts)) !== 0 || this.dnsChanged() || this.carried.size > 0) this.refreshDns();
+    if (this.core.ex.pktTick(BigInt.asUintN(64, ts)) !== 0 || this.dnsChanged()) this.refreshDns();
     this.drainRing();
   }
 
