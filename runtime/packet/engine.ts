@@ -21,7 +21,8 @@ import type { PolicyModule } from "../module/policy-module.js";
 import { readSnoopedExpiring, type SnoopedAddr, unexpired } from "./dns.js";
 import { externalIpList } from "./external-ips.js";
 import { EndpointNamer, type PacketEvent } from "./events.js";
-import { RawEventBatch } from "./raw-events.js";
+import { EventQueue } from "./event-queue.js";
+import type { RawEventBatch } from "./raw-events.js";
 import { type PacketAreas, placePacketRegion, setExternalIps } from "./region.js";
 import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./settings.js";
 import {
@@ -88,15 +89,9 @@ export class PacketEngine {
   private carried = new Map<string, SnoopedAddr[]>();
   /** The earliest expiry among the carried answers: the DNS region is rebuilt when it passes. */
   private carriedUntil = 0n;
-  /** Raw records taken out ahead of an inventory change or swap, each batch with the namer of its time. */
-  private early: RawEventBatch[] = [];
-  private earlyCount = 0;
   private dnsGen = 0;
-  /** Raw EV_SIZE records moved out of the engine's ring, decoded by drainEvents(). */
-  private raw = new Uint8Array(0);
-  private rawCount = 0;
-  private readonly queueCap: number;
-  private hostDropped = 0;
+  /** Events moved out of the engine's ring, decoded by drainEvents(). */
+  private readonly queue: EventQueue;
   /** Counters of the engines swapped out (their flows ended at the swap). */
   private retired?: EngineCounters;
   private u8 = new Uint8Array(0);
@@ -107,7 +102,7 @@ export class PacketEngine {
 
   constructor(module: PolicyModule, options: PacketEngineOptions = {}) {
     this.settings = resolveSettings(options.settings);
-    this.queueCap = options.eventQueue ?? 65536;
+    this.queue = new EventQueue(options.eventQueue ?? 65536);
     const inventory = options.inventory ?? emptyInventory();
     ({ core: this.core, areas: this.areas } = this.build(module, inventory));
     setExternalIps(this.core.ex, this.areas, externalIpList(inventory, this.settings.externalIps));
@@ -141,17 +136,9 @@ export class PacketEngine {
     return new PacketEngine(enforcer.module, { ...options, inventory });
   }
 
-  /** Queue the records already out of the engine with the namer of their time. */
-  private setAsideEvents(): void {
-    if (this.rawCount === 0) return;
-    this.early.push(new RawEventBatch(this.raw.slice(0, this.rawCount * P.EV_SIZE), this.rawCount, this.namer));
-    this.earlyCount += this.rawCount;
-    this.rawCount = 0;
-  }
-
   setInventory(inv: Inventory): void {
     // Events already out of the engine are named with the inventory they happened under.
-    this.setAsideEvents();
+    this.queue.setAside(this.namer);
     this.core.setInventory(inv);
     setExternalIps(this.core.ex, this.areas, externalIpList(inv, this.settings.externalIps));
     this.namer = this.namerFor(inv);
@@ -185,7 +172,7 @@ export class PacketEngine {
     const view = this.view();
     for (const [name, addrs] of readSnoopedExpiring(view, this.areas.dnsNames, this.settings.dnsNames)) this.carried.set(name, [...(this.carried.get(name) ?? []), ...addrs]);
     this.retired = this.engineCounters();
-    this.setAsideEvents();
+    this.queue.setAside(this.namer);
     this.core = next;
     this.areas = nextAreas;
     this.dnsGen = 0;
@@ -449,35 +436,8 @@ export class PacketEngine {
 
   /** Move the engine's ring into the host queue (raw records; bounded, overflow counted). */
   private drainRing(): void {
-    const a = this.areas;
     const mem = this.mem();
-    const u32 = this.u32;
-    const head = u32[(a.base + P.PH_EV_HEAD) >>> 2] as number;
-    let tail = u32[(a.base + P.PH_EV_TAIL) >>> 2] as number;
-    const cap = this.settings.events;
-    // At most a ring's worth is outstanding; anything else means the tail was overwritten.
-    if (((head - tail) >>> 0) > cap) tail = (head - cap) >>> 0;
-    const n = (head - tail) >>> 0;
-    if (n === 0) return;
-    const room = Math.max(0, this.queueCap - this.rawCount - this.earlyCount);
-    const take = Math.min(n, room);
-    this.hostDropped += n - take;
-    if ((this.rawCount + take) * P.EV_SIZE > this.raw.length) {
-      const grown = new Uint8Array(Math.max((this.rawCount + take) * P.EV_SIZE, this.raw.length * 2));
-      grown.set(this.raw.subarray(0, this.rawCount * P.EV_SIZE));
-      this.raw = grown;
-    }
-    // At most two runs of records: from the tail to the ring's end, then from its start.
-    let k = 0;
-    while (k < take) {
-      const slot = ((tail + k) >>> 0) & (cap - 1);
-      const run = Math.min(take - k, cap - slot);
-      const at = a.events + slot * P.EV_SIZE;
-      this.raw.set(mem.subarray(at, at + run * P.EV_SIZE), (this.rawCount + k) * P.EV_SIZE);
-      k += run;
-    }
-    this.rawCount += take;
-    u32[(a.base + P.PH_EV_TAIL) >>> 2] = head;
+    this.queue.drainRing(mem, this.u32, this.areas, this.settings.events);
   }
 
   /**
@@ -486,13 +446,7 @@ export class PacketEngine {
    * The batch's bytes are valid only during the call.
    */
   takeRawEvents(visit: (batch: RawEventBatch) => void): void {
-    for (const b of this.early) visit(b);
-    this.early = [];
-    this.earlyCount = 0;
-    if (this.rawCount === 0) return;
-    const n = this.rawCount;
-    this.rawCount = 0;
-    visit(new RawEventBatch(this.raw.subarray(0, n * P.EV_SIZE), n, this.namer));
+    this.queue.take(this.namer, visit);
   }
 
   /** Events since the last call, oldest first. */
@@ -504,7 +458,7 @@ export class PacketEngine {
         if (e) out.push(e);
       }
     });
-    if (this.raw.length > 64 * P.EV_SIZE * 1024) this.raw = new Uint8Array(0);
+    this.queue.shrink();
     return out;
   }
 
@@ -512,7 +466,7 @@ export class PacketEngine {
     const raw = this.engineCounters();
     return {
       ...raw,
-      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.rawCount + this.earlyCount },
+      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.queue.dropped, queued: this.queue.queued },
       memory: { engineBytes: this.core.memory.buffer.byteLength, packetRegionBytes: this.areas.length, usedBytes: this.core.usedBytes },
     };
   }
