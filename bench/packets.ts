@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { frameFor, LINKTYPE, parseCaptureBuffer, writePcap, type PacketToWrite } from "../runtime/capture/index.js";
 import { loadModule } from "../runtime/index.js";
 import type { Inventory } from "../common/schema.js";
-import { PacketEngine, type PacketInput } from "../runtime/packets.js";
+import { PacketEngine, type PacketInput } from "../runtime/packet/engine.js";
 import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { captureFlows } from "../test/dpi/flows.js";
 import { ACK, FIN, PSH, SYN, bytesOf, icmp, ip, ipv4, tcp, udp } from "../test/packet/craft.js";

@@ -15,7 +15,7 @@ import { once } from "node:events";
 import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { loadModule } from "../runtime/index.js";
-import { PacketEngine, type PacketEvent } from "../runtime/packets.js";
+import { PacketEngine, type PacketEvent } from "../runtime/packet/engine.js";
 import {
   countries, flowsPage, FlowStore, ingestRun, overview, parseFilter, REPORT_QUERIES, runReportQuery, statistics, type ReportQuery,
 } from "../runtime/store/index.js";

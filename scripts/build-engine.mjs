@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Build the prebuilt decision engine: regenerate asm/abi.ts from common/abi.ts, compile asm/ with
- * asc (stub runtime, no imports) into build/engine.wasm, and check the ABI contract on the result.
+ * Build the prebuilt decision engine: regenerate the asm/ copies of common/ (scripts/gen-abi.mjs),
+ * compile asm/ with asc (stub runtime, no imports) into build/engine.wasm, and check the ABI
+ * contract on the result (no imports, ABI version, static data, exports as common/abi-exports.ts).
  * Part of `npm run build`, so a clean clone gets the engine from `npm ci`. Plain node, not tsx:
  * tsx transforms asc's large ESM files and takes seconds longer (toolchain.md §7).
  */
@@ -9,6 +10,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
+import { compareExports, readExports } from "./gen-abi.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 execFileSync(process.execPath, [join(root, "scripts/gen-abi.mjs")], { stdio: "inherit" });
@@ -34,4 +36,14 @@ if (WebAssembly.Module.imports(mod).length !== 0) throw new Error("engine must n
 const { exports } = new WebAssembly.Instance(mod, {});
 if (exports.abiVersion() !== constant("ABI_VERSION")) throw new Error("engine ABI version differs from common/abi.ts");
 if (exports.heapBase() > constant("ENGINE_STATIC_MAX")) throw new Error("engine static data overlaps the IO area");
+checkExports(mod);
 console.log(`engine: ${out} (${readFileSync(out).length} bytes)`);
+
+/** The built engine exports exactly what common/abi-exports.ts declares (names, arity, memory). */
+function checkExports(engine) {
+  const problems = compareExports(readExports(readFileSync(join(root, "common/abi-exports.ts"), "utf8")), engine);
+  if (problems.length === 0) return;
+  console.error(problems.map((p) => `engine ${p}`).join("\n"));
+  console.error("engine build failed: its exports differ from common/abi-exports.ts");
+  process.exit(1);
+}

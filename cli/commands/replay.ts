@@ -7,7 +7,7 @@ import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/in
 import type { EventSink } from "../../runtime/output/event-sink.js";
 import { NdjsonSink } from "../../runtime/output/ndjson-sink.js";
 import { StreamedFile } from "../../runtime/output/streamed-file.js";
-import { PacketEngine } from "../../runtime/packets.js";
+import { PacketEngine } from "../../runtime/packet/engine.js";
 import { CaptureMarks } from "../../runtime/replay/capture-marks.js";
 import { Replay, type CaptureRun } from "../../runtime/replay/driver.js";
 import { EXIT } from "../io.js";

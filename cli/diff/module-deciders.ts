@@ -8,7 +8,7 @@ import { RESULT_SIZE } from "../../common/abi.js";
 import { diffPolicies, type BothDeciders, type DecidedPair, type DiffOptions, type DiffResult, type DiffWorld } from "../../compiler/diff/diff.js";
 import { compileModule } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
-import { decodeResult } from "../../runtime/flow-codec.js";
+import { decodeResult } from "../../runtime/flow/flow-codec.js";
 import { Enforcer, loadModule } from "../../runtime/index.js";
 
 function enforcer(m: PolicyModel, world: DiffWorld): Enforcer {

@@ -16,11 +16,11 @@ import { lowerModel } from "../../compiler/lower/lower.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { generatePolicy } from "../../bench/gen-policy.js";
-import { buildInventoryRegion } from "../../runtime/inventory-region.js";
-import { MembershipMatcher } from "../../runtime/membership.js";
+import { buildInventoryRegion } from "../../runtime/host/inventory-region.js";
+import { MembershipMatcher } from "../../runtime/host/membership.js";
 import { Enforcer, engineInstance, loadModule } from "../../runtime/index.js";
-import type { EngineExports } from "../../runtime/module.js";
-import { TableView } from "../../runtime/table-view.js";
+import type { EngineExports } from "../../runtime/module/load.js";
+import { TableView } from "../../runtime/host/table-view.js";
 import { referenceDecision } from "./helpers.js";
 
 describe("set geometry", () => {

@@ -43,9 +43,6 @@ const CYCLE_CLOSING_EDGES: Record<string, string> = {
   "asm/flow/table.ts → asm/flow/dpi-stage.ts": "dpiEnd() in remove()",
   "asm/flow/table.ts → asm/flow/prefix.ts": "releasePrefix() in remove()",
   "asm/flow/table.ts → asm/threat/stage.ts": "threatsAtEnd() in remove()",
-  // Type-only (erased at build): the engine binding types live in module.ts, which calls
-  // engine-code.ts. Issue 11 item 2: one host core with one typed export binding.
-  "runtime/engine-code.ts → runtime/module.ts": "types EngineExports, PolicyModule",
   // Type-only: the frame reader takes the replay driver's CaptureRun type; it belongs beside it.
   "runtime/replay/pcap-frames.ts → runtime/replay/driver.ts": "type CaptureRun",
 };

@@ -10,7 +10,7 @@ import { evaluate } from "../../compiler/reference/index.js";
 import type { Flow } from "../../common/schema.js";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
 import { frameFor, writePcap } from "../../runtime/capture/write.js";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { SYN, conversation, icmp, input, ipv4, tcp } from "./craft.js";
 import { engineFor, inventory, workload } from "./engine.js";
 

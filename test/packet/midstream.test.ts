@@ -4,7 +4,7 @@
  * server first, one side only; the flow-end record's confidence, or why nothing was named.
  */
 import { describe, expect, test } from "vitest";
-import type { PacketEvent, PacketInput } from "../../runtime/packets.js";
+import type { PacketEvent, PacketInput } from "../../runtime/packet/engine.js";
 import { ACK, PSH, SYN, bytesOf, input, ipv4, tcp, udp } from "./craft.js";
 import { engineFor } from "./engine.js";
 import { amqp10Frame, cqlEnvelope, cqlSegment } from "../dpi/craft-variants.js";

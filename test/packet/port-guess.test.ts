@@ -6,7 +6,7 @@
  * guesses").
  */
 import { describe, expect, test } from "vitest";
-import type { PacketEvent, PacketInput } from "../../runtime/packets.js";
+import type { PacketEvent, PacketInput } from "../../runtime/packet/engine.js";
 import { ACK, PSH, SYN, input, ipv4, tcp, udp } from "./craft.js";
 import { engineFor } from "./engine.js";
 

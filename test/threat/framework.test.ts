@@ -9,7 +9,7 @@ import { main } from "../../cli/main.js";
 import { memoryIo } from "../../cli/io.js";
 import { checkSources, compileModule } from "../../compiler/pipeline.js";
 import { loadModule, readThreatConfig } from "../../runtime/index.js";
-import { eventLine, type PacketSettingsInput } from "../../runtime/packets.js";
+import { eventLine, type PacketSettingsInput } from "../../runtime/packet/engine.js";
 import { resolveSettings } from "../../runtime/packet/settings.js";
 import { ACK, SYN, input, ip, mssOption, tcp } from "../packet/craft.js";
 import { engineFor } from "../packet/engine.js";

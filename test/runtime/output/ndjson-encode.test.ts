@@ -13,7 +13,7 @@ import { checkSources, compileModule } from "../../../compiler/pipeline.js";
 import { parseCaptureBuffer } from "../../../runtime/capture/index.js";
 import { loadModule } from "../../../runtime/index.js";
 import { NdjsonEncoder } from "../../../runtime/output/ndjson-encode.js";
-import { PacketEngine, RawEventBatch } from "../../../runtime/packets.js";
+import { PacketEngine, RawEventBatch } from "../../../runtime/packet/engine.js";
 
 const fixtures = join(import.meta.dirname, "../../fixtures");
 const POLICY = `policy enc

@@ -12,7 +12,7 @@ import { describe, expect, test } from "vitest";
 import { checkSources, compileModule } from "../../../compiler/pipeline.js";
 import { readCapture } from "../../../runtime/capture/index.js";
 import { loadModule } from "../../../runtime/index.js";
-import { emptyCounts, PacketEngine, type FrameBatch } from "../../../runtime/packets.js";
+import { emptyCounts, PacketEngine, type FrameBatch } from "../../../runtime/packet/engine.js";
 import { Replay } from "../../../runtime/replay/driver.js";
 import { readPcapFrames } from "../../../runtime/replay/pcap-frames.js";
 import { writePcap, LINKTYPE } from "../../../runtime/capture/index.js";

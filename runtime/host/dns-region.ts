@@ -3,9 +3,9 @@
  * the enforcer learns them; per IP, a record gives the plain DNS-name groups' rule sets (yes) and
  * the vh: slots whose names the IP resolved from (yes or maybe, by the flow's host, in the engine).
  */
-import * as A from "../common/abi.js";
-import type { MetaGroup } from "../common/abi-meta.js";
-import { SetPool } from "../common/abi-sets.js";
+import * as A from "../../common/abi.js";
+import type { MetaGroup } from "../../common/abi-meta.js";
+import { SetPool } from "../../common/abi-sets.js";
 import { type IpEntry, type RegionFields, RegionWriter, RuleUnion } from "./region-parts.js";
 import type { TableView } from "./table-view.js";
 

@@ -3,50 +3,27 @@
  * `nvp.meta` section, format and ABI versions, the table segment, the content hash over table and
  * metadata, the engine's exports — then let the engine validate the table itself. Anything else
  * is refused with an NV54xx error; a PolicyModule is always complete. Each step reads the bytes
- * once: one sha256 pass, the engine compiled without the table (runtime/engine-code.ts), one copy
- * of the table into the instance that validates it, which the module's first user then gets.
+ * once: one sha256 pass, the engine compiled without the table (engine-code.ts), one copy of the
+ * table into the instance that validates it, which the module's first user then gets.
  */
 import { createHash, type KeyObject } from "node:crypto";
-import { checkSignature, ed25519PublicKey, SIG_SECTION, signatureKeyId, splitSignature, type SplitSignature } from "../common/module-signature.js";
-import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../common/abi.js";
-import { decodeGroups, GROUPS_SECTION, GroupsFormatError } from "../common/abi-groups.js";
-import { blankedHashParts, META_SECTION, type ModuleMeta } from "../common/abi-meta.js";
+import { checkSignature, ed25519PublicKey, SIG_SECTION, signatureKeyId, splitSignature, type SplitSignature } from "../../common/module-signature.js";
+import { ABI_VERSION, FORMAT_VERSION, TABLE_BASE } from "../../common/abi.js";
+import { decodeGroups, GROUPS_SECTION, GroupsFormatError } from "../../common/abi-groups.js";
+import { blankedHashParts, META_SECTION, type ModuleMeta } from "../../common/abi-meta.js";
 import {
   customSection, type DataSegment, dataSegments, hasWasmMagic, memoryLimits, SEC_CUSTOM, SEC_DATA, SEC_MEMORY, WasmFormatError, wasmSections,
   withoutLastSegment,
-} from "../common/abi-wasm.js";
+} from "../../common/abi-wasm.js";
 import { compileEngine, engineInstance, instantiate, keepSpare } from "./engine-code.js";
-import { refuse } from "./errors.js";
+import type { ModuleSignature, PolicyModule } from "./policy-module.js";
+import { refuse } from "../errors.js";
 import { checkMetaShape } from "./meta-shape.js";
-import { TableView } from "./table-view.js";
+import { TableView } from "../host/table-view.js";
 
 export { engineInstance };
-
-export interface PolicyModule {
-  readonly meta: ModuleMeta;
-  /**
-   * The module's engine, compiled without its table (once per process for every module with the
-   * same engine). Instantiate it with `engineInstance(module)`, which copies the table in.
-   */
-  readonly wasm: WebAssembly.Module;
-  /** The decision table bytes (a view into the module bytes: leave those unchanged). */
-  readonly table: Uint8Array;
-  /** The module's linear memory minimum, in 64 KiB pages (table and scratch included). */
-  readonly pages: number;
-  /** Size of the module file in bytes. */
-  readonly size: number;
-  /** Rule ids in evaluation order, read from the table on first use. */
-  readonly rules: readonly number[];
-  /** The module's `nvp.sig`, when it has one: the signer's key id, and whether a key verified it. */
-  readonly signature?: ModuleSignature;
-}
-
-export interface ModuleSignature {
-  /** sha256 (hex) of the signer's public key, SPKI DER. */
-  keyId: string;
-  /** Verified against the public key given to loadModule (false: present, not checked). */
-  verified: boolean;
-}
+export type { EngineExports } from "./bind.js";
+export type { ModuleSignature, PolicyModule } from "./policy-module.js";
 
 /** The signature's state; refuses when a public key is given and the module is not signed by it. */
 function checkSigned(split: SplitSignature, publicKey: LoadOptions["publicKey"]): ModuleSignature | undefined {
@@ -68,19 +45,6 @@ function checkSigned(split: SplitSignature, publicKey: LoadOptions["publicKey"])
   }
   if (r.reason === "malformed") return refuse("signature", `the \`${SIG_SECTION}\` section is malformed`, "sign the module again with `nvp compile --sign KEY`");
   return refuse("signature", "the module's signature does not verify: it was altered after signing", "do not edit signed modules; rebuild and sign it again");
-}
-
-/** The functions and memory every nvp engine exports (asm/index.ts). */
-export interface EngineExports {
-  memory: WebAssembly.Memory;
-  abiVersion(): number;
-  heapBase(): number;
-  init(base: number, len: number): number;
-  dynamicBase(): number;
-  setInventory(p: number, len: number): number;
-  setDns(p: number, len: number): number;
-  addrClass(lo: bigint, hi: bigint): number;
-  decideMany(n: number): number;
 }
 
 class LoadedModule implements PolicyModule {

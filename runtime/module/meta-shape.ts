@@ -3,7 +3,7 @@
  * right type. Returns the first problem in words, or undefined. The hash is checked separately,
  * and the groups, in their own section, by common/abi-groups.ts's decoder.
  */
-import { MODES } from "../common/schema.js";
+import { MODES } from "../../common/schema.js";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -4,10 +4,10 @@
  * and one to-set: the built-ins of its kind, its workload's service and criteria groups, and the
  * address groups whose IP entries cover it — so a workload costs the engine one set per side.
  */
-import * as A from "../common/abi.js";
-import { SetPool } from "../common/abi-sets.js";
-import { parseIp, parseIpRange } from "../common/ip.js";
-import { MODE_RANK, type Inventory } from "../common/schema.js";
+import * as A from "../../common/abi.js";
+import { SetPool } from "../../common/abi-sets.js";
+import { parseIp, parseIpRange } from "../../common/ip.js";
+import { MODE_RANK, type Inventory } from "../../common/schema.js";
 import type { MembershipMatcher } from "./membership.js";
 import { type IpEntry, type RegionFields, RegionWriter, rangeMap, RuleUnion, v4Part } from "./region-parts.js";
 import type { TableView } from "./table-view.js";

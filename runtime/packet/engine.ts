@@ -10,27 +10,29 @@
  *
  * docs/formats.md "Events and flow records" documents verdicts, events, counters and bounds.
  */
-import * as P from "../common/abi-packet.js";
-import { formatIp, parseIp } from "../common/ip.js";
-import { emptyInventory, type Inventory } from "../common/schema.js";
-import type { Enforcer } from "./enforcer.js";
-import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "./errors.js";
-import { buildInventoryRegion } from "./inventory-region.js";
-import { MembershipMatcher } from "./membership.js";
-import type { PolicyModule } from "./module.js";
-import { buildDnsRegion, readSnooped } from "./packet/dns.js";
-import { externalIpList } from "./packet/external-ips.js";
-import { EndpointNamer, type PacketEvent } from "./packet/events.js";
-import { RawEventBatch } from "./packet/raw-events.js";
-import { PacketInstance } from "./packet/instance.js";
-import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./packet/settings.js";
-import { decodeVerdict, type PacketAction, type PacketStats, type PacketVerdict, readStats, TALLY_KEYS, verdictSlot } from "./packet/stats.js";
-import { TableView } from "./table-view.js";
+import * as P from "../../common/abi-packet.js";
+import { formatIp } from "../../common/ip.js";
+import { emptyInventory, type Inventory } from "../../common/schema.js";
+import type { Enforcer } from "../flow/enforcer.js";
+import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "../errors.js";
+import { HostCore } from "../host/core.js";
+import type { EngineExports } from "../module/bind.js";
+import type { PolicyModule } from "../module/policy-module.js";
+import { readSnoopedExpiring, type SnoopedAddr, unexpired } from "./dns.js";
+import { externalIpList } from "./external-ips.js";
+import { EndpointNamer, type PacketEvent } from "./events.js";
+import { EventQueue } from "./event-queue.js";
+import type { RawEventBatch } from "./raw-events.js";
+import { type PacketAreas, placePacketRegion, setExternalIps } from "./region.js";
+import { type PacketSettings, type PacketSettingsInput, resolveSettings } from "./settings.js";
+import {
+  addCounters, decodeVerdict, type EngineCounters, type PacketAction, type PacketStats, type PacketVerdict, readStats, TALLY_KEYS, verdictSlot,
+} from "./stats.js";
 
-export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./packet/settings.js";
-export { RawEventBatch } from "./packet/raw-events.js";
-export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState, type ThreatActionTaken } from "./packet/events.js";
-export { MALFORMED_REASONS, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict } from "./packet/stats.js";
+export { DEFAULT_PACKET_SETTINGS, type PacketSettings, type PacketSettingsInput, type PacketTimeouts } from "./settings.js";
+export { RawEventBatch } from "./raw-events.js";
+export { eventLine, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState, type ThreatActionTaken } from "./events.js";
+export { MALFORMED_REASONS, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict } from "./stats.js";
 
 /** One packet: its frame, where the IP header starts (-1: none), capture time in ns. */
 export interface PacketInput {
@@ -79,42 +81,54 @@ export type VerdictCounts = Record<PacketAction, number>;
 
 export class PacketEngine {
   readonly settings: PacketSettings;
-  private readonly inst: PacketInstance;
-  private readonly table: TableView;
-  private readonly matcher: MembershipMatcher;
+  private core: HostCore;
+  /** The packet region of the core's instance. */
+  private areas: PacketAreas;
   private namer: EndpointNamer;
-  private readonly hostNames = new Map<string, bigint[]>();
-  /** Raw records taken out ahead of an inventory change, each batch with the namer of its time. */
-  private early: RawEventBatch[] = [];
-  private earlyCount = 0;
-  private snooped = new Map<string, bigint[]>();
+  /** Snooped answers carried over a swap from the engines before, with their expiry. */
+  private carried = new Map<string, SnoopedAddr[]>();
+  /** The earliest expiry among the carried answers: the DNS region is rebuilt when it passes. */
+  private carriedUntil = 0n;
   private dnsGen = 0;
-  /** Raw EV_SIZE records moved out of the engine's ring, decoded by drainEvents(). */
-  private raw = new Uint8Array(0);
-  private rawCount = 0;
-  private readonly queueCap: number;
-  private hostDropped = 0;
+  /** Events moved out of the engine's ring, decoded by drainEvents(). */
+  private readonly queue: EventQueue;
+  /** Counters of the engines swapped out (their flows ended at the swap). */
+  private retired?: EngineCounters;
   private u8 = new Uint8Array(0);
   private u32 = new Uint32Array(0);
   private i64 = new BigInt64Array(0);
   /** feed()'s counts by verdictSlot. */
   private readonly tally = new Float64Array(TALLY_KEYS.length);
 
-  constructor(
-    readonly module: PolicyModule,
-    options: PacketEngineOptions = {},
-  ) {
+  constructor(module: PolicyModule, options: PacketEngineOptions = {}) {
     this.settings = resolveSettings(options.settings);
-    this.queueCap = options.eventQueue ?? 65536;
-    this.inst = new PacketInstance(module, this.settings);
-    this.table = new TableView(module.table, module.meta);
-    this.matcher = new MembershipMatcher(module.meta.groups, module.meta.settings.defaultMode);
-    this.namer = this.namerFor(emptyInventory());
-    this.setInventory(options.inventory ?? emptyInventory());
+    this.queue = new EventQueue(options.eventQueue ?? 65536);
+    const inventory = options.inventory ?? emptyInventory();
+    ({ core: this.core, areas: this.areas } = this.build(module, inventory));
+    setExternalIps(this.core.ex, this.areas, externalIpList(inventory, this.settings.externalIps));
+    this.namer = this.namerFor(inventory);
+    this.namer.setResolutions(this.core.resolutions());
+  }
+
+  /** A core for `module` with the packet region placed in it: new (with `from`, an inventory), or the successor of `from`. */
+  private build(module: PolicyModule, from: HostCore | Inventory): { core: HostCore; areas: PacketAreas } {
+    let areas: PacketAreas | undefined;
+    const place = (ex: EngineExports, at: number) => {
+      areas = placePacketRegion(ex, at, module, this.settings);
+      return at + areas.length;
+    };
+    const core = from instanceof HostCore ? from.successor(module, place) : new HostCore(module, place, from);
+    return { core, areas: areas as PacketAreas };
+  }
+
+  /** The module the engine runs now (`swap` replaces it). */
+  get module(): PolicyModule {
+    return this.core.module;
   }
 
   private namerFor(inv: Inventory): EndpointNamer {
-    return new EndpointNamer(this.module.meta.groups, inv, this.matcher, (ip) => this.inst.addrClass(ip), (cls) => this.table.classGroups(cls));
+    const core = this.core;
+    return new EndpointNamer(core.module.meta.groups, inv, core.matcher, (ip) => core.addrClass(ip), (cls) => core.table.classGroups(cls));
   }
 
   /** A packet engine for an Enforcer's module (its own engine instance) with that inventory. */
@@ -124,63 +138,92 @@ export class PacketEngine {
 
   setInventory(inv: Inventory): void {
     // Events already out of the engine are named with the inventory they happened under.
-    if (this.rawCount) {
-      this.early.push(new RawEventBatch(this.raw.slice(0, this.rawCount * P.EV_SIZE), this.rawCount, this.namer));
-      this.earlyCount += this.rawCount;
-      this.rawCount = 0;
-    }
-    const external = externalIpList(inv, this.settings.externalIps);
-    const image = buildInventoryRegion(inv, this.table, this.matcher, (ip) => this.inst.addrClass(ip));
-    this.inst.setInventory(image.bytes);
-    this.inst.setExternalIps(external);
+    this.queue.setAside(this.namer);
+    this.core.setInventory(inv);
+    setExternalIps(this.core.ex, this.areas, externalIpList(inv, this.settings.externalIps));
     this.namer = this.namerFor(inv);
-    this.installDns();
+    this.namer.setResolutions(this.core.resolutions());
   }
 
   /** Host-provided resolutions, used beside the snooped ones (docs/semantics.md S6). */
   addDnsResolution(name: string, ips: readonly string[]): void {
-    if (typeof name !== "string" || name.trim() === "") throw new NvpRuntimeError(MODULE_CODES.dns, `DNS name \`${String(name)}\` is empty`, "give the name that was resolved");
-    const parsed = ips.map((t) => {
-      const ip = typeof t === "string" ? parseIp(t.trim()) : null;
-      if (ip === null) throw new NvpRuntimeError(MODULE_CODES.dns, `DNS address \`${String(t)}\` for \`${name}\` is not an IP address`, "give IPv4 or IPv6 addresses");
-      return ip;
-    });
-    const key = name.trim().toLowerCase().replace(/\.$/, "");
-    this.hostNames.set(key, [...new Set([...(this.hostNames.get(key) ?? []), ...parsed])]);
-    this.installDns();
+    this.core.addDnsResolution(name, ips);
+    this.namer.setResolutions(this.core.resolutions());
   }
 
   /** Every name → addresses resolution in force now (host-given and snooped), e.g. for a store's FQDNs. */
   resolutions(): Map<string, string[]> {
-    const all = new Map<string, string[]>();
-    for (const m of [this.hostNames, this.snooped]) for (const [n, ips] of m) all.set(n, [...new Set([...(all.get(n) ?? []), ...ips.map(formatIp)])]);
-    return all;
+    return new Map([...this.core.resolutions()].map(([n, ips]) => [n, ips.map(formatIp)]));
   }
 
-  private installDns(): void {
-    this.inst.setDns(buildDnsRegion(this.module.meta.groups, this.table, this.hostNames, this.snooped));
-    const all = new Map<string, bigint[]>(this.hostNames);
-    for (const [n, ips] of this.snooped) all.set(n, [...new Set([...(all.get(n) ?? []), ...ips])]);
-    this.namer.setResolutions(all);
+  /**
+   * Switch to another module atomically. The new module's engine instance is built completely
+   * first, with the inventory, the Service externalIPs and every resolution (host-given, and the
+   * snooped answers until they expire); a failure leaves this engine on the old module. Then the
+   * old engine's flows end (flow-end records, reason `flush`: a flow's record belongs to one
+   * policy), their events stay queued, named as under the old module, its counters add to
+   * stats(), and every packet after the call is decided by the new module. A flow that goes on is
+   * a new flow to the new engine, picked up mid-stream (docs/formats.md).
+   */
+  swap(module: PolicyModule): void {
+    const { core: next, areas: nextAreas } = this.build(module, this.core);
+    setExternalIps(next.ex, nextAreas, externalIpList(this.core.inventory, this.settings.externalIps));
+    this.flush();
+    const view = this.view();
+    for (const [name, addrs] of readSnoopedExpiring(view, this.areas.dnsNames, this.settings.dnsNames)) this.carried.set(name, [...(this.carried.get(name) ?? []), ...addrs]);
+    this.retired = this.engineCounters();
+    this.queue.setAside(this.namer);
+    this.core = next;
+    this.areas = nextAreas;
+    this.dnsGen = 0;
+    this.namer = this.namerFor(next.inventory);
+    this.refreshDns();
   }
 
-  /** The snooped table changed: read it back and rebuild the DNS region. */
-  private refreshDns(): void {
-    const view = this.inst.view();
-    const a = this.inst.areas;
+  /**
+   * The snooped table changed (or a swap, or a carried answer expired): read it back, with the
+   * carried answers unexpired at the engine's clock or `at`, and rebuild the DNS region.
+   */
+  private refreshDns(at = 0n): void {
+    const view = this.view();
+    const a = this.areas;
     this.dnsGen = view.getUint32(a.base + P.PH_DNS_GEN, true);
-    this.snooped = readSnooped(view, a.dnsNames, this.settings.dnsNames, view.getBigUint64(a.base + P.PH_NOW, true));
-    this.installDns();
+    // The engine's clock, or a later time the host knows (the next batch's first packet).
+    const clock = view.getBigUint64(a.base + P.PH_NOW, true);
+    const now = at > clock ? at : clock;
+    const snooped = unexpired(readSnoopedExpiring(view, a.dnsNames, this.settings.dnsNames), now);
+    this.carriedUntil = 0n;
+    for (const [name, addrs] of this.carried) {
+      const live = addrs.filter((x) => x.expiry > now);
+      if (live.length) this.carried.set(name, live);
+      else this.carried.delete(name);
+      for (const x of live) if (this.carriedUntil === 0n || x.expiry < this.carriedUntil) this.carriedUntil = x.expiry;
+    }
+    this.core.setSnooped(unexpired(this.carried, now, snooped));
+    this.namer.setResolutions(this.core.resolutions());
   }
 
+  /** The engine's snooped table changed, or a carried answer expired. */
   private dnsChanged(): boolean {
     this.mem();
-    return this.u32[(this.inst.areas.base + P.PH_DNS_GEN) >>> 2] !== this.dnsGen;
+    if (this.u32[(this.areas.base + P.PH_DNS_GEN) >>> 2] !== this.dnsGen) return true;
+    return this.carried.size > 0 && this.view().getBigUint64(this.areas.base + P.PH_NOW, true) >= this.carriedUntil;
+  }
+
+  /** The engine's counters, with those of the engines swapped out. */
+  private engineCounters(): EngineCounters {
+    const live = readStats(this.view(), this.areas.counters);
+    return this.retired ? addCounters(this.retired, live) : live;
+  }
+
+  /** A DataView of the whole memory (renewed: memory growth detaches the old buffer). */
+  private view(): DataView {
+    return new DataView(this.core.memory.buffer);
   }
 
   /** Byte, u32 and i64 views of engine memory, renewed when it grew (growth detaches the old buffer). */
   private mem(): Uint8Array {
-    const buf = this.inst.memory.buffer;
+    const buf = this.core.memory.buffer;
     if (this.u8.buffer !== buf) {
       this.u8 = new Uint8Array(buf);
       this.u32 = new Uint32Array(buf);
@@ -197,7 +240,7 @@ export class PacketEngine {
    * cold capture bytes faster than a copy per frame (docs/performance.md).
    */
   private load(packets: readonly PacketInput[], i: number): number {
-    const a = this.inst.areas;
+    const a = this.areas;
     const cap = this.settings.batchBytes;
     const mem = this.mem();
     const u32 = this.u32;
@@ -258,9 +301,15 @@ export class PacketEngine {
 
   /** Run `n` loaded packets, rebuilding the DNS region whenever snooping changed it. */
   private runLoaded(n: number): void {
+    if (this.carried.size > 0 && n > 0) {
+      // A carried answer past its expiry at this batch's first packet goes before the batch runs.
+      this.mem();
+      const first = BigInt.asUintN(64, this.i64[(this.areas.desc + P.PD_TS) >>> 3] as bigint);
+      if (first >= this.carriedUntil) this.refreshDns(first);
+    }
     let at = 0;
     while (at < n) {
-      const r = this.inst.ex.pktProcess(at, n);
+      const r = this.core.ex.pktProcess(at, n);
       if (r < 0) throw new NvpRuntimeError(MODULE_CODES.flow, `the engine refused the packet batch: ${engineStatusText(-r)}`, "this is a bug in nvp; please report it");
       at = r;
       if (this.dnsChanged()) this.refreshDns();
@@ -283,8 +332,8 @@ export class PacketEngine {
   process(packets: readonly PacketInput[]): PacketVerdict[] {
     const out: PacketVerdict[] = [];
     this.each(packets, (n) => {
-      const view = this.inst.view();
-      for (let k = 0; k < n; k++) out.push(decodeVerdict(view, this.inst.areas.verdicts + k * P.PV_SIZE));
+      const view = this.view();
+      for (let k = 0; k < n; k++) out.push(decodeVerdict(view, this.areas.verdicts + k * P.PV_SIZE));
     });
     return out;
   }
@@ -310,7 +359,7 @@ export class PacketEngine {
    */
   feedFrames(b: FrameBatch, counts: VerdictCounts = emptyCounts()): VerdictCounts {
     const tally = this.tally.fill(0);
-    const a = this.inst.areas;
+    const a = this.areas;
     const cap = this.settings.batchBytes;
     const max = this.settings.batchPackets;
     let i = 0;
@@ -356,8 +405,8 @@ export class PacketEngine {
 
   private countVerdicts(n: number, tally: Float64Array): void {
     const mem = this.mem();
-    const end = this.inst.areas.verdicts + n * P.PV_SIZE;
-    for (let at = this.inst.areas.verdicts; at < end; at += P.PV_SIZE) {
+    const end = this.areas.verdicts + n * P.PV_SIZE;
+    for (let at = this.areas.verdicts; at < end; at += P.PV_SIZE) {
       const k = verdictSlot(mem[at + P.PV_STATUS] as number, mem[at + P.PV_ACTION] as number);
       tally[k] = (tally[k] as number) + 1;
     }
@@ -365,7 +414,7 @@ export class PacketEngine {
 
   /** Advance the engine clock without packets (ns): idle flows time out, DNS answers expire. */
   tick(ts: bigint): void {
-    if (this.inst.ex.pktTick(BigInt.asUintN(64, ts)) !== 0 || this.dnsChanged()) this.refreshDns();
+    if (this.core.ex.pktTick(BigInt.asUintN(64, ts)) !== 0 || this.dnsChanged()) this.refreshDns();
     this.drainRing();
   }
 
@@ -380,42 +429,15 @@ export class PacketEngine {
    * a table of many flows never overflows the host queue.
    */
   flushSome(): boolean {
-    const n = this.inst.ex.pktFlush(Math.max(1, Math.floor(this.settings.events / 4)));
+    const n = this.core.ex.pktFlush(Math.max(1, Math.floor(this.settings.events / 4)));
     this.drainRing();
     return n > 0;
   }
 
   /** Move the engine's ring into the host queue (raw records; bounded, overflow counted). */
   private drainRing(): void {
-    const a = this.inst.areas;
     const mem = this.mem();
-    const u32 = this.u32;
-    const head = u32[(a.base + P.PH_EV_HEAD) >>> 2] as number;
-    let tail = u32[(a.base + P.PH_EV_TAIL) >>> 2] as number;
-    const cap = this.settings.events;
-    // At most a ring's worth is outstanding; anything else means the tail was overwritten.
-    if (((head - tail) >>> 0) > cap) tail = (head - cap) >>> 0;
-    const n = (head - tail) >>> 0;
-    if (n === 0) return;
-    const room = Math.max(0, this.queueCap - this.rawCount - this.earlyCount);
-    const take = Math.min(n, room);
-    this.hostDropped += n - take;
-    if ((this.rawCount + take) * P.EV_SIZE > this.raw.length) {
-      const grown = new Uint8Array(Math.max((this.rawCount + take) * P.EV_SIZE, this.raw.length * 2));
-      grown.set(this.raw.subarray(0, this.rawCount * P.EV_SIZE));
-      this.raw = grown;
-    }
-    // At most two runs of records: from the tail to the ring's end, then from its start.
-    let k = 0;
-    while (k < take) {
-      const slot = ((tail + k) >>> 0) & (cap - 1);
-      const run = Math.min(take - k, cap - slot);
-      const at = a.events + slot * P.EV_SIZE;
-      this.raw.set(mem.subarray(at, at + run * P.EV_SIZE), (this.rawCount + k) * P.EV_SIZE);
-      k += run;
-    }
-    this.rawCount += take;
-    u32[(a.base + P.PH_EV_TAIL) >>> 2] = head;
+    this.queue.drainRing(mem, this.u32, this.areas, this.settings.events);
   }
 
   /**
@@ -424,13 +446,7 @@ export class PacketEngine {
    * The batch's bytes are valid only during the call.
    */
   takeRawEvents(visit: (batch: RawEventBatch) => void): void {
-    for (const b of this.early) visit(b);
-    this.early = [];
-    this.earlyCount = 0;
-    if (this.rawCount === 0) return;
-    const n = this.rawCount;
-    this.rawCount = 0;
-    visit(new RawEventBatch(this.raw.subarray(0, n * P.EV_SIZE), n, this.namer));
+    this.queue.take(this.namer, visit);
   }
 
   /** Events since the last call, oldest first. */
@@ -442,17 +458,16 @@ export class PacketEngine {
         if (e) out.push(e);
       }
     });
-    if (this.raw.length > 64 * P.EV_SIZE * 1024) this.raw = new Uint8Array(0);
+    this.queue.shrink();
     return out;
   }
 
   stats(): PacketStats {
-    const view = this.inst.view();
-    const raw = readStats(view, this.inst.areas.counters);
+    const raw = this.engineCounters();
     return {
       ...raw,
-      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.hostDropped, queued: this.rawCount + this.earlyCount },
-      memory: { engineBytes: this.inst.memory.buffer.byteLength, packetRegionBytes: this.inst.areas.length, usedBytes: this.inst.usedBytes },
+      events: { emitted: raw.events.emitted, dropped: raw.events.dropped + this.queue.dropped, queued: this.queue.queued },
+      memory: { engineBytes: this.core.memory.buffer.byteLength, packetRegionBytes: this.areas.length, usedBytes: this.core.usedBytes },
     };
   }
 }

@@ -3,10 +3,10 @@
  * (RegionWriter), the open-addressing IP hash table the engine probes (asm/resolve.ts), the
  * internal-subnet interval map, and a dense scratch bitset for rule-list unions.
  */
-import { IP_ENTRY_SIZE } from "../common/abi.js";
-import { ByteWriter, hashIp, nextPow2 } from "../common/abi-bytes.js";
-import type { SetPool } from "../common/abi-sets.js";
-import { MAX_IP, V4_BASE } from "../common/ip.js";
+import { IP_ENTRY_SIZE } from "../../common/abi.js";
+import { ByteWriter, hashIp, nextPow2 } from "../../common/abi-bytes.js";
+import type { SetPool } from "../../common/abi-sets.js";
+import { MAX_IP, V4_BASE } from "../../common/ip.js";
 
 export interface IpEntry {
   ip: bigint;

@@ -7,12 +7,12 @@
  * kept for the module's first user (Enforcer, PacketEngine), so loading a module and starting its
  * first enforcer copy the table once.
  */
-import { ABI_VERSION, E_OK, ENGINE_STATIC_MAX, PAGE_SIZE } from "../common/abi.js";
-import { engineStatusText, refuse } from "./errors.js";
-import type { EngineExports, PolicyModule } from "./module.js";
+import { E_OK, PAGE_SIZE } from "../../common/abi.js";
+import { engineStatusText, refuse } from "../errors.js";
+import { bindExports } from "./bind.js";
+import type { PolicyModule } from "./policy-module.js";
 
 const REBUILD = "rebuild it with `nvp compile`";
-const ENGINE_FUNCTIONS = ["abiVersion", "heapBase", "init", "dynamicBase", "setInventory", "setDns", "addrClass", "decideMany"];
 
 /** The last engine compiled, by its bytes: a policy update reuses it. */
 let last: { code: Uint8Array; wasm: WebAssembly.Module } | undefined;
@@ -32,7 +32,8 @@ export function compileEngine(code: Uint8Array<ArrayBuffer>): WebAssembly.Module
 
 /**
  * A new instance of `module`'s engine with the table copied in and validated by the engine
- * (`init`): exports, ABI version and static data checked, memory grown to the module's pages.
+ * (`init`): exports, ABI versions and static data checked (bindExports), memory grown to the
+ * module's pages.
  */
 export function instantiate(module: Pick<PolicyModule, "wasm" | "table" | "pages" | "meta">): WebAssembly.Instance {
   let instance: WebAssembly.Instance;
@@ -41,14 +42,7 @@ export function instantiate(module: Pick<PolicyModule, "wasm" | "table" | "pages
   } catch (e) {
     return refuse("compile", `the module cannot be instantiated: ${(e as Error).message}`, "the module must import nothing; " + REBUILD);
   }
-  const ex = instance.exports as Record<string, unknown>;
-  const missing = ENGINE_FUNCTIONS.filter((f) => typeof ex[f] !== "function");
-  if (missing.length || !(ex.memory instanceof WebAssembly.Memory)) refuse("engine", `the module's engine lacks \`${missing[0] ?? "memory"}\``, REBUILD);
-  const engine = ex as unknown as EngineExports;
-  if (engine.abiVersion() !== ABI_VERSION) {
-    refuse("abi", `the module's engine has ABI version ${engine.abiVersion()}, this runtime needs ${ABI_VERSION}`, REBUILD + " and this version of nvp");
-  }
-  if (engine.heapBase() > ENGINE_STATIC_MAX) refuse("engine", "the module's engine static data overlaps the IO area", REBUILD);
+  const engine = bindExports(instance);
   const { base } = module.meta.table;
   const have = engine.memory.buffer.byteLength / PAGE_SIZE;
   try {

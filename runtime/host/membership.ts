@@ -5,10 +5,10 @@
  * the attribute values from common/workload-attributes.ts and what an operator means on one value
  * from common/criteria.ts, and the differential tests hold the two combinations together.
  */
-import type { MetaCriterion, MetaGroup } from "../common/abi-meta.js";
-import type { Mode, Workload } from "../common/schema.js";
-import { attributeValues } from "../common/workload-attributes.js";
-import { isNegative, positiveOf, valueTest } from "../common/criteria.js";
+import type { MetaCriterion, MetaGroup } from "../../common/abi-meta.js";
+import type { Mode, Workload } from "../../common/schema.js";
+import { attributeValues } from "../../common/workload-attributes.js";
+import { isNegative, positiveOf, valueTest } from "../../common/criteria.js";
 
 /** One criterion prepared for repeated matching: a predicate on one attribute value. */
 interface Compiled {

@@ -3,11 +3,11 @@
  * and address-class rule sets, and the table geometry — what the runtime needs to fold workload
  * memberships into inventory classes, and the rule ids. Cross-checked against the metadata on load.
  */
-import * as A from "../common/abi.js";
-import type { ModuleMeta } from "../common/abi-meta.js";
-import { readSet, setGeometry, type SetGeometry } from "../common/abi-sets.js";
-import { readUleb, WasmFormatError } from "../common/abi-wasm.js";
-import { MODULE_CODES, NvpRuntimeError } from "./errors.js";
+import * as A from "../../common/abi.js";
+import type { ModuleMeta } from "../../common/abi-meta.js";
+import { readSet, setGeometry, type SetGeometry } from "../../common/abi-sets.js";
+import { readUleb, WasmFormatError } from "../../common/abi-wasm.js";
+import { MODULE_CODES, NvpRuntimeError } from "../errors.js";
 
 export type KindName = "workload" | "node" | "internal" | "external";
 const KIND_INDEX: Record<KindName, number> = { workload: 0, node: 1, internal: 2, external: 3 };
@@ -52,7 +52,7 @@ export class TableView {
         this.classGroups(cls);
         sets.add(this.u32(this.h(A.H_ACLS) + cls * 8)).add(this.u32(this.h(A.H_ACLS) + cls * 8 + 4));
       }
-      for (let k = 0; k < 8; k++) sets.add(this.u32(this.h(A.H_KIND_SETS) + k * 4));
+      for (let k = 0; k < A.KIND_SETS_N; k++) sets.add(this.u32(this.h(A.H_KIND_SETS) + k * A.SET_INDEX_SIZE));
       for (const idx of sets) this.checkSet(idx);
       this.ruleIds();
     } catch (e) {
@@ -119,7 +119,7 @@ export class TableView {
 
   /** from (side 0) or to (side 1) rules of the built-in groups an endpoint kind belongs to. */
   kindRules(kind: KindName, side: 0 | 1): number[] {
-    return this.set(this.u32(this.h(A.H_KIND_SETS) + (KIND_INDEX[kind] * 2 + side) * 4));
+    return this.set(this.u32(this.h(A.H_KIND_SETS) + (KIND_INDEX[kind] * 2 + side) * A.SET_INDEX_SIZE));
   }
 
   addrClassRules(cls: number, side: 0 | 1): number[] {

@@ -3,13 +3,13 @@
  * reference evaluator's flow input rules (bad address, protocol or port is an input error, an
  * unparsable X-Forwarded-For is ignored); IPv4 text takes a fast path without BigInt.
  */
-import * as A from "../common/abi.js";
-import { APP_UNKNOWN, findApp } from "../common/apps.js";
-import { parseIp } from "../common/ip.js";
-import type { Action, Flow, LookupResult, Mode } from "../common/schema.js";
-import { ACTIONS, MODES } from "../common/schema.js";
-import { normaliseName } from "./dns-region.js";
-import { MODULE_CODES, NvpRuntimeError } from "./errors.js";
+import * as A from "../../common/abi.js";
+import { APP_UNKNOWN, findApp } from "../../common/apps.js";
+import { parseIp } from "../../common/ip.js";
+import type { Action, Flow, LookupResult, Mode } from "../../common/schema.js";
+import { ACTIONS, MODES } from "../../common/schema.js";
+import { normaliseName } from "../host/dns-region.js";
+import { MODULE_CODES, NvpRuntimeError } from "../errors.js";
 
 const utf8 = new TextEncoder();
 

@@ -1,11 +1,11 @@
 /**
  * The host regions an engine instance keeps in its memory after the engine's own data: the
  * inventory region at a fixed offset, then the DNS region after it (64-byte aligned), and memory
- * growth to hold them. Shared by EngineInstance (decisions) and PacketInstance (the packet path).
+ * growth to hold them, for the host core (runtime/host/core.ts) that both host APIs stand on.
  */
-import * as A from "../common/abi.js";
-import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "./errors.js";
-import type { EngineExports } from "./module.js";
+import * as A from "../../common/abi.js";
+import { engineStatusText, MODULE_CODES, NvpRuntimeError } from "../errors.js";
+import type { EngineExports } from "../module/load.js";
 
 export function align(x: number, n: number): number {
   return Math.ceil(x / n) * n;

@@ -1,20 +1,16 @@
 /**
- * The Enforcer: one engine instance of a policy module plus the host state it needs — the
- * inventory (turned into endpoint classes), DNS resolutions, and flows in and verdicts out in
- * batches of BATCH_MAX. `swap` builds the new module's instance completely before switching, so
- * a decision always sees exactly one policy.
+ * The Enforcer, the flow API: a thin layer over the host core (runtime/host/core.ts: engine
+ * instance, inventory, DNS) that encodes flows, decides them in batches of BATCH_MAX through the
+ * IO area, and decodes the results. `swap` builds the new module's core completely before
+ * switching, so a decision always sees exactly one policy.
  */
-import * as A from "../common/abi.js";
-import { parseIp } from "../common/ip.js";
-import { emptyInventory, type Flow, type Inventory } from "../common/schema.js";
-import { DnsState } from "./dns-region.js";
-import { EngineInstance } from "./engine-instance.js";
-import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "./errors.js";
+import * as A from "../../common/abi.js";
+import type { Flow, Inventory } from "../../common/schema.js";
+import { MODULE_CODES, NvpRuntimeError, engineStatusText } from "../errors.js";
 import { type Decision, decodeResult, encodeFlow } from "./flow-codec.js";
-import { buildInventoryRegion } from "./inventory-region.js";
-import { MembershipMatcher } from "./membership.js";
-import type { EngineExports, PolicyModule } from "./module.js";
-import { TableView } from "./table-view.js";
+import { HostCore } from "../host/core.js";
+import type { EngineExports } from "../module/bind.js";
+import type { PolicyModule } from "../module/policy-module.js";
 
 export type { Decision };
 
@@ -32,17 +28,6 @@ export interface EncodedFlows {
   batches: { n: number; records: Uint8Array; hosts: Uint8Array }[];
 }
 
-interface State {
-  module: PolicyModule;
-  engine: EngineInstance;
-  table: TableView;
-  matcher: MembershipMatcher;
-  dns: DnsState;
-  /** Longest vh: name, for shortening hosts (flow-codec.ts shortenHost). */
-  longestName: number;
-  inventoryClasses: number;
-}
-
 export interface EnforcerStats {
   /** Linear memory of the engine instance, in bytes. */
   memoryBytes: number;
@@ -53,70 +38,43 @@ export interface EnforcerStats {
 }
 
 export class Enforcer {
-  private state: State;
-  private inventory: Inventory = emptyInventory();
+  private core: HostCore;
+  /** Longest vh: name of the current module, for shortening hosts (flow-codec.ts shortenHost). */
+  private longestName: number;
 
   constructor(module: PolicyModule) {
-    this.state = this.prepare(module, new Map());
+    this.core = new HostCore(module);
+    this.longestName = longestVhName(module);
   }
 
   get module(): PolicyModule {
-    return this.state.module;
-  }
-
-  private prepare(module: PolicyModule, dnsEntries: Map<string, bigint[]>): State {
-    const engine = new EngineInstance(module);
-    const table = new TableView(module.table, module.meta);
-    const matcher = new MembershipMatcher(module.meta.groups, module.meta.settings.defaultMode);
-    const dns = new DnsState(module.meta.groups);
-    for (const [name, ips] of dnsEntries) dns.add(name, ips);
-    let longestName = 0;
-    for (const g of module.meta.groups) for (const v of g.vh ?? []) longestName = Math.max(longestName, v.name.length);
-    const state: State = { module, engine, table, matcher, dns, longestName, inventoryClasses: 0 };
-    this.install(state, this.inventory);
-    return state;
-  }
-
-  private install(state: State, inv: Inventory): void {
-    const image = buildInventoryRegion(inv, state.table, state.matcher, (ip) => state.engine.addrClass(ip));
-    state.engine.setInventory(image.bytes);
-    state.engine.setDns(state.dns.buildRegion(state.table));
-    state.inventoryClasses = image.classes;
+    return this.core.module;
   }
 
   /** Replace the inventory: workloads, nodes, internal subnets (docs/semantics.md S1, S2). */
   setInventory(inv: Inventory): void {
-    this.install(this.state, inv);
-    this.inventory = inv;
+    this.core.setInventory(inv);
   }
 
   /** Record that `name` resolved to `ips` (adds to earlier resolutions of the name). */
   addDnsResolution(name: string, ips: readonly string[]): void {
-    if (typeof name !== "string" || name.trim() === "") {
-      throw new NvpRuntimeError(MODULE_CODES.dns, `DNS name \`${String(name)}\` is empty`, "give the name that was resolved, e.g. `db.example.com`");
-    }
-    const parsed = ips.map((text) => {
-      const ip = typeof text === "string" ? parseIp(text.trim()) : null;
-      if (ip === null) {
-        throw new NvpRuntimeError(MODULE_CODES.dns, `DNS address \`${String(text)}\` for \`${name}\` is not an IP address`, "give IPv4 or IPv6 addresses");
-      }
-      return ip;
-    });
-    const s = this.state;
-    s.dns.add(name, parsed);
-    s.engine.setDns(s.dns.buildRegion(s.table));
+    this.core.addDnsResolution(name, ips);
   }
 
   /** Forget every DNS resolution. */
   clearDns(): void {
-    const s = this.state;
-    s.dns.clear();
-    s.engine.setDns(s.dns.buildRegion(s.table));
+    this.core.clearDns();
   }
 
-  /** Switch to another module atomically: its instance gets the inventory and DNS state first. */
+  /**
+   * Switch to another module atomically: its core gets the inventory and DNS state first, and
+   * only a complete one replaces the current (a failure leaves the enforcer on the old module).
+   */
   swap(module: PolicyModule): void {
-    this.state = this.prepare(module, new Map(this.state.dns.entries()));
+    const next = this.core.successor(module);
+    const longest = longestVhName(module);
+    this.core = next;
+    this.longestName = longest;
   }
 
   /** Encode flows for the current module (throws NV5420 on the first invalid flow). */
@@ -132,7 +90,7 @@ export class Enforcer {
       for (; i < flows.length && n < A.BATCH_MAX; i++, n++) {
         let used: number;
         try {
-          used = encodeFlow(flows[i] as Flow, view, n * A.FLOW_SIZE, hosts, hostAt, this.state.longestName);
+          used = encodeFlow(flows[i] as Flow, view, n * A.FLOW_SIZE, hosts, hostAt, this.longestName);
         } catch (e) {
           if (e instanceof NvpRuntimeError && flows.length > 1) {
             throw new NvpRuntimeError(e.code, `flow ${i + 1}: ${e.message}`, e.help);
@@ -144,12 +102,12 @@ export class Enforcer {
       }
       batches.push({ n, records: records.subarray(0, n * A.FLOW_SIZE), hosts: hosts.subarray(0, hostAt) });
     }
-    return { moduleHash: this.state.module.meta.hash, count: flows.length, batches };
+    return { moduleHash: this.core.module.meta.hash, count: flows.length, batches };
   }
 
   /** Decide encoded flows; returns the raw result records (count × RESULT_SIZE bytes). */
   decideEncoded(enc: EncodedFlows, out = new Uint8Array(enc.count * A.RESULT_SIZE)): Uint8Array {
-    const { engine, module } = this.state;
+    const { ex, module } = this.core;
     if (enc.moduleHash !== module.meta.hash) {
       throw new NvpRuntimeError(
         MODULE_CODES.encoded,
@@ -159,10 +117,11 @@ export class Enforcer {
     }
     let at = 0;
     for (const b of enc.batches) {
-      const mem = new Uint8Array(engine.memory.buffer);
+      const mem = new Uint8Array(ex.memory.buffer);
       mem.set(b.records, A.FLOW_BASE);
       mem.set(b.hosts, A.HOST_ARENA_BASE);
-      engine.run(b.n);
+      const r = ex.decideMany(b.n);
+      if (r !== b.n) throw new NvpRuntimeError(MODULE_CODES.flow, `the engine refused the batch: ${engineStatusText(-r)}`, "this is a bug in nvp; please report it");
       out.set(mem.subarray(A.RESULT_BASE, A.RESULT_BASE + b.n * A.RESULT_SIZE), at);
       at += b.n * A.RESULT_SIZE;
     }
@@ -192,20 +151,21 @@ export class Enforcer {
    * write flow records straight into engine memory, and for benchmarks; `swap` replaces it.
    */
   get engineExports(): EngineExports {
-    return this.state.engine.ex;
+    return this.core.ex;
   }
 
   stats(): EnforcerStats {
-    const s = this.state;
-    return {
-      memoryBytes: s.engine.memory.buffer.byteLength,
-      usedBytes: s.engine.usedBytes,
-      inventoryClasses: s.inventoryClasses,
-      dnsNames: s.dns.size,
-    };
+    const c = this.core;
+    return { memoryBytes: c.memory.buffer.byteLength, usedBytes: c.usedBytes, inventoryClasses: c.inventoryClasses, dnsNames: c.dnsNames };
   }
 }
 
 function short(hash: string | undefined): string {
   return String(hash).slice(0, 12);
+}
+
+function longestVhName(module: PolicyModule): number {
+  let longest = 0;
+  for (const g of module.meta.groups) for (const v of g.vh ?? []) longest = Math.max(longest, v.name.length);
+  return longest;
 }
