@@ -9,6 +9,7 @@ import { APPS, appSatisfies, findApp } from "../../common/apps.js";
 import { parseIp } from "../../common/ip.js";
 import type { Flow, Workload } from "../../common/schema.js";
 import type { PolicyModel, RuleModel } from "../model.js";
+import { isLinkLocal } from "../reference/carve-outs.js";
 import { resolveEndpointIp } from "../reference/endpoints.js";
 import { groupMembership } from "../reference/membership.js";
 import { endpointMode } from "../reference/modes.js";
@@ -20,7 +21,7 @@ interface Peer {
   /** Groups it is (or may be) in, per policy. */
   in: [Set<number>, Set<number>];
   vh: boolean;
-  /** Kind and mode in each policy: with the matching rules, all a verdict depends on. */
+  /** Kind, mode in each policy and carve-out: with the matching rules, all a verdict depends on. */
   sig: string;
 }
 
@@ -62,10 +63,12 @@ export class Pieces {
       const ep = u.kinds.get(ip) ?? resolveEndpointIp(u.inventory, bits);
       const sets = models.map((m) => new Set(m.groups.filter((g) => groupMembership(g, ctx, bits, ep, undefined) !== undefined).map((g) => g.index))) as [Set<number>, Set<number>];
       const vh = vhIps.has(ip);
-      const key = `${ep.kind}|${[...sets[0]].join(",")}|${[...sets[1]].join(",")}|${models.map((m) => endpointMode(m, ep)).join(",")}|${vh}`;
+      // A link-local address is open before any rule (carve-outs.ts): never one class with another.
+      const open = isLinkLocal(bits) ? "|link-local" : "";
+      const key = `${ep.kind}|${[...sets[0]].join(",")}|${[...sets[1]].join(",")}|${models.map((m) => endpointMode(m, ep)).join(",")}|${vh}${open}`;
       if (classes.has(key)) continue;
       classes.add(key);
-      const peer: Peer = { ip, in: sets, vh, sig: `${ep.kind}:${models.map((m) => endpointMode(m, ep)).join("/")}` };
+      const peer: Peer = { ip, in: sets, vh, sig: `${ep.kind}:${models.map((m) => endpointMode(m, ep)).join("/")}${open}` };
       if (ep.workload) peer.workload = ep.workload;
       this.peers.push(peer);
     }

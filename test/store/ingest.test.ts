@@ -5,6 +5,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { InputFileError } from "../../common/input-file.js";
 import { flowsPage, FlowStore, ingestRun, parseFilter, STORE_CODES, StoreError } from "../../runtime/store/index.js";
 import { clusterFixture, INVENTORY, nvp, type Fixture } from "./fixture.js";
 
@@ -146,8 +147,9 @@ describe("nvp ingest", () => {
     const s = await FlowStore.open(":memory:");
     try {
       const err = await ingestRun(s, { kind: "ingest" }, [{ capture: "a", files: [fx.flows] }, { capture: "b", files: [join(fx.dir, "missing.ndjson")] }]).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(StoreError);
-      expect((err as StoreError).code).toBe(STORE_CODES.input);
+      // A missing file is the input code every command gives (runtime/store/ingest-source.ts).
+      expect(err).toBeInstanceOf(InputFileError);
+      expect((err as InputFileError).code).toBe("NV5003");
       expect(await counts(s)).toMatchObject({ runs: 0, captures: 0, flows: 0 });
     } finally {
       s.close();
