@@ -11,6 +11,7 @@ import {
   NAME_ENTRY_SIZE, NE_FLAGS, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, SET_DEFAULT_MODE_SHIFT,
   SET_ICMP_POLICY, SET_LINK_LOCAL, SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC, H_THREATS, H_THREATS_N, THREAT_REC_SIZE,
 } from "./abi";
+import { addrIndexBytes, buildAddrIndex } from "./addr-index";
 import { align8, fits, isPow2, memBytes } from "./mem";
 import { buildPortIndex, PORT_INDEX_BYTES } from "./intervals";
 import { configureSets, validSets } from "./sets";
@@ -230,6 +231,11 @@ function validate(): u32 {
   marks = dstList + ((4 + <usize>vhN) << 2);
   memory.fill(marks, 0, <usize>vhN << 2);
   dynBase = at + scratch;
+  if (ASC_FEATURE_SIMD) {
+    // The SIMD engine's address index (asm/addr-index.ts) follows the scratch, on a cache line.
+    const idx = (dynBase + 63) & ~(<u64>63);
+    if (buildAddrIndex(addr4, addr4N, idx)) dynBase = idx + addrIndexBytes(addr4N);
+  }
   installThreats(threats, threatsN);
   return E_OK;
 }
