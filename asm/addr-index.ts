@@ -18,6 +18,8 @@ let levelAt: usize = 0;
 let levels: u32 = 0;
 let leaves: usize = 0;
 let leavesN: u32 = 0;
+/** The last start: keys at or above it answer leavesN - 1 without a search. */
+let lastKey: u32 = 0;
 
 /** Below this many starts the binary search is as fast and no index is built. */
 const MIN_INDEXED: u32 = 32;
@@ -37,17 +39,21 @@ export function addrIndexBytes(n: u32): u64 {
 /**
  * Build the index over the n sorted u32 starts at `starts` into [at, at + addrIndexBytes(n)),
  * growing memory when it does not reach that far. False (no index: searches fall back to the
- * binary search) when n is small or memory cannot grow. The table's class array follows the starts,
- * so a leaf node read past the last start (n >= 32) stays inside the table.
+ * binary search) when n is small, the starts do not strictly increase from 0 (the search below
+ * relies on it; the binary search does not, so a hostile table still decides, through it), or
+ * memory cannot grow. The table's class array follows the starts, so a leaf node read past the
+ * last start (n >= 32) stays inside the table.
  */
 export function buildAddrIndex(starts: usize, n: u32, at: u64): bool {
   levels = 0;
   const bytes = addrIndexBytes(n);
-  if (bytes == 0) return false;
+  if (bytes == 0 || load<u32>(starts) != 0) return false;
+  for (let i: u32 = 1; i < n; i++) if (load<u32>(starts + (<usize>i << 2)) <= load<u32>(starts + (<usize>(i - 1) << 2))) return false;
   const end = at + bytes;
   if (end > memBytes() && memory.grow(<i32>((end - memBytes() + 0xffff) >> 16)) < 0) return false;
   leaves = starts;
   leavesN = n;
+  lastKey = load<u32>(starts + (<usize>(n - 1) << 2));
   levelAt = <usize>at;
   // Level 1 samples the leaves; each next level samples the one below it, until one node is left.
   let below = starts;
@@ -74,33 +80,30 @@ export function hasAddrIndex(): bool {
   return levels != 0;
 }
 
-/**
- * Lanes of the 16 keys at p that are <= key (bit j for key j), over the first `valid` keys. The
- * four i32x4 compares narrow to one i8x16 whose bitmask has a bit per key.
- */
-@inline function nodeLe(p: usize, key: v128, valid: u32): u32 {
+/** Bit j set when key j of the 16 at p is <= key: four i32x4 compares narrowed to one i8x16 bitmask. */
+@inline function nodeLe(p: usize, key: v128): u32 {
   const a = i32x4.le_u(v128.load(p), key);
   const b = i32x4.le_u(v128.load(p, 16), key);
   const c = i32x4.le_u(v128.load(p, 32), key);
   const d = i32x4.le_u(v128.load(p, 48), key);
-  const m = <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d)));
-  return m & (valid >= 16 ? 0xffff : (<u32>1 << valid) - 1);
+  return <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d)));
 }
 
 /**
  * Index of the last start <= key (find32's answer) through the index: from the single top node
- * down, the node's keys <= key pick the child. Sorted starts keep the count >= 1 below the top
- * (a child's first key is its parent's key); the max() keeps a hostile, unsorted table in range.
+ * down, the count of a node's keys <= key picks the child. Below the last start, the 0xffffffff
+ * padding of the upper levels never counts, and the count is at least 1 (a child's first key is
+ * its parent's, the first start is 0); leaf nodes end where the starts do (the class array
+ * follows), so the last one's count is masked to the starts there are. No select or clamp on the
+ * path from one level to the next: a level costs a load, compares, the bitmask and a popcount.
  */
 export function findAddr4(key: u32): u32 {
+  if (key >= lastKey) return leavesN - 1;
   const k = i32x4.splat(key);
   let pos: u32 = 0;
   for (let l = <i32>levels - 1; l >= 0; l--) {
-    const base = <usize>load<u32>(levelAt + (<usize>l << 2));
-    const n = load<u32>(levelAt + 32 + (<usize>l << 2));
-    const c = popcnt<u32>(nodeLe(base + (<usize>pos << 6), k, n - (pos << 4)));
-    pos = (pos << 4) + max<u32>(c, 1) - 1;
+    pos = (pos << 4) + popcnt<u32>(nodeLe(<usize>load<u32>(levelAt + (<usize>l << 2)) + (<usize>pos << 6), k)) - 1;
   }
-  const c = popcnt<u32>(nodeLe(leaves + (<usize>pos << 6), k, leavesN - (pos << 4)));
-  return (pos << 4) + max<u32>(c, 1) - 1;
+  const valid = min<u32>(leavesN - (pos << 4), 16);
+  return (pos << 4) + popcnt<u32>(nodeLe(leaves + (<usize>pos << 6), k) & ((<u32>1 << valid) - 1)) - 1;
 }
