@@ -33,7 +33,7 @@ console.log(`address search, ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().lengt
 console.log("");
 console.log("| intervals | scalar binary search | SIMD 16-key nodes | scalar/SIMD |");
 console.log("|---:|---:|---:|---:|");
-for (const n of [300, 1000, 3000, 10_000, 30_000, 100_000]) {
+for (const n of [512, 1000, 3000, 10_000, 30_000, 100_000]) {
   if (!ex.setup(n, 12345)) throw new Error(`no index over ${n} starts`);
   if (ex.runScalar(100_000, 7) !== ex.runSimd(100_000, 7)) throw new Error(`the searches disagree at ${n} intervals`);
   let scalar = Infinity;

@@ -208,7 +208,7 @@ function main(): void {
   console.log(`${SECONDS} s per round; rounds rotate the order. DPDK: dpdk-test-acl, one core, --alg as labelled.`);
   console.log("nvp: decideMany export, each 1024-packet batch copied into engine memory, then decided; the same module on");
   console.log("the SIMD engine (build/engine-simd.wasm, what the runtime runs where SIMD validates) and the scalar one. The");
-  console.log("nvp/DPDK ratios are the SIMD engine's. same rule: checked for both engines (the figure is the last one checked).");
+  console.log("nvp/DPDK ratios are the SIMD engine's; the rule agreement below is checked for both engines.");
   console.log("same rule: packets where both picked the same rule, over the whole trace. rules reduced: rules whose");
   console.log("source ports or protocol NeuVector rules cannot express, widened the same way for both. packets left out:");
   console.log("not TCP or UDP (NeuVector leaves other IP protocols open and ICMP to a setting), for both.");

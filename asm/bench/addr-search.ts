@@ -7,6 +7,13 @@ import { find32 } from "../intervals";
 const BASE: usize = 1 << 20;
 let n: u32 = 0;
 
+/** xorshift32: the keys and the starts' gaps. */
+@inline function next(x: u32): u32 {
+  x ^= x << 13;
+  x ^= x >> 17;
+  return x ^ (x << 5);
+}
+
 /** Starts: 0 and count - 1 strictly increasing random values; the index right after a class-array-sized gap. */
 export function setup(count: u32, seed: u32): bool {
   n = count;
@@ -17,9 +24,7 @@ export function setup(count: u32, seed: u32): bool {
   let v: u32 = 0;
   store<u32>(BASE, 0);
   for (let i: u32 = 1; i < count; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
+    x = next(x);
     v += 1 + (x % (0xffffffff / count - 1));
     store<u32>(BASE + (<usize>i << 2), v);
   }
@@ -30,9 +35,7 @@ export function runScalar(iters: u32, seed: u32): u32 {
   let x = seed;
   let acc: u32 = 0;
   for (let i: u32 = 0; i < iters; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
+    x = next(x);
     acc += find32(BASE, n, x);
   }
   return acc;
@@ -42,9 +45,7 @@ export function runSimd(iters: u32, seed: u32): u32 {
   let x = seed;
   let acc: u32 = 0;
   for (let i: u32 = 0; i < iters; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
+    x = next(x);
     acc += findAddr4(x);
   }
   return acc;

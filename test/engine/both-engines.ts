@@ -16,3 +16,13 @@ export function onBothEngines(body: (engine: (typeof BOTH_ENGINES)[number]) => v
     body(engine);
   });
 }
+
+/** f() with `engine` chosen for the modules it loads; the choice goes back to `auto` after. */
+export function withEngine<T>(engine: EngineChoice, f: () => T): T {
+  chooseEngine(engine);
+  try {
+    return f();
+  } finally {
+    chooseEngine("auto");
+  }
+}
