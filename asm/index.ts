@@ -1,5 +1,7 @@
 // The nvp decision engine: exports only. No allocation anywhere (stub runtime, nothing calls
-// heap.alloc), no imports; the host lays out memory as common/abi.ts describes.
+// heap.alloc), no imports; the host lays out memory as common/abi.ts describes. The export list
+// is declared in common/abi-exports.ts: the engine build fails when this file exports anything
+// else, or a declared function is missing or takes another number of parameters.
 import { ABI_VERSION, BATCH_MAX, E_BATCH, E_NO_TABLE, FLOW_BASE, FLOW_SIZE, RESULT_BASE, RESULT_SIZE } from "./abi";
 import { decideOne } from "./decide";
 import { resetRegions, setDns as installDns, setInventory as installInventory } from "./regions";

@@ -10,6 +10,8 @@ import {
   H_TCP_N, H_UDP, H_UDP_BASE, H_UDP_N, H_VH, H_VH_N, HEADER_SIZE, MODE_DISCOVER, MODE_PROTECT,
   NAME_ENTRY_SIZE, NE_FLAGS, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, SET_DEFAULT_MODE_SHIFT,
   SET_ICMP_POLICY, SET_LINK_LOCAL, SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC, H_THREATS, H_THREATS_N, THREAT_REC_SIZE,
+  ACL_ENTRY_SIZE, ADDR4_ENTRY_SIZE, ADDR6_ENTRY_SIZE, APP_ENTRY_SIZE, CGROUP_ENTRY_SIZE, KIND_SETS_N, LIST_ENTRY_SIZE, PORT_ENTRY_SIZE,
+  RULE_SLOT_SIZE, SET_INDEX_SIZE, SET_OFF_SIZE, VH_ENTRY_SIZE, WORD_MIN_SIZE,
 } from "./abi";
 import { addrIndexBytes, buildAddrIndex } from "./addr-index";
 import { align8, fits, isPow2, memBytes } from "./mem";
@@ -120,36 +122,36 @@ function validate(): u32 {
   if (defaultMode < MODE_DISCOVER || defaultMode > MODE_PROTECT) return E_TABLE_CORRUPT;
   if (nodesMode < MODE_DISCOVER || nodesMode > MODE_PROTECT) return E_TABLE_CORRUPT;
 
-  if (!section(h(H_RULE_IDS), nRules, 4) || !fits(<u64>h(H_RULE_FLAGS), <u64>nRules, <u64>tLen)) return E_TABLE_BOUNDS;
+  if (!section(h(H_RULE_IDS), nRules, RULE_SLOT_SIZE) || !fits(<u64>h(H_RULE_FLAGS), <u64>nRules, <u64>tLen)) return E_TABLE_BOUNDS;
   ruleIds = tBase + h(H_RULE_IDS);
   ruleFlags = tBase + h(H_RULE_FLAGS);
-  if (!section(h(H_RULE_ORDER), nRules, 4)) return E_TABLE_BOUNDS;
+  if (!section(h(H_RULE_ORDER), nRules, RULE_SLOT_SIZE)) return E_TABLE_BOUNDS;
   ruleOrder = tBase + h(H_RULE_ORDER);
-  if (!section(h(H_WORD_MIN), (nRules + 63) >> 6, 4)) return E_TABLE_BOUNDS;
+  if (!section(h(H_WORD_MIN), (nRules + 63) >> 6, WORD_MIN_SIZE)) return E_TABLE_BOUNDS;
   wordMin = tBase + h(H_WORD_MIN);
 
   // Sets: an offset array, every set inside [setsLo, setsHi); set 0 is the empty set.
   nSets = h(H_NSETS);
   const lo = <u64>h(H_SETS_LO);
   const hi = <u64>h(H_SETS_HI);
-  if (nSets == 0 || !section(h(H_SET_OFFS), nSets, 4) || lo > hi || hi > <u64>tLen) return E_TABLE_BOUNDS;
+  if (nSets == 0 || !section(h(H_SET_OFFS), nSets, SET_OFF_SIZE) || lo > hi || hi > <u64>tLen) return E_TABLE_BOUNDS;
   setOffs = tBase + h(H_SET_OFFS);
   if (!validSets(<u64>tBase, setOffs, nSets, <u64>tBase + lo, <u64>tBase + hi)) return E_TABLE_CORRUPT;
   emptySet = setPtr(0);
   if (load<u32>(emptySet) != 0) return E_TABLE_CORRUPT;
 
-  if (!section(h(H_KIND_SETS), 8, 4)) return E_TABLE_BOUNDS;
+  if (!section(h(H_KIND_SETS), KIND_SETS_N, SET_INDEX_SIZE)) return E_TABLE_BOUNDS;
   kindSets = tBase + h(H_KIND_SETS);
-  if (!setIndexes(kindSets, 8, 4)) return E_TABLE_CORRUPT;
+  if (!setIndexes(kindSets, KIND_SETS_N, 4)) return E_TABLE_CORRUPT;
 
   // Address intervals: both tables cover their whole space and name valid classes.
   aclsN = h(H_ACLS_N);
-  if (!section(h(H_ACLS), aclsN, 8)) return E_TABLE_BOUNDS;
+  if (!section(h(H_ACLS), aclsN, ACL_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   acls = tBase + h(H_ACLS);
   if (!setIndexes(acls, aclsN * 2, 4)) return E_TABLE_CORRUPT;
   addr4N = h(H_ADDR4_N);
   addr6N = h(H_ADDR6_N);
-  if (addr4N == 0 || addr6N == 0 || !section(h(H_ADDR4), addr4N, 8) || !section(h(H_ADDR6), addr6N, 20)) return E_TABLE_BOUNDS;
+  if (addr4N == 0 || addr6N == 0 || !section(h(H_ADDR4), addr4N, ADDR4_ENTRY_SIZE) || !section(h(H_ADDR6), addr6N, ADDR6_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   addr4 = tBase + h(H_ADDR4);
   addr6 = tBase + h(H_ADDR6);
   if ((h(H_ADDR6) & 7) != 0 || load<u32>(addr4) != 0 || load<u64>(addr6) != 0 || load<u64>(addr6, 8) != 0) return E_TABLE_CORRUPT;
@@ -158,7 +160,7 @@ function validate(): u32 {
   for (let i: u32 = 0; i < addr6N; i++) if (load<u32>(cls6 + (<usize>i << 2)) >= aclsN) return E_TABLE_CORRUPT;
   // The classes' group lists, for the host: only bounds (the engine does not read them).
   const cgroupsN = h(H_CGROUPS_N);
-  if (!section(h(H_CGROUPS), aclsN, 8) || !fits(<u64>h(H_CGROUPS) + (<u64>aclsN << 3), <u64>cgroupsN, <u64>tLen)) return E_TABLE_BOUNDS;
+  if (!section(h(H_CGROUPS), aclsN, CGROUP_ENTRY_SIZE) || !fits(<u64>h(H_CGROUPS) + (<u64>aclsN << 3), <u64>cgroupsN, <u64>tLen)) return E_TABLE_BOUNDS;
   if (!rangesInside(tBase + h(H_CGROUPS), aclsN, cgroupsN)) return E_TABLE_CORRUPT;
 
   // Ports: a base set per protocol, interval tables for tcp and udp.
@@ -172,7 +174,7 @@ function validate(): u32 {
   appAny = setPtr(h(H_APP_ANY));
   tcpN = h(H_TCP_N);
   udpN = h(H_UDP_N);
-  if (!section(h(H_TCP), tcpN, 8) || !section(h(H_UDP), udpN, 8)) return E_TABLE_BOUNDS;
+  if (!section(h(H_TCP), tcpN, PORT_ENTRY_SIZE) || !section(h(H_UDP), udpN, PORT_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   tcp = tBase + h(H_TCP);
   udp = tBase + h(H_UDP);
   if ((tcpN > 0 && load<u32>(tcp) != 0) || (udpN > 0 && load<u32>(udp) != 0)) return E_TABLE_CORRUPT;
@@ -183,18 +185,18 @@ function validate(): u32 {
   if (udpN > 0) buildPortIndex(udpIndex, udp, udpN);
 
   appsN = h(H_APPS_N);
-  if (!section(h(H_APPS), appsN, 8)) return E_TABLE_BOUNDS;
+  if (!section(h(H_APPS), appsN, APP_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   apps = tBase + h(H_APPS);
   if (!setIndexes(apps + 4, appsN, 8)) return E_TABLE_CORRUPT;
 
   // Virtual hosts: per-slot sets, a name hash table, its strings and slot lists.
   vhN = h(H_VH_N);
-  if (vhN > 0x100000 || !section(h(H_VH), vhN, 8)) return E_TABLE_BOUNDS;
+  if (vhN > 0x100000 || !section(h(H_VH), vhN, VH_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   vh = tBase + h(H_VH);
   if (!setIndexes(vh, vhN * 2, 4)) return E_TABLE_CORRUPT;
   const strLen = h(H_STR_LEN);
   const listsN = h(H_LISTS_N);
-  if (!fits(<u64>h(H_STR), <u64>strLen, <u64>tLen) || !section(h(H_LISTS), listsN, 4)) return E_TABLE_BOUNDS;
+  if (!fits(<u64>h(H_STR), <u64>strLen, <u64>tLen) || !section(h(H_LISTS), listsN, LIST_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   str = tBase + h(H_STR);
   lists = tBase + h(H_LISTS);
   for (let i: u32 = 0; i < listsN; i++) if (load<u32>(lists + (<usize>i << 2)) >= vhN) return E_TABLE_CORRUPT;

@@ -1,8 +1,9 @@
 // Virtual-host matching for vh: groups. The flow's host (already lower case, no trailing dot) is
 // hashed once from its last byte to its first; at every dot the hash of the suffix after it is
 // complete, so the exact name and every wildcard suffix are looked up in one pass.
-import { FNV_OFFSET, FNV_PRIME, NAME_ENTRY_SIZE, NE_FLAGS, NE_HASH, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, NE_WILDCARD } from "./abi";
+import { FNV_OFFSET, NAME_ENTRY_SIZE, NE_FLAGS, NE_HASH, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, NE_WILDCARD } from "./abi";
 import { lists, marks, names, namesCap, str, vhN } from "./table";
+import { fnvStep } from "./mem";
 
 /** Generation of the current marks: a vh slot matches the current host when marks[slot] == gen. */
 export let gen: u32 = 0;
@@ -52,7 +53,7 @@ export function markHost(p: usize, len: u32): void {
     const c = <u32>load<u8>(p + i - 1);
     // hash now covers host[i..len): a complete suffix when host[i-1] is a dot with a label before it.
     if (c == 0x2e && wildOk && i < len && i >= 2) markName(hash, p + i, len - i, NE_WILDCARD);
-    hash = (hash ^ c) * FNV_PRIME;
+    hash = fnvStep(hash, c);
   }
   markName(hash, p, len, 0);
 }

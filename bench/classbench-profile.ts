@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import * as A from "../common/abi.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
-import { isSimdEngine } from "../runtime/engine-code.js";
+import { compileModule } from "../compiler/pipeline.js";
+import { isSimdEngine } from "../runtime/module/engine-code.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
 import { readSet } from "./classbench.js";
 

@@ -15,7 +15,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Flow } from "../common/schema.js";
-import { compileSources } from "../compiler/check/index.js";
+import { checkSources } from "../compiler/pipeline.js";
 import type { PolicyModel } from "../compiler/model.js";
 import { rng } from "./gen-policy.js";
 
@@ -176,7 +176,7 @@ export function toNvp(rules: readonly CbRule[], name = "classbench"): Converted 
 export function readSet(rulesFile: string, traceFile: string): { model: PolicyModel; trace: CbPacket[]; flows: Flow[] } {
   const rules = parseRules(readFileSync(rulesFile, "utf8")).map(reduceRule);
   const trace = parseTrace(readFileSync(traceFile, "utf8")).filter((p) => p.proto === 6 || p.proto === 17);
-  const checked = compileSources({ "cb.nvp": toNvp(rules).source }, ["cb.nvp"]);
+  const checked = checkSources({ "cb.nvp": toNvp(rules).source }, ["cb.nvp"]);
   if (!checked.model) throw new Error(`${rulesFile}: the converted rules do not compile`);
   const flows = trace.map((p): Flow => ({ src: dotted(p.src), dst: dotted(p.dst), proto: p.proto === 6 ? "tcp" : "udp", port: p.dport }));
   return { model: checked.model, trace, flows };

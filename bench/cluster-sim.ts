@@ -6,7 +6,7 @@
  * store benchmark replay it through the engine.
  */
 import { LINKTYPE, writePcap, type PacketToWrite } from "../runtime/capture/index.js";
-import type { PacketInput } from "../runtime/packets.js";
+import type { PacketInput } from "../runtime/packet/engine.js";
 import { conversation, input, ip, mssOption, SYN, tcp, udp } from "../test/packet/craft.js";
 import { rng } from "./gen-policy.js";
 

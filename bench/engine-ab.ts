@@ -9,8 +9,8 @@
  */
 import { readFileSync } from "node:fs";
 import * as A from "../common/abi.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
-import { chooseEngine, isSimdEngine } from "../runtime/engine-code.js";
+import { compileModule } from "../compiler/pipeline.js";
+import { chooseEngine, isSimdEngine } from "../runtime/module/engine-code.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
 import { readSet } from "./classbench.js";
 

@@ -6,7 +6,7 @@
  */
 import type { CaptureRun } from "../runtime/replay/driver.js";
 import type { AppTraffic, EventFigures } from "../runtime/packet/event-tally.js";
-import type { PacketStats, VerdictCounts } from "../runtime/packets.js";
+import type { PacketStats, VerdictCounts } from "../runtime/packet/engine.js";
 
 export type ReplayMode = "policy" | "identify";
 

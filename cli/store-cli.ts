@@ -2,7 +2,7 @@
 import { readInputFile } from "../common/input-file.js";
 import { resolve } from "node:path";
 import { NvpRuntimeError } from "../runtime/errors.js";
-import { loadModule, type PolicyModule } from "../runtime/module.js";
+import { loadModule, type PolicyModule } from "../runtime/module/load.js";
 import { FlowStore, StoreError } from "../runtime/store/index.js";
 import { EXIT } from "./io.js";
 import type { CommandContext } from "./shared.js";

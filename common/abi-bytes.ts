@@ -1,7 +1,8 @@
 /**
  * Byte-level helpers shared by the table encoder (compiler/encode/) and the runtime's region
  * builders: a growable little-endian writer and the two hash functions the engine uses
- * (asm/mem.ts hashIp, asm/vhost.ts name hash). Keep them bit-identical to the AssemblyScript.
+ * (asm/mem.ts hashIp and fnvStep). test/engine/abi-vectors.test.ts runs these and the engine's on
+ * the same vectors (common/abi-vectors.json), so the two sides cannot drift apart unnoticed.
  */
 import { FNV_OFFSET, FNV_PRIME } from "./abi.js";
 

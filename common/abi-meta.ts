@@ -1,7 +1,7 @@
 /**
  * The `nvp.meta` custom section: what the host needs besides the table and the groups (policy
  * name, versions, settings, applications, table geometry) and the integrity hash. Written by
- * compiler/emit/, read and shape-checked by runtime/module.ts. JSON, UTF-8. Nothing the table
+ * compiler/emit/, read and shape-checked by runtime/module/load.ts. JSON, UTF-8. Nothing the table
  * already holds is repeated here (rule ids: the table's H_RULE_IDS and H_RULE_ORDER), so a module
  * of 100k rules parses in a fraction of a millisecond.
  */

@@ -1,7 +1,7 @@
 /**
  * The little of the WebAssembly binary format nvp needs on both sides: LEB128, the section list,
  * data segments and custom sections. The compiler patches modules with it (compiler/emit/), the
- * runtime checks them before handing them to the WebAssembly API (runtime/module.ts).
+ * runtime checks them before handing them to the WebAssembly API (runtime/module/load.ts).
  * Every read is bounds-checked and failures are WasmFormatError, never an exception from a typed array.
  */
 

@@ -206,6 +206,38 @@ export const H_CGROUPS_N = 196;
 export const HEADER_SIZE = 200;
 
 /**
+ * Bytes per entry of each table section (the header gives its offset and count): the engine
+ * checks every section as count × size inside the table (asm/table.ts), the encoder writes it so.
+ * Sections are arrays of structs' fields side by side (e.g. H_ADDR6: n 16-byte addresses, then n
+ * u32 classes), so a size is the sum of one entry's fields.
+ */
+/** H_RULE_IDS, H_RULE_ORDER: a u32 per rule slot. */
+export const RULE_SLOT_SIZE = 4;
+/** H_WORD_MIN: a u32 per 64-slot word. */
+export const WORD_MIN_SIZE = 4;
+/** H_SET_OFFS: a u32 offset per set. */
+export const SET_OFF_SIZE = 4;
+/** H_KIND_SETS: KIND_SETS_N u32 set indexes (per endpoint kind, source then destination side). */
+export const KIND_SETS_N = 8;
+export const SET_INDEX_SIZE = 4;
+/** H_ACLS: per address class, its source and destination set indexes. */
+export const ACL_ENTRY_SIZE = 8;
+/** H_ADDR4: per interval a u32 start, then the u32 classes. */
+export const ADDR4_ENTRY_SIZE = 8;
+/** H_ADDR6: per interval a 128-bit start, then the u32 classes. */
+export const ADDR6_ENTRY_SIZE = 20;
+/** H_CGROUPS: per address class an (off, len) u32 pair. */
+export const CGROUP_ENTRY_SIZE = 8;
+/** H_TCP, H_UDP: per port interval a u32 start, then the u32 set indexes. */
+export const PORT_ENTRY_SIZE = 8;
+/** H_APPS: per application a u32 id and a u32 set index. */
+export const APP_ENTRY_SIZE = 8;
+/** H_VH: per vh: slot two u32 set indexes. */
+export const VH_ENTRY_SIZE = 8;
+/** H_LISTS: a u32 vh: slot per list element. */
+export const LIST_ENTRY_SIZE = 4;
+
+/**
  * H_SETTINGS bits: xff on, strict contention, ICMP policed (icmp-policy), link-local peers policed
  * (link-local-policy); default and nodes mode are MODE_* codes.
  */

@@ -1,7 +1,7 @@
 /**
  * What one workload criterion operator means on one attribute value (docs/semantics.md S2.7–S2.8),
  * written once: the reference evaluator (compiler/reference/criteria.ts), the checker's containment
- * proofs (compiler/check/group-facts.ts) and the runtime's group membership (runtime/membership.ts)
+ * proofs (compiler/check/group-facts.ts) and the runtime's group membership (runtime/host/membership.ts)
  * all call these. A criterion's combination over a workload's values and keys stays with each caller.
  */
 import type { MetaCriterionOp } from "./abi-meta.js";

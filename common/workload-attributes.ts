@@ -1,7 +1,7 @@
 /**
  * The workload attribute values a group criterion looks at (docs/semantics.md S2.7, S2.8): one
  * reading shared by the reference evaluator (compiler/reference/criteria.ts) and the runtime
- * (runtime/membership.ts), so the two cannot drift on which values a criterion sees.
+ * (runtime/host/membership.ts), so the two cannot drift on which values a criterion sees.
  */
 import type { MetaCriterionKey } from "./abi-meta.js";
 import type { Workload } from "./schema.js";

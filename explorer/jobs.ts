@@ -4,7 +4,7 @@
  */
 import { statSync } from "node:fs";
 import type { Inventory } from "../common/schema.js";
-import type { PolicyModule } from "../runtime/module.js";
+import type { PolicyModule } from "../runtime/module/load.js";
 import { replayFileIntoStore, StoreError, type FlowStore, type IngestResult } from "../runtime/store/index.js";
 
 export interface Job {

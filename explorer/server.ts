@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { emptyInventory, type Inventory } from "../common/schema.js";
 import { buildReport } from "../report/build-report.js";
 import { echartsJs, topojsonJs, webAsset, worldAtlasJson } from "../report/assets.js";
-import type { PolicyModule } from "../runtime/module.js";
+import type { PolicyModule } from "../runtime/module/load.js";
 import {
   captureList, countries, FilterError, flowsPage, GEO_ATTRIBUTION, overview, parseFilter, statistics, type FlowStore,
 } from "../runtime/store/index.js";

@@ -14,15 +14,15 @@
  * docs/module.md documents the module format, the ABI and every NV54xx error; docs/formats.md
  * "Events and flow records" the packet path.
  */
-export { loadModule, engineInstance, type EngineExports, type PolicyModule, type LoadOptions, type ModuleSignature } from "./module.js";
-export { Enforcer, type Decision, type EncodedFlows, type EnforcerStats } from "./enforcer.js";
+export { loadModule, engineInstance, type EngineExports, type PolicyModule, type LoadOptions, type ModuleSignature } from "./module/load.js";
+export { Enforcer, type Decision, type EncodedFlows, type EnforcerStats } from "./flow/enforcer.js";
 export { NvpRuntimeError, MODULE_CODES, MODULE_CODE_CATALOG, type ModuleCode } from "./errors.js";
 export {
   PacketEngine, emptyCounts, eventLine, DEFAULT_PACKET_SETTINGS, MALFORMED_REASONS,
   type PacketEngineOptions, type PacketInput, type VerdictCounts, type PacketSettings, type PacketSettingsInput,
   type PacketTimeouts, type PacketEvent, type PacketEndpoint, type PacketEventType, type FlowEndReason, type TcpState,
   type ThreatActionTaken, type MalformedReason, type PacketAction, type PacketStats, type PacketVerdict,
-} from "./packets.js";
+} from "./packet/engine.js";
 export { readThreatConfig, type ThreatConfig } from "./threat-config.js";
 export type { ModuleMeta, MetaGroup } from "../common/abi-meta.js";
 export { readCapture, type CaptureReader, type CaptureSource } from "./capture/read.js";

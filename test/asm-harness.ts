@@ -7,7 +7,7 @@
  * global initialised at run time, an allocation the stub runtime places where the host's buffers go.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { THREATS } from "../common/threats.js";
@@ -26,7 +26,10 @@ export interface Compiled {
  */
 export async function compileHarness(entry: string, dirs: readonly string[], name: string, what: string, withWat = false): Promise<Compiled> {
   const hash = createHash("sha256");
-  for (const d of dirs) for (const f of readdirSync(join(root, d)).sort()) hash.update(f).update(readFileSync(join(root, d, f)));
+  for (const d of dirs) {
+    // The files of each folder (a folder's subfolders are named in `dirs` when the entry uses them).
+    for (const f of readdirSync(join(root, d)).sort()) if (statSync(join(root, d, f)).isFile()) hash.update(f).update(readFileSync(join(root, d, f)));
+  }
   hash.update(readFileSync(join(root, "node_modules/assemblyscript/package.json")));
   const cache = join(tmpdir(), `nvp-${name}-${hash.digest("hex").slice(0, 16)}`);
   if (existsSync(`${cache}.wasm`) && (!withWat || existsSync(`${cache}.wat`))) {

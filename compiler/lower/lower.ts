@@ -2,7 +2,7 @@
  * Lowering: the checked PolicyModel → the decision-table IR (ir.ts). Everything that does not
  * depend on the inventory or on DNS is decided here: per-group rule lists, endpoint-kind sets,
  * address classes, port and application sets, vh: slots, the threat configuration. Workload criteria stay criteria: the
- * runtime evaluates them when the inventory is set (runtime/membership.ts).
+ * runtime evaluates them when the inventory is set (runtime/host/membership.ts).
  */
 import type { BuiltinGroup, PolicyModel, RuleModel } from "../model.js";
 import { lowerAddresses } from "./addresses.js";

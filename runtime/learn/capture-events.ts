@@ -6,8 +6,8 @@
  */
 import type { Inventory } from "../../common/schema.js";
 import { readCapture } from "../capture/index.js";
-import type { PolicyModule } from "../module.js";
-import { PacketEngine, type PacketEvent, type PacketInput } from "../packets.js";
+import type { PolicyModule } from "../module/load.js";
+import { PacketEngine, type PacketEvent, type PacketInput } from "../packet/engine.js";
 import { DnsAnswers } from "./dns-answers.js";
 
 export interface CaptureLearnInput {

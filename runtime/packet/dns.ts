@@ -1,23 +1,15 @@
 /**
  * DNS for the packet path, host side: the pattern table the engine uses to keep only names the
- * policy can use (every DNS-name and vh: pattern of the module's groups), reading the engine's
- * snooped-name table back, and the DNS region built from snooped plus host-given resolutions.
+ * policy can use (every DNS-name and vh: pattern of the module's groups), and reading the engine's
+ * snooped-name table back (the host core builds the DNS region from them and the host's own).
  */
-import { FNV_OFFSET, FNV_PRIME, NE_USED, NE_WILDCARD } from "../../common/abi.js";
+import { NE_USED, NE_WILDCARD } from "../../common/abi.js";
+import { hashNameBytes } from "../../common/abi-bytes.js";
 import * as P from "../../common/abi-packet.js";
 import type { MetaGroup } from "../../common/abi-meta.js";
-import { DnsState } from "../dns-region.js";
-import type { TableView } from "../table-view.js";
 
 const utf8 = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
-
-/** FNV-1a over the bytes, last to first (the engine's order: suffixes hash as it walks back). */
-export function reverseFnv(bytes: Uint8Array): number {
-  let h = FNV_OFFSET;
-  for (let i = bytes.length - 1; i >= 0; i--) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME) >>> 0;
-  return h >>> 0;
-}
 
 /** The PT_* pattern table for a module's groups (exact names and `*.suffix` wildcards). */
 export function buildPatternTable(groups: readonly MetaGroup[]): Uint8Array<ArrayBuffer> {
@@ -36,7 +28,7 @@ export function buildPatternTable(groups: readonly MetaGroup[]): Uint8Array<Arra
   view.setUint32(P.PT_CAP, cap, true);
   let str = strAt;
   for (const p of list) {
-    const h = reverseFnv(p.name);
+    const h = hashNameBytes(p.name);
     let slot = h & (cap - 1);
     while (view.getUint32(P.PT_ENTRIES + slot * P.PE_SIZE + P.PE_FLAGS, true) !== 0) slot = (slot + 1) & (cap - 1);
     const e = P.PT_ENTRIES + slot * P.PE_SIZE;
@@ -55,27 +47,32 @@ export function readAddr(view: DataView, at: number): bigint {
   return view.getBigUint64(at, true) | (view.getBigUint64(at + 8, true) << 64n);
 }
 
-/** Every snooped name and its unexpired addresses, from the engine's table at `at` (n entries). */
-export function readSnooped(view: DataView, at: number, n: number, now: bigint): Map<string, bigint[]> {
-  const out = new Map<string, bigint[]>();
+/** One snooped address and the time (ns, engine clock) its answer expires. */
+export interface SnoopedAddr {
+  ip: bigint;
+  expiry: bigint;
+}
+
+/** Every snooped name and its addresses with their expiry, from the engine's table at `at` (n entries). */
+export function readSnoopedExpiring(view: DataView, at: number, n: number): Map<string, SnoopedAddr[]> {
+  const out = new Map<string, SnoopedAddr[]>();
   for (let i = 0; i < n; i++) {
     const e = at + i * P.DN_SIZE;
     const len = view.getUint16(e + P.DN_LEN, true);
     if (len === 0 || len > P.DNS_NAME_MAX) continue;
-    const ips: bigint[] = [];
+    const addrs: SnoopedAddr[] = [];
     const k = Math.min(view.getUint16(e + P.DN_NIPS, true), P.DNS_IPS_PER_NAME);
-    for (let j = 0; j < k; j++) {
-      if (view.getBigUint64(e + P.DN_EXPIRY + j * 8, true) > now) ips.push(readAddr(view, e + P.DN_IPS + j * 16));
-    }
-    if (ips.length) out.set(latin1.decode(new Uint8Array(view.buffer, view.byteOffset + e + P.DN_NAME, len)), ips);
+    for (let j = 0; j < k; j++) addrs.push({ ip: readAddr(view, e + P.DN_IPS + j * 16), expiry: view.getBigUint64(e + P.DN_EXPIRY + j * 8, true) });
+    if (addrs.length) out.set(latin1.decode(new Uint8Array(view.buffer, view.byteOffset + e + P.DN_NAME, len)), addrs);
   }
   return out;
 }
 
-/** The DNS region for host-given and snooped resolutions together. */
-export function buildDnsRegion(groups: readonly MetaGroup[], table: TableView, host: ReadonlyMap<string, readonly bigint[]>, snooped: ReadonlyMap<string, readonly bigint[]>): Uint8Array<ArrayBuffer> {
-  const state = new DnsState(groups);
-  for (const [name, ips] of host) state.add(name, ips);
-  for (const [name, ips] of snooped) state.add(name, ips);
-  return state.buildRegion(table);
+/** The addresses of `names` whose answers are unexpired at `now`, added to `into`. */
+export function unexpired(names: ReadonlyMap<string, readonly SnoopedAddr[]>, now: bigint, into = new Map<string, bigint[]>()): Map<string, bigint[]> {
+  for (const [name, addrs] of names) {
+    const ips = addrs.filter((a) => a.expiry > now).map((a) => a.ip);
+    if (ips.length) into.set(name, [...new Set([...(into.get(name) ?? []), ...ips])]);
+  }
+  return into;
 }

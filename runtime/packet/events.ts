@@ -11,8 +11,8 @@ import { APP_UNKNOWN, appById } from "../../common/apps.js";
 import { formatIp, parseIp } from "../../common/ip.js";
 import { ACTIONS, MODES, type Action, type EndpointKind, type Inventory, type Mode } from "../../common/schema.js";
 import { THREATS, type Severity } from "../../common/threats.js";
-import { nameMatches } from "../dns-region.js";
-import type { MembershipMatcher } from "../membership.js";
+import { nameMatches } from "../host/dns-region.js";
+import type { MembershipMatcher } from "../host/membership.js";
 import { severityName } from "../threat-config.js";
 import { readAddr } from "./dns.js";
 

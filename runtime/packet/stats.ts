@@ -124,7 +124,33 @@ export interface PacketStats {
   memory: { engineBytes: number; packetRegionBytes: number; usedBytes: number };
 }
 
-export function readStats(view: DataView, at: number): Omit<PacketStats, "memory" | "events"> & { events: { emitted: number; dropped: number } } {
+/** What the engine counts (stats() adds the host's queue and memory). */
+export type EngineCounters = Omit<PacketStats, "memory" | "events"> & { events: { emitted: number; dropped: number } };
+
+/** Gauges: what is true now, of the live engine only; every other counter adds up over engines. */
+const GAUGES = new Set(["flows.active", "fragments.active", "dpi.prefixActive", "dns.names"]);
+
+/**
+ * The counters of engines swapped out (`before`) and of the live one: counts add, gauges are the
+ * live engine's, a peak is the highest.
+ */
+export function addCounters(before: EngineCounters, live: EngineCounters): EngineCounters {
+  const add = (a: Record<string, unknown>, b: Record<string, unknown>, path: string): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...b };
+    for (const [k, v] of Object.entries(a)) {
+      const key = path + k;
+      const w = b[k];
+      if (typeof v === "object" && v !== null) out[k] = add(v as Record<string, unknown>, (w ?? {}) as Record<string, unknown>, `${key}.`);
+      else if (GAUGES.has(key)) out[k] = w ?? 0;
+      else if (key === "flows.peak") out[k] = Math.max(v as number, (w ?? 0) as number);
+      else out[k] = (v as number) + ((w ?? 0) as number);
+    }
+    return out;
+  };
+  return add(before as unknown as Record<string, unknown>, live as unknown as Record<string, unknown>, "") as unknown as EngineCounters;
+}
+
+export function readStats(view: DataView, at: number): EngineCounters {
   const c = (i: number) => Number(view.getBigUint64(at + i * 8, true));
   const malformed: PacketStats["malformed"] = { total: c(P.C_MALFORMED) };
   const byThreat: Record<string, number> = {};

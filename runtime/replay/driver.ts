@@ -14,7 +14,7 @@ import type { CaptureError } from "../capture/types.js";
 import type { EventSink } from "../output/event-sink.js";
 import { EventTally } from "../packet/event-tally.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
-import { emptyCounts, type PacketEngine, type PacketInput, type VerdictCounts } from "../packets.js";
+import { emptyCounts, type PacketEngine, type PacketInput, type VerdictCounts } from "../packet/engine.js";
 import { readPcapFrames } from "./pcap-frames.js";
 
 /** One capture's reading: what was delivered, what was not decoded, and where reading stopped. */

@@ -15,7 +15,7 @@ import { locateL3 } from "../capture/link-layer.js";
 import { notIpKind } from "../capture/not-ip.js";
 import { pcapVariant } from "../capture/pcap.js";
 import { DEFAULT_MAX_PACKET_BYTES, LINKTYPE, type CaptureError } from "../capture/types.js";
-import type { FrameBatch, PacketEngine, VerdictCounts } from "../packets.js";
+import type { FrameBatch, PacketEngine, VerdictCounts } from "../packet/engine.js";
 import type { CaptureRun } from "./driver.js";
 
 const BLOCK = 4 * 1024 * 1024;

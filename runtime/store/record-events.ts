@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { EventSink } from "../output/event-sink.js";
 import { NdjsonSink } from "../output/ndjson-sink.js";
 import { StreamedFile } from "../output/streamed-file.js";
-import type { PacketEngine } from "../packets.js";
+import type { PacketEngine } from "../packet/engine.js";
 import { ingestReplay, type IngestResult, type ReplayCapture, type RunContext, type RunInfo } from "./ingest.js";
 import type { FlowStore } from "./store.js";
 

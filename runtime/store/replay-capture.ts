@@ -5,8 +5,8 @@
  * read, with the reason in `captures.error`.
  */
 import type { Inventory } from "../../common/schema.js";
-import type { PolicyModule } from "../module.js";
-import { PacketEngine } from "../packets.js";
+import type { PolicyModule } from "../module/load.js";
+import { PacketEngine } from "../packet/engine.js";
 import { Replay } from "../replay/driver.js";
 import type { IngestResult } from "./ingest.js";
 import { StoreRecorder } from "./record-events.js";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
-import type { PacketEvent } from "../../runtime/packets.js";
+import type { PacketEvent } from "../../runtime/packet/engine.js";
 import { engineFor } from "../packet/engine.js";
 
 export const WILD = join(import.meta.dirname, "../fixtures/wild");

@@ -14,10 +14,10 @@ import { generate, toNvp, type CbPacket } from "../../bench/classbench.js";
 import { wasmEnforcer } from "../../cli/engines.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { emptyInventory, type Flow } from "../../common/schema.js";
-import { isSimdEngine } from "../../runtime/engine-code.js";
+import { isSimdEngine } from "../../runtime/module/engine-code.js";
 import { engineInstance, loadModule } from "../../runtime/index.js";
-import type { EngineExports } from "../../runtime/module.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import type { EngineExports } from "../../runtime/index.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import { BOTH_ENGINES, withEngine } from "./both-engines.js";
 import { modelOf, referenceDecision } from "./helpers.js";
 

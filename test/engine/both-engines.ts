@@ -5,7 +5,7 @@
  * instead of quietly testing the scalar engine twice.
  */
 import { afterAll, beforeAll, describe } from "vitest";
-import { chooseEngine, type EngineChoice } from "../../runtime/engine-code.js";
+import { chooseEngine, type EngineChoice } from "../../runtime/module/engine-code.js";
 
 export const BOTH_ENGINES = ["scalar", "simd"] as const satisfies readonly EngineChoice[];
 

@@ -8,7 +8,7 @@ import { describe, expect, test } from "vitest";
 import type { DnsTable, Flow, Inventory } from "../../common/schema.js";
 import * as A from "../../common/abi.js";
 import { evaluate } from "../../compiler/reference/index.js";
-import { decodeResult, type Decision } from "../../runtime/flow-codec.js";
+import { decodeResult, type Decision } from "../../runtime/flow/flow-codec.js";
 import { Enforcer, loadModule, MODULE_CODES, NvpRuntimeError, type EncodedFlows } from "../../runtime/index.js";
 import { modelOf, moduleBytes, referenceDecision } from "./helpers.js";
 import { thrown } from "../thrown.js";

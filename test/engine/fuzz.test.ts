@@ -9,12 +9,12 @@ import { describe, expect, test } from "vitest";
 import * as A from "../../common/abi.js";
 import { parseIp } from "../../common/ip.js";
 import type { Inventory } from "../../common/schema.js";
-import { DnsState } from "../../runtime/dns-region.js";
-import { buildInventoryRegion } from "../../runtime/inventory-region.js";
-import { MembershipMatcher } from "../../runtime/membership.js";
+import { DnsState } from "../../runtime/host/dns-region.js";
+import { buildInventoryRegion } from "../../runtime/host/inventory-region.js";
+import { MembershipMatcher } from "../../runtime/host/membership.js";
 import { engineInstance, loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
-import type { EngineExports } from "../../runtime/module.js";
-import { TableView } from "../../runtime/table-view.js";
+import type { EngineExports } from "../../runtime/module/load.js";
+import { TableView } from "../../runtime/host/table-view.js";
 import { moduleBytes } from "./helpers.js";
 
 const POLICY = `policy fuzz

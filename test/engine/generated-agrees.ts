@@ -4,7 +4,7 @@
  */
 import { expect } from "vitest";
 import type { Flow } from "../../common/schema.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import { Enforcer, loadModule } from "../../runtime/index.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { generatePolicy, rng } from "../../bench/gen-policy.js";

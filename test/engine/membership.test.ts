@@ -1,5 +1,5 @@
 /**
- * runtime/membership.ts (host-side workload criteria, from module metadata) must agree with the
+ * runtime/host/membership.ts (host-side workload criteria, from module metadata) must agree with the
  * reference evaluator's criteria and mode rules on random models and workloads.
  */
 import fc from "fast-check";
@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import type { MetaGroup } from "../../common/abi-meta.js";
 import { workloadSelected } from "../../compiler/reference/index.js";
 import { endpointMode } from "../../compiler/reference/modes.js";
-import { MembershipMatcher } from "../../runtime/membership.js";
+import { MembershipMatcher } from "../../runtime/host/membership.js";
 import { arbInventory, arbPolicyModel } from "../arbitraries/model.js";
 
 describe("MembershipMatcher = reference", () => {

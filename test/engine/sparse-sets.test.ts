@@ -10,18 +10,17 @@ import * as A from "../../common/abi.js";
 import { setGeometry } from "../../common/abi-sets.js";
 import { V4_BASE } from "../../common/ip.js";
 import { emptyInventory, type Flow, type Inventory } from "../../common/schema.js";
-import { compileSources } from "../../compiler/check/index.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../../compiler/pipeline.js";
 import { encodeTable } from "../../compiler/encode/encode.js";
 import { lowerModel } from "../../compiler/lower/lower.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { generatePolicy } from "../../bench/gen-policy.js";
-import { buildInventoryRegion } from "../../runtime/inventory-region.js";
-import { MembershipMatcher } from "../../runtime/membership.js";
+import { buildInventoryRegion } from "../../runtime/host/inventory-region.js";
+import { MembershipMatcher } from "../../runtime/host/membership.js";
 import { Enforcer, engineInstance, loadModule } from "../../runtime/index.js";
-import type { EngineExports } from "../../runtime/module.js";
-import { TableView } from "../../runtime/table-view.js";
+import type { EngineExports } from "../../runtime/module/load.js";
+import { TableView } from "../../runtime/host/table-view.js";
 import { referenceDecision } from "./helpers.js";
 
 describe("set geometry", () => {
@@ -34,7 +33,7 @@ describe("set geometry", () => {
 
   test("a generated 100k-rule policy's sets take less than half the bytes of fixed headers", () => {
     const g = generatePolicy(100_000, 1000, 0);
-    const model = compileSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
+    const model = checkSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
     if (!model) throw new Error("the generated policy does not check");
     const table = encodeTable(lowerModel(model));
     // Format 4 (S = 25 summary words and ranks in every set): 2,783,752 bytes; format 5: 1,165,160.

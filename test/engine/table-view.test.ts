@@ -1,5 +1,5 @@
 /**
- * The host's view of the table (runtime/table-view.ts): the per-group rule lists, stored as LEB128
+ * The host's view of the table (runtime/host/table-view.ts): the per-group rule lists, stored as LEB128
  * gaps, decode to exactly the slots the encoder assigned, and a malformed list is refused.
  */
 import { describe, expect, test } from "vitest";
@@ -8,7 +8,7 @@ import { assignSlots, encodeTable } from "../../compiler/encode/encode.js";
 import { lowerModel } from "../../compiler/lower/lower.js";
 import { generatePolicy } from "../../bench/gen-policy.js";
 import { loadModule } from "../../runtime/index.js";
-import { TableView } from "../../runtime/table-view.js";
+import { TableView } from "../../runtime/host/table-view.js";
 import { NvpRuntimeError } from "../../runtime/errors.js";
 import { modelOf, moduleBytes } from "./helpers.js";
 

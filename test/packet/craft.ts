@@ -4,7 +4,7 @@
  * builder returns the IP packet's bytes; `input` wraps them as a capture packet.
  */
 import { parseIp } from "../../common/ip.js";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 
 export const FIN = 1;
 export const SYN = 2;

@@ -4,7 +4,7 @@
  * skipped (verdict `skip`, no flow).
  */
 import { describe, expect, test } from "vitest";
-import type { MalformedReason } from "../../runtime/packets.js";
+import type { MalformedReason } from "../../runtime/packet/engine.js";
 import { ACK, FIN, RST, SYN, fragmentExt, icmp, input, ipv4, ipv6, mssOption, optionsExt, tcp, udp } from "./craft.js";
 import { engineFor } from "./engine.js";
 

@@ -5,7 +5,7 @@
  * resolutions still work beside the snooped ones.
  */
 import { describe, expect, test } from "vitest";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { SYN, input, ip, tcp } from "./craft.js";
 import { capture, engineFor, inventory, workload } from "./engine.js";
 
@@ -74,6 +74,18 @@ describe("DNS snooping", () => {
     expect(e.stats().dns.expired).toBeGreaterThan(0);
     expect(e.stats().dns.names).toBe(0);
     expect(e.process([syn("192.0.2.10", 443, 62_000)])[0]!.action).toBe("deny");
+  });
+
+  test("a swap carries the snooped answers to the new module's engine until each expires", () => {
+    const e = engineFor(POLICY, { inventory: INV, settings: { dnsMinTtl: 60 } });
+    e.process(dns);
+    // The same groups, rule 10 renumbered: verdicts tell which module decided.
+    e.swap(engineFor(POLICY.replace("rule 10 allow", "rule 11 allow")).module);
+    expect(e.process([syn("192.0.2.10", 443, 59_000)])[0]).toMatchObject({ action: "allow", rule: 11 });
+    expect(e.resolutions().get("www.example.test")).toContain("192.0.2.10");
+    // Past the answer's 60 s the carried answer is gone, without a tick: the next packet's clock ends it.
+    expect(e.process([syn("192.0.2.10", 443, 61_000)])[0]).toMatchObject({ action: "deny", rule: 0 });
+    expect(e.resolutions().has("www.example.test")).toBe(false);
   });
 
   test("the table is bounded: the name answered longest ago is evicted and counted", () => {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { parseIp } from "../../common/ip.js";
-import type { PacketEvent } from "../../runtime/packets.js";
+import type { PacketEvent } from "../../runtime/packet/engine.js";
 import { ACK, PSH, SYN, input, ipv4, tcp } from "./craft.js";
 import { CAPTURES, capture, engineFor } from "./engine.js";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Inventory, Workload } from "../../common/schema.js";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
 import { loadModule } from "../../runtime/index.js";
-import { PacketEngine, type PacketEngineOptions, type PacketInput } from "../../runtime/packets.js";
+import { PacketEngine, type PacketEngineOptions, type PacketInput } from "../../runtime/packet/engine.js";
 import { moduleBytes } from "../engine/helpers.js";
 
 export const CAPTURES = join(import.meta.dirname, "../fixtures/captures");

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { Enforcer } from "../../runtime/index.js";
-import { eventLine, PacketEngine, type PacketEvent } from "../../runtime/packets.js";
+import { eventLine, PacketEngine, type PacketEvent } from "../../runtime/packet/engine.js";
 import { SYN, conversation, input, ipv4, tcp } from "./craft.js";
 import { capture, engineFor, inventory, workload } from "./engine.js";
 

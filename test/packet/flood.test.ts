@@ -5,7 +5,7 @@
  * and counted. Established flows survive the flood while embryonic ones can be evicted.
  */
 import { describe, expect, test } from "vitest";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { ACK, PSH, SYN, input, ipv4, tcp } from "./craft.js";
 import { engineFor } from "./engine.js";
 

@@ -1,12 +1,12 @@
 /**
- * The host's copy of frames into engine memory (runtime/packets.ts load): frames that lie one
+ * The host's copy of frames into engine memory (runtime/packet/engine.ts load): frames that lie one
  * after the other in one buffer go in as one copy. Whatever way the frames arrive (views of one
  * capture buffer, separate arrays, gaps, repeats, cut to the batch, no IP header), every packet
  * gets the verdict, events and counters it gets when each frame is an array of its own.
  */
 import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { ACK, PSH, input, ipv4, tcp, udp } from "./craft.js";
 import { CAPTURES, capture, engineFor } from "./engine.js";
 

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { findApp } from "../../common/apps.js";
 import type { Flow } from "../../common/schema.js";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { captureFlows } from "../dpi/flows.js";
 import { CAPTURES } from "./engine.js";
 import { bytesOf, conversation, icmp, input, ip, isV6, udp } from "./craft.js";

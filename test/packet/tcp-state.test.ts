@@ -3,7 +3,7 @@
  * driven by packet time only, port reuse, and flow-end records with per-direction counts.
  */
 import { describe, expect, test } from "vitest";
-import type { PacketEvent } from "../../runtime/packets.js";
+import type { PacketEvent } from "../../runtime/packet/engine.js";
 import { ACK, FIN, PSH, RST, SYN, conversation, icmp, input, ipv4, tcp, udp } from "./craft.js";
 import { engineFor } from "./engine.js";
 

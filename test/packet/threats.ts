@@ -5,7 +5,7 @@
  * threat detection on or off (the PSF_THREATS switch).
  */
 import type { Mode } from "../../common/schema.js";
-import type { PacketEvent, PacketInput, PacketStats, PacketVerdict } from "../../runtime/packets.js";
+import type { PacketEvent, PacketInput, PacketStats, PacketVerdict } from "../../runtime/packet/engine.js";
 import { engineFor, inventory, workload } from "./engine.js";
 
 export const WEB = "10.0.0.1";

@@ -6,7 +6,7 @@
  * the ERSPAN draft, RFC 7348, RFC 8926, RFC 2003/4213); the wild corpus has the real ones.
  */
 import { describe, expect, test } from "vitest";
-import type { PacketEvent } from "../../runtime/packets.js";
+import type { PacketEvent } from "../../runtime/packet/engine.js";
 import { input, ipv4, ipv6, udp } from "./craft.js";
 import { engineFor } from "./engine.js";
 

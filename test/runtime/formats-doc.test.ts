@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { loadInventory } from "../../runtime/inventory/index.js";
-import { INPUT_CODE_CATALOG } from "../../common/codes/input.js";
+import { INPUT_CODES } from "../../common/codes/input.js";
 import { parseDnsTable } from "../../runtime/input/dns.js";
 import { parseFlowsNdjson } from "../../runtime/input/flows.js";
 import { parsePolicyTests } from "../../runtime/input/policy-tests.js";
@@ -49,6 +49,6 @@ describe("docs/formats.md", () => {
 
   test("every input code is documented, and nothing else is", () => {
     const documented = [...doc.matchAll(/^\| (NV5\d{3}) \|/gm)].map((m) => m[1]);
-    expect(documented.sort()).toEqual([...INPUT_CODE_CATALOG.keys()].sort());
+    expect(documented.sort()).toEqual(Object.keys(INPUT_CODES).sort());
   });
 });

@@ -15,7 +15,7 @@ import { parse } from "yaml";
 import type { Mode } from "../../common/schema.js";
 import { threatBySlug } from "../../common/threats.js";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
-import type { PacketEvent, PacketInput, PacketStats, PacketVerdict } from "../../runtime/packets.js";
+import type { PacketEvent, PacketInput, PacketStats, PacketVerdict } from "../../runtime/packet/engine.js";
 import { engineFor, inventory, workload } from "../packet/engine.js";
 import { policyPart } from "../packet/threats.js";
 

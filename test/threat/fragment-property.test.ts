@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { icmp, input, ipv4, udp } from "../packet/craft.js";
 import { OUTSIDE, WEB, policyPart, runThreats } from "../packet/threats.js";
 import { propertyRuns } from "../property-runs.js";

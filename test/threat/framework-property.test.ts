@@ -10,10 +10,10 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import type { Mode } from "../../common/schema.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { loadModule } from "../../runtime/index.js";
-import { PacketEngine, type PacketInput } from "../../runtime/packets.js";
+import { PacketEngine, type PacketInput } from "../../runtime/packet/engine.js";
 import { arbScenario, type Scenario } from "../arbitraries/model.js";
 import { SYN, icmp, input, ip, ipv4, isV6, mssOption, tcp, udp } from "../packet/craft.js";
 import { render } from "../packet/render.js";

@@ -10,7 +10,7 @@ import { describe, expect, test } from "vitest";
 import { main } from "../../cli/main.js";
 import { memoryIo } from "../../cli/io.js";
 import { LINKTYPE, frameFor, writePcap } from "../../runtime/capture/index.js";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { SYN, conversation, input, ip, mssOption, tcp } from "../packet/craft.js";
 import { OUTSIDE, WEB, threatPolicy } from "../packet/threats.js";
 

@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { Mode } from "../../common/schema.js";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
-import type { PacketEngine, PacketInput } from "../../runtime/packets.js";
+import type { PacketEngine, PacketInput } from "../../runtime/packet/engine.js";
 import { icmp, input, ipv4, tcp, udp } from "../packet/craft.js";
 import { engineFor, inventory, workload } from "../packet/engine.js";
 import { mutate, mutation } from "../packet/mutate.js";

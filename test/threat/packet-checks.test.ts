@@ -10,7 +10,7 @@
 import { describe, expect, test } from "vitest";
 import { formatIp, parseIp } from "../../common/ip.js";
 import { THREATS } from "../../common/threats.js";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { ACK, PSH, SYN, conversation, icmp, input, ip, ipv4, ipv6, mssOption, tcp, udp } from "../packet/craft.js";
 import { engineFor, inventory, workload } from "../packet/engine.js";
 import { CLI, MODES, OUTSIDE, WEB, WEB6, policyPart, runThreats, threatPolicy, type RunOptions } from "../packet/threats.js";

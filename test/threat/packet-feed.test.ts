@@ -8,7 +8,7 @@
  * detection off.
  */
 import { describe, expect, test } from "vitest";
-import type { PacketInput } from "../../runtime/packets.js";
+import type { PacketInput } from "../../runtime/packet/engine.js";
 import { ACK, FIN, PSH, SYN, input, ip, icmp, mssOption, tcp, udp } from "../packet/craft.js";
 import { engineFor, inventory, workload } from "../packet/engine.js";
 import { CLI, OUTSIDE, WEB, runThreats, threatPolicy } from "../packet/threats.js";

@@ -1,0 +1,118 @@
+/**
+ * The inventory region (common/abi.ts I_*): every workload and node IP with its endpoint class,
+ * and the internal subnets. A class folds everything static about an address into one from-set
+ * and one to-set: the built-ins of its kind, its workload's service and criteria groups, and the
+ * address groups whose IP entries cover it — so a workload costs the engine one set per side.
+ */
+import * as A from "../../common/abi.js";
+import { SetPool } from "../../common/abi-sets.js";
+import { parseIp, parseIpRange } from "../../common/ip.js";
+import { MODE_RANK, type Inventory } from "../../common/schema.js";
+import type { MembershipMatcher } from "./membership.js";
+import { type IpEntry, type RegionFields, RegionWriter, rangeMap, RuleUnion, v4Part } from "./region-parts.js";
+import type { TableView } from "./table-view.js";
+
+const INVENTORY_FIELDS: RegionFields = {
+  magic: A.I_MAGIC,
+  len: A.I_LEN,
+  hcap: A.I_HCAP,
+  hash: A.I_HASH,
+  nsets: A.I_NSETS,
+  setOffs: A.I_SET_OFFS,
+  setsLo: A.I_SETS_LO,
+  setsHi: A.I_SETS_HI,
+};
+
+export interface InventoryImage {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Distinct endpoint classes and addresses, for stats. */
+  classes: number;
+  addresses: number;
+}
+
+export function buildInventoryRegion(
+  inv: Inventory,
+  table: TableView,
+  matcher: MembershipMatcher,
+  addrClass: (ip: bigint) => number,
+): InventoryImage {
+  const pool = new SetPool(table.geo);
+  const union = new RuleUnion(table.geo.nRules);
+  const classIndex = new Map<string, number>();
+  const classes: { from: number; to: number }[] = [];
+  const entries: IpEntry[] = [];
+  const seen = new Set<bigint>();
+
+  const classOf = (key: string, kind: "workload" | "node" | "external", groups: readonly number[], ip: bigint): number => {
+    const cls = addrClass(ip);
+    const full = `${key}|${cls}`;
+    let idx = classIndex.get(full);
+    if (idx === undefined) {
+      idx = classes.length;
+      classIndex.set(full, idx);
+      const side = (s: 0 | 1) =>
+        pool.add(union.of([table.kindRules(kind, s), table.addrClassRules(cls, s), ...groups.map((g) => table.groupRules(g, s))]));
+      classes.push({ from: side(0), to: side(1) });
+    }
+    return idx;
+  };
+
+  // S1 order: a workload's IP wins over a node's, the first workload listing an IP over later ones.
+  for (const w of inv.workloads) {
+    const m = matcher.of(w);
+    const key = `w:${m.groups.join(",")}`;
+    for (const text of w.ips) {
+      const ip = parseIp(String(text).trim());
+      if (ip === null || seen.has(ip)) continue;
+      seen.add(ip);
+      const flags = w.interceptable === false ? A.IEF_NO_INTERCEPT : 0;
+      entries.push({ ip, value: classOf(key, "workload", m.groups, ip) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1, flags });
+    }
+  }
+  for (const n of inv.nodes) {
+    for (const text of n.ips) {
+      const ip = parseIp(String(text).trim());
+      if (ip === null || seen.has(ip)) continue;
+      seen.add(ip);
+      entries.push({ ip, value: classOf("n", "node", [], ip) + 1, kind: A.KIND_NODE, mode: 0 });
+    }
+  }
+  const ranges = inv.internalSubnets.flatMap((text) => {
+    const r = parseIpRange(String(text).trim());
+    return "error" in r ? [] : [r];
+  });
+  // Service externalIPs outside the cluster's addresses: external endpoints the engine must know
+  // (NeuVector's DP_IPTYPE_EXTIP, which dpi_policy_lookup_by_key checks only when not internal).
+  for (const text of inv.serviceExternalIps) {
+    const ip = parseIp(String(text).trim());
+    if (ip === null || seen.has(ip) || ranges.some((r) => ip >= r.lo && ip <= r.hi)) continue;
+    seen.add(ip);
+    entries.push({ ip, value: classOf("x", "external", [], ip) + 1, kind: A.KIND_EXTERNAL, mode: 0, flags: A.IEF_SVC_EXTIP });
+  }
+
+  const region = new RegionWriter(A.I_HEADER_SIZE, INVENTORY_FIELDS);
+  const w = region.w;
+  region.ipHash(entries);
+  w.align(8);
+  region.put(A.I_NCLS, classes.length);
+  region.put(A.I_CLS, w.length);
+  for (const c of classes) {
+    w.u32(c.from);
+    w.u32(c.to);
+  }
+  if (ranges.length > 0) {
+    const map = rangeMap(ranges);
+    const v4 = v4Part(map);
+    w.align(8);
+    region.put(A.I_INT4_N, v4.length);
+    region.put(A.I_INT4, w.length);
+    for (const e of v4) w.u32(e.start);
+    for (const e of v4) w.u32(e.value);
+    w.align(8);
+    region.put(A.I_INT6_N, map.length);
+    region.put(A.I_INT6, w.length);
+    for (const e of map) w.u128(e.start);
+    for (const e of map) w.u32(e.value);
+  }
+  return { bytes: region.finish(pool, A.INVENTORY_MAGIC), classes: classes.length, addresses: entries.length };
+}
