@@ -5,6 +5,7 @@ import {
   DNS_REC_SIZE, IE_FLAGS, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IP_ENTRY_SIZE, KIND_EXTERNAL,
   KIND_INTERNAL, MODE_NONE,
 } from "./abi";
+import { findAddr4, hasAddrIndex } from "./addr-index";
 import { find128, find32, isV4 } from "./intervals";
 import { hashIp } from "./mem";
 import {
@@ -39,6 +40,9 @@ export let sideYes: u32 = 0;
 
 /** Address class of an address (static address-group intervals). */
 export function addrClass(lo: u64, hi: u64): u32 {
+  if (ASC_FEATURE_SIMD) {
+    if (isV4(lo, hi) && hasAddrIndex()) return load<u32>(addr4 + ((<usize>addr4N + findAddr4(<u32>lo)) << 2));
+  }
   if (isV4(lo, hi)) return load<u32>(addr4 + ((<usize>addr4N + find32(addr4, addr4N, <u32>lo)) << 2));
   return load<u32>(addr6 + (<usize>addr6N << 4) + (<usize>find128(addr6, addr6N, lo, hi) << 2));
 }

@@ -13,6 +13,7 @@ import {
   ACL_ENTRY_SIZE, ADDR4_ENTRY_SIZE, ADDR6_ENTRY_SIZE, APP_ENTRY_SIZE, CGROUP_ENTRY_SIZE, KIND_SETS_N, LIST_ENTRY_SIZE, PORT_ENTRY_SIZE,
   RULE_SLOT_SIZE, SET_INDEX_SIZE, SET_OFF_SIZE, VH_ENTRY_SIZE, WORD_MIN_SIZE,
 } from "./abi";
+import { addrIndexBytes, buildAddrIndex } from "./addr-index";
 import { align8, fits, isPow2, memBytes } from "./mem";
 import { buildPortIndex, PORT_INDEX_BYTES } from "./intervals";
 import { configureSets, validSets } from "./sets";
@@ -232,6 +233,11 @@ function validate(): u32 {
   marks = dstList + ((4 + <usize>vhN) << 2);
   memory.fill(marks, 0, <usize>vhN << 2);
   dynBase = at + scratch;
+  if (ASC_FEATURE_SIMD) {
+    // The SIMD engine's address index (asm/addr-index.ts) follows the scratch, on a cache line.
+    const idx = (dynBase + 63) & ~(<u64>63);
+    if (buildAddrIndex(addr4, addr4N, idx)) dynBase = idx + addrIndexBytes(addr4N);
+  }
   installThreats(threats, threatsN);
   return E_OK;
 }

@@ -5,7 +5,7 @@
  * convert to `.nvp`, compile, load; then run R rounds. Every round runs each contender once, in an
  * order that rotates from round to round: `dpdk-test-acl` with each classify method this CPU has
  * (scalar, avx2, avx512x16 — labelled, never "vector"), and nvp deciding EVERY packet of the whole
- * trace through the engine's batch export, batch after batch copied into engine memory as a real run
+ * trace through the engine's batch export (on the SIMD engine and on the scalar engine, both), batch after batch copied into engine memory as a real run
  * does (no batch decided twice in a row with its data in cache). Each contender's figure is packets
  * per second over whole passes of the trace. Printed: per-round ratios nvp/DPDK, their median and
  * spread, module size and compile time, and rule agreement on every packet of the trace.
@@ -23,6 +23,7 @@ import { join } from "node:path";
 import * as A from "../common/abi.js";
 import type { Flow } from "../common/schema.js";
 import { checkSources, compileModule } from "../compiler/pipeline.js";
+import { chooseEngine } from "../runtime/module/engine-code.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
 import { type CbPacket, type CbRule, formatRule, formatTrace, generate, parseRules, parseTrace, reduceRule, toNvp } from "./classbench.js";
 
@@ -97,18 +98,26 @@ function run({ label, rules: raw, trace: rawTrace }: SetFiles, rounds: number): 
   if (!checked.model) throw new Error(checked.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).slice(0, 3).join("\n"));
   const compiled = compileModule(checked.model);
   const compileMs = performance.now() - t0;
-  const enforcer = new Enforcer(loadModule(compiled.bytes));
+  // The same module on both builds of the engine: SIMD (what the runtime picks here) and scalar.
+  const enforcers = new Map<string, Enforcer>();
+  for (const [name, engine] of [["nvp", "simd"], ["nvp scalar", "scalar"]] as const) {
+    chooseEngine(engine);
+    enforcers.set(name, new Enforcer(loadModule(compiled.bytes)));
+  }
+  chooseEngine("auto");
+  const enforcer = enforcers.get("nvp") as Enforcer;
   const enc = enforcer.encode(trace.map(flowOf));
-  const ex = enforcer.engineExports;
 
   // One pass = every packet of the trace, each batch copied in and decided once.
-  const pass = () => {
+  const passOf = (e: Enforcer) => () => {
+    const ex = e.engineExports;
     for (const b of enc.batches) {
       new Uint8Array(ex.memory.buffer).set(b.records, A.FLOW_BASE);
       ex.decideMany(b.n);
     }
   };
-  const nvpRate = () => {
+  const nvpRate = (name: string) => {
+    const pass = passOf(enforcers.get(name) as Enforcer);
     pass();
     let passes = 0;
     const t = performance.now();
@@ -125,27 +134,35 @@ function run({ label, rules: raw, trace: rawTrace }: SetFiles, rounds: number): 
     return ppsOf(dpdk(files, alg, [`--iter=${iters.get(alg)}`, "--verbose=0"]));
   };
 
-  const contenders = ["nvp", ...methods];
+  const contenders = ["nvp", "nvp scalar", ...methods];
   const rates = new Map<string, number[]>(contenders.map((c) => [c, []]));
   for (let r = 0; r < rounds; r++) {
     const order = contenders.map((_, i) => contenders[(i + r) % contenders.length] as string);
-    for (const c of order) (rates.get(c) as number[]).push(c === "nvp" ? nvpRate() : dpdkRate(c));
+    for (const c of order) (rates.get(c) as number[]).push(enforcers.has(c) ? nvpRate(c) : dpdkRate(c));
   }
 
   // Same rule for every packet (DPDK: highest priority = first line; nvp: first match).
   const want = dpdkMatches(files);
-  const raw2 = enforcer.decideEncoded(enc);
-  const view = new DataView(raw2.buffer, raw2.byteOffset, raw2.byteLength);
   let agree = 0;
   let printed = 0;
-  for (let i = 0; i < trace.length; i++) {
-    if (want[i] === -1) continue;
-    printed++;
-    if (view.getUint32(i * A.RESULT_SIZE + A.R_RULE, true) === want[i]) agree++;
+  for (const e of enforcers.values()) {
+    const raw2 = e.decideEncoded(enc);
+    const view = new DataView(raw2.buffer, raw2.byteOffset, raw2.byteLength);
+    agree = 0;
+    printed = 0;
+    for (let i = 0; i < trace.length; i++) {
+      if (want[i] === -1) continue;
+      printed++;
+      if (view.getUint32(i * A.RESULT_SIZE + A.R_RULE, true) === want[i]) agree++;
+    }
+    if (agree !== printed) break;
   }
 
   const nvp = rates.get("nvp") as number[];
-  const cells = [`${label}`, `${rules.length}`, `${trace.length}`, `${M(median(nvp))}`];
+  const scalar = rates.get("nvp scalar") as number[];
+  const simdRatios = nvp.map((x, i) => x / (scalar[i] as number));
+  const cells = [`${label}`, `${rules.length}`, `${trace.length}`, `${M(median(nvp))}`, `${M(median(scalar))}`];
+  cells.push(`${median(simdRatios).toFixed(2)} (${Math.min(...simdRatios).toFixed(2)}–${Math.max(...simdRatios).toFixed(2)})`);
   for (const m of methods) {
     const d = rates.get(m) as number[];
     const ratios = nvp.map((x, i) => x / (d[i] as number));
@@ -179,7 +196,7 @@ function main(): void {
   const methods = dpdkMethods();
   console.log(`nvp vs dpdk-test-acl — ${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, node ${process.version}, load ${os.loadavg()[0]?.toFixed(2)}, ${rounds} rounds`);
   console.log("");
-  const head = ["set", "rules", "packets", "nvp M/s"];
+  const head = ["set", "rules", "packets", "nvp SIMD M/s", "nvp scalar M/s", "SIMD/scalar median (min–max)"];
   for (const m of methods) head.push(`DPDK ${m} M/s`, `nvp/${m} median (min–max)`);
   head.push("nvp compile", "module", "same rule", "rules reduced", "packets left out");
   console.log(`| ${head.join(" | ")} |`);
@@ -188,7 +205,9 @@ function main(): void {
   console.log("");
   console.log("Every contender classifies every packet of the whole trace, in whole passes, for about");
   console.log(`${SECONDS} s per round; rounds rotate the order. DPDK: dpdk-test-acl, one core, --alg as labelled.`);
-  console.log("nvp: decideMany export, each 1024-packet batch copied into engine memory, then decided.");
+  console.log("nvp: decideMany export, each 1024-packet batch copied into engine memory, then decided; the same module on");
+  console.log("the SIMD engine (build/engine-simd.wasm, what the runtime runs where SIMD validates) and the scalar one. The");
+  console.log("nvp/DPDK ratios are the SIMD engine's; the rule agreement below is checked for both engines.");
   console.log("same rule: packets where both picked the same rule, over the whole trace. rules reduced: rules whose");
   console.log("source ports or protocol NeuVector rules cannot express, widened the same way for both. packets left out:");
   console.log("not TCP or UDP (NeuVector leaves other IP protocols open and ICMP to a setting), for both.");

@@ -14,6 +14,9 @@
  * becomes `icmp`; other single protocols become `any` (over-matching; counted).
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import type { Flow } from "../common/schema.js";
+import { checkSources } from "../compiler/pipeline.js";
+import type { PolicyModel } from "../compiler/model.js";
 import { rng } from "./gen-policy.js";
 
 export interface CbRule {
@@ -164,6 +167,19 @@ export function toNvp(rules: readonly CbRule[], name = "classbench"): Converted 
   const head = [`policy ${name}`, "settings { default-mode protect }"];
   for (const [cidr, g] of groups) head.push(`group ${g} { address ${cidr} }`);
   return { source: [...head, ...lines].join("\n") + "\n", inexact };
+}
+
+/**
+ * A ClassBench rule file and trace as the engine benches read them: rules reduced (reduceRule), the
+ * trace kept to TCP and UDP, as flows, and the checked `.nvp` model of the rules.
+ */
+export function readSet(rulesFile: string, traceFile: string): { model: PolicyModel; trace: CbPacket[]; flows: Flow[] } {
+  const rules = parseRules(readFileSync(rulesFile, "utf8")).map(reduceRule);
+  const trace = parseTrace(readFileSync(traceFile, "utf8")).filter((p) => p.proto === 6 || p.proto === 17);
+  const checked = checkSources({ "cb.nvp": toNvp(rules).source }, ["cb.nvp"]);
+  if (!checked.model) throw new Error(`${rulesFile}: the converted rules do not compile`);
+  const flows = trace.map((p): Flow => ({ src: dotted(p.src), dst: dotted(p.dst), proto: p.proto === 6 ? "tcp" : "udp", port: p.dport }));
+  return { model: checked.model, trace, flows };
 }
 
 const formatTrace = (p: CbPacket) => `${p.src}\t${p.dst}\t${p.sport}\t${p.dport}\t${p.proto}`;

@@ -1,6 +1,6 @@
 /**
  * The differential property test (design.md §6): random policies × inventories × DNS tables ×
- * flows, compiled to a module and run on the WebAssembly engine, must get the reference
+ * flows, compiled to a module and run on the WebAssembly engine (both builds: scalar and SIMD), must get the reference
  * evaluator's action, rule, mode and awaiting — for the final verdict and the X-Forwarded-For
  * lookup. A case is one (policy, inventory, DNS, flow) combination; each run checks at least
  * 3·10³ of them (10⁴ with NVP_PROPERTY_RUNS=full). Locally: NVP_PROPERTY_RUNS=1000000 (scenarios)
@@ -14,6 +14,7 @@ import type { Flow } from "../../common/schema.js";
 import { NvpRuntimeError } from "../../runtime/index.js";
 import { arbScenario, type Scenario } from "../arbitraries/model.js";
 import { propertyRuns, timeoutFor } from "../property-runs.js";
+import { onBothEngines } from "./both-engines.js";
 import { referenceDecision } from "./helpers.js";
 
 const SCENARIOS = propertyRuns(1000, 3000);
@@ -40,7 +41,7 @@ function check({ model, ctx, flows }: Scenario): number {
   return flows.length;
 }
 
-describe("wasm engine = reference evaluator", () => {
+onBothEngines(() => describe("wasm engine = reference evaluator", () => {
   test(`${SCENARIOS} random scenarios of up to ${FLOWS_PER_SCENARIO} flows`, () => {
     let cases = 0;
     fc.assert(
@@ -62,4 +63,4 @@ describe("wasm engine = reference evaluator", () => {
       { numRuns: Math.max(50, Math.floor(SCENARIOS / 10)) },
     );
   }, TIMEOUT);
-});
+}));

@@ -6,6 +6,7 @@
  * mode) must be the reference evaluator's on the flow as the packets reveal it, and the engine
  * must have identified the application the packets carry. Threat detection runs (the default) and
  * reports nothing on this benign traffic: no flow is a flood, and no rendered exchange is an attack.
+ * Both builds of the engine (scalar and SIMD) run it.
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -15,6 +16,7 @@ import { loadModule } from "../../runtime/index.js";
 import { PacketEngine } from "../../runtime/packet/engine.js";
 import { arbScenario, type Scenario } from "../arbitraries/model.js";
 import { propertyRuns, timeoutFor } from "../property-runs.js";
+import { onBothEngines } from "../engine/both-engines.js";
 import { render } from "./render.js";
 
 const SCENARIOS = propertyRuns(200, 400);
@@ -84,7 +86,7 @@ const COUNTEREXAMPLES: Record<string, Scenario> = {
   } as Scenario,
 };
 
-describe("packets through the engine = reference evaluator on the revealed flow", () => {
+onBothEngines(() => describe("packets through the engine = reference evaluator on the revealed flow", () => {
   for (const [name, s] of Object.entries(COUNTEREXAMPLES)) test(`counterexample: ${name}`, () => expect(check(s)).toBe(s.flows.length));
   test(`${SCENARIOS} random scenarios`, () => {
     let cases = 0;
@@ -96,4 +98,4 @@ describe("packets through the engine = reference evaluator on the revealed flow"
     );
     expect(cases).toBeGreaterThan(SCENARIOS);
   }, TIMEOUT);
-});
+}));
