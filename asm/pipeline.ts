@@ -2,33 +2,35 @@
 // goes decode → fragment reassembly → flow lookup or creation → TCP state → first decision →
 // packet threat checks and trackers → DPI and re-decision → DNS query rates and the stream threat
 // detectors (asm/threat/stage.ts, docs/threats.md) → DNS snooping → verdict. Timeouts run on
-// packet time. A DNS answer that changes what the decision can see ends the batch after
-// its packet, so the host can rebuild the DNS region before the next packet is decided
+// packet time; the flow table names the flows to end and endFlow() below tears each down
+// (docs/architecture.md). A DNS answer that changes what the decision can see ends the batch
+// after its packet, so the host can rebuild the DNS region before the next packet is decided
 // (docs/formats.md "Events and flow records").
 import { ACT_DENY, ACT_PENDING, APP_UNKNOWN_ID, E_BATCH, E_NO_TABLE, E_OK, E_REGION_BOUNDS, E_REGION_CORRUPT } from "./abi";
 import {
-  C_BYTES, C_DENIED_PACKETS, C_MALFORMED, C_MALFORMED_BY, C_NOT_IP, C_PACKETS, C_PENDING_PACKETS, C_TRUNCATED,
-  END_CLOSED, END_FLUSH, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
+  C_BYTES, C_DENIED_PACKETS, C_FLOWS_ACTIVE, C_FLOWS_TIMED_OUT, C_MALFORMED, C_MALFORMED_BY, C_NOT_IP, C_PACKETS, C_PENDING_PACKETS,
+  C_TRUNCATED, END_CLOSED, END_EVICTED, END_FLUSH, END_NONE, END_TIMEOUT, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
   PD_WIRE, PDF_NOT_IP, PDF_VLAN_SHIFT, PH_DNS_GEN, C_TUNNELED, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_SIZE, PV_STATUS,
   PV_THREAT, PVF_NEW, PVF_OVERLAP, PVF_REASSEMBLED, PVF_REPLY, PVS_HELD, PVS_MALFORMED, PVS_NOT_IP, TS_CLOSED, TS_CLOSING,
   TS_NONE, UNID_NOT_INSPECTED,
 } from "./abi-packet";
 import * as D from "./packet/decode";
 import { FRAG_BLOCKED, FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insertDecoded, release } from "./packet/frag";
-import { addTo, base, batchBytes, batchPkts, bump, data, descs, dnsSnoopOn, dpiOn, need, now, pktReady, place, tick, verdicts } from "./packet/region";
+import { addTo, base, batchBytes, batchPkts, bump, counter, data, descs, dnsSnoopOn, dpiOn, need, now, pktReady, place, tick, verdicts } from "./packet/region";
 import { snoop } from "./packet/dns-answer";
 import { decide, packetAction } from "./flow/decision";
 import { installPatterns, dnsSweep } from "./flow/dns-names";
-import { dpiClose, dpiPacket, noteStreamStart } from "./flow/dpi-stage";
-import { resetPrefixes } from "./flow/prefix";
+import { dpiClose, dpiEnd, dpiPacket, noteStreamStart } from "./flow/dpi-stage";
+import { releasePrefix, resetPrefixes } from "./flow/prefix";
 import {
-  create, dir, endAll, expire, FF_BLOCKED, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_ID, FL_OUTER_C, FL_OUTER_FAMILY,
-  FL_OUTER_S, FL_PKTS, FL_RULE, FL_STATE, FL_THREAT, FL_TUNNEL, flags, keyHash, L_ICMP, L_OTHER, L_UDP, lookup, remove, resetFlows,
-  setFlag, setZone, touch, FF_MIDSTREAM, FL_UNID,
+  create, dir, evictionCounter, expireNext, expireStart, FF_BLOCKED, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_END,
+  FL_ID, FL_OUTER_C, FL_OUTER_FAMILY, FL_OUTER_S, FL_PKTS, FL_RULE, FL_STATE, FL_THREAT, FL_TUNNEL, flags, keyHash, L_ICMP, L_OTHER,
+  L_UDP, lookup, oldest, remove, resetFlows, setFlag, setZone, touch, FF_MIDSTREAM, FL_UNID, victim,
 } from "./flow/table";
 import { advance, firstState, listOf, noteOptions, openedByDestination, reopens } from "./flow/tcp-state";
 import { clearExternalIps, setExternalIps } from "./threat/external-ips";
-import { threatsAfter, threatsAtFragment, threatsBefore } from "./threat/stage";
+import { threatsAfter, threatsAtEnd, threatsAtFragment, threatsBefore } from "./threat/stage";
+import { flowEnded } from "./events";
 
 /** Flows expired per packet at most (the rest on later packets): bounded latency per packet. */
 const EXPIRE_PER_PACKET: u32 = 64;
@@ -66,6 +68,50 @@ export function pktExternalIps(n: u32): u32 {
 export function pktPatterns(): u32 {
   if (!pktReady) return E_NO_TABLE;
   return installPatterns() ? E_OK : E_REGION_CORRUPT;
+}
+
+// ---- flow lifecycle: the table names a flow to end, the stages tear it down, the table removes it ----
+
+/**
+ * End flow `f`: an application still unsettled is settled from the bytes seen, the threat
+ * detectors have a last look (asm/threat/stage.ts threatsAtEnd), then the flow-end event (a flow
+ * that closed or was reset says so, however its record went), then every resource back to its pool.
+ */
+function endFlow(f: usize, why: u32): void {
+  dpiEnd(f);
+  threatsAtEnd(f);
+  const recorded = <u32>load<u8>(f + FL_END);
+  flowEnded(f, recorded != END_NONE ? recorded : why);
+  releasePrefix(f);
+  remove(f);
+}
+
+/** End idle flows past their timeout, at most `max` of them (the rest on a later call). */
+function expire(max: u32): void {
+  if (!expireStart(max)) return;
+  for (let f = expireNext(); f != 0; f = expireNext()) {
+    endFlow(f, END_TIMEOUT);
+    bump(C_FLOWS_TIMED_OUT);
+  }
+}
+
+/** Make room for a new flow when the table is full: its victim ends as evicted. */
+function makeRoom(): void {
+  const f = victim();
+  if (f == 0) return;
+  const c = evictionCounter(f);
+  endFlow(f, END_EVICTED);
+  bump(c);
+}
+
+/** End up to `max` flows (oldest first in each list) with `why`; returns the flows left. */
+function endAll(max: u32, why: u32): u32 {
+  for (let n: u32 = 0; n < max; n++) {
+    const f = oldest();
+    if (f == 0) break;
+    endFlow(f, why);
+  }
+  return <u32>counter(C_FLOWS_ACTIVE);
 }
 
 function housekeeping(): void {
@@ -125,7 +171,7 @@ function transport(v: usize, bytes: u32, reassembled: bool): void {
   const h = keyHash(proto, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp);
   let f = lookup(proto, h, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp);
   if (f != 0 && tcp && reopens(f, D.tcpFlags)) {
-    remove(f, END_CLOSED);
+    endFlow(f, END_CLOSED);
     f = 0;
   }
   let d = dir;
@@ -135,6 +181,7 @@ function transport(v: usize, bytes: u32, reassembled: bool): void {
     const flip = tcp && openedByDestination(D.tcpFlags);
     const st = tcp ? firstState(D.tcpFlags) : TS_NONE;
     const l = tcp ? listOf(st) : dgramList(proto);
+    makeRoom();
     f = flip
       ? create(proto, h, D.dstLo, D.dstHi, dp, D.srcLo, D.srcHi, sp, l)
       : create(proto, h, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp, l);

@@ -8,7 +8,7 @@
 //   threatsAtFragment  a fragment of a datagram that has not completed (held, blocked, or
 //                  malformed but kept as evidence): teardrop and ping of death at the fragment
 //                  (fragments.ts), which in Protect may drop it and the rest of its datagram;
-//   threatsAtEnd   when a flow ends (asm/flow/table.ts remove: expiry, eviction, flush, reuse of
+//   threatsAtEnd   when a flow ends (asm/pipeline.ts endFlow: expiry, eviction, flush, reuse of
 //                  its ports): the last slowloris check and the findings of the bytes a settle at
 //                  the end fed, raised without a packet.
 // With threat detection off (PSF_THREATS) none of them does anything.

@@ -42,13 +42,6 @@ const KNOWN_LAYER_BREAKS: Record<string, string> = {
  * gone or no longer on a cycle fails too, so that the list only shrinks.
  */
 const CYCLE_CLOSING_EDGES: Record<string, string> = {
-  // The engine's flow table tears a flow down by calling up into events, DPI, threats and prefix
-  // release, all of which import the table: one 12-file cycle. Issue 11 item 3: the table returns
-  // what it evicts and a lifecycle step in asm/pipeline.ts runs the teardown.
-  "asm/flow/table.ts → asm/events.ts": "flowEnded() in remove()",
-  "asm/flow/table.ts → asm/flow/dpi-stage.ts": "dpiEnd() in remove()",
-  "asm/flow/table.ts → asm/flow/prefix.ts": "releasePrefix() in remove()",
-  "asm/flow/table.ts → asm/threat/stage.ts": "threatsAtEnd() in remove()",
   // Type-only (erased at build): the engine binding types live in module.ts, which calls
   // engine-code.ts. Issue 11 item 2: one host core with one typed export binding.
   "runtime/engine-code.ts → runtime/module.ts": "types EngineExports, PolicyModule",
