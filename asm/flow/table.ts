@@ -16,6 +16,7 @@ import {
   addTo, base, bump, counter, drop, flowCap, flowIdx, flowIdxCap, flows, FLOW_REC, now, toClosed, toEst,
   toFin, toIcmp, toOther, toSyn, toUdp,
 } from "../packet/region";
+import { pkt } from "../packet/decoded";
 import { threatState } from "../threat/state";
 
 // Flow record fields (FLOW_REC bytes).
@@ -197,10 +198,7 @@ export function keyHash(proto: u32, aLo: u64, aHi: u64, aPort: u32, bLo: u64, bH
   return hashIp(<u64>(ha + hb) | (<u64>(zoneVlan ^ (zoneTunnel * 0x9e3779b1)) << 32), <u64>proto);
 }
 
-/** Direction of the last lookup: 0 the client sent the packet, 1 the server did. */
-export let dir: u32 = 0;
-
-/** The flow of a packet (src:sport -> dst:dport), or 0. Sets `dir`. */
+/** The flow of a packet (src:sport -> dst:dport), or 0. Sets the packet's direction, pkt.dir. */
 export function lookup(proto: u32, h: u32, sLo: u64, sHi: u64, sp: u32, dLo: u64, dHi: u64, dp: u32): usize {
   const mask = flowIdxCap - 1;
   let slot = h & mask;
@@ -216,11 +214,11 @@ export function lookup(proto: u32, h: u32, sLo: u64, sHi: u64, sp: u32, dLo: u64
       const cp = <u32>load<u16>(f + FL_CPORT);
       const vp = <u32>load<u16>(f + FL_SPORT);
       if (cLo == sLo && cHi == sHi && cp == sp && vLo == dLo && vHi == dHi && vp == dp) {
-        dir = 0;
+        pkt.dir = 0;
         return f;
       }
       if (cLo == dLo && cHi == dHi && cp == dp && vLo == sLo && vHi == sHi && vp == sp) {
-        dir = 1;
+        pkt.dir = 1;
         return f;
       }
     }
