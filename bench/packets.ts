@@ -28,11 +28,13 @@ import { compileSources } from "../compiler/check/index.js";
 import { compileModule } from "../compiler/emit/compile-module.js";
 import { captureFlows } from "../test/dpi/flows.js";
 import { ACK, FIN, PSH, SYN, bytesOf, icmp, ip, ipv4, tcp, udp } from "../test/packet/craft.js";
+import { benchEngine, clock, ENGINE_OPTIONS_HELP, figure, writeFigures } from "./engine-option.js";
 
-const USAGE = `usage: npx tsx bench/packets.ts [--quick] [--no-ndpi]
+const USAGE = `usage: npx tsx bench/packets.ts [--quick] [--no-ndpi] [--engine <file>] [--json <file>] [--cpu-time]
   --quick    shorter passes, the small inputs looped 8 times (not 64) and a 4,000-flow generated
              capture (not 40,000)
-  --no-ndpi  skip nDPI's throughput on the generated capture`;
+  --no-ndpi  skip nDPI's throughput on the generated capture
+${ENGINE_OPTIONS_HELP}`;
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(USAGE);
   process.exit(0);
@@ -64,7 +66,7 @@ const INVENTORY = benchInventory();
 function engine(threats: boolean): PacketEngine {
   const r = compileSources({ "bench.nvp": POLICY + ALL_THREATS }, ["bench.nvp"]);
   if (!r.model) throw new Error("the bench policy does not check");
-  return new PacketEngine(loadModule(compileModule(r.model).bytes), { eventQueue: 4096, inventory: INVENTORY, settings: { threats } });
+  return new PacketEngine(loadModule(compileModule(r.model, { engine: benchEngine }).bytes), { eventQueue: 4096, inventory: INVENTORY, settings: { threats } });
 }
 
 interface Figure {
@@ -118,13 +120,13 @@ function measure(packets: PacketInput[], ms: number, shift: bigint): Figure {
     const order = passes[0].length % 2 ? [1, 0] : [0, 1];
     for (const k of order) {
       const e = k ? on : off;
-      const t = performance.now();
+      const t = clock();
       e.feed(packets);
-      const fed = performance.now();
+      const fed = clock();
       const n = e.drainEvents().length;
       passes[k]!.push((fed - t) / 1000);
       if (k) {
-        drained.push((performance.now() - t) / 1000);
+        drained.push((clock() - t) / 1000);
         events = n;
       }
     }
@@ -234,6 +236,8 @@ function row(name: string, f: Figure, other?: { pps: number; bps: number } | str
   const on = f.packets / f.on;
   const nd = typeof other === "object" ? `${rate(other.pps)}pkt/s, ${gbit(other.bps)} Gbit/s | ${(on / other.pps).toFixed(2)}×` : `${other ?? "—"} | —`;
   const drained = `${rate(f.packets / f.onDrained)}pkt/s (${f.events.toLocaleString("en")} events)`;
+  figure(`${name}: threats off, pkt/s`, off);
+  figure(`${name}: all detections on, pkt/s`, on);
   console.log(`| ${name} | ${f.packets.toLocaleString("en")} pkts, ${(f.bytes / 1e6).toFixed(1)} MB | ${rate(off)}pkt/s | ${rate(on)}pkt/s | ${(on / off).toFixed(2)} | ${gbit((f.bytes * 8) / f.on)} | ${drained} | ${nd} |`);
 }
 
@@ -274,4 +278,5 @@ console.log("");
 console.log("on/off: packets per second with every threat detection on over the same with PSF_THREATS off (target ≥ 0.7)");
 console.log("a pass: feed() (copy in, the whole path, verdicts counted, events moved out of the engine); \"events decoded too\": the same pass plus drainEvents() turning the queued events (at most 4,096) into objects");
 console.log(`mixed capture: ${file}`);
+writeFigures();
 console.log("nvp's figures start from packets already in memory, nDPI's include reading the file; bench/replay-process.ts compares whole processes");
