@@ -9,7 +9,7 @@
 // that read flow records, and the engine has no import cycle (test/layering/).
 import {
   C_FLOWS_ACTIVE, C_FLOWS_CREATED, C_FLOWS_ENDED, C_FLOWS_EVICTED_EMBRYONIC, C_FLOWS_EVICTED_IDLE,
-  C_FLOWS_PEAK, THREAT_FLOW_STATE,
+  C_FLOWS_PEAK, PH_SIZE, THREAT_FLOW_STATE,
 } from "../abi-packet";
 import { hashIp } from "../mem";
 import {
@@ -95,7 +95,12 @@ export const L_UDP: u32 = 4;
 export const L_ICMP: u32 = 5;
 export const L_OTHER: u32 = 6;
 const LISTS: u32 = 7;
-const LIST_AT: usize = 160;
+/**
+ * The lists' heads and tails (8 bytes each) take the header's last 64 bytes, after every field
+ * the host reads (common/abi-packet.ts PH_*, the last PH_THREAT_STATES at 160..163; they once
+ * started at 160 and overwrote it). test/packet/region-header.test.ts checks the published ones stay.
+ */
+const LIST_AT: usize = <usize>PH_SIZE - 64;
 
 let freeHead: u32 = 0;
 let fresh: u32 = 0;
