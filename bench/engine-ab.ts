@@ -10,9 +10,10 @@
  * of the engine alone: the host, the compiler and the benches are this tree's on both sides.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { buildEngineAt } from "./engine-option.js";
 
 const USAGE = `usage: npx tsx bench/engine-ab.ts [--base <git-ref>] [--rounds <n>] [--full] [--only packets|decide] [--cpu-time]
   --base <ref>     the commit whose engine is the base (default main)
@@ -48,16 +49,12 @@ if (!existsSync(current)) {
   process.exit(2);
 }
 
-/** Build the engine of `ref` in a temporary folder; returns the folder and the engine file. */
-function buildBase(): { dir: string; engine: string } {
-  const dir = mkdtempSync(join(os.tmpdir(), "nvp-engine-base-"));
-  const commit = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: root, encoding: "utf8" }).trim();
-  const tar = execFileSync("git", ["archive", commit, "asm", "scripts", "common", "package.json"], { cwd: root, maxBuffer: 1 << 30 });
-  execFileSync("tar", ["-x", "-C", dir], { input: tar });
-  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-  execFileSync(process.execPath, [join(dir, "scripts/build-engine.mjs")], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
-  console.log(`base: ${ref} (${commit.slice(0, 12)}), engine ${readFileSync(join(dir, "build/engine.wasm")).length} bytes; current: build/engine.wasm, ${readFileSync(current).length} bytes`);
-  return { dir, engine: join(dir, "build/engine.wasm") };
+/** The base engine, built from `ref`, and a folder for the runs' JSON files. */
+function buildBase(): { dir: string; engine: string; remove: () => void } {
+  const built = buildEngineAt(ref);
+  console.log(`base: ${ref} (${built.commit.slice(0, 12)}), engine ${readFileSync(built.engine).length} bytes; current: build/engine.wasm, ${readFileSync(current).length} bytes`);
+  const dir = mkdtempSync(join(os.tmpdir(), "nvp-engine-ab-"));
+  return { dir, engine: built.engine, remove: () => (rmSync(dir, { recursive: true, force: true }), built.remove()) };
 }
 
 const BENCHES: Record<string, string[]> = {
@@ -101,5 +98,5 @@ try {
   console.log("");
   console.log(`load at end ${os.loadavg()[0]?.toFixed(2)}; each run a fresh process; the order alternates each round; ${cpu.length ? "CPU time" : "wall clock"}`);
 } finally {
-  rmSync(base.dir, { recursive: true, force: true });
+  base.remove();
 }

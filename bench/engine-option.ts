@@ -4,11 +4,16 @@
  * engine instead of build/engine.wasm (say, one built from an older commit), and `--json <file>`
  * writes the figures there as well as printing the table.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
 
 export const ENGINE_OPTIONS_HELP = `  --engine <file>  the prebuilt engine to compile into (default build/engine.wasm)
   --json <file>    also write the figures as JSON: {"engine": file, "figures": {name: value}}
-  --cpu-time       time with the process's CPU time instead of the wall clock (a shared machine)`;
+  --cpu-time       time with the process's CPU time instead of the wall clock (a shared machine)
+  --baseline <file|git-ref>  also run every pass on this engine, in the same turns (a git ref:
+                   its engine is built from that commit's asm/ in a temporary folder first)`;
 
 function valueOf(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);
@@ -21,7 +26,37 @@ function valueOf(flag: string): string | undefined {
   return v;
 }
 
+const root = join(import.meta.dirname, "..");
+
+/**
+ * Build the engine of git ref `ref` (\`git archive <ref> asm scripts common package.json\` in a
+ * temporary folder with this tree's node_modules, scripts/build-engine.mjs run with plain node).
+ * Returns the engine file and a function that removes the folder.
+ */
+export function buildEngineAt(ref: string): { engine: string; commit: string; remove: () => void } {
+  const dir = mkdtempSync(join(os.tmpdir(), "nvp-engine-base-"));
+  const commit = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: root, encoding: "utf8" }).trim();
+  const tar = execFileSync("git", ["archive", commit, "asm", "scripts", "common", "package.json"], { cwd: root, maxBuffer: 1 << 30 });
+  execFileSync("tar", ["-x", "-C", dir], { input: tar });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  execFileSync(process.execPath, [join(dir, "scripts/build-engine.mjs")], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  return { engine: join(dir, "build/engine.wasm"), commit, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 const enginePath = valueOf("--engine");
+const baselineArg = valueOf("--baseline");
+
+/** The `--baseline` engine's bytes and what it is (undefined: no baseline). */
+export const baseline: { code: Uint8Array; name: string } | undefined = (() => {
+  if (baselineArg === undefined) return undefined;
+  if (existsSync(baselineArg)) return { code: new Uint8Array(readFileSync(baselineArg)), name: baselineArg };
+  const built = buildEngineAt(baselineArg);
+  try {
+    return { code: new Uint8Array(readFileSync(built.engine)), name: `${baselineArg} (${built.commit.slice(0, 12)})` };
+  } finally {
+    built.remove();
+  }
+})();
 const jsonPath = valueOf("--json");
 
 /** The engine bytes `--engine` names, for compileModule's `engine` option (undefined: the default). */
