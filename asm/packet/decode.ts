@@ -2,6 +2,7 @@
 // bounded extension-header chain (hop-by-hop, routing, destination options, fragment, AH), then
 // TCP (options: MSS, window scale; flags), UDP, ICMP/ICMPv6. Every read is inside [p, p + len)
 // by an explicit check first; a packet that breaks a rule gets an MR_* reason and goes no further.
+// What it decodes goes into the packet record `pkt` (asm/packet/decoded.ts), which later stages read.
 import {
   MR_BAD_EXT_HEADER, MR_BAD_FRAGMENT, MR_BAD_ICMP, MR_BAD_IHL, MR_BAD_IP_OPTIONS, MR_BAD_TCP_FLAGS,
   MR_BAD_TCP_OFFSET, MR_BAD_TCP_OPTIONS, MR_BAD_TOTAL_LENGTH, MR_BAD_UDP_LENGTH, MR_BAD_VERSION,
