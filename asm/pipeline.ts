@@ -2,33 +2,37 @@
 // goes decode → fragment reassembly → flow lookup or creation → TCP state → first decision →
 // packet threat checks and trackers → DPI and re-decision → DNS query rates and the stream threat
 // detectors (asm/threat/stage.ts, docs/threats.md) → DNS snooping → verdict. Timeouts run on
-// packet time. A DNS answer that changes what the decision can see ends the batch after
-// its packet, so the host can rebuild the DNS region before the next packet is decided
+// packet time; the flow table names the flows to end and endFlow() below tears each down
+// (docs/architecture.md). A DNS answer that changes what the decision can see ends the batch
+// after its packet, so the host can rebuild the DNS region before the next packet is decided
 // (docs/formats.md "Events and flow records").
 import { ACT_DENY, ACT_PENDING, APP_UNKNOWN_ID, E_BATCH, E_NO_TABLE, E_OK, E_REGION_BOUNDS, E_REGION_CORRUPT } from "./abi";
 import {
-  C_BYTES, C_DENIED_PACKETS, C_MALFORMED, C_MALFORMED_BY, C_NOT_IP, C_PACKETS, C_PENDING_PACKETS, C_TRUNCATED,
-  END_CLOSED, END_FLUSH, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
+  C_BYTES, C_DENIED_PACKETS, C_FLOWS_ACTIVE, C_FLOWS_TIMED_OUT, C_MALFORMED, C_MALFORMED_BY, C_NOT_IP, C_PACKETS, C_PENDING_PACKETS,
+  C_TRUNCATED, END_CLOSED, END_EVICTED, END_FLUSH, END_NONE, END_TIMEOUT, MR_BAD_FRAGMENT, MR_NONE, MR_TOO_SHORT, PACKET_ABI_VERSION, PD_FLAGS, PD_LEN, PD_OFF, PD_SIZE, PD_TS,
   PD_WIRE, PDF_NOT_IP, PDF_VLAN_SHIFT, PH_DNS_GEN, C_TUNNELED, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_SIZE, PV_STATUS,
   PV_THREAT, PVF_NEW, PVF_OVERLAP, PVF_REASSEMBLED, PVF_REPLY, PVS_HELD, PVS_MALFORMED, PVS_NOT_IP, TS_CLOSED, TS_CLOSING,
   TS_NONE, UNID_NOT_INSPECTED,
 } from "./abi-packet";
 import * as D from "./packet/decode";
-import { FRAG_BLOCKED, FRAG_DONE, FRAG_HELD, doneData, doneLen, doneNext, doneOverlap, fragSweep, insertDecoded, release } from "./packet/frag";
-import { addTo, base, batchBytes, batchPkts, bump, data, descs, dnsSnoopOn, dpiOn, need, now, pktReady, place, tick, verdicts } from "./packet/region";
+import { pkt } from "./packet/decoded";
+import { FRAG_BLOCKED, FRAG_DONE, FRAG_HELD, fragSweep, insertDecoded, release } from "./packet/frag";
+import { addTo, base, batchBytes, batchPkts, bump, counter, data, descs, dnsSnoopOn, dpiOn, need, now, pktReady, place, tick, verdicts } from "./packet/region";
 import { snoop } from "./packet/dns-answer";
 import { decide, packetAction } from "./flow/decision";
 import { installPatterns, dnsSweep } from "./flow/dns-names";
-import { dpiClose, dpiPacket, noteStreamStart } from "./flow/dpi-stage";
-import { resetPrefixes } from "./flow/prefix";
+import { dpiClose, dpiEnd, dpiPacket, noteStreamStart } from "./flow/dpi-stage";
+import { releasePrefix, resetPrefixes } from "./flow/prefix";
 import {
-  create, dir, endAll, expire, FF_BLOCKED, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES, FL_ID, FL_OUTER_C, FL_OUTER_FAMILY,
-  FL_OUTER_S, FL_PKTS, FL_RULE, FL_STATE, FL_THREAT, FL_TUNNEL, flags, keyHash, L_ICMP, L_OTHER, L_UDP, lookup, remove, resetFlows,
-  setFlag, setZone, touch, FF_MIDSTREAM, FL_UNID,
+  create, evictionCounter, expireNext, expireStart, FF_BLOCKED, FF_DPI_DONE, FF_HOST, FF_PASSED, FL_APP, FL_BYTES,
+  FL_END, FL_ID, FL_OUTER_C, FL_OUTER_FAMILY, FL_OUTER_S, FL_PKTS, FL_RULE, FL_STATE, FL_THREAT, FL_TUNNEL, flags,
+  keyHash, L_ICMP, L_OTHER, L_UDP, lookup, oldest, remove, resetFlows, setFlag, setZone, touch, FF_MIDSTREAM,
+  FL_UNID, victim,
 } from "./flow/table";
 import { advance, firstState, listOf, noteOptions, openedByDestination, reopens } from "./flow/tcp-state";
 import { clearExternalIps, setExternalIps } from "./threat/external-ips";
-import { threatsAfter, threatsAtFragment, threatsBefore } from "./threat/stage";
+import { threatsAfter, threatsAtEnd, threatsAtFragment, threatsBefore } from "./threat/stage";
+import { flowEnded } from "./events";
 
 /** Flows expired per packet at most (the rest on later packets): bounded latency per packet. */
 const EXPIRE_PER_PACKET: u32 = 64;
@@ -68,6 +72,50 @@ export function pktPatterns(): u32 {
   return installPatterns() ? E_OK : E_REGION_CORRUPT;
 }
 
+// ---- flow lifecycle: the table names a flow to end, the stages tear it down, the table removes it ----
+
+/**
+ * End flow `f`: an application still unsettled is settled from the bytes seen, the threat
+ * detectors have a last look (asm/threat/stage.ts threatsAtEnd), then the flow-end event (a flow
+ * that closed or was reset says so, however its record went), then every resource back to its pool.
+ */
+function endFlow(f: usize, why: u32): void {
+  dpiEnd(f);
+  threatsAtEnd(f);
+  const recorded = <u32>load<u8>(f + FL_END);
+  flowEnded(f, recorded != END_NONE ? recorded : why);
+  releasePrefix(f);
+  remove(f);
+}
+
+/** End idle flows past their timeout, at most `max` of them (the rest on a later call). */
+function expire(max: u32): void {
+  if (!expireStart(max)) return;
+  for (let f = expireNext(); f != 0; f = expireNext()) {
+    endFlow(f, END_TIMEOUT);
+    bump(C_FLOWS_TIMED_OUT);
+  }
+}
+
+/** Make room for a new flow when the table is full: its victim ends as evicted. */
+function makeRoom(): void {
+  const f = victim();
+  if (f == 0) return;
+  const c = evictionCounter(f);
+  endFlow(f, END_EVICTED);
+  bump(c);
+}
+
+/** End up to `max` flows (oldest first in each list) with `why`; returns the flows left. */
+function endAll(max: u32, why: u32): u32 {
+  for (let n: u32 = 0; n < max; n++) {
+    const f = oldest();
+    if (f == 0) break;
+    endFlow(f, why);
+  }
+  return <u32>counter(C_FLOWS_ACTIVE);
+}
+
 function housekeeping(): void {
   expire(EXPIRE_PER_PACKET);
   if (now - lastSweep >= SWEEP_NS) {
@@ -98,15 +146,15 @@ function malformed(v: usize, reason: u32): void {
 
 /** The outermost tunnel of the packet that opened flow `f` (`flip`: the packet went server to client). */
 function noteTunnel(f: usize, flip: bool): void {
-  if (D.tunnel == 0) return;
-  store<u8>(f + FL_TUNNEL, <u8>D.tunnel);
-  store<u8>(f + FL_OUTER_FAMILY, <u8>D.outerFamily);
+  if (pkt.tunnel == 0) return;
+  store<u8>(f + FL_TUNNEL, <u8>pkt.tunnel);
+  store<u8>(f + FL_OUTER_FAMILY, <u8>pkt.outerFamily);
   const c = f + (flip ? FL_OUTER_S : FL_OUTER_C);
   const s = f + (flip ? FL_OUTER_C : FL_OUTER_S);
-  store<u64>(c, D.outerSrcLo);
-  store<u64>(c + 8, D.outerSrcHi);
-  store<u64>(s, D.outerDstLo);
-  store<u64>(s + 8, D.outerDstHi);
+  store<u64>(c, pkt.outerSrcLo);
+  store<u64>(c + 8, pkt.outerSrcHi);
+  store<u64>(s, pkt.outerDstLo);
+  store<u64>(s + 8, pkt.outerDstHi);
 }
 
 /**
@@ -114,34 +162,35 @@ function noteTunnel(f: usize, flip: bool): void {
  * decisions, threat checks, DPI, DNS, verdict.
  */
 function transport(v: usize, bytes: u32, reassembled: bool): void {
-  const proto = D.proto;
+  const proto = pkt.proto;
   const tcp = proto == D.TCP;
-  let sp = D.sport;
-  let dp = D.dport;
+  let sp = pkt.sport;
+  let dp = pkt.dport;
   if (proto == D.ICMP || proto == D.ICMP6) {
-    sp = D.icmpId;
-    dp = D.icmpId;
+    sp = pkt.icmpId;
+    dp = pkt.icmpId;
   }
-  const h = keyHash(proto, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp);
-  let f = lookup(proto, h, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp);
-  if (f != 0 && tcp && reopens(f, D.tcpFlags)) {
-    remove(f, END_CLOSED);
+  const h = keyHash(proto, pkt.srcLo, pkt.srcHi, sp, pkt.dstLo, pkt.dstHi, dp);
+  let f = lookup(proto, h, pkt.srcLo, pkt.srcHi, sp, pkt.dstLo, pkt.dstHi, dp);
+  if (f != 0 && tcp && reopens(f, pkt.tcpFlags)) {
+    endFlow(f, END_CLOSED);
     f = 0;
   }
-  let d = dir;
+  let d = pkt.dir;
   let out: u32 = 0;
   const fresh = f == 0;
   if (fresh) {
-    const flip = tcp && openedByDestination(D.tcpFlags);
-    const st = tcp ? firstState(D.tcpFlags) : TS_NONE;
+    const flip = tcp && openedByDestination(pkt.tcpFlags);
+    const st = tcp ? firstState(pkt.tcpFlags) : TS_NONE;
     const l = tcp ? listOf(st) : dgramList(proto);
+    makeRoom();
     f = flip
-      ? create(proto, h, D.dstLo, D.dstHi, dp, D.srcLo, D.srcHi, sp, l)
-      : create(proto, h, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp, l);
+      ? create(proto, h, pkt.dstLo, pkt.dstHi, dp, pkt.srcLo, pkt.srcHi, sp, l)
+      : create(proto, h, pkt.srcLo, pkt.srcHi, sp, pkt.dstLo, pkt.dstHi, dp, l);
     d = flip ? 1 : 0;
     noteTunnel(f, flip);
     store<u8>(f + FL_STATE, <u8>st);
-    if (tcp && (D.tcpFlags & D.TH_SYN) == 0) setFlag(f, FF_MIDSTREAM);
+    if (tcp && (pkt.tcpFlags & D.TH_SYN) == 0) setFlag(f, FF_MIDSTREAM);
     // Nothing will be inspected: decided once, with the application unknown and no virtual host.
     if (!dpiOn || (proto != D.TCP && proto != D.UDP)) {
       store<u32>(f + FL_APP, APP_UNKNOWN_ID);
@@ -157,21 +206,21 @@ function transport(v: usize, bytes: u32, reassembled: bool): void {
   let state = TS_NONE;
   const before = <u32>load<u8>(f + FL_STATE);
   if (tcp) {
-    noteOptions(f, d, D.tcpFlags, D.mss, D.wscale);
-    noteStreamStart(f, d, D.seq, (D.tcpFlags & D.TH_SYN) != 0);
-    state = advance(f, d, D.tcpFlags);
+    noteOptions(f, d, pkt.tcpFlags, pkt.mss, pkt.wscale);
+    noteStreamStart(f, d, pkt.seq, (pkt.tcpFlags & D.TH_SYN) != 0);
+    state = advance(f, d, pkt.tcpFlags);
     touch(f, listOf(state));
   } else {
     touch(f, dgramList(proto));
   }
   // Data on a SYN starts after the SYN's own sequence number.
-  const dataSeq = D.seq + ((D.tcpFlags & D.TH_SYN) != 0 ? 1 : 0);
+  const dataSeq = pkt.seq + ((pkt.tcpFlags & D.TH_SYN) != 0 ? 1 : 0);
   out |= threatsBefore(f, v, d, fresh, reassembled, before, dataSeq);
   const undecided = (flags(f) & FF_DPI_DONE) == 0;
-  if (undecided && D.payloadLen > 0 && packetAction(f) != ACT_DENY) out |= dpiPacket(f, d, D.payload, D.payloadLen, dataSeq);
+  if (undecided && pkt.payloadLen > 0 && packetAction(f) != ACT_DENY) out |= dpiPacket(f, d, pkt.payload, pkt.payloadLen, dataSeq);
   if (tcp && (state == TS_CLOSING || state == TS_CLOSED) && (flags(f) & FF_DPI_DONE) == 0) out |= dpiClose(f, d);
   out |= threatsAfter(f, v, d, dataSeq);
-  if (dnsSnoopOn && sp == 53 && D.payloadLen > 0 && (tcp || proto == D.UDP)) snoop(D.payload, D.payloadLen, tcp);
+  if (dnsSnoopOn && sp == 53 && pkt.payloadLen > 0 && (tcp || proto == D.UDP)) snoop(pkt.payload, pkt.payloadLen, tcp);
   const action = packetAction(f);
   if (action == ACT_DENY) bump(C_DENIED_PACKETS);
   else {
@@ -209,17 +258,17 @@ function packet(i: u32): void {
   const p = data + off;
   const vlan = load<u32>(desc + PD_FLAGS) >> PDF_VLAN_SHIFT;
   let r = D.decodeIp(p, len);
-  setZone(vlan, D.tunnelId);
-  if (D.tunnel != 0) bump(C_TUNNELED);
+  setZone(vlan, pkt.tunnelId);
+  if (pkt.tunnel != 0) bump(C_TUNNELED);
   if (r != MR_NONE) {
     malformed(v, r);
     // A fragment of part of a unit, or reaching past 65,535 bytes, is still its datagram's evidence.
-    if (D.fragOdd != 0) threatsAtFragment(v, insertDecoded());
+    if (pkt.fragOdd != 0) threatsAtFragment(v, insertDecoded());
     return;
   }
-  if (D.truncated) bump(C_TRUNCATED);
+  if (pkt.truncated) bump(C_TRUNCATED);
   verdict(v, 0, MR_NONE);
-  if (!D.isFrag) {
+  if (!pkt.isFrag) {
     transport(v, min<u32>(len, wire != 0 ? wire : len), false);
     return;
   }
@@ -233,15 +282,15 @@ function packet(i: u32): void {
     malformed(v, MR_BAD_FRAGMENT);
     return;
   }
-  r = D.decodeDatagram(doneData, doneLen, doneNext);
-  setZone(vlan, D.tunnelId);
+  r = D.decodeDatagram(pkt.doneData, pkt.doneLen, pkt.doneNext);
+  setZone(vlan, pkt.tunnelId);
   if (r != MR_NONE) {
     release();
     malformed(v, r);
     return;
   }
-  store<u8>(v + PV_FLAGS, <u8>(PVF_REASSEMBLED | (doneOverlap ? PVF_OVERLAP : 0)));
-  transport(v, doneLen + (D.family == 4 ? 20 : 40), true);
+  store<u8>(v + PV_FLAGS, <u8>(PVF_REASSEMBLED | (pkt.doneOverlap ? PVF_OVERLAP : 0)));
+  transport(v, pkt.doneLen + (pkt.family == 4 ? 20 : 40), true);
   release();
 }
 

@@ -5,15 +5,23 @@
  *   enforcer setup (instance + inventory), engine memory, and decisions per second for new flows
  *   (no cache): the wasm engine through the host (pre-encoded flows: records copied in, results
  *   copied out), the whole API (Flow objects in, Decision objects out), and the reference evaluator.
- * Run: npx tsx bench/decide.ts [--quick]   (prints a markdown table; docs/performance.md has one)
+ * Run: npx tsx bench/decide.ts [--quick] [--engine <file>] [--json <file>] [--cpu-time]   (prints a markdown
+ * table; docs/performance.md has one)
  */
 import os from "node:os";
 import * as A from "../common/abi.js";
 import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { evaluate } from "../compiler/reference/index.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
+import { benchEngine, clock, ENGINE_OPTIONS_HELP, figure, writeFigures } from "./engine-option.js";
 import { generatePolicy } from "./gen-policy.js";
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(`usage: npx tsx bench/decide.ts [--quick] [--engine <file>] [--json <file>] [--cpu-time]
+  --quick          two sizes (100 rules × 100 workloads, 10k × 1k) instead of seven
+${ENGINE_OPTIONS_HELP}`);
+  process.exit(0);
+}
 const quick = process.argv.includes("--quick");
 const CONFIGS: [rules: number, workloads: number][] = quick
   ? [[100, 100], [10_000, 1000]]
@@ -25,16 +33,17 @@ const time = (f: () => void) => {
   f();
   return performance.now() - t;
 };
-/** Repeat `f` (which does `n` decisions) for about `ms`; decisions per second. */
+/** Repeat `f` (which does `n` decisions) for about `ms`; decisions per second (by clock()). */
 function rate(n: number, ms: number, f: () => void): number {
   f();
   let reps = 0;
   const t = performance.now();
+  const c = clock();
   while (performance.now() - t < ms) {
     f();
     reps++;
   }
-  return (reps * n * 1000) / (performance.now() - t);
+  return (reps * n * 1000) / (clock() - c);
 }
 const fmt = (x: number, digits = 1) => (x >= 100 ? x.toFixed(0) : x.toFixed(digits));
 const mib = (b: number) => `${(b / 1048576).toFixed(b < 1048576 ? 2 : 1)} MiB`;
@@ -52,8 +61,8 @@ for (const [rules, workloads] of CONFIGS) {
   });
   if (!model) throw new Error("the generated policy does not check");
   const m = model;
-  let compiled = compileModule(m);
-  const compileMs = median([0, 1, 2].map(() => time(() => (compiled = compileModule(m)))));
+  let compiled = compileModule(m, { engine: benchEngine });
+  const compileMs = median([0, 1, 2].map(() => time(() => (compiled = compileModule(m, { engine: benchEngine })))));
   const bytes = compiled.bytes;
   let mod = loadModule(bytes);
   const loadMs = median([0, 1, 2, 3, 4].map(() => time(() => (mod = loadModule(bytes)))));
@@ -82,6 +91,8 @@ for (const [rules, workloads] of CONFIGS) {
     while (performance.now() - t < 1500 && k < g.flows.length) evaluate(m, ctx, g.flows[k++]!);
   });
   const ref = (k * 1000) / refMs;
+  figure(`${rules} rules × ${workloads} workloads: engine, decisions/s`, engine);
+  figure(`${rules} rules × ${workloads} workloads: host, decisions/s`, wasm);
   console.log(
     `| ${rules} | ${workloads} | ${fmt(checkMs)} ms | ${fmt(compileMs)} ms | ${mib(bytes.length)} | ${fmt(loadMs, 2)} ms | ${fmt(setupMs)} ms | ${mib(enforcer.stats().memoryBytes)} | ${rateText(engine)} | ${rateText(wasm)} | ${rateText(api)} | ${rateText(ref)} | ${fmt(engine / ref)}× |`,
   );
@@ -91,3 +102,4 @@ console.log("check = parse + check of the generated .nvp; compile = lower + enco
 console.log("setup = new Enforcer + setInventory; memory = engine linear memory. Decisions per second, new flows, no cache:");
 console.log("engine = records already in engine memory (decideMany export, 1024 per call); host = Enforcer.decideEncoded on");
 console.log("20k pre-encoded flows (copied in and out); API = Enforcer.decideMany on Flow objects; reference = compiler/reference.");
+writeFigures();

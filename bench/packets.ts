@@ -27,11 +27,14 @@ import { PacketEngine, type PacketInput } from "../runtime/packet/engine.js";
 import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { captureFlows } from "../test/dpi/flows.js";
 import { ACK, FIN, PSH, SYN, bytesOf, icmp, ip, ipv4, tcp, udp } from "../test/packet/craft.js";
+import { baseline, benchEngine, clock, ENGINE_OPTIONS_HELP, figure, writeFigures } from "./engine-option.js";
 
-const USAGE = `usage: npx tsx bench/packets.ts [--quick] [--no-ndpi]
+const USAGE = `usage: npx tsx bench/packets.ts [--quick] [--no-ndpi] [--engine <file>] [--json <file>] [--cpu-time]
+                              [--baseline <file|git-ref>]
   --quick    shorter passes, the small inputs looped 8 times (not 64) and a 4,000-flow generated
              capture (not 40,000)
-  --no-ndpi  skip nDPI's throughput on the generated capture`;
+  --no-ndpi  skip nDPI's throughput on the generated capture
+${ENGINE_OPTIONS_HELP}`;
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(USAGE);
   process.exit(0);
@@ -60,10 +63,10 @@ function benchInventory(): Inventory {
 }
 const INVENTORY = benchInventory();
 
-function engine(threats: boolean): PacketEngine {
+function engine(threats: boolean, code = benchEngine): PacketEngine {
   const r = checkSources({ "bench.nvp": POLICY + ALL_THREATS }, ["bench.nvp"]);
   if (!r.model) throw new Error("the bench policy does not check");
-  return new PacketEngine(loadModule(compileModule(r.model).bytes), { eventQueue: 4096, inventory: INVENTORY, settings: { threats } });
+  return new PacketEngine(loadModule(compileModule(r.model, { engine: code }).bytes), { eventQueue: 4096, inventory: INVENTORY, settings: { threats } });
 }
 
 interface Figure {
@@ -75,6 +78,9 @@ interface Figure {
   /** Median of (threats-on pass + its drainEvents()), and the events that drainEvents() decoded per pass. */
   onDrained: number;
   events: number;
+  /** With --baseline: the baseline engine's median passes, threats off and on. */
+  baseOff?: number;
+  baseOn?: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
@@ -100,35 +106,38 @@ const collect: () => void = (() => {
  * `eventQueue`). Decoding those events into objects (drainEvents) is timed on its own.
  */
 function measure(packets: PacketInput[], ms: number, shift: bigint): Figure {
-  const off = engine(false);
-  const on = engine(true);
+  // Threats off, on; with --baseline the same two on the baseline engine, in the same turns.
+  const engines = [engine(false), engine(true), ...(baseline ? [engine(false, baseline.code), engine(true, baseline.code)] : [])];
   const bytes = packets.reduce((n, p) => n + p.data.length - Math.max(0, p.l3Offset), 0);
-  off.feed(packets);
-  on.feed(packets);
-  off.drainEvents();
-  on.drainEvents();
-  const passes: [number[], number[]] = [[], []];
+  for (const e of engines) {
+    e.feed(packets);
+    e.drainEvents();
+  }
+  const passes: number[][] = engines.map(() => []);
   const drained: number[] = [];
   let events = 0;
   const start = performance.now();
-  while (performance.now() - start < ms || passes[0].length < 3) {
+  while (performance.now() - start < ms || (passes[0] as number[]).length < (baseline ? 7 : 3)) {
     for (const p of packets) p.ts += shift;
     collect();
-    const order = passes[0].length % 2 ? [1, 0] : [0, 1];
+    // Each engine takes each place in the order in turn.
+    const r = (passes[0] as number[]).length % engines.length;
+    const order = engines.map((_, i) => (i + r) % engines.length);
     for (const k of order) {
-      const e = k ? on : off;
-      const t = performance.now();
+      const e = engines[k] as PacketEngine;
+      const t = clock();
       e.feed(packets);
-      const fed = performance.now();
+      const fed = clock();
       const n = e.drainEvents().length;
       passes[k]!.push((fed - t) / 1000);
-      if (k) {
-        drained.push((performance.now() - t) / 1000);
+      if (k === 1) {
+        drained.push((clock() - t) / 1000);
         events = n;
       }
     }
   }
-  return { packets: packets.length, bytes, off: median(passes[0]), on: median(passes[1]), onDrained: median(drained), events };
+  const m = passes.map((p) => median(p));
+  return { packets: packets.length, bytes, off: m[0] as number, on: m[1] as number, onDrained: median(drained), events, baseOff: m[2], baseOn: m[3] };
 }
 
 // ---- the generated mixed capture ------------------------------------------------------------
@@ -228,11 +237,22 @@ function ndpi(file: string): { pps: number; bps: number } | string {
 const rate = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 const gbit = (bps: number) => `${(bps / 1e9).toFixed(2)}`;
 
+/** With --baseline: a row per input of current against baseline. */
+const versus: string[] = [];
+
 function row(name: string, f: Figure, other?: { pps: number; bps: number } | string): void {
   const off = f.packets / f.off;
   const on = f.packets / f.on;
   const nd = typeof other === "object" ? `${rate(other.pps)}pkt/s, ${gbit(other.bps)} Gbit/s | ${(on / other.pps).toFixed(2)}×` : `${other ?? "—"} | —`;
   const drained = `${rate(f.packets / f.onDrained)}pkt/s (${f.events.toLocaleString("en")} events)`;
+  figure(`${name}: threats off, pkt/s`, off);
+  figure(`${name}: all detections on, pkt/s`, on);
+  if (f.baseOff !== undefined && f.baseOn !== undefined) {
+    const [bOff, bOn] = [f.packets / f.baseOff, f.packets / f.baseOn];
+    figure(`${name}: baseline threats off, pkt/s`, bOff);
+    figure(`${name}: baseline all detections on, pkt/s`, bOn);
+    versus.push(`| ${name} | ${rate(bOff)}pkt/s | ${rate(off)}pkt/s | ${(off / bOff).toFixed(3)} | ${rate(bOn)}pkt/s | ${rate(on)}pkt/s | ${(on / bOn).toFixed(3)} |`);
+  }
   console.log(`| ${name} | ${f.packets.toLocaleString("en")} pkts, ${(f.bytes / 1e6).toFixed(1)} MB | ${rate(off)}pkt/s | ${rate(on)}pkt/s | ${(on / off).toFixed(2)} | ${gbit((f.bytes * 8) / f.on)} | ${drained} | ${nd} |`);
 }
 
@@ -273,4 +293,13 @@ console.log("");
 console.log("on/off: packets per second with every threat detection on over the same with PSF_THREATS off (target ≥ 0.7)");
 console.log("a pass: feed() (copy in, the whole path, verdicts counted, events moved out of the engine); \"events decoded too\": the same pass plus drainEvents() turning the queued events (at most 4,096) into objects");
 console.log(`mixed capture: ${file}`);
+if (baseline) {
+  console.log("");
+  console.log(`baseline: ${baseline.name}; the same passes in the same turns (each engine in each place of the order in turn), medians`);
+  console.log("");
+  console.log("| input | threats off, baseline | current | current/baseline | all on, baseline | current | current/baseline |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const v of versus) console.log(v);
+}
+writeFigures();
 console.log("nvp's figures start from packets already in memory, nDPI's include reading the file; bench/replay-process.ts compares whole processes");

@@ -3,19 +3,20 @@
 // ordered by last activity. Packet time drives everything: a list's head is its longest idle flow,
 // so expiry pops heads; under pressure the oldest embryonic (SYN-only) flow goes first, then the
 // oldest idle one. Memory never grows: a SYN flood recycles records and counts evictions.
+// The table only keeps records: it names the flows that are due (expireNext), must make room
+// (victim) or are left (oldest), and asm/pipeline.ts ends each (DPI close, threat end, flow-end
+// event, prefix release) before remove() takes it out. So nothing here calls up into the stages
+// that read flow records, and the engine has no import cycle (test/layering/).
 import {
   C_FLOWS_ACTIVE, C_FLOWS_CREATED, C_FLOWS_ENDED, C_FLOWS_EVICTED_EMBRYONIC, C_FLOWS_EVICTED_IDLE,
-  C_FLOWS_PEAK, C_FLOWS_TIMED_OUT, END_EVICTED, END_NONE, END_TIMEOUT, THREAT_FLOW_STATE,
+  C_FLOWS_PEAK, PH_SIZE, THREAT_FLOW_STATE,
 } from "../abi-packet";
 import { hashIp } from "../mem";
 import {
   addTo, base, bump, counter, drop, flowCap, flowIdx, flowIdxCap, flows, FLOW_REC, now, toClosed, toEst,
   toFin, toIcmp, toOther, toSyn, toUdp,
 } from "../packet/region";
-import { flowEnded } from "../events";
-import { dpiEnd } from "./dpi-stage";
-import { releasePrefix } from "./prefix";
-import { threatsAtEnd } from "../threat/stage";
+import { pkt } from "../packet/decoded";
 import { threatState } from "../threat/state";
 
 // Flow record fields (FLOW_REC bytes).
@@ -94,7 +95,12 @@ export const L_UDP: u32 = 4;
 export const L_ICMP: u32 = 5;
 export const L_OTHER: u32 = 6;
 const LISTS: u32 = 7;
-const LIST_AT: usize = 160;
+/**
+ * The lists' heads and tails (8 bytes each) take the header's last 64 bytes, after every field
+ * the host reads (common/abi-packet.ts PH_*, the last PH_THREAT_STATES at 160..163; they once
+ * started at 160 and overwrote it). test/packet/region-header.test.ts checks the published ones stay.
+ */
+const LIST_AT: usize = <usize>PH_SIZE - 64;
 
 let freeHead: u32 = 0;
 let fresh: u32 = 0;
@@ -197,10 +203,7 @@ export function keyHash(proto: u32, aLo: u64, aHi: u64, aPort: u32, bLo: u64, bH
   return hashIp(<u64>(ha + hb) | (<u64>(zoneVlan ^ (zoneTunnel * 0x9e3779b1)) << 32), <u64>proto);
 }
 
-/** Direction of the last lookup: 0 the client sent the packet, 1 the server did. */
-export let dir: u32 = 0;
-
-/** The flow of a packet (src:sport -> dst:dport), or 0. Sets `dir`. */
+/** The flow of a packet (src:sport -> dst:dport), or 0. Sets the packet's direction, pkt.dir. */
 export function lookup(proto: u32, h: u32, sLo: u64, sHi: u64, sp: u32, dLo: u64, dHi: u64, dp: u32): usize {
   const mask = flowIdxCap - 1;
   let slot = h & mask;
@@ -216,11 +219,11 @@ export function lookup(proto: u32, h: u32, sLo: u64, sHi: u64, sp: u32, dLo: u64
       const cp = <u32>load<u16>(f + FL_CPORT);
       const vp = <u32>load<u16>(f + FL_SPORT);
       if (cLo == sLo && cHi == sHi && cp == sp && vLo == dLo && vHi == dHi && vp == dp) {
-        dir = 0;
+        pkt.dir = 0;
         return f;
       }
       if (cLo == dLo && cHi == dHi && cp == dp && vLo == sLo && vHi == sHi && vp == sp) {
-        dir = 1;
+        pkt.dir = 1;
         return f;
       }
     }
@@ -250,17 +253,8 @@ function indexDelete(f: usize): void {
   store<u32>(flowIdx + (<usize>i << 2), 0);
 }
 
-/**
- * End a flow: an application still unsettled is settled from the bytes seen, the threat detectors
- * have a last look (asm/threat/stage.ts threatsAtEnd), then the flow-end event (a flow that closed
- * or was reset says so, however its record went), then every resource back to its pool.
- */
-export function remove(f: usize, why: u32): void {
-  dpiEnd(f);
-  threatsAtEnd(f);
-  const recorded = <u32>load<u8>(f + FL_END);
-  flowEnded(f, recorded != END_NONE ? recorded : why);
-  releasePrefix(f);
+/** Take flow `f` out: index, list, record back to the free list. Its teardown ran first (asm/pipeline.ts endFlow). */
+export function remove(f: usize): void {
   unlink(f);
   indexDelete(f);
   store<u32>(f + FL_NEXT, freeHead);
@@ -270,54 +264,64 @@ export function remove(f: usize, why: u32): void {
   bump(C_FLOWS_ENDED);
 }
 
-/** Expire idle flows, at most `max` of them (the rest on a later call). */
-export function expire(max: u32): void {
-  if (now <= quietUntil) return;
-  let n: u32 = 0;
-  let next = u64.MAX_VALUE;
-  for (let l: u32 = 0; l < LISTS; l++) {
-    const to = timeoutOf(l);
-    while (true) {
-      const h = head(l);
-      if (h == 0) break;
-      const f = rec(h - 1);
-      const due = load<u64>(f + FL_LAST) + to;
-      if (due >= now || n >= max) {
-        if (due < next) next = due;
-        break;
-      }
-      remove(f, END_TIMEOUT);
-      bump(C_FLOWS_TIMED_OUT);
-      n++;
-    }
-  }
-  // Stopped by `max` with flows overdue: `next` is below now, so the next call walks again.
-  quietUntil = next;
+// The expiry walk: the lists in order, each from its head while the head is overdue, at most
+// `walkLeft` flows; the earliest time a head left in place falls due becomes quietUntil.
+let walkList: u32 = 0;
+let walkLeft: u32 = 0;
+let walkNext: u64 = 0;
+
+/** Start an expiry walk of at most `max` flows; false when no flow can be due yet. */
+@inline export function expireStart(max: u32): bool {
+  if (now <= quietUntil) return false;
+  walkList = 0;
+  walkLeft = max;
+  walkNext = u64.MAX_VALUE;
+  return true;
 }
 
-/** Make room: the oldest embryonic flow, else the least recently active of all the others. */
-function evict(): void {
-  let h = head(L_SYN);
-  if (h != 0) {
-    remove(rec(h - 1), END_EVICTED);
-    bump(C_FLOWS_EVICTED_EMBRYONIC);
-    return;
+/** The walk's next overdue flow (the caller ends and removes it before asking again), or 0 at its end. */
+export function expireNext(): usize {
+  for (; walkList < LISTS; walkList++) {
+    const h = head(walkList);
+    if (h == 0) continue;
+    const f = rec(h - 1);
+    const due = load<u64>(f + FL_LAST) + timeoutOf(walkList);
+    if (due >= now || walkLeft == 0) {
+      if (due < walkNext) walkNext = due;
+      continue;
+    }
+    walkLeft--;
+    return f;
   }
+  // Stopped by `max` with flows overdue: walkNext is below now, so the next walk runs again.
+  quietUntil = walkNext;
+  return 0;
+}
+
+/**
+ * The flow to end before create() when the table is full (0: there is room): the oldest
+ * embryonic flow, else the least recently active of all the others.
+ */
+export function victim(): usize {
+  if (freeHead != 0 || fresh < flowCap) return 0;
+  let h = head(L_SYN);
+  if (h != 0) return rec(h - 1);
   let best: u32 = 0;
   for (let l: u32 = 1; l < LISTS; l++) {
     h = head(l);
     if (h != 0 && (best == 0 || load<u64>(rec(h - 1) + FL_LAST) < load<u64>(rec(best - 1) + FL_LAST))) best = h;
   }
-  if (best != 0) {
-    remove(rec(best - 1), END_EVICTED);
-    bump(C_FLOWS_EVICTED_IDLE);
-  }
+  return best != 0 ? rec(best - 1) : 0;
 }
 
-/** A new flow client:cport -> server:sport, in list `l`; evicts when the table is full. */
+/** The counter a victim's eviction adds to: embryonic (SYN only) or idle. */
+export function evictionCounter(f: usize): u32 {
+  return <u32>load<u8>(f + FL_LIST) == L_SYN ? C_FLOWS_EVICTED_EMBRYONIC : C_FLOWS_EVICTED_IDLE;
+}
+
+/** A new flow client:cport -> server:sport, in list `l`; the caller ended victim() first. */
 export function create(proto: u32, h: u32, cLo: u64, cHi: u64, cp: u32, sLo: u64, sHi: u64, sp: u32, l: u32): usize {
   let i: u32;
-  if (freeHead == 0 && fresh >= flowCap) evict();
   if (freeHead != 0) {
     i = freeHead - 1;
     freeHead = load<u32>(rec(i) + FL_NEXT);
@@ -353,18 +357,13 @@ export function create(proto: u32, h: u32, cLo: u64, cHi: u64, cp: u32, sLo: u64
   return f;
 }
 
-/** End up to `max` flows (oldest first in each list) with `why`; returns the flows left. */
-export function endAll(max: u32, why: u32): u32 {
-  let n: u32 = 0;
+/** The flow endAll() ends next: the head of the first list that has one (lists in order), or 0. */
+export function oldest(): usize {
   for (let l: u32 = 0; l < LISTS; l++) {
-    while (n < max) {
-      const h = head(l);
-      if (h == 0) break;
-      remove(rec(h - 1), why);
-      n++;
-    }
+    const h = head(l);
+    if (h != 0) return rec(h - 1);
   }
-  return <u32>counter(C_FLOWS_ACTIVE);
+  return 0;
 }
 
 /** Forget every flow without events (a new region). */

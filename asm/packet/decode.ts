@@ -2,12 +2,14 @@
 // bounded extension-header chain (hop-by-hop, routing, destination options, fragment, AH), then
 // TCP (options: MSS, window scale; flags), UDP, ICMP/ICMPv6. Every read is inside [p, p + len)
 // by an explicit check first; a packet that breaks a rule gets an MR_* reason and goes no further.
+// What it decodes goes into the packet record `pkt` (asm/packet/decoded.ts), which later stages read.
 import {
   MR_BAD_EXT_HEADER, MR_BAD_FRAGMENT, MR_BAD_ICMP, MR_BAD_IHL, MR_BAD_IP_OPTIONS, MR_BAD_TCP_FLAGS,
   MR_BAD_TCP_OFFSET, MR_BAD_TCP_OPTIONS, MR_BAD_TOTAL_LENGTH, MR_BAD_UDP_LENGTH, MR_BAD_VERSION,
   MR_EXT_CHAIN_TOO_LONG, MR_NONE, MR_TOO_SHORT, MR_TRUNCATED_L4, MR_TUNNEL, MR_TUNNEL_DEPTH, MR_TUNNEL_NOT_IP, TUN_NONE,
 } from "../abi-packet";
 import * as T from "./tunnel";
+import { pkt } from "./decoded";
 
 export const TCP: u32 = 6;
 export const UDP: u32 = 17;
@@ -24,55 +26,6 @@ const EXT_MAX: u32 = 8;
 /** A datagram may not extend past this (RFC 791 total length; ping of death goes beyond). */
 const IP_MAX: u32 = 65535;
 
-// The decoded packet (valid after decodeIp returned MR_NONE).
-export let family: u32 = 0;
-export let srcLo: u64 = 0;
-export let srcHi: u64 = 0;
-export let dstLo: u64 = 0;
-export let dstHi: u64 = 0;
-export let proto: u32 = 0;
-/** Captured bytes shorter than the IP header says (a snapshot length cut): decoded, counted. */
-export let truncated = false;
-export let sport: u32 = 0;
-export let dport: u32 = 0;
-export let tcpFlags: u32 = 0;
-export let seq: u32 = 0;
-export let ackNo: u32 = 0;
-export let window: u32 = 0;
-/** TCP MSS option (0: absent) and window scale (0xff: absent). */
-export let mss: u32 = 0;
-export let wscale: u32 = 0;
-export let icmpType: u32 = 0;
-export let icmpCode: u32 = 0;
-export let icmpId: u32 = 0;
-/** Transport payload: captured bytes at `payload`, and its length on the wire. */
-export let payload: usize = 0;
-export let payloadLen: u32 = 0;
-export let payloadWire: u32 = 0;
-
-// The outermost tunnel the packet came in (asm/packet/tunnel.ts; TUN_NONE: none): its kind and id,
-// and the outer packet's addresses. The fields above are then the innermost packet's.
-export let tunnel: u32 = TUN_NONE;
-export let tunnelId: u32 = 0;
-export let outerFamily: u32 = 0;
-export let outerSrcLo: u64 = 0;
-export let outerSrcHi: u64 = 0;
-export let outerDstLo: u64 = 0;
-export let outerDstHi: u64 = 0;
-
-// A fragment (isFrag): the fragment's data, where it goes, and what the datagram carries.
-export let isFrag = false;
-export let fragId: u32 = 0;
-export let fragOff: u32 = 0;
-export let fragMore = false;
-export let fragData: usize = 0;
-export let fragLen: u32 = 0;
-export let fragNext: u32 = 0;
-/**
- * A malformed fragment that still says where its datagram reaches (FRAG_ODD_*; the fields above
- * are set): asm/packet/frag.ts keeps it as evidence for the teardrop and ping-of-death checks.
- */
-export let fragOdd: u32 = 0;
 /** Not whole 8-byte units but not the last: its datagram can never complete without an overlap. */
 export const FRAG_ODD_UNITS: u32 = 1;
 /** Reaching past 65,535 bytes: the ping of death. */
@@ -119,10 +72,10 @@ export function icmpAnswer(proto: u32, type: u32): bool {
     if (l < 2 || i + l > end) return false;
     if (tcp && kind == 2) {
       if (l != 4) return false;
-      mss = be16(p + i + 2);
+      pkt.mss = be16(p + i + 2);
     } else if (tcp && kind == 3) {
       if (l != 3) return false;
-      wscale = min<u32>(<u32>load<u8>(p + i + 2), 14);
+      pkt.wscale = min<u32>(<u32>load<u8>(p + i + 2), 14);
     }
     i += l;
   }
@@ -142,69 +95,69 @@ function tcpOptions(p: usize, end: u32): bool {
  * wire). Sets ports, flags and the payload.
  */
 export function decodeL4(p: usize, avail: u32, wire: u32): u32 {
-  sport = 0;
-  dport = 0;
-  tcpFlags = 0;
-  mss = 0;
-  wscale = 0xff;
-  icmpType = 0;
-  icmpCode = 0;
-  icmpId = 0;
-  payload = p;
-  payloadLen = 0;
-  payloadWire = 0;
-  if (proto == TCP) {
+  pkt.sport = 0;
+  pkt.dport = 0;
+  pkt.tcpFlags = 0;
+  pkt.mss = 0;
+  pkt.wscale = 0xff;
+  pkt.icmpType = 0;
+  pkt.icmpCode = 0;
+  pkt.icmpId = 0;
+  pkt.payload = p;
+  pkt.payloadLen = 0;
+  pkt.payloadWire = 0;
+  if (pkt.proto == TCP) {
     if (wire < 20) return MR_BAD_TCP_OFFSET;
     if (avail < 20) return MR_TRUNCATED_L4;
     const doff = (<u32>load<u8>(p + 12) >> 4) << 2;
     if (doff < 20 || doff > wire) return MR_BAD_TCP_OFFSET;
     if (doff > avail) return MR_TRUNCATED_L4;
-    tcpFlags = <u32>load<u8>(p + 13);
-    const syn = (tcpFlags & TH_SYN) != 0;
-    if ((syn && (tcpFlags & (TH_FIN | TH_RST)) != 0) || (tcpFlags & 0x3f) == 0) return MR_BAD_TCP_FLAGS;
+    pkt.tcpFlags = <u32>load<u8>(p + 13);
+    const syn = (pkt.tcpFlags & TH_SYN) != 0;
+    if ((syn && (pkt.tcpFlags & (TH_FIN | TH_RST)) != 0) || (pkt.tcpFlags & 0x3f) == 0) return MR_BAD_TCP_FLAGS;
     if (!tcpOptions(p, doff)) return MR_BAD_TCP_OPTIONS;
-    sport = be16(p);
-    dport = be16(p + 2);
-    seq = be32(p + 4);
-    ackNo = be32(p + 8);
-    window = be16(p + 14);
-    payload = p + doff;
-    payloadLen = avail - doff;
-    payloadWire = wire - doff;
+    pkt.sport = be16(p);
+    pkt.dport = be16(p + 2);
+    pkt.seq = be32(p + 4);
+    pkt.ackNo = be32(p + 8);
+    pkt.window = be16(p + 14);
+    pkt.payload = p + doff;
+    pkt.payloadLen = avail - doff;
+    pkt.payloadWire = wire - doff;
     return MR_NONE;
   }
-  if (proto == UDP) {
+  if (pkt.proto == UDP) {
     if (avail < 8) return wire < 8 ? MR_BAD_UDP_LENGTH : MR_TRUNCATED_L4;
     const ulen = be16(p + 4);
     if (ulen < 8 || ulen > wire) return MR_BAD_UDP_LENGTH;
-    sport = be16(p);
-    dport = be16(p + 2);
-    payload = p + 8;
-    payloadLen = min<u32>(avail, ulen) - 8;
-    payloadWire = ulen - 8;
+    pkt.sport = be16(p);
+    pkt.dport = be16(p + 2);
+    pkt.payload = p + 8;
+    pkt.payloadLen = min<u32>(avail, ulen) - 8;
+    pkt.payloadWire = ulen - 8;
     return MR_NONE;
   }
-  if (proto == ICMP || proto == ICMP6) {
+  if (pkt.proto == ICMP || pkt.proto == ICMP6) {
     if (wire < 8) return MR_BAD_ICMP;
     if (avail < 8) return MR_TRUNCATED_L4;
-    icmpType = <u32>load<u8>(p);
-    icmpCode = <u32>load<u8>(p + 1);
-    if (icmpHasId(proto, icmpType)) icmpId = be16(p + 4);
-    payload = p + 8;
-    payloadLen = avail - 8;
-    payloadWire = wire - 8;
+    pkt.icmpType = <u32>load<u8>(p);
+    pkt.icmpCode = <u32>load<u8>(p + 1);
+    if (icmpHasId(pkt.proto, pkt.icmpType)) pkt.icmpId = be16(p + 4);
+    pkt.payload = p + 8;
+    pkt.payloadLen = avail - 8;
+    pkt.payloadWire = wire - 8;
     return MR_NONE;
   }
-  payloadLen = avail;
-  payloadWire = wire;
+  pkt.payloadLen = avail;
+  pkt.payloadWire = wire;
   return MR_NONE;
 }
 
 /** A fragment of `n` bytes whose datagram reaches `reach` bytes: MR_NONE, or bad but odd (fragOdd). */
 function oddFragment(more: bool, n: u32, reach: u32): u32 {
-  if (reach > IP_MAX) fragOdd = FRAG_ODD_PAST_MAX;
-  else if (more && (n & 7) != 0) fragOdd = FRAG_ODD_UNITS;
-  return fragOdd != 0 ? MR_BAD_FRAGMENT : MR_NONE;
+  if (reach > IP_MAX) pkt.fragOdd = FRAG_ODD_PAST_MAX;
+  else if (more && (n & 7) != 0) pkt.fragOdd = FRAG_ODD_UNITS;
+  return pkt.fragOdd != 0 ? MR_BAD_FRAGMENT : MR_NONE;
 }
 
 function decode4(p: usize, len: u32): u32 {
@@ -214,27 +167,27 @@ function decode4(p: usize, len: u32): u32 {
   const total = be16(p + 2);
   if (total < ihl) return MR_BAD_TOTAL_LENGTH;
   if (ihl > 20 && !ip4OptionsOk(p, ihl)) return MR_BAD_IP_OPTIONS;
-  family = 4;
-  truncated = len < total;
+  pkt.family = 4;
+  pkt.truncated = len < total;
   const avail = min<u32>(len, total);
-  srcLo = (<u64>0xffff << 32) | <u64>be32(p + 12);
-  srcHi = 0;
-  dstLo = (<u64>0xffff << 32) | <u64>be32(p + 16);
-  dstHi = 0;
-  proto = <u32>load<u8>(p + 9);
+  pkt.srcLo = (<u64>0xffff << 32) | <u64>be32(p + 12);
+  pkt.srcHi = 0;
+  pkt.dstLo = (<u64>0xffff << 32) | <u64>be32(p + 16);
+  pkt.dstHi = 0;
+  pkt.proto = <u32>load<u8>(p + 9);
   const fo = be16(p + 6);
   const off = (fo & 0x1fff) << 3;
   const more = (fo & 0x2000) != 0;
   if (more || off != 0) {
     const n = total - ihl;
-    isFrag = true;
-    fragId = be16(p + 4);
-    fragOff = off;
-    fragMore = more;
-    fragData = p + ihl;
-    fragLen = n;
-    fragNext = proto;
-    if (n == 0 || truncated) return MR_BAD_FRAGMENT;
+    pkt.isFrag = true;
+    pkt.fragId = be16(p + 4);
+    pkt.fragOff = off;
+    pkt.fragMore = more;
+    pkt.fragData = p + ihl;
+    pkt.fragLen = n;
+    pkt.fragNext = pkt.proto;
+    if (n == 0 || pkt.truncated) return MR_BAD_FRAGMENT;
     // Every fragment but the last carries whole 8-byte units; none may reach past 65535.
     return oddFragment(more, n, off + n + ihl);
   }
@@ -261,13 +214,13 @@ export function walk6(p: usize, at: u32, avail: u32, total: u32, nh: u32, first:
         const next = <u32>load<u8>(p + at);
         if (off != 0 || more) {
           const len = total - at - 8;
-          isFrag = true;
-          fragId = be32(p + at + 4);
-          fragOff = off;
-          fragMore = more;
-          fragData = p + at + 8;
-          fragLen = len;
-          fragNext = next;
+          pkt.isFrag = true;
+          pkt.fragId = be32(p + at + 4);
+          pkt.fragOff = off;
+          pkt.fragMore = more;
+          pkt.fragData = p + at + 8;
+          pkt.fragLen = len;
+          pkt.fragNext = next;
           if (len == 0 || avail < total) return MR_BAD_FRAGMENT;
           return oddFragment(more, len, off + len);
         }
@@ -283,7 +236,7 @@ export function walk6(p: usize, at: u32, avail: u32, total: u32, nh: u32, first:
       at += hlen;
       continue;
     }
-    proto = nh;
+    pkt.proto = nh;
     return decodeL4(p + at, avail - at, total - at);
   }
 }
@@ -294,12 +247,12 @@ function decode6(p: usize, len: u32): u32 {
   // A zero payload length means a jumbogram (RFC 2675), which cannot occur below 64 KiB frames.
   if (plen == 0) return MR_BAD_TOTAL_LENGTH;
   const total: u32 = 40 + plen;
-  family = 6;
-  truncated = len < total;
-  srcHi = be64(p + 8);
-  srcLo = be64(p + 16);
-  dstHi = be64(p + 24);
-  dstLo = be64(p + 32);
+  pkt.family = 6;
+  pkt.truncated = len < total;
+  pkt.srcHi = be64(p + 8);
+  pkt.srcLo = be64(p + 16);
+  pkt.dstHi = be64(p + 24);
+  pkt.dstLo = be64(p + 32);
   return walk6(p, 40, min<u32>(len, total), total, <u32>load<u8>(p + 6), true);
 }
 
@@ -308,20 +261,20 @@ function decode6(p: usize, len: u32): u32 {
  * carrying `next`. A fragment header inside it is malformed (no nested fragmentation).
  */
 export function decodeDatagram(p: usize, len: u32, next: u32): u32 {
-  isFrag = false;
-  fragOdd = 0;
-  if (family == 4) {
-    proto = next;
+  pkt.isFrag = false;
+  pkt.fragOdd = 0;
+  if (pkt.family == 4) {
+    pkt.proto = next;
     return decap(decodeL4(p, len, len), 0);
   }
   const r = walk6(p, 0, len, len, next, false);
-  return isFrag ? MR_BAD_FRAGMENT : decap(r, 0);
+  return pkt.isFrag ? MR_BAD_FRAGMENT : decap(r, 0);
 }
 
 /** One IP header and what follows it, at `p` (`len` captured bytes). */
 function decodeOne(p: usize, len: u32): u32 {
-  isFrag = false;
-  fragOdd = 0;
+  pkt.isFrag = false;
+  pkt.fragOdd = 0;
   if (len == 0) return MR_TOO_SHORT;
   const v = <u32>load<u8>(p) >> 4;
   if (v == 4) return decode4(p, len);
@@ -334,34 +287,34 @@ function decodeOne(p: usize, len: u32): u32 {
  * it carries one, note the outermost addresses and decode the inner packet in its place.
  */
 function decap(r: u32, depth: u32): u32 {
-  while (r == MR_NONE && !isFrag) {
-    const k = T.inner(proto, dport, payload, payloadLen);
+  while (r == MR_NONE && !pkt.isFrag) {
+    const k = T.inner(pkt.proto, pkt.dport, pkt.payload, pkt.payloadLen);
     if (k == T.IN_NONE) return r;
     if (k == T.IN_BAD) return MR_TUNNEL;
     if (k == T.IN_NOT_IP) return MR_TUNNEL_NOT_IP;
     if (++depth > T.TUNNEL_DEPTH_MAX) return MR_TUNNEL_DEPTH;
-    if (tunnel == TUN_NONE) {
-      tunnel = T.kind;
-      tunnelId = T.id;
-      outerFamily = family;
-      outerSrcLo = srcLo;
-      outerSrcHi = srcHi;
-      outerDstLo = dstLo;
-      outerDstHi = dstHi;
+    if (pkt.tunnel == TUN_NONE) {
+      pkt.tunnel = pkt.innerKind;
+      pkt.tunnelId = pkt.innerId;
+      pkt.outerFamily = pkt.family;
+      pkt.outerSrcLo = pkt.srcLo;
+      pkt.outerSrcHi = pkt.srcHi;
+      pkt.outerDstLo = pkt.dstLo;
+      pkt.outerDstHi = pkt.dstHi;
     }
     // A truncated outer packet stays truncated inside.
-    const cut = truncated;
-    r = decodeOne(T.innerAt, T.innerLen);
-    truncated = truncated || cut;
+    const cut = pkt.truncated;
+    r = decodeOne(pkt.innerAt, pkt.innerLen);
+    pkt.truncated = pkt.truncated || cut;
   }
   return r;
 }
 
 /** Decode the IP packet of `len` captured bytes at `p`. MR_NONE or the reason it is malformed. */
 export function decodeIp(p: usize, len: u32): u32 {
-  truncated = false;
-  tunnel = TUN_NONE;
-  tunnelId = 0;
-  outerFamily = 0;
+  pkt.truncated = false;
+  pkt.tunnel = TUN_NONE;
+  pkt.tunnelId = 0;
+  pkt.outerFamily = 0;
   return decap(decodeOne(p, len), 0);
 }

@@ -15,6 +15,7 @@ import {
   C_FRAGS_ACTIVE,
 } from "../abi-packet";
 import * as D from "./decode";
+import { pkt } from "./decoded";
 import { fragBytes, fragRec, frags, fragSlots, now, toFrag, bump, drop, FRAG_HDR } from "./region";
 
 const FG_USED: usize = 0;
@@ -51,21 +52,8 @@ export const FRAG_DONE: u32 = 1;
 export const FRAG_DROPPED: u32 = 2;
 export const FRAG_BLOCKED: u32 = 3;
 
-/** The completed datagram: its payload (after the IP header and fragment header) and what it carries. */
-export let doneSlot: usize = 0;
-export let doneData: usize = 0;
-export let doneLen: u32 = 0;
-export let doneNext: u32 = 0;
-export let doneOverlap = false;
-/** Byte offset in the datagram of its first overlap (teardrop evidence). */
-export let doneOverlapAt: u32 = 0;
-/** What the threat stage already judged of the completed datagram (FB_TEARDROP, FB_PING). */
-export let doneJudged: u32 = 0;
-
-/** The fragment insert() took last: its datagram's slot (0: none), and whether it overlapped and where. */
-export let fragSlot: usize = 0;
-export let fragOverlapped = false;
-export let fragOverlapAt: u32 = 0;
+// The completed datagram (done*) and the fragment taken last (frag*) are fields of the packet
+// record (asm/packet/decoded.ts).
 
 @inline function bitmap(s: usize): usize {
   return s + FRAG_HDR;
@@ -165,8 +153,8 @@ function overlapAt(s: usize, at: u32): void {
   if ((bits(s) & FB_OVERLAP) == 0) store<u16>(s + FG_OVERLAP_AT, <u16>min<u32>(at, 0xffff));
   setBits(s, FB_OVERLAP);
   bump(C_FRAG_OVERLAPS);
-  fragOverlapped = true;
-  fragOverlapAt = at;
+  pkt.fragOverlapped = true;
+  pkt.fragOverlapAt = at;
 }
 
 /** The first byte of [off, end) the datagram already holds, else `end`. */
@@ -191,7 +179,7 @@ function complete(s: usize, total: u32): bool {
 
 /** The decoded fragment (asm/packet/decode.ts), a malformed one too when decode's fragOdd says so. */
 export function insertDecoded(): u32 {
-  return insert(D.family, D.fragId, D.srcLo, D.srcHi, D.dstLo, D.dstHi, D.fragOff, D.fragLen, D.fragMore, D.fragNext, D.fragData, D.fragOdd);
+  return insert(pkt.family, pkt.fragId, pkt.srcLo, pkt.srcHi, pkt.dstLo, pkt.dstHi, pkt.fragOff, pkt.fragLen, pkt.fragMore, pkt.fragNext, pkt.fragData, pkt.fragOdd);
 }
 
 /**
@@ -201,9 +189,9 @@ export function insertDecoded(): u32 {
  */
 export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64, dstHi: u64, off: u32, len: u32, more: bool, next: u32, data: usize, odd: u32 = 0): u32 {
   if (odd == 0) bump(C_FRAGMENTS);
-  fragOverlapped = false;
+  pkt.fragOverlapped = false;
   const s = find(family, id, srcLo, srcHi, dstLo, dstHi);
-  fragSlot = s;
+  pkt.fragSlot = s;
   const end = off + len;
   if (s != 0 && end > load<u32>(s + FG_EXTENT) && (odd == D.FRAG_ODD_PAST_MAX || end <= fragBytes)) store<u32>(s + FG_EXTENT, end);
   // Past 65,535 bytes: nothing of it can be kept, it only says how far the datagram reaches.
@@ -211,7 +199,7 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
   if (s == 0 || <u64>end > <u64>fragBytes) {
     if (odd != 0) return FRAG_DROPPED;
     if (s != 0) free(s);
-    fragSlot = 0;
+    pkt.fragSlot = 0;
     bump(C_FRAG_TOO_BIG);
     return FRAG_DROPPED;
   }
@@ -266,51 +254,51 @@ export function insert(family: u32, id: u32, srcLo: u64, srcHi: u64, dstLo: u64,
     return FRAG_BLOCKED;
   }
   bump(C_FRAG_REASSEMBLED);
-  doneSlot = s;
-  doneData = dst;
-  doneLen = total;
-  doneNext = <u32>load<u8>(s + FG_NEXT);
-  doneOverlap = (b & FB_OVERLAP) != 0;
-  doneOverlapAt = <u32>load<u16>(s + FG_OVERLAP_AT);
-  doneJudged = b & (FB_TEARDROP | FB_PING);
+  pkt.doneSlot = s;
+  pkt.doneData = dst;
+  pkt.doneLen = total;
+  pkt.doneNext = <u32>load<u8>(s + FG_NEXT);
+  pkt.doneOverlap = (b & FB_OVERLAP) != 0;
+  pkt.doneOverlapAt = <u32>load<u16>(s + FG_OVERLAP_AT);
+  pkt.doneJudged = b & (FB_TEARDROP | FB_PING);
   return FRAG_DONE;
 }
 
 /** The completed datagram has been processed: its slot is free again. */
 export function release(): void {
-  if (doneSlot != 0) free(doneSlot);
-  doneSlot = 0;
+  if (pkt.doneSlot != 0) free(pkt.doneSlot);
+  pkt.doneSlot = 0;
 }
 
 // The datagram of the last fragment (fragSlot), for the threat stage.
 
 /** What has been judged of it (FB_TEARDROP, FB_PING). */
 export function fragJudged(): u32 {
-  return fragSlot != 0 ? bits(fragSlot) & (FB_TEARDROP | FB_PING) : 0;
+  return pkt.fragSlot != 0 ? bits(pkt.fragSlot) & (FB_TEARDROP | FB_PING) : 0;
 }
 
 export function fragJudge(b: u32): void {
-  if (fragSlot != 0) setBits(fragSlot, b & (FB_TEARDROP | FB_PING));
+  if (pkt.fragSlot != 0) setBits(pkt.fragSlot, b & (FB_TEARDROP | FB_PING));
 }
 
 /** Block it: its later fragments, and its completion, are FRAG_BLOCKED; `threat` is code + 1. */
 export function fragBlock(threat: u32): void {
-  if (fragSlot == 0) return;
-  setBits(fragSlot, FB_BLOCKED);
-  if (load<u8>(fragSlot + FG_THREAT) == 0) store<u8>(fragSlot + FG_THREAT, <u8>threat);
+  if (pkt.fragSlot == 0) return;
+  setBits(pkt.fragSlot, FB_BLOCKED);
+  if (load<u8>(pkt.fragSlot + FG_THREAT) == 0) store<u8>(pkt.fragSlot + FG_THREAT, <u8>threat);
 }
 
 /** Code + 1 of the threat that blocked it (0: none). */
 export function fragThreat(): u32 {
-  return fragSlot != 0 ? <u32>load<u8>(fragSlot + FG_THREAT) : 0;
+  return pkt.fragSlot != 0 ? <u32>load<u8>(pkt.fragSlot + FG_THREAT) : 0;
 }
 
 /** How far it reaches: the largest fragment end seen. */
 export function fragExtent(): u32 {
-  return fragSlot != 0 ? load<u32>(fragSlot + FG_EXTENT) : 0;
+  return pkt.fragSlot != 0 ? load<u32>(pkt.fragSlot + FG_EXTENT) : 0;
 }
 
 /** Its first 8 bytes (the transport header's ports, or the ICMP header) once held, else 0. */
 export function fragHead(): usize {
-  return fragSlot != 0 && unitSet(fragSlot, 0) && load<u8>(fragSlot + FG_HEAD) == 8 ? slotData(fragSlot) : 0;
+  return pkt.fragSlot != 0 && unitSet(pkt.fragSlot, 0) && load<u8>(pkt.fragSlot + FG_HEAD) == 8 ? slotData(pkt.fragSlot) : 0;
 }

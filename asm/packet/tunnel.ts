@@ -5,7 +5,8 @@
 // flannel and Cilium use it) and Geneve (UDP 6081). The inner flow is what the policy decides and
 // DPI identifies; the outermost addresses and the tunnel id go into the flow record. Every read is
 // inside the outer packet's payload, checked first.
-import { TUN_ERSPAN, TUN_GENEVE, TUN_GRE, TUN_IPIP, TUN_NONE, TUN_VXLAN } from "../abi-packet";
+import { TUN_ERSPAN, TUN_GENEVE, TUN_GRE, TUN_IPIP, TUN_VXLAN } from "../abi-packet";
+import { pkt } from "./decoded";
 
 /** Tunnels nested deeper than this are counted (MR_TUNNEL_DEPTH), not followed. */
 export const TUNNEL_DEPTH_MAX: u32 = 4;
@@ -27,12 +28,8 @@ const GENEVE_PORT: u32 = 6081;
 /** VLAN tags an inner Ethernet frame may carry before its type (802.1Q, QinQ). */
 const TAGS_MAX: u32 = 4;
 
-/** Where the inner IP packet starts and how many captured bytes it has, after IN_IP. */
-export let innerAt: usize = 0;
-export let innerLen: u32 = 0;
-/** The tunnel found (TUN_*) and its id: VNI, GRE key, ERSPAN session id (0 when it has none). */
-export let kind: u32 = TUN_NONE;
-export let id: u32 = 0;
+// After IN_IP, where the inner IP packet starts, its captured bytes, the tunnel found and its id
+// are in the packet record: pkt.innerAt, innerLen, innerKind, innerId (asm/packet/decoded.ts).
 
 @inline function be16(p: usize): u32 {
   return <u32>bswap<u16>(load<u16>(p));
@@ -47,8 +44,8 @@ function ipAt(p: usize, n: u32, type: u32): u32 {
   if (n == 0) return IN_BAD;
   const v = <u32>load<u8>(p) >> 4;
   if (type == ETH_IP4 ? v != 4 : v != 6) return IN_BAD;
-  innerAt = p;
-  innerLen = n;
+  pkt.innerAt = p;
+  pkt.innerLen = n;
   return IN_IP;
 }
 
@@ -91,24 +88,24 @@ function gre(p: usize, n: u32): u32 {
   const type = be16(p + 2);
   let at: u32 = 4;
   if ((flags & 0x8000) != 0) at += 4;
-  kind = TUN_GRE;
-  id = 0;
+  pkt.innerKind = TUN_GRE;
+  pkt.innerId = 0;
   if ((flags & 0x2000) != 0) {
     if (at + 4 > n) return IN_BAD;
-    id = be32(p + at);
+    pkt.innerId = be32(p + at);
     at += 4;
   }
   const seq = (flags & 0x1000) != 0;
   if (seq) at += 4;
   if (at > n) return IN_BAD;
   if (type == ETH_ERSPAN2 || type == ETH_ERSPAN3) {
-    kind = TUN_ERSPAN;
+    pkt.innerKind = TUN_ERSPAN;
     if (type == ETH_ERSPAN2 && !seq) return etherAt(p + at, n - at);
     const hdr: u32 = type == ETH_ERSPAN2 ? 8 : 12;
     if (at + hdr > n) return IN_BAD;
     const ver = <u32>load<u8>(p + at) >> 4;
     if (ver != (type == ETH_ERSPAN2 ? 1 : 2)) return IN_BAD;
-    id = be16(p + at + 2) & 0x3ff;
+    pkt.innerId = be16(p + at + 2) & 0x3ff;
     let skip = hdr;
     if (type == ETH_ERSPAN3 && (<u32>load<u8>(p + at + 11) & 1) != 0) skip += 8;
     if (at + skip > n) return IN_BAD;
@@ -124,8 +121,8 @@ function gre(p: usize, n: u32): u32 {
  */
 function vxlan(p: usize, n: u32): u32 {
   if (n < 8 || (<u32>load<u8>(p) & 0x08) == 0) return IN_NONE;
-  kind = TUN_VXLAN;
-  id = be32(p + 4) >> 8;
+  pkt.innerKind = TUN_VXLAN;
+  pkt.innerId = be32(p + 4) >> 8;
   return etherAt(p + 8, n - 8);
 }
 
@@ -136,20 +133,20 @@ function geneve(p: usize, n: u32): u32 {
   if ((b0 >> 6) != 0) return IN_NONE;
   const hdr: u32 = 8 + ((b0 & 0x3f) << 2);
   if (hdr > n) return IN_BAD;
-  kind = TUN_GENEVE;
-  id = be32(p + 4) >> 8;
+  pkt.innerKind = TUN_GENEVE;
+  pkt.innerId = be32(p + 4) >> 8;
   return byType(p + hdr, n - hdr, be16(p + 2));
 }
 
 /**
  * The frame a decoded outer packet carries: transport `proto`, UDP destination port `dport`, its
  * payload (`n` captured bytes at `p`). IN_NONE when it is no tunnel (then it is a flow of its own),
- * IN_IP with innerAt/innerLen/kind/id, IN_NOT_IP or IN_BAD.
+ * IN_IP with pkt.innerAt, innerLen, innerKind, innerId set, IN_NOT_IP or IN_BAD.
  */
 export function inner(proto: u32, dport: u32, p: usize, n: u32): u32 {
   if (proto == 4 || proto == 41) {
-    kind = TUN_IPIP;
-    id = 0;
+    pkt.innerKind = TUN_IPIP;
+    pkt.innerId = 0;
     return ipAt(p, n, proto == 4 ? ETH_IP4 : ETH_IP6);
   }
   if (proto == 47) return gre(p, n);

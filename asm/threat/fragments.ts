@@ -19,13 +19,13 @@ import {
 import { C_DENIED_PACKETS, PV_ACTION, PV_APP, PV_FLAGS, PV_FLOW, PV_REASON, PV_RULE, PV_STATUS, PV_THREAT, PVS_OK } from "../abi-packet";
 import { decideOne } from "../decide";
 import {
-  dir, FF_BLOCKED, FL_ACTION, FL_CKIND, FL_CLI, FL_CPORT, FL_FIRST, FL_ID, FL_LAST, FL_MODE, FL_PROTO, FL_RULE, FL_SKIND,
+  FF_BLOCKED, FL_ACTION, FL_CKIND, FL_CLI, FL_CPORT, FL_FIRST, FL_ID, FL_LAST, FL_MODE, FL_PROTO, FL_RULE, FL_SKIND,
   FL_APP, FL_SPORT, FL_SRV, FL_THREAT, flags, keyHash, lookup,
 } from "../flow/table";
 import * as D from "../packet/decode";
+import { pkt } from "../packet/decoded";
 import {
-  FB_PING, FB_TEARDROP, FRAG_BLOCKED, FRAG_HELD, fragBlock, fragExtent, fragHead, fragJudge, fragJudged,
-  fragOverlapAt, fragOverlapped, fragSlot, fragThreat,
+  FB_PING, FB_TEARDROP, FRAG_BLOCKED, FRAG_HELD, fragBlock, fragExtent, fragHead, fragJudge, fragJudged, fragThreat,
 } from "../packet/frag";
 import { bump, FLOW_REC, now, threatsOn } from "../packet/region";
 import { T_IP_TEARDROP, T_PING_DEATH } from "./codes";
@@ -53,7 +53,7 @@ let icmpType: u32 = 0xffff;
 }
 
 function tuple(): void {
-  proto = D.fragNext;
+  proto = pkt.fragNext;
   sp = 0;
   dp = 0;
   icmpType = 0xffff;
@@ -77,17 +77,17 @@ function tuple(): void {
  */
 let d: u32 = 0;
 function flowOf(): usize {
-  const f = lookup(proto, keyHash(proto, D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp), D.srcLo, D.srcHi, sp, D.dstLo, D.dstHi, dp);
+  const f = lookup(proto, keyHash(proto, pkt.srcLo, pkt.srcHi, sp, pkt.dstLo, pkt.dstHi, dp), pkt.srcLo, pkt.srcHi, sp, pkt.dstLo, pkt.dstHi, dp);
   if (f != 0) {
-    d = dir;
+    d = pkt.dir;
     return f;
   }
   d = 0;
   memory.fill(pseudo, 0, FLOW_REC);
-  store<u64>(pseudo + FL_CLI, D.srcLo);
-  store<u64>(pseudo + FL_CLI + 8, D.srcHi);
-  store<u64>(pseudo + FL_SRV, D.dstLo);
-  store<u64>(pseudo + FL_SRV + 8, D.dstHi);
+  store<u64>(pseudo + FL_CLI, pkt.srcLo);
+  store<u64>(pseudo + FL_CLI + 8, pkt.srcHi);
+  store<u64>(pseudo + FL_SRV, pkt.dstLo);
+  store<u64>(pseudo + FL_SRV + 8, pkt.dstHi);
   store<u16>(pseudo + FL_CPORT, <u16>sp);
   store<u16>(pseudo + FL_SPORT, <u16>dp);
   store<u8>(pseudo + FL_PROTO, <u8>proto);
@@ -129,7 +129,7 @@ function denied(v: usize, f: usize): void {
  * its datagram is blocked.
  */
 export function fragmentThreats(v: usize, st: u32): void {
-  if (!threatsOn || fragSlot == 0) return;
+  if (!threatsOn || pkt.fragSlot == 0) return;
   if (st == FRAG_BLOCKED) {
     tuple();
     denied(v, flowOf());
@@ -137,16 +137,16 @@ export function fragmentThreats(v: usize, st: u32): void {
   }
   if (st != FRAG_HELD) return;
   const judged = fragJudged();
-  const teardrop = D.family == 4 && fragOverlapped && (judged & FB_TEARDROP) == 0;
+  const teardrop = pkt.family == 4 && pkt.fragOverlapped && (judged & FB_TEARDROP) == 0;
   const extent = fragExtent();
-  const ping = isIcmp(D.fragNext) && (judged & FB_PING) == 0 && extent > ICMP_HDR + threatParam(T_PING_DEATH, 0) && fragHead() != 0;
+  const ping = isIcmp(pkt.fragNext) && (judged & FB_PING) == 0 && extent > ICMP_HDR + threatParam(T_PING_DEATH, 0) && fragHead() != 0;
   if (!teardrop && !ping) return;
   tuple();
   const f = flowOf();
   if (teardrop) {
     fragJudge(FB_TEARDROP);
     foundText(T_IP_TEARDROP, "overlap at ");
-    evidenceNumber(fragOverlapAt);
+    evidenceNumber(pkt.fragOverlapAt);
   }
   if (ping) {
     fragJudge(FB_PING);

@@ -14,7 +14,8 @@ import { KIND_WORKLOAD } from "../abi";
 import { TS_SYN_SENT } from "../abi-packet";
 import { isDigit, lit, LIT_YES, u8at } from "../dpi/bytes";
 import * as D from "../packet/decode";
-import { doneJudged, doneOverlap, doneOverlapAt, FB_PING, FB_TEARDROP } from "../packet/frag";
+import { pkt } from "../packet/decoded";
+import { FB_PING, FB_TEARDROP } from "../packet/frag";
 import { threatsOn } from "../packet/region";
 import { FL_CKIND, FL_SEQ, FL_SRV } from "../flow/table";
 import { T_IP_TEARDROP, T_K8S_MITM, T_PING_DEATH, T_SSH_V1, T_TCP_SMALL_MSS, T_TCP_SPLIT_HANDSHAKE } from "./codes";
@@ -44,20 +45,20 @@ function sshV1Line(p: usize, len: i32): i32 {
 
 /** TCP checks of a segment in direction `d` (0 client → server); `before`: the state before it. */
 function tcpChecks(f: usize, d: u32, fresh: bool, before: u32, dataSeq: u32): void {
-  const syn = (D.tcpFlags & D.TH_SYN) != 0;
-  const ack = (D.tcpFlags & D.TH_ACK) != 0;
-  if (syn && D.mss > 0 && D.mss < threatParam(T_TCP_SMALL_MSS, 0)) {
+  const syn = (pkt.tcpFlags & D.TH_SYN) != 0;
+  const ack = (pkt.tcpFlags & D.TH_ACK) != 0;
+  if (syn && pkt.mss > 0 && pkt.mss < threatParam(T_TCP_SMALL_MSS, 0)) {
     foundText(T_TCP_SMALL_MSS, "mss ");
-    evidenceNumber(D.mss);
+    evidenceNumber(pkt.mss);
   }
   if (!fresh && syn) {
     if (d == 1 && !ack && before == TS_SYN_SENT) foundText(T_TCP_SPLIT_HANDSHAKE, "SYN answered by SYN");
     else if (d == 0 && ack) foundText(T_TCP_SPLIT_HANDSHAKE, "client sent SYN/ACK");
   }
   // The first bytes of this direction's stream.
-  if (D.payloadLen > 0 && dataSeq == load<u32>(f + FL_SEQ + (<usize>d << 2))) {
-    const n = sshV1Line(D.payload, <i32>D.payloadLen);
-    if (n > 0) found(T_SSH_V1, D.payload, <u32>n);
+  if (pkt.payloadLen > 0 && dataSeq == load<u32>(f + FL_SEQ + (<usize>d << 2))) {
+    const n = sshV1Line(pkt.payload, <i32>pkt.payloadLen);
+    if (n > 0) found(T_SSH_V1, pkt.payload, <u32>n);
   }
 }
 
@@ -68,19 +69,19 @@ function tcpChecks(f: usize, d: u32, fresh: bool, before: u32, dataSeq: u32): vo
  */
 export function packetChecks(f: usize, d: u32, fresh: bool, reassembled: bool, before: u32, dataSeq: u32): void {
   if (!threatsOn) return;
-  const proto = D.proto;
-  const judged = reassembled ? doneJudged : 0;
-  if (reassembled && doneOverlap && D.family == 4 && (judged & FB_TEARDROP) == 0) {
+  const proto = pkt.proto;
+  const judged = reassembled ? pkt.doneJudged : 0;
+  if (reassembled && pkt.doneOverlap && pkt.family == 4 && (judged & FB_TEARDROP) == 0) {
     foundText(T_IP_TEARDROP, "overlap at ");
-    evidenceNumber(doneOverlapAt);
+    evidenceNumber(pkt.doneOverlapAt);
   }
   if (proto == D.TCP) tcpChecks(f, d, fresh, before, dataSeq);
   else if (
-    (proto == D.ICMP || proto == D.ICMP6) && d == 0 && !D.icmpAnswer(proto, D.icmpType) && (judged & FB_PING) == 0 &&
-    D.payloadWire > threatParam(T_PING_DEATH, 0)
+    (proto == D.ICMP || proto == D.ICMP6) && d == 0 && !D.icmpAnswer(proto, pkt.icmpType) && (judged & FB_PING) == 0 &&
+    pkt.payloadWire > threatParam(T_PING_DEATH, 0)
   ) {
     foundText(T_PING_DEATH, "icmp ");
-    evidenceNumber(D.payloadWire);
+    evidenceNumber(pkt.payloadWire);
     evidenceText(" bytes");
   }
   if (fresh && <u32>load<u8>(f + FL_CKIND) == KIND_WORKLOAD) {

@@ -8,13 +8,14 @@
 //   threatsAtFragment  a fragment of a datagram that has not completed (held, blocked, or
 //                  malformed but kept as evidence): teardrop and ping of death at the fragment
 //                  (fragments.ts), which in Protect may drop it and the rest of its datagram;
-//   threatsAtEnd   when a flow ends (asm/flow/table.ts remove: expiry, eviction, flush, reuse of
+//   threatsAtEnd   when a flow ends (asm/pipeline.ts endFlow: expiry, eviction, flush, reuse of
 //                  its ports): the last slowloris check and the findings of the bytes a settle at
 //                  the end fed, raised without a packet.
 // With threat detection off (PSF_THREATS) none of them does anything.
 import { APP_DNS } from "../dpi/apps";
 import { FL_APP, FL_SPORT } from "../flow/table";
 import * as D from "../packet/decode";
+import { pkt } from "../packet/decoded";
 import { threatsOn } from "../packet/region";
 import { dnsMessage, dnsRatesOn } from "./dns-rates";
 import { fragmentThreats } from "./fragments";
@@ -40,12 +41,12 @@ export function threatsBefore(f: usize, v: usize, d: u32, fresh: bool, reassembl
 /** The same packet after DPI. Returns PV_FLAGS bits. */
 export function threatsAfter(f: usize, v: usize, d: u32, dataSeq: u32): u32 {
   if (!threatsOn) return 0;
-  const proto = D.proto;
+  const proto = pkt.proto;
   if (proto == D.UDP) {
     const dns = <u32>load<u16>(f + FL_SPORT) == DNS_PORT || <i32>load<u32>(f + FL_APP) == APP_DNS;
-    if (d == 0 && D.payloadLen > 0 && dns && dnsRatesOn()) dnsMessage(f, toWorkload(f, 0), D.payload, D.payloadLen);
+    if (d == 0 && pkt.payloadLen > 0 && dns && dnsRatesOn()) dnsMessage(f, toWorkload(f, 0), pkt.payload, pkt.payloadLen);
   } else if (proto != D.TCP) return 0;
-  feedPacket(f, d, D.payload, D.payloadLen, dataSeq);
+  feedPacket(f, d, pkt.payload, pkt.payloadLen, dataSeq);
   return raise(f, v);
 }
 

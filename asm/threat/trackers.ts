@@ -12,6 +12,7 @@
 import { KIND_WORKLOAD } from "../abi";
 import { FL_BYTES, FL_CKIND, FL_SKIND, FL_WS } from "../flow/table";
 import * as D from "../packet/decode";
+import { pkt } from "../packet/decoded";
 import { now } from "../packet/region";
 import { T_ICMP_FLOOD, T_ICMP_TUNNELING, T_SYN_FLOOD, T_TCP_SMALL_WINDOW } from "./codes";
 import { icmpSeen, synSeen } from "./flood";
@@ -35,13 +36,13 @@ const NO_WSCALE: u32 = 0xff;
 function clientWindow(f: usize): u32 {
   const mine = <u32>load<u8>(f + FL_WS);
   const theirs = <u32>load<u8>(f + FL_WS + 1);
-  return mine == NO_WSCALE || theirs == NO_WSCALE ? D.window : D.window << min<u32>(mine, 14);
+  return mine == NO_WSCALE || theirs == NO_WSCALE ? pkt.window : pkt.window << min<u32>(mine, 14);
 }
 
 function tcpTrackers(f: usize, d: u32): void {
-  const fl = D.tcpFlags;
+  const fl = pkt.tcpFlags;
   if ((fl & (D.TH_SYN | D.TH_ACK)) == D.TH_SYN && threatEnabled(T_SYN_FLOOD) && toWorkload(f, d)) {
-    if (synSeen(meterBase(), meterCap(), D.dstLo, D.dstHi, D.srcLo, D.srcHi, now / NS_PER_MS) == METER_ON) hold(T_SYN_FLOOD);
+    if (synSeen(meterBase(), meterCap(), pkt.dstLo, pkt.dstHi, pkt.srcLo, pkt.srcHi, now / NS_PER_MS) == METER_ON) hold(T_SYN_FLOOD);
   }
   if ((fl & (D.TH_SYN | D.TH_RST | D.TH_FIN)) == 0 && threatEnabled(T_TCP_SMALL_WINDOW)) {
     const window = d == 0 ? clientWindow(f) : 0;
@@ -51,22 +52,22 @@ function tcpTrackers(f: usize, d: u32): void {
 
 function icmpTrackers(f: usize, d: u32): void {
   if (threatEnabled(T_ICMP_FLOOD) && toWorkload(f, d)) {
-    if (icmpSeen(meterBase(), meterCap(), D.dstLo, D.dstHi, now / NS_PER_MS) == METER_ON) hold(T_ICMP_FLOOD);
+    if (icmpSeen(meterBase(), meterCap(), pkt.dstLo, pkt.dstHi, now / NS_PER_MS) == METER_ON) hold(T_ICMP_FLOOD);
   }
   if (!threatEnabled(T_ICMP_TUNNELING)) return;
-  const t = D.icmpType;
-  const v4 = D.proto == D.ICMP;
+  const t = pkt.icmpType;
+  const v4 = pkt.proto == D.ICMP;
   const request = v4 ? t == 8 : t == 128;
   const reply = v4 ? t == 0 : t == 129;
   if (!request && !reply) return;
   // The echo header's sequence number: the two bytes before the payload (decode checked 8 bytes).
-  const seq = (<u32>load<u8>(D.payload - 2) << 8) | <u32>load<u8>(D.payload - 1);
-  icmpEcho(threatState(f) + PACKET_TRACKERS, reply, seq, D.payload, D.payloadLen);
+  const seq = (<u32>load<u8>(pkt.payload - 2) << 8) | <u32>load<u8>(pkt.payload - 1);
+  icmpEcho(threatState(f) + PACKET_TRACKERS, reply, seq, pkt.payload, pkt.payloadLen);
 }
 
 /** The trackers for a packet of flow `f` in direction `d` (0 client → server); findings to found(). */
 export function packetTrackers(f: usize, d: u32): void {
-  const proto = D.proto;
+  const proto = pkt.proto;
   if (proto == D.TCP) tcpTrackers(f, d);
   else if (proto == D.ICMP || proto == D.ICMP6) icmpTrackers(f, d);
 }

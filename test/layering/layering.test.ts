@@ -36,13 +36,6 @@ const KNOWN_LAYER_BREAKS: Record<string, string> = {};
  * gone or no longer on a cycle fails too, so that the list only shrinks.
  */
 const CYCLE_CLOSING_EDGES: Record<string, string> = {
-  // The engine's flow table tears a flow down by calling up into events, DPI, threats and prefix
-  // release, all of which import the table: one 12-file cycle. Issue 11 item 3: the table returns
-  // what it evicts and a lifecycle step in asm/pipeline.ts runs the teardown.
-  "asm/flow/table.ts → asm/events.ts": "flowEnded() in remove()",
-  "asm/flow/table.ts → asm/flow/dpi-stage.ts": "dpiEnd() in remove()",
-  "asm/flow/table.ts → asm/flow/prefix.ts": "releasePrefix() in remove()",
-  "asm/flow/table.ts → asm/threat/stage.ts": "threatsAtEnd() in remove()",
   // Type-only: the frame reader takes the replay driver's CaptureRun type; it belongs beside it.
   "runtime/replay/pcap-frames.ts → runtime/replay/driver.ts": "type CaptureRun",
 };
