@@ -4,7 +4,7 @@
 // rule (dpi_add_default_policy). Settings opt a policy into policing the last two.
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from "./abi";
 import { isV4 } from "./intervals";
-import { icmpPolicy, linkLocalPolicy } from "./table";
+import { icmpPolicy, linkLocalPolicy, openshift, strict } from "./table";
 
 @inline function isIcmp(proto: u32): bool {
   return proto == PROTO_ICMP || proto == PROTO_ICMPV6;
@@ -20,6 +20,16 @@ import { icmpPolicy, linkLocalPolicy } from "./table";
 export function openBeforeRules(proto: u32, src: usize, dst: usize): bool {
   if (proto != PROTO_TCP && proto != PROTO_UDP && !isIcmp(proto)) return true;
   return !linkLocalPolicy && (linkLocal(src) || linkLocal(dst));
+}
+
+/**
+ * A flow to a Service cluster IP on kubernetes: NeuVector decides east-west traffic at the
+ * destination (ApplyPolicyAtIngress), so `dpi_policy_lookup_by_key` opens it at the client, unless
+ * strict contention has a Protect client check it too (`check_sgm`). `srcProtect`: the source is
+ * a workload in Protect that can be intercepted.
+ */
+export function serviceIpOpen(srcProtect: bool): bool {
+  return !openshift && !(strict && srcProtect);
 }
 
 /** Does an ICMP flow no rule matches pass (icmp-policy off) instead of taking the implicit rule? */

@@ -8,10 +8,10 @@ import {
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
-import { icmpPasses, openBeforeRules, plainLookup } from "./carve-outs";
+import { icmpPasses, openBeforeRules, plainLookup, serviceIpOpen } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
-import { resolveSide, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideYes } from "./resolve";
+import { resolveSide, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
@@ -233,13 +233,16 @@ export function decideOne(flow: usize, res: usize): u32 {
   const dstMode = sideMode;
   const dstNoIntercept = sideNoIntercept;
   const dstExtIp = sideSvcExtIp;
+  const dstSvcIp = sideSvcIp;
   resolveSide(flow + F_SRC, 0, srcList, hostKnown);
   srcN = sideN;
   srcYes = sideYes;
   const srcKind = sideKind;
   const icmpPass = icmpPasses(proto);
   const extIp = dstExtIp && srcKind == KIND_WORKLOAD;
-  lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_SRC, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept, extIp);
+  const open = openBeforeRules(proto, flow + F_SRC, flow + F_DST) ||
+    (dstSvcIp && serviceIpOpen(srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept));
+  lookup(sideMode, dstMode, open, icmpPass, sideNoIntercept || dstNoIntercept, extIp);
 
   clearResult(res);
   store<u8>(res + R_SRC_KIND, <u8>srcKind);

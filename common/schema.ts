@@ -94,9 +94,23 @@ export interface InventoryNode {
   ips: string[];
 }
 
+/**
+ * A Kubernetes Service: its cluster IPs are internal addresses in NeuVector's service-IP group
+ * `nv.ip.<name>.<namespace>` (docs/semantics.md S2.10); `endpoints` are its backends' addresses
+ * (EndpointSlices), shown in traces of flows to it.
+ */
+export interface InventoryService {
+  name: string;
+  namespace: string;
+  ips: string[];
+  endpoints: string[];
+}
+
 export interface Inventory {
   workloads: Workload[];
   nodes: InventoryNode[];
+  /** Services with cluster IPs; absent = none. */
+  services?: InventoryService[];
   /** CIDRs, ranges or IPs that are internal although they are no workload or node. */
   internalSubnets: string[];
   /** Service external IPs (CVE-2020-8554 MITM detection). */

@@ -43,7 +43,7 @@ export function buildInventoryRegion(
   const entries: IpEntry[] = [];
   const seen = new Set<bigint>();
 
-  const classOf = (key: string, kind: "workload" | "node" | "external", groups: readonly number[], ip: bigint): number => {
+  const classOf = (key: string, kind: "workload" | "node" | "internal" | "external", groups: readonly number[], ip: bigint): number => {
     const cls = addrClass(ip);
     const full = `${key}|${cls}`;
     let idx = classIndex.get(full);
@@ -75,6 +75,17 @@ export function buildInventoryRegion(
       if (ip === null || seen.has(ip)) continue;
       seen.add(ip);
       entries.push({ ip, value: classOf("n", "node", [], ip) + 1, kind: A.KIND_NODE, mode: 0 });
+    }
+  }
+  // Service cluster IPs: internal, unmanaged, in their nv.ip.<svc>.<ns> groups (S2.10); the flag
+  // lets the engine open them at the client on kubernetes (S3.1).
+  for (const s of inv.services ?? []) {
+    const groups = matcher.serviceIpsOf(s.name, s.namespace);
+    for (const text of s.ips) {
+      const ip = parseIp(String(text).trim());
+      if (ip === null || seen.has(ip)) continue;
+      seen.add(ip);
+      entries.push({ ip, value: classOf(`s:${groups.join(",")}`, "internal", groups, ip) + 1, kind: A.KIND_INTERNAL, mode: 0, flags: A.IEF_SVC_IP });
     }
   }
   const ranges = inv.internalSubnets.flatMap((text) => {

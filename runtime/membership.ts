@@ -50,6 +50,7 @@ export class MembershipMatcher {
   private readonly criteria: { index: number; select: Selector }[] = [];
   private readonly services = new Map<string, number[]>();
   private readonly modes = new Map<string, Mode>();
+  private readonly serviceIpGroups = new Map<string, number[]>();
 
   constructor(
     groups: readonly MetaGroup[],
@@ -61,10 +62,18 @@ export class MembershipMatcher {
         this.services.set(key, [...(this.services.get(key) ?? []), index]);
         // The first service group that declares a mode decides (the reference's endpointMode).
         if (g.mode && !this.modes.has(key)) this.modes.set(key, g.mode);
+      } else if (g.kind === "service-ip" && g.service) {
+        const key = serviceKey(g.service.service, g.service.namespace);
+        this.serviceIpGroups.set(key, [...(this.serviceIpGroups.get(key) ?? []), index]);
       } else if (g.kind === "workload") {
         this.criteria.push({ index, select: selector(g.criteria ?? []) });
       }
     });
+  }
+
+  /** S2.10: the `nv.ip.<name>.<namespace>` groups a Service's cluster IPs are in, ascending. */
+  serviceIpsOf(name: string, namespace: string): number[] {
+    return this.serviceIpGroups.get(serviceKey(name, namespace)) ?? [];
   }
 
   /** S2 for a workload, and its mode (S4: the first service group declaring one, else default-mode). */

@@ -9,7 +9,7 @@ import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
 import { parseFlow, type ParsedFlow } from "./flow-input.js";
 import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
-import { icmpPoliced, openReason } from "./carve-outs.js";
+import { icmpPoliced, openReason, serviceIpOpen } from "./carve-outs.js";
 import { effectiveMode, endpointMode, ruleAction } from "./modes.js";
 import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
 
@@ -74,6 +74,16 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
     const action = srcMode === "protect" && !unblockable ? "deny" : "violate";
     trace.push(`destination is a Service externalIP (CVE-2020-8554): rules skipped, ${action} by the source's ${srcMode} mode`);
     const result: LookupResult = { action, rule: 0 };
+    if (eff.reported) result.mode = eff.mode;
+    return result;
+  }
+  const svc = dst.ep.service;
+  if (svc && serviceIpOpen(model, srcMode === "protect" && src.ep.workload?.interceptable !== false)) {
+    const backends = svc.endpoints.length ? `backends ${svc.endpoints.join(", ")}` : "no backends listed";
+    trace.push(
+      `destination is Service ${svc.namespace}/${svc.name}'s cluster IP (${backends}): on kubernetes NeuVector decides east-west traffic at the destination, so the client side is open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`,
+    );
+    const result: LookupResult = { action: "allow", rule: 0 };
     if (eff.reported) result.mode = eff.mode;
     return result;
   }

@@ -45,6 +45,12 @@ export function groupMembership(
       const s = g.service;
       return w && s && w.service === s.service && w.namespace === s.namespace ? "yes" : undefined;
     }
+    case "service-ip": {
+      // S2.10: NeuVector's nv.ip.<svc>.<ns> holds the Service's cluster IPs (createServiceIPGroup).
+      const svc = ep.service;
+      const s = g.service;
+      return svc && s && svc.name === s.service && svc.namespace === s.namespace ? "yes" : undefined;
+    }
     case "workload":
       return ep.workload && workloadSelected(ep.workload, g.criteria ?? []) ? "yes" : undefined;
     case "address":

@@ -6,7 +6,7 @@
 import type { Inventory, Workload } from "../../common/schema.js";
 import { INVENTORY } from "../../common/codes/input.js";
 import { relatedAt, type Loc, type Sink } from "../input/reader.js";
-import type { Collected, NodeEntry, WorkloadEntry } from "./collect.js";
+import type { Collected, NodeEntry, ServiceEntry, WorkloadEntry } from "./collect.js";
 import { deriveService } from "./service-name.js";
 
 interface Claim {
@@ -20,7 +20,14 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
   const nsLabels = new Map<string, Record<string, string>>();
   for (const ns of uniqueBy(c.namespaces, (e) => e.name, "namespace", sink)) nsLabels.set(ns.name, ns.labels);
 
-  checkIps(workloads, nodes, sink);
+  const services = uniqueBy(c.services, (e) => `${e.namespace}/${e.name}`, "service", sink);
+  checkIps(workloads, nodes, services, sink);
+  // EndpointSlices (possibly from another file) add their addresses to their Service's own.
+  const backends = new Map(services.map((e) => [`${e.namespace}/${e.name}`, e.endpoints]));
+  for (const sl of c.slices) {
+    const list = backends.get(`${sl.namespace}/${sl.service}`);
+    if (list) for (const ip of sl.ips) if (!list.includes(ip)) list.push(ip);
+  }
 
   const out: Workload[] = workloads.map((e) => {
     const w = e.workload;
@@ -41,6 +48,7 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
   return {
     workloads: out,
     nodes: nodes.map((e) => e.node),
+    ...(services.length > 0 ? { services: services.map((e) => ({ name: e.name, namespace: e.namespace, ips: e.ips, endpoints: e.endpoints })) } : {}),
     internalSubnets: [...new Set(c.internalSubnets.map((s) => s.text))],
     serviceExternalIps: [...new Set(c.serviceExternalIps.map((s) => s.ip))],
   };
@@ -68,7 +76,7 @@ function uniqueBy<T extends { loc: Loc }>(items: T[], key: (t: T) => string, wha
 }
 
 /** Report addresses used twice; an address listed twice for one endpoint is kept once. */
-function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], sink: Sink): void {
+function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], services: ServiceEntry[], sink: Sink): void {
   const claims = new Map<string, Claim>();
   /** False for a repeat within the same endpoint (reported, then dropped). */
   const claim = (ip: string, what: string, loc: Loc): boolean => {
@@ -92,5 +100,9 @@ function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], sink: Sink): v
   for (const e of nodes) {
     const what = `node \`${e.node.name}\``;
     e.node.ips = e.node.ips.filter((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
+  }
+  for (const e of services) {
+    const what = `service \`${e.namespace}/${e.name}\``;
+    e.ips = e.ips.filter((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
   }
 }
