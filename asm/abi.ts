@@ -176,6 +176,7 @@ export const IE_FLAGS: u32 = 22;
 export const IEF_NO_INTERCEPT: u32 = 1;
 export const IEF_SVC_EXTIP: u32 = 2;
 export const IEF_SVC_IP: u32 = 4;
+export const IEF_HOST_NET: u32 = 8;
 export const IE_FROM: u32 = 24;
 export const IE_TO: u32 = 28;
 export const INVENTORY_MAGIC: u32 = 0x4950564e;

@@ -11,7 +11,7 @@ import {
 import { icmpPasses, openBeforeRules, plainLookup, serviceIpOpen } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
-import { resolveSide, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
+import { resolveSide, sideHostNet, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
@@ -28,6 +28,10 @@ let dstYes: u32 = 0;
 let port0: usize = 0;
 let port1: usize = 0;
 let appFilter = false;
+/** The flow's application is known (appSets); appFilter is this unless a lookup is by port only. */
+let appKnown = false;
+/** A host-network workload is a side of the current lookup: applications are not checked (S4). */
+let portsOnly = false;
 let app0: usize = 0;
 let app1: usize = 0;
 
@@ -133,6 +137,8 @@ function portSets(proto: u32, port: u32): void {
 /** Rules a known application satisfies: none listed (appAny) or listing it or its parent. */
 function appSets(app: u32): void {
   appFilter = app != APP_UNIDENTIFIED;
+  appKnown = appFilter;
+  portsOnly = false;
   app0 = appAny;
   app1 = emptySet;
   if (app == APP_UNIDENTIFIED || app == APP_UNKNOWN_ID) return;
@@ -184,7 +190,7 @@ function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noInterc
   if (r >= 0) {
     // A match that some condition holds only as maybe is pending: it waits for the app or the host.
     const ri = <u32>r;
-    const appYes = !appFilter ? hasRule(appAny, ri) : true;
+    const appYes = portsOnly || (!appFilter ? hasRule(appAny, ri) : true);
     if (!appYes || !anyHas(srcList, srcYes, ri) || !anyHas(dstList, dstYes, ri)) {
       outAction = ACT_PENDING;
       outAwait = appYes ? AWAIT_HOST : AWAIT_APP;
@@ -192,6 +198,15 @@ function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noInterc
     }
   }
   outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode, noIntercept);
+}
+
+/**
+ * createIPRule ("for host mode container, only check ports, not applications"): with a
+ * host-network workload on a side, every rule's application condition holds.
+ */
+function byPort(on: bool): void {
+  portsOnly = on;
+  appFilter = appKnown && !on;
 }
 
 /** Zero a result record with plain stores (memory.fill is a runtime call in V8, slow for 32 bytes). */
@@ -234,6 +249,7 @@ export function decideOne(flow: usize, res: usize): u32 {
   const dstNoIntercept = sideNoIntercept;
   const dstExtIp = sideSvcExtIp;
   const dstSvcIp = sideSvcIp;
+  const dstHostNet = sideHostNet;
   resolveSide(flow + F_SRC, 0, srcList, hostKnown);
   srcN = sideN;
   srcYes = sideYes;
@@ -242,6 +258,7 @@ export function decideOne(flow: usize, res: usize): u32 {
   const extIp = dstExtIp && srcKind == KIND_WORKLOAD;
   const open = openBeforeRules(proto, flow + F_SRC, flow + F_DST) ||
     (dstSvcIp && serviceIpOpen(srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept));
+  byPort(sideHostNet || dstHostNet);
   lookup(sideMode, dstMode, open, icmpPass, sideNoIntercept || dstNoIntercept, extIp);
 
   clearResult(res);
@@ -262,6 +279,7 @@ export function decideOne(flow: usize, res: usize): u32 {
     srcN = sideN;
     srcYes = sideYes;
     const xKind = sideKind;
+    byPort(sideHostNet || dstHostNet);
     lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept, false);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);

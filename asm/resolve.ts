@@ -2,7 +2,7 @@
 // rule sets whose union is "rules whose from (or to) contains a group of this endpoint". Yes sets
 // come first in the list, then sets that only may match (vh: groups awaiting their host).
 import {
-  DNS_REC_SIZE, IE_FLAGS, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IEF_SVC_IP, IP_ENTRY_SIZE, KIND_EXTERNAL,
+  DNS_REC_SIZE, IE_FLAGS, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IEF_HOST_NET, IEF_SVC_IP, IP_ENTRY_SIZE, KIND_EXTERNAL,
   KIND_INTERNAL, MODE_NONE,
 } from "./abi";
 import { find128, find32, isV4 } from "./intervals";
@@ -22,6 +22,8 @@ export let sideNoIntercept = false;
 export let sideSvcExtIp = false;
 /** The endpoint is a Service cluster IP (IEF_SVC_IP; its kind is KIND_INTERNAL). */
 export let sideSvcIp = false;
+/** The endpoint is a host-network workload (IEF_HOST_NET): rules are matched by port only. */
+export let sideHostNet = false;
 export let sideN: u32 = 0;
 export let sideYes: u32 = 0;
 
@@ -79,6 +81,7 @@ export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): v
     sideNoIntercept = (load<u8>(e + IE_FLAGS) & IEF_NO_INTERCEPT) != 0;
     sideSvcExtIp = (load<u8>(e + IE_FLAGS) & IEF_SVC_EXTIP) != 0;
     sideSvcIp = (load<u8>(e + IE_FLAGS) & IEF_SVC_IP) != 0;
+    sideHostNet = (load<u8>(e + IE_FLAGS) & IEF_HOST_NET) != 0;
     push(list, invSet(load<u32>(invCls + ((<usize>(load<u32>(e + IE_VALUE) - 1) << 3) + (<usize>to << 2)))));
   } else {
     sideKind = isInternal(lo, hi) ? KIND_INTERNAL : KIND_EXTERNAL;
@@ -86,6 +89,7 @@ export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): v
     sideNoIntercept = false;
     sideSvcExtIp = false;
     sideSvcIp = false;
+    sideHostNet = false;
     push(list, setPtr(load<u32>(kindSets + ((<usize>(sideKind - 1) << 3) + (<usize>to << 2)))));
     push(list, setPtr(load<u32>(acls + (<usize>addrClass(lo, hi) << 3) + (<usize>to << 2))));
   }

@@ -279,6 +279,8 @@ export const IEF_NO_INTERCEPT = 1;
 export const IEF_SVC_EXTIP = 2;
 /** A Service's cluster IP (entry kind KIND_INTERNAL, in its `nv.ip.<svc>.<ns>` groups). */
 export const IEF_SVC_IP = 4;
+/** A host-network workload (entry kind KIND_WORKLOAD, with IEF_NO_INTERCEPT): rules' applications are not checked. */
+export const IEF_HOST_NET = 8;
 /** Inventory entries only: the engine stores the class's from and to set addresses here on install. */
 export const IE_FROM = 24;
 export const IE_TO = 28;

@@ -87,6 +87,10 @@ export interface Workload {
   /** False: the enforcer cannot intercept the workload's traffic (NeuVector's CapIntcp), so a deny
    *  involving it is a violation (docs/semantics.md S4). Absent = true. */
   interceptable?: boolean;
+  /** True: the pod shares its node's network namespace (`spec.hostNetwork`); its IPs are the
+   *  node's. NeuVector decides it by port, never by application, and cannot intercept it
+   *  (docs/semantics.md S4). Absent = false. */
+  hostNetwork?: boolean;
 }
 
 export interface InventoryNode {

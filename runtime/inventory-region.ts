@@ -43,7 +43,9 @@ export function buildInventoryRegion(
   const entries: IpEntry[] = [];
   const seen = new Set<bigint>();
 
-  const classOf = (key: string, kind: "workload" | "node" | "internal" | "external", groups: readonly number[], ip: bigint): number => {
+  type Kind = "workload" | "node" | "internal" | "external";
+  /** `alsoNode`: a host-network workload's address is a host interface, so the node built-ins apply too. */
+  const classOf = (key: string, kind: Kind, groups: readonly number[], ip: bigint, alsoNode = false): number => {
     const cls = addrClass(ip);
     const full = `${key}|${cls}`;
     let idx = classIndex.get(full);
@@ -51,7 +53,14 @@ export function buildInventoryRegion(
       idx = classes.length;
       classIndex.set(full, idx);
       const side = (s: 0 | 1) =>
-        pool.add(union.of([table.kindRules(kind, s), table.addrClassRules(cls, s), ...groups.map((g) => table.groupRules(g, s))]));
+        pool.add(
+          union.of([
+            table.kindRules(kind, s),
+            ...(alsoNode ? [table.kindRules("node", s)] : []),
+            table.addrClassRules(cls, s),
+            ...groups.map((g) => table.groupRules(g, s)),
+          ]),
+        );
       classes.push({ from: side(0), to: side(1) });
     }
     return idx;
@@ -60,13 +69,15 @@ export function buildInventoryRegion(
   // S1 order: a workload's IP wins over a node's, the first workload listing an IP over later ones.
   for (const w of inv.workloads) {
     const m = matcher.of(w);
-    const key = `w:${m.groups.join(",")}`;
+    const hostNet = w.hostNetwork === true;
+    const key = `w${hostNet ? "h" : ""}:${m.groups.join(",")}`;
+    // A host-network pod cannot be intercepted (NeuVector: capIntcp = !hostMode) and is matched by port only.
+    const flags = (w.interceptable === false || hostNet ? A.IEF_NO_INTERCEPT : 0) | (hostNet ? A.IEF_HOST_NET : 0);
     for (const text of w.ips) {
       const ip = parseIp(String(text).trim());
       if (ip === null || seen.has(ip)) continue;
       seen.add(ip);
-      const flags = w.interceptable === false ? A.IEF_NO_INTERCEPT : 0;
-      entries.push({ ip, value: classOf(key, "workload", m.groups, ip) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1, flags });
+      entries.push({ ip, value: classOf(key, "workload", m.groups, ip, hostNet) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1, flags });
     }
   }
   for (const n of inv.nodes) {

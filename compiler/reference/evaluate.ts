@@ -39,6 +39,12 @@ function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | u
   return { ip, ep, ms, info, svcExtIp };
 }
 
+/** NeuVector's CapIntcp: false for `interceptable: false` and for host-network pods (`!hostMode`). */
+function interceptable(s: Side): boolean {
+  const w = s.ep.workload;
+  return !w || (w.interceptable !== false && w.hostNetwork !== true);
+}
+
 function describeSide(role: string, s: Side): string {
   const mode = s.info.mode ? `mode ${s.info.mode}` : "unmanaged";
   const groups = s.info.groups.length ? s.info.groups.join(", ") : "(none)";
@@ -70,7 +76,7 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   }
   if (dst.svcExtIp && src.ep.kind === "workload") {
     // dpi_policy_lookup_by_key: the workload's default action, deny only in Protect.
-    const unblockable = src.ep.workload?.interceptable === false;
+    const unblockable = !interceptable(src);
     const action = srcMode === "protect" && !unblockable ? "deny" : "violate";
     trace.push(`destination is a Service externalIP (CVE-2020-8554): rules skipped, ${action} by the source's ${srcMode} mode`);
     const result: LookupResult = { action, rule: 0 };
@@ -78,7 +84,7 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
     return result;
   }
   const svc = dst.ep.service;
-  if (svc && serviceIpOpen(model, srcMode === "protect" && src.ep.workload?.interceptable !== false)) {
+  if (svc && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
     const backends = svc.endpoints.length ? `backends ${svc.endpoints.join(", ")}` : "no backends listed";
     trace.push(
       `destination is Service ${svc.namespace}/${svc.name}'s cluster IP (${backends}): on kubernetes NeuVector decides east-west traffic at the destination, so the client side is open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`,
@@ -89,7 +95,10 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   }
   const onlyHits = model.rules.length > TRACE_ALL_RULES_LIMIT;
   const icmp = icmpPoliced(model);
-  const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app, icmpPoliced: icmp }, onlyHits);
+  // createIPRule: "For host mode container, only check ports, not applications."
+  const portsOnly = [src, dst].some((s) => s.ep.workload?.hostNetwork === true);
+  if (portsOnly) trace.push("a host-network workload is a side: rules are matched by port, never by application (createIPRule)");
+  const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app, icmpPoliced: icmp, portsOnly }, onlyHits);
   if (onlyHits) {
     const looked = fm.considered.length + fm.omitted;
     trace.push(
@@ -117,7 +126,7 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   trace.push(`action: ${decided.why}`);
   result.action = decided.action;
   // NeuVector's createWorkloadRule: "deny cannot be enforced for non-interceptable container".
-  const unblockable = [src, dst].find((s) => s.ep.workload?.interceptable === false);
+  const unblockable = [src, dst].find((s) => s.ep.workload && !interceptable(s));
   if (result.action === "deny" && unblockable) {
     result.action = "violate";
     trace.push(`${unblockable.info.name ?? unblockable.info.ip} cannot be intercepted: deny becomes violate`);

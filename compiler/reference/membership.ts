@@ -33,7 +33,8 @@ export function groupMembership(
         case "containers":
           return ep.kind === "workload" ? "yes" : undefined;
         case "nodes":
-          return ep.kind === "node" ? "yes" : undefined;
+          // A host-network workload's address is a host interface too (fillAddrForGroup's nodes entry).
+          return ep.kind === "node" || ep.workload?.hostNetwork === true ? "yes" : undefined;
         case "external":
           // Internal-subnet, node and workload addresses are never external (S2.4).
           return ep.kind === "external" ? "yes" : undefined;

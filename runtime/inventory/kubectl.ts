@@ -129,10 +129,6 @@ function readPod(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected
     out.skipped.finished++;
     return;
   }
-  if (hostNetwork) {
-    out.skipped.hostNetwork++;
-    return;
-  }
   if (ips.ips.length === 0) {
     out.skipped.noIp++;
     return;
@@ -146,6 +142,8 @@ function readPod(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected
       containers: containers.names,
       node: nodeName,
       ips: ips.ips,
+      // Its IPs are its node's; merge keeps each for the first host-network pod listing it.
+      ...(hostNetwork ? { hostNetwork: true } : {}),
     },
     ...(meta.owner ? { owner: meta.owner } : {}),
     loc,

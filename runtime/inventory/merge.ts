@@ -21,6 +21,7 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
   for (const ns of uniqueBy(c.namespaces, (e) => e.name, "namespace", sink)) nsLabels.set(ns.name, ns.labels);
 
   const services = uniqueBy(c.services, (e) => `${e.namespace}/${e.name}`, "service", sink);
+  shareHostNetwork(workloads, c);
   checkIps(workloads, nodes, services, sink);
   // EndpointSlices (possibly from another file) add their addresses to their Service's own.
   const backends = new Map(services.map((e) => [`${e.namespace}/${e.name}`, e.endpoints]));
@@ -43,6 +44,7 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
       node: w.node,
       ips: w.ips,
       ...(w.interceptable === false ? { interceptable: false } : {}),
+      ...(w.hostNetwork === true ? { hostNetwork: true } : {}),
     };
   });
   return {
@@ -75,7 +77,32 @@ function uniqueBy<T extends { loc: Loc }>(items: T[], key: (t: T) => string, wha
   return out;
 }
 
-/** Report addresses used twice; an address listed twice for one endpoint is kept once. */
+/**
+ * Host-network pods all carry their node's addresses: each address resolves to the first of them
+ * (S1), the later ones lose it silently, and one left with no address is counted as skipped.
+ */
+function shareHostNetwork(workloads: WorkloadEntry[], c: Collected): void {
+  const taken = new Set<string>();
+  for (let i = 0; i < workloads.length; i++) {
+    const e = workloads[i]!;
+    if (!e.workload.hostNetwork) continue;
+    const keep = e.workload.ips.map((ip, j) => [ip, j] as const).filter(([ip]) => !taken.has(ip));
+    keep.forEach(([ip]) => taken.add(ip));
+    if (keep.length === e.workload.ips.length) continue;
+    if (keep.length === 0) {
+      workloads.splice(i--, 1);
+      c.skipped.hostNetwork++;
+      continue;
+    }
+    e.ipLocs = keep.map(([, j]) => e.ipLocs[j]!);
+    e.workload.ips = keep.map(([ip]) => ip);
+  }
+}
+
+/**
+ * Report addresses used twice; an address listed twice for one endpoint is kept once. A node
+ * shares its addresses with the host-network workloads on it (the workload resolves first, S1).
+ */
 function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], services: ServiceEntry[], sink: Sink): void {
   const claims = new Map<string, Claim>();
   /** False for a repeat within the same endpoint (reported, then dropped). */
@@ -97,9 +124,10 @@ function checkIps(workloads: WorkloadEntry[], nodes: NodeEntry[], services: Serv
     const what = `workload \`${e.workload.namespace}/${e.workload.name}\``;
     e.workload.ips = e.workload.ips.filter((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
   }
+  const hostNet = new Set(workloads.filter((e) => e.workload.hostNetwork).flatMap((e) => e.workload.ips));
   for (const e of nodes) {
     const what = `node \`${e.node.name}\``;
-    e.node.ips = e.node.ips.filter((ip, i) => claim(ip, what, e.ipLocs[i] ?? e.loc));
+    e.node.ips = e.node.ips.filter((ip, i) => hostNet.has(ip) || claim(ip, what, e.ipLocs[i] ?? e.loc));
   }
   for (const e of services) {
     const what = `service \`${e.namespace}/${e.name}\``;

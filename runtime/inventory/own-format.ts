@@ -12,7 +12,7 @@ import { readOwnServices } from "./services.js";
 
 export const TOP_KEYS = ["workloads", "nodes", "namespaces", "internalSubnets", "serviceExternalIps", "services"] as const;
 /** `nsLabels` is accepted so that a serialised Inventory (common/schema.ts) loads back as it was. */
-const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "nsLabels", "images", "image", "containers", "node", "ips", "interceptable"];
+const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "nsLabels", "images", "image", "containers", "node", "ips", "interceptable", "hostNetwork"];
 const NODE_KEYS = ["name", "ips"];
 const NAMESPACE_KEYS = ["labels"];
 const OWNER_KEYS = ["kind", "name"];
@@ -85,7 +85,11 @@ function readWorkload(loc: Loc, r: Reader, out: Collected): void {
     r.typeError(at(loc, "interceptable"), "`interceptable`", "a boolean", "write `interceptable: false` for a workload the enforcer cannot intercept");
     return;
   }
-  const traits = w.interceptable === false ? { interceptable: false } : {};
+  if (w.hostNetwork != null && typeof w.hostNetwork !== "boolean") {
+    r.typeError(at(loc, "hostNetwork"), "`hostNetwork`", "a boolean", "write `hostNetwork: true` for a pod that shares its node's network (its `ips` are the node's)");
+    return;
+  }
+  const traits = { ...(w.interceptable === false ? { interceptable: false } : {}), ...(w.hostNetwork === true ? { hostNetwork: true } : {}) };
   if (req.includes(false) || name === undefined || namespace === undefined || !ips || !labels || !images || !containers) return;
   if ((w.owner != null && !owner) || (w.nsLabels != null && !nsLabels)) return;
   if (!ips.ok) return; // each bad address was reported; a workload is never kept half-addressed

@@ -94,10 +94,13 @@ const workloadBaseArb: fc.Arbitrary<Workload> = fc.record({
   ips: fc.uniqueArray(fc.constantFrom(...WORKLOAD_IPS, ...INTERNAL_IPS.slice(0, 1)), { minLength: 1, maxLength: 2 }),
 });
 
-/** One workload in four is one the enforcer cannot intercept (its denies are violations). */
+/**
+ * One workload in four is one the enforcer cannot intercept (its denies are violations); one in
+ * eight shares its node's network (hostNetwork: node addresses, rules matched by port only).
+ */
 const workloadArb: fc.Arbitrary<Workload> = fc
-  .tuple(workloadBaseArb, fc.nat(3))
-  .map(([w, n]) => (n === 0 ? { ...w, interceptable: false } : w));
+  .tuple(workloadBaseArb, fc.nat(7), fc.uniqueArray(fc.constantFrom(...NODE_IPS), { minLength: 1, maxLength: 2 }))
+  .map(([w, n, nodeIps]) => (n < 2 ? { ...w, interceptable: false } : n === 2 ? { ...w, ips: nodeIps, hostNetwork: true } : w));
 
 const nodeArb: fc.Arbitrary<InventoryNode> = fc.record({
   name: fc.constantFrom(...NODES),
