@@ -5,6 +5,6 @@
  * their own: `nvp/runtime` (no compiler, no Chevrotain) and `nvp/compiler`.
  */
 export * from "./runtime/index.js";
-export { loadAndCheck, compileSources, compileModule, evaluate, formatText, diagnosticCatalog } from "./compiler/index.js";
-export type { CheckedPolicy, EvalContext, PolicyModel, CompiledModule } from "./compiler/index.js";
+export { checkFiles, checkSources, compileFiles, compileModule, evaluate, formatText, diagnosticCatalog, loadAndCheck, compileSources } from "./compiler/index.js";
+export type { CheckedPolicy, CompiledFiles, EvalContext, PolicyModel, CompiledModule } from "./compiler/index.js";
 export { renderAll, renderDiagnostic, type Diagnostic } from "./common/diagnostics.js";

@@ -25,6 +25,7 @@ export const PS_FLAGS: u32 = 76;
 export const PSF_DPI: u32 = 1;
 export const PSF_DNS_SNOOP: u32 = 2;
 export const PSF_THREATS: u32 = 4;
+export const PSF_PORT_GUESS: u32 = 8;
 export const PS_METER_SLOTS: u32 = 80;
 export const PS_EXT_IPS: u32 = 84;
 export const PH_DESC: u32 = 96;

@@ -7,8 +7,11 @@ import {
   EV_RULE, EV_SERVER, EV_SERVER_KIND, EV_SIZE, EV_SPORT, EV_STATE, EV_TIME, EV_TYPE, EV_XACTION, EV_XADDR,
   EV_XFF, EV_XRULE, EV_AWAIT, EV_THREAT, EVT_FLOW_END, PH_EV_HEAD, PH_EV_TAIL, EV_VLAN, EV_TUNNEL_ID, EV_TUNNEL,
   EV_OUTER_FAMILY, EV_CONFIDENCE, EV_UNIDENTIFIED, EV_DPI_BYTES, EV_OUTER_SRC, EV_OUTER_DST, UNID_NO_PAYLOAD,
+  CONF_PORT_GUESS, UNID_GAVE_UP, UNID_ONE_SIDED, UNID_REJECTED,
 } from "./abi-packet";
-import { base, bump, eventCap, events, now } from "./packet/region";
+import { APP_UNKNOWN_ID } from "./abi";
+import { portGuess } from "./dpi/port-guess";
+import { base, bump, eventCap, events, now, portGuessOn } from "./packet/region";
 import {
   FL_ACTION, FL_APP, FL_AWAIT, FL_BYTES, FL_CKIND, FL_CLI, FL_CPORT, FL_FIRST, FL_ID, FL_LAST, FL_MODE,
   FL_PKTS, FL_PROTO, FL_RULE, FL_SKIND, FL_SPORT, FL_SRV, FL_STATE, FL_XACTION, FL_XFF, FL_XRAN, FL_XRULE,
@@ -84,5 +87,20 @@ export function emit(type: u32, f: usize, end: u32): usize {
 
 /** The flow is over (closed, reset, timed out, evicted or flushed): its flow-end record. */
 export function flowEnded(f: usize, why: u32): void {
-  emit(EVT_FLOW_END, f, why);
+  const e = emit(EVT_FLOW_END, f, why);
+  if (e != 0 && portGuessOn) guessByPort(e, f);
+}
+
+/**
+ * PSF_PORT_GUESS: a flow that carried payload and that content left unknown (one side only,
+ * rejected, given up) is named in its record by its port, confidence port-guess. Only the
+ * record: the flow was decided, and stays, with the application unknown.
+ */
+function guessByPort(e: usize, f: usize): void {
+  const why = <u32>load<u8>(f + FL_UNID);
+  if (load<u32>(f + FL_APP) != APP_UNKNOWN_ID || (why != UNID_ONE_SIDED && why != UNID_REJECTED && why != UNID_GAVE_UP)) return;
+  const g = portGuess(<i32>load<u8>(f + FL_PROTO), <i32>load<u16>(f + FL_CPORT), <i32>load<u16>(f + FL_SPORT));
+  if (g == 0) return;
+  store<u32>(e + EV_APP, <u32>g);
+  store<u8>(e + EV_CONFIDENCE, <u8>CONF_PORT_GUESS);
 }

@@ -22,8 +22,7 @@ import os from "node:os";
 import { join } from "node:path";
 import * as A from "../common/abi.js";
 import type { Flow } from "../common/schema.js";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
 import { type CbPacket, type CbRule, formatRule, formatTrace, generate, parseRules, parseTrace, reduceRule, toNvp } from "./classbench.js";
 
@@ -94,7 +93,7 @@ function run({ label, rules: raw, trace: rawTrace }: SetFiles, rounds: number): 
 
   const { source } = toNvp(rules);
   const t0 = performance.now();
-  const checked = compileSources({ "classbench.nvp": source }, ["classbench.nvp"]);
+  const checked = checkSources({ "classbench.nvp": source }, ["classbench.nvp"]);
   if (!checked.model) throw new Error(checked.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).slice(0, 3).join("\n"));
   const compiled = compileModule(checked.model);
   const compileMs = performance.now() - t0;

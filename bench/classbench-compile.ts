@@ -1,7 +1,7 @@
 /**
  * Compile time of ClassBench sets (issue 3: `nvp compile` of 100k rules under 5 s). For each size,
  * the set bench/classbench-compare.ts uses (`generate(n, 0, n)`), or the given `.nvp` files:
- *   check    compileSources: read, parse and check;
+ *   check    checkSources: read, parse and check;
  *   compile  compileModule: lower, encode and emit;
  *   cli      `node bin/nvp.js compile FILE -o …` end to end, warnings printed as a user sees them
  *            (to a pipe). Needs a build (`npm run build`).
@@ -16,8 +16,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { generate, toNvp } from "./classbench.js";
 
 const RUNS = 3;
@@ -28,7 +27,7 @@ const args = process.argv.slice(2);
 function once(file: string): void {
   const source = readFileSync(file, "utf8");
   const t0 = performance.now();
-  const checked = compileSources({ [file]: source }, [file]);
+  const checked = checkSources({ [file]: source }, [file]);
   const t1 = performance.now();
   if (!checked.model) throw new Error(`${file}: ${checked.diagnostics.find((d) => d.severity === "error")?.message}`);
   const bytes = compileModule(checked.model).bytes.length;

@@ -9,8 +9,7 @@
  */
 import os from "node:os";
 import * as A from "../common/abi.js";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { evaluate } from "../compiler/reference/index.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
 import { generatePolicy } from "./gen-policy.js";
@@ -47,9 +46,9 @@ console.log("| rules | workloads | check | compile | module | load | setup | mem
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const [rules, workloads] of CONFIGS) {
   const g = generatePolicy(rules, workloads, 20_000);
-  let model: ReturnType<typeof compileSources>["model"];
+  let model: ReturnType<typeof checkSources>["model"];
   const checkMs = time(() => {
-    model = compileSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
+    model = checkSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
   });
   if (!model) throw new Error("the generated policy does not check");
   const m = model;

@@ -2,18 +2,19 @@
  * `nvp diff` on two 10k-rule policies (bench/gen-policy.ts): the new one renumbers every rule and
  * makes 10 real edits (3 rules removed, 3 added, 2 ports changed, 2 rules moved to the front) and
  * changes one service's mode. Times check of both policies and the diff itself, and prints what
- * the diff found. Run: `npx tsx bench/diff.ts [rules] [workloads]`. Target: under 10 s in all.
+ * the diff found. Run: `npx tsx bench/diff.ts [rules] [workloads] [max-combinations]`. Target: under 10 s in all.
  */
-import { compileSources } from "../compiler/check/compile-sources.js";
-import { diffPolicies } from "../compiler/diff/diff.js";
+import { checkSources } from "../compiler/pipeline.js";
+import { diffModules } from "../cli/diff/module-deciders.js";
 import type { PolicyModel } from "../compiler/model.js";
 import { generatePolicy } from "./gen-policy.js";
 
 const N = Number(process.argv[2] ?? 10_000);
 const W = Number(process.argv[3] ?? 1_000);
+const COMBOS = Number(process.argv[4] ?? 300);
 
 function check(text: string): PolicyModel {
-  const r = compileSources({ "p.nvp": text }, ["p.nvp"]);
+  const r = checkSources({ "p.nvp": text }, ["p.nvp"]);
   if (!r.model) throw new Error(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).join("\n"));
   return r.model;
 }
@@ -42,10 +43,10 @@ const a = check(old);
 const b = check(fresh);
 const t1 = performance.now();
 const c1 = process.cpuUsage();
-const r = diffPolicies(a, b);
+const r = diffModules(a, b, { maxCombinations: COMBOS });
 const t2 = performance.now();
 const c2 = process.cpuUsage();
 const cpu = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => ((y.user + y.system - x.user - x.system) / 1e6).toFixed(2);
 console.log(`policies: ${a.rules.length} and ${b.rules.length} rules, ${a.groups.length} groups`);
 console.log(`check both: ${((t1 - t0) / 1000).toFixed(2)} s (cpu ${cpu(c0, c1)} s); diff: ${((t2 - t1) / 1000).toFixed(2)} s (cpu ${cpu(c1, c2)} s); total ${((t2 - t0) / 1000).toFixed(2)} s (cpu ${cpu(c0, c2)} s)`);
-console.log(`changes: ${r.changes.length} (${r.changes.map((c) => c.kind).join(", ")}); regions: ${r.changes.reduce((n, c) => n + c.regions.length, 0)}; pieces decided: ${r.stats.pieces}, differing: ${r.stats.differing}${r.stats.truncated ? " (truncated)" : ""}`);
+console.log(`changes: ${r.changes.length} (${r.changes.map((c) => c.kind).join(", ")}); regions: ${r.changes.reduce((n, c) => n + c.regions.length, 0)}; pieces decided: ${r.stats.pieces}, differing: ${r.stats.differing}${r.stats.truncated ? " (truncated)" : ""}; workload combinations: ${r.stats.combinationsCapped ? `more than ${COMBOS} (per group and pair)` : r.stats.combinations}`);

@@ -14,8 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import os from "node:os";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { Enforcer, loadModule } from "../runtime/index.js";
 import { gc, settle } from "./gc.js";
 import { generatePolicy } from "./gen-policy.js";
@@ -49,7 +48,7 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 const modules = sizes.flatMap((rules) =>
   workloads.map((nWorkloads) => {
     const g = generatePolicy(rules, nWorkloads, 0);
-    const model = compileSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
+    const model = checkSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
     if (!model) throw new Error("the generated policy does not check");
     return { rules, nWorkloads, bytes: compileModule(model).bytes };
   }),

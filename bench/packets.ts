@@ -24,8 +24,7 @@ import { frameFor, LINKTYPE, parseCaptureBuffer, writePcap, type PacketToWrite }
 import { loadModule } from "../runtime/index.js";
 import type { Inventory } from "../common/schema.js";
 import { PacketEngine, type PacketInput } from "../runtime/packets.js";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { captureFlows } from "../test/dpi/flows.js";
 import { ACK, FIN, PSH, SYN, bytesOf, icmp, ip, ipv4, tcp, udp } from "../test/packet/craft.js";
 
@@ -62,7 +61,7 @@ function benchInventory(): Inventory {
 const INVENTORY = benchInventory();
 
 function engine(threats: boolean): PacketEngine {
-  const r = compileSources({ "bench.nvp": POLICY + ALL_THREATS }, ["bench.nvp"]);
+  const r = checkSources({ "bench.nvp": POLICY + ALL_THREATS }, ["bench.nvp"]);
   if (!r.model) throw new Error("the bench policy does not check");
   return new PacketEngine(loadModule(compileModule(r.model).bytes), { eventQueue: 4096, inventory: INVENTORY, settings: { threats } });
 }

@@ -5,14 +5,14 @@
  * 100 times with times shifted an hour per copy and external addresses varied (third octet).
  *
  *   npx tsx bench/store.ts [flows=1000000] [dir=build/bench-store]
+ *   npx tsx bench/store.ts --queries [dir=build/bench-store]   # the queries again on the store a run left
  *
  * Prints one table (markdown) of seconds; docs/performance.md keeps a run's figures.
  */
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
-import { compileSources } from "../compiler/check/index.js";
-import { compileModule } from "../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../compiler/pipeline.js";
 import { loadInventory } from "../runtime/inventory/index.js";
 import { loadModule } from "../runtime/index.js";
 import { PacketEngine, type PacketEvent } from "../runtime/packets.js";
@@ -22,14 +22,17 @@ import {
 import { buildReport } from "../report/build-report.js";
 import { clusterPackets } from "./cluster-sim.js";
 
-const total = Number(process.argv[2] ?? 1_000_000);
-const dir = process.argv[3] ?? "build/bench-store";
+// --queries: time the queries again on the store an earlier run left (minutes of ingest saved).
+const queriesOnly = process.argv[2] === "--queries";
+const args = queriesOnly ? ["", ...process.argv.slice(3)] : process.argv.slice(2);
+const total = Number(args[0] || 1_000_000);
+const dir = args[1] ?? "build/bench-store";
 const BASE = 10_000;
 const root = join(import.meta.dirname, "..");
 
 function replayBase(): { events: PacketEvent[]; module: ReturnType<typeof loadModule> } {
   const path = join(root, "examples/report/cluster.nvp");
-  const checked = compileSources({ [path]: readFileSync(path, "utf8") }, [path]);
+  const checked = checkSources({ [path]: readFileSync(path, "utf8") }, [path]);
   if (!checked.model) throw new Error("examples/report/cluster.nvp does not compile");
   const module = loadModule(compileModule(checked.model).bytes);
   const engine = new PacketEngine(module, { inventory: inventory(), settings: { events: 65536 } });
@@ -92,21 +95,29 @@ async function median(fn: () => Promise<unknown>): Promise<[number, number]> {
   return t.sort((a, b) => a[0] - b[0])[1]!;
 }
 
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-const [tReplay, base] = await timed(async () => replayBase());
-const cReplay = cpu;
-const ndjson = join(dir, "flows.ndjson");
-const [tWrite, written] = await timed(() => writeRecords(ndjson, base.events));
-const cWrite = cpu;
-const store = await FlowStore.open(join(dir, "store.duckdb"));
-const inv = inventory();
-const [tIngest, res] = await timed(() => ingestRun(store, { kind: "ingest" }, [{ capture: "cluster-1e6", files: [ndjson] }], { meta: base.module.meta, inventory: inv }));
-const rows: [string, [number, number]][] = [
-  [`replay of the ${BASE.toLocaleString("en-US")}-flow capture (engine, in memory)`, [tReplay, cReplay]],
-  [`write ${written.toLocaleString("en-US")} flow records as NDJSON`, [tWrite, cWrite]],
-  [`**ingest** ${res.flows.toLocaleString("en-US")} flows + ${(res.events + res.threats).toLocaleString("en-US")} events (one transaction, geo lookup included)`, [tIngest, cpu]],
-];
+async function buildStore(): Promise<{ store: FlowStore; rows: [string, [number, number]][] }> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const [tReplay, base] = await timed(async () => replayBase());
+  const cReplay = cpu;
+  const ndjson = join(dir, "flows.ndjson");
+  const [tWrite, written] = await timed(() => writeRecords(ndjson, base.events));
+  const cWrite = cpu;
+  const store = await FlowStore.open(join(dir, "store.duckdb"));
+  const inv = inventory();
+  const [tIngest, res] = await timed(() => ingestRun(store, { kind: "ingest" }, [{ capture: "cluster-1e6", files: [ndjson] }], { meta: base.module.meta, inventory: inv }));
+  return {
+    store,
+    rows: [
+      [`replay of the ${BASE.toLocaleString("en-US")}-flow capture (engine, in memory)`, [tReplay, cReplay]],
+      [`write ${written.toLocaleString("en-US")} flow records as NDJSON`, [tWrite, cWrite]],
+      [`**ingest** ${res.flows.toLocaleString("en-US")} flows + ${(res.events + res.threats).toLocaleString("en-US")} events (one transaction, geo lookup included)`, [tIngest, cpu]],
+    ],
+  };
+}
+
+const { store, rows } = queriesOnly ? { store: await FlowStore.open(join(dir, "store.duckdb"), { readOnly: true }), rows: [] as [string, [number, number]][] } : await buildStore();
+const flows = Number((await store.query("SELECT count(*) AS n FROM flows"))[0]!["n"]);
 for (const q of Object.keys(REPORT_QUERIES) as ReportQuery[]) rows.push([`report query \`${q}\``, await median(() => runReportQuery(store, q))]);
 rows.push(["whole `nvp report` HTML (all queries + inlining)", await median(() => buildReport(store))]);
 const ie = parseFilter({ country: "IE" });
@@ -122,5 +133,5 @@ const explorer: [string, () => Promise<unknown>][] = [
 ];
 for (const [name, fn] of explorer) rows.push([`explorer: ${name}`, await median(fn)]);
 store.close();
-console.log(`| step (${total.toLocaleString("en-US")} flows) | wall s | CPU s |\n|---|---:|---:|`);
+console.log(`| step (${flows.toLocaleString("en-US")} flows) | wall s | CPU s |\n|---|---:|---:|`);
 for (const [name, [w, c]] of rows) console.log(`| ${name} | ${w.toFixed(3)} | ${c.toFixed(3)} |`);

@@ -40,6 +40,8 @@ export const PSF_DPI = 1;
 export const PSF_DNS_SNOOP = 2;
 /** Threat detection (docs/threats.md); off: no detector runs and nothing is reported. */
 export const PSF_THREATS = 4;
+/** Name a flow that content left unknown by its port (confidence port-guess in its flow-end record only; decisions never use it). */
+export const PSF_PORT_GUESS = 8;
 /** Rate-meter entries for rate detectors (a power of two), METER_SIZE bytes each. */
 export const PS_METER_SLOTS = 80;
 /** Capacity of the Service externalIP set (CVE-2020-8554 detection), EXT_IP_SIZE bytes each. */

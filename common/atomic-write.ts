@@ -7,8 +7,9 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { IO_CODES } from "./codes/io.js";
 
-export const WRITE_CODE = "NV5005";
+export const WRITE_CODE = IO_CODES.write;
 
 export class AtomicWriteError extends Error {
   override readonly name = "AtomicWriteError";

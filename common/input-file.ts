@@ -6,22 +6,17 @@
  * A directory where a file is meant is refused by name. Errors carry stable codes (docs/diagnostics.md).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { IO_CODES } from "./codes/io.js";
 
 /** The default cap for an input file: the policy source limit, and the same for every other input. */
 export const INPUT_LIMIT_BYTES = 64 * 1024 * 1024;
 
-/** NV50xx: reading an input, before its format is known. */
+/** NV50xx: reading an input, before its format is known (titles in common/codes/io.ts). */
 export const INPUT_FILE_CODES = {
-  tooLarge: "NV5001",
-  isDirectory: "NV5002",
-  unreadable: "NV5003",
+  tooLarge: IO_CODES.tooLarge,
+  isDirectory: IO_CODES.isDirectory,
+  unreadable: IO_CODES.unreadable,
 } as const;
-
-export const INPUT_FILE_CODE_CATALOG: ReadonlyMap<string, string> = new Map([
-  [INPUT_FILE_CODES.tooLarge, "input is larger than its limit (devices and pipes are read up to the limit)"],
-  [INPUT_FILE_CODES.isDirectory, "a directory where a file is expected"],
-  [INPUT_FILE_CODES.unreadable, "input cannot be opened or read (missing, no permission, I/O error)"],
-]);
 
 export type InputFileCode = (typeof INPUT_FILE_CODES)[keyof typeof INPUT_FILE_CODES];
 
@@ -63,9 +58,7 @@ export function readInputFile(path: string | number, opts: ReadInputOptions = {}
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) {
-      throw new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not ${a(what)}`, `give the path of ${a(what)} inside it`);
-    }
+    if (st.isDirectory()) throw directoryInput(shown, what);
     if (st.isFile() && st.size > limit) throw tooLarge(shown, what, `${st.size} bytes; the limit is ${limit}`);
     // A regular file is read into one buffer of its size (plus one byte, to notice growth); anything
     // else in chunks, stopping one chunk past the cap.
@@ -115,7 +108,12 @@ function a(what: string): string {
   return `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`;
 }
 
-function tooLarge(shown: string, what: string, found: string): InputFileError {
+/** The errors of this reader, for readers that stream (runtime/store/ingest-source.ts). */
+export function directoryInput(shown: string, what: string): InputFileError {
+  return new InputFileError(INPUT_FILE_CODES.isDirectory, shown, `\`${shown}\` is a directory, not ${a(what)}`, `give the path of ${a(what)} inside it`);
+}
+
+export function tooLarge(shown: string, what: string, found: string): InputFileError {
   return new InputFileError(
     INPUT_FILE_CODES.tooLarge,
     shown,
@@ -124,7 +122,7 @@ function tooLarge(shown: string, what: string, found: string): InputFileError {
   );
 }
 
-function unreadable(e: unknown, shown: string, what: string): InputFileError {
+export function unreadable(e: unknown, shown: string, what: string): InputFileError {
   const errno = (e as NodeJS.ErrnoException).code ?? "EIO";
   const why = errno === "ENOENT" ? "no such file" : errno === "EACCES" ? "permission denied" : errno === "ENOTDIR" ? "a part of the path is not a directory" : errno;
   return new InputFileError(INPUT_FILE_CODES.unreadable, shown, `cannot read ${what} \`${shown}\`: ${why}`, "check the path and its permissions", errno);

@@ -9,10 +9,11 @@
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { customSection, SEC_CUSTOM, wasmSections } from "./abi-wasm.js";
+import { IO_CODES } from "./codes/io.js";
 
 export const SIG_SECTION = "nvp.sig";
 /** A --sign or --public-key file that is not a usable Ed25519 key (a usage error, exit 2). */
-export const KEY_CODE = "NV5006";
+export const KEY_CODE = IO_CODES.key;
 const SIG_VERSION = 1;
 const KEY_ID_LEN = 32;
 const SIG_LEN = 64;

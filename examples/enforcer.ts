@@ -1,7 +1,7 @@
 /**
  * An enforcer loading a compiled policy module (docs/module.md). Two halves:
  *  1. CI: `nvp compile examples/shop/shop.nvp --set ns=shop --set db=prod-db --set mode=protect
- *     -o policy.wasm`, done here through the library (compileSources + compileModule).
+ *     -o policy.wasm`, done here through the library (checkSources + compileModule).
  *  2. The node agent: read policy.wasm, `loadModule` (validates magic, versions, hash, table),
  *     `new Enforcer`, feed the inventory and DNS answers, decide flows.
  * It imports through the package entries (`nvp/compiler` in CI, `nvp/runtime` on the node), which
@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileModule, compileSources } from "nvp/compiler";
+import { compileModule, checkSources } from "nvp/compiler";
 import { Enforcer, loadInventory, loadModule, type Flow } from "nvp/runtime";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** CI side: the PROD variant of examples/shop compiled to policy.wasm; returns its path. */
 export function compileShop(outDir: string): string {
   const path = join(here, "shop/shop.nvp");
-  const checked = compileSources({ [path]: readFileSync(path, "utf8") }, [path], { ns: "shop", db: "prod-db", mode: "protect" });
+  const checked = checkSources({ [path]: readFileSync(path, "utf8") }, [path], { ns: "shop", db: "prod-db", mode: "protect" });
   if (!checked.model) throw new Error(checked.diagnostics.map((d) => d.message).join("\n"));
   const out = join(outDir, "policy.wasm");
   writeFileSync(out, compileModule(checked.model).bytes);

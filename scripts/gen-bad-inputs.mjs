@@ -66,6 +66,8 @@ const SLOTS = [
   { name: "test-file/test", args: (p) => ["test", p], streamed: "NV5001", dir: null, missing: null },
   { name: "crd/import", args: (p) => ["import", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
   { name: "keep-file/export", args: (p) => ["export", "--crd", good.policy, "--keep", p], streamed: "NV5001", dir: "NV5002", missing: "NV5003" },
+  // ingest streams its files (10^6 flows are hundreds of MB): an endless device is stopped by its first NUL byte.
+  { name: "events/ingest", args: (p) => ["ingest", "--store", "out/corpus.duckdb", p], streamed: "NV5603", dir: "NV5002", missing: "NV5003" },
 ];
 
 const cases = [];
@@ -100,6 +102,7 @@ const KINDS = [
   { kind: "dns", ext: "yaml", args: (p) => ["explain", good.policy, "--dns-file", p, ...explainFlow], exit: 1, codes: { "random bytes": "NV5204", "NUL bytes": "NV5204", "invalid UTF-8": "NV5204", "one 60 KB line": "NV5204", "deep nesting": "NV5204", "truncated document": "NV5201" } },
   { kind: "flows", ext: "ndjson", args: (p) => ["eval", good.policy, "--flows", p], exit: 2, codes: { "random bytes": "NV5201", "NUL bytes": "NV5201", "invalid UTF-8": "NV5201", "one 60 KB line": "NV5201", "deep nesting": "NV5202", "truncated document": "NV5201" } },
   { kind: "test", ext: "test.yaml", args: (p) => ["test", p], exit: 1, codes: { "random bytes": "NV5302", "NUL bytes": "NV5302", "invalid UTF-8": "NV5302", "one 60 KB line": "NV5302", "deep nesting": "NV5302", "truncated document": "NV5301" } },
+  { kind: "events", ext: "ndjson", args: (p) => ["ingest", "--store", "out/corpus.duckdb", p], exit: 2, codes: { "random bytes": "NV5603", "NUL bytes": "NV5603", "invalid UTF-8": "NV5603", "one 60 KB line": "NV5603", "deep nesting": "NV5603", "truncated document": "NV5603" } },
   { kind: "module", ext: "wasm", args: (p) => ["inspect", p], exit: 1, codes: { "random bytes": "NV5401", "NUL bytes": "NV5401", "invalid UTF-8": "NV5401", "one 60 KB line": "NV5401", "deep nesting": "NV5401", "truncated document": "NV5401" } },
 ];
 for (const k of KINDS) {

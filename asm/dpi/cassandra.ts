@@ -5,6 +5,14 @@
 // stream id) and 9 bytes from v3. It is Cassandra when the server answers with a response frame
 // (version bit 0x80) carrying ERROR, READY, AUTHENTICATE or SUPPORTED: a refusal of the version
 // counts, it is still Cassandra talking. NeuVector's dpi_cassandra.c gives up above version 4.
+// v5 moves every frame after STARTUP into checksummed segments: cassandra-v5.ts, mid-stream.
+//
+// The inter-node protocol (storage port 7000, 7001 with TLS) opens with the connecting node's
+// handshake (org.apache.cassandra.net.HandshakeProtocol): PROTOCOL_MAGIC 0xCA552DFA, then an
+// int32 of flags: QoS category (bits 0-1), framing (bits 2 and 4), streaming (bit 3), bits 5-7
+// zero, the requested messaging version (bits 8-15: 6 for 1.2 up to 12 for 4.0, 13 and 14
+// since), and from 4.0 the lowest and highest accepted versions (bits 16-23, 24-31, 0 before).
+// The 32-bit magic and a consistent flags word decide: nothing else opens with them.
 import { APP_CASSANDRA } from "./apps";
 import { be16at, be32at, lit, LIT_YES, u8at } from "./bytes";
 import { clientMore, DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setProvisional } from "./result";
@@ -71,8 +79,33 @@ function response(p: usize, len: i32): i32 {
   return op == OP_ERROR || op == OP_READY || op == OP_AUTHENTICATE || op == OP_SUPPORTED ? APP_CASSANDRA : DPI_UNKNOWN;
 }
 
+const PROTOCOL_MAGIC: i64 = 0xca552dfa;
+const MIN_MESSAGING: i64 = 6;
+const MAX_MESSAGING: i64 = 20;
+
+/** The inter-node Initiate: APP_CASSANDRA, DPI_MORE or DPI_UNKNOWN. */
+function internode(p: usize, len: i32, sl: i32): i32 {
+  const m = be32at(p, len, 0);
+  if (m < 0) {
+    for (let k = 0; k < len; k++) {
+      if (<i64>load<u8>(p + <usize>k) != ((PROTOCOL_MAGIC >> (24 - 8 * k)) & 0xff)) return DPI_UNKNOWN;
+    }
+    return clientMore(len, sl);
+  }
+  if (m != PROTOCOL_MAGIC) return DPI_UNKNOWN;
+  const flags = be32at(p, len, 4);
+  if (flags < 0) return clientMore(len, sl);
+  const request = (flags >> 8) & 0xff;
+  const lo = (flags >> 16) & 0xff;
+  const hi = (flags >> 24) & 0xff;
+  if ((flags & 0xe0) != 0 || request < MIN_MESSAGING || request > MAX_MESSAGING) return DPI_UNKNOWN;
+  if (lo == 0 && hi == 0) return APP_CASSANDRA;
+  return lo >= MIN_MESSAGING && lo <= hi && hi <= MAX_MESSAGING ? APP_CASSANDRA : DPI_UNKNOWN;
+}
+
 export function cassandra(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
+  if (load<u8>(cli) == 0xca) return internode(cli, cl, sl);
   const c = request(cli, cl);
   if (c != 1) return c == DPI_MORE ? clientMore(cl, sl) : c;
   setProvisional(out, APP_CASSANDRA);

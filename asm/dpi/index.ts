@@ -15,6 +15,7 @@ import { cassandra } from "./cassandra";
 import { dhcp } from "./dhcp";
 import { dns } from "./dns";
 import { echo } from "./echo";
+import { elasticsearch } from "./elasticsearch";
 import { grpc } from "./grpc";
 import { http } from "./http";
 import { kafka } from "./kafka";
@@ -84,6 +85,8 @@ function tcpChain(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (done(r, out)) return r;
   r = activemq(cli, cl, srv, sl, out);
   if (done(r, out)) return r;
+  r = elasticsearch(cli, cl, srv, sl, out);
+  if (done(r, out)) return r;
   r = memcached(cli, cl, srv, sl, out);
   if (done(r, out)) return r;
   r = spark(cli, cl, srv, sl, out);
@@ -110,7 +113,7 @@ function udpChain(sport: i32, dport: i32, cli: usize, cl: i32, srv: usize, sl: i
   if (done(r, out)) return r;
   r = ntp(sport, dport, cli, cl, srv, sl, out);
   if (done(r, out)) return r;
-  r = tftp(cli, cl, srv, sl);
+  r = tftp(cli, cl, srv, sl, out);
   if (done(r, out)) return r;
   r = radius(cli, cl, sl);
   if (done(r, out)) return r;

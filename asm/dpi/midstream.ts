@@ -12,11 +12,20 @@
 // - TDS: TDS packets (MS-TDS §2.2.3.1) of the types a session carries after login: 1 SQL batch,
 //   3 RPC, 4 tabular result, 6 attention, 7 bulk load, 14 transaction manager; status bits of the
 //   spec only; length 8-32768 and equal to the side's bytes or followed by another packet header.
-import { APP_RABBITMQ, APP_SSL, APP_TDS } from "./apps";
+// - Cassandra: native protocol v5 segments, uncompressed or LZ4 (cassandra-v5.ts), whose header
+//   CRC24 and, when the payload is in, payload CRC32 hold.
+// - RabbitMQ: AMQP 1.0 frames (OASIS AMQP 1.0 §2.3): size 8 to 16 MiB, data offset 2 or more
+//   within the frame, type 0 (AMQP) or 1 (SASL), and a body, when there is one, that opens with
+//   a described performative: 0x00, then the descriptor as smallulong (0x53) or ulong (0x80, high
+//   word 0) naming open..close (0x10-0x18) or, in SASL frames, mechanisms..outcome (0x40-0x44).
+//   An empty frame is a heartbeat.
+import { APP_CASSANDRA, APP_RABBITMQ, APP_SSL, APP_TDS } from "./apps";
 import { be16at, be32at, u8at } from "./bytes";
+import { cqlHeaderSize, cqlSegment } from "./cassandra-v5";
 import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN } from "./result";
 
 const TLS_MAX: i32 = 18432;
+const AMQP10_MAX: i64 = 16777216;
 const TDS_MAX: i32 = 32768;
 const AMQP_MAX: i64 = 131072;
 
@@ -42,6 +51,30 @@ function amqpFrame(p: usize, len: i32, i: i32): i32 {
   return 8 + <i32>size;
 }
 
+function amqp10Frame(p: usize, len: i32, i: i32): i32 {
+  const size = be32at(p, len, i);
+  const doff = u8at(p, len, i + 4);
+  const type = u8at(p, len, i + 5);
+  if (size < 8 || size > AMQP10_MAX || doff < 2 || <i64>doff * 4 > size || (type != 0 && type != 1)) return -1;
+  const b = i + doff * 4;
+  if (<i64>doff * 4 == size) return <i32>size;
+  // The performative, as far as it has arrived.
+  const c0 = u8at(p, len, b);
+  if (c0 >= 0 && c0 != 0) return -1;
+  const c1 = u8at(p, len, b + 1);
+  let code = -1;
+  if (c1 == 0x53) code = u8at(p, len, b + 2);
+  else if (c1 == 0x80) {
+    for (let k = 2; k < 9; k++) {
+      const x = u8at(p, len, b + k);
+      if (x > 0) return -1;
+    }
+    code = u8at(p, len, b + 9);
+  } else if (c1 >= 0) return -1;
+  if (code >= 0 && (type == 0 ? code < 0x10 || code > 0x18 : code < 0x40 || code > 0x44)) return -1;
+  return <i32>size;
+}
+
 function tdsPacket(p: usize, len: i32, i: i32): i32 {
   const type = u8at(p, len, i);
   const status = u8at(p, len, i + 1);
@@ -54,21 +87,36 @@ function tdsPacket(p: usize, len: i32, i: i32): i32 {
   return n;
 }
 
+const K_TLS: i32 = 0;
+const K_AMQP: i32 = 1;
+const K_TDS: i32 = 2;
+const K_CQL: i32 = 3;
+const K_CQL_LZ4: i32 = 4;
+const K_AMQP10: i32 = 5;
+
+/** A frame of `kind` at i: its whole length, or -1. */
+function frameAt(kind: i32, p: usize, len: i32, i: i32): i32 {
+  if (kind == K_TLS) return tlsRecord(p, len, i);
+  if (kind == K_AMQP) return amqpFrame(p, len, i);
+  if (kind == K_TDS) return tdsPacket(p, len, i);
+  if (kind == K_AMQP10) return amqp10Frame(p, len, i);
+  return cqlSegment(p, len, i, kind == K_CQL_LZ4);
+}
+
 /**
- * One side's bytes as frames of `kind` (0 TLS, 1 AMQP, 2 TDS): DPI_UNKNOWN when the first header is
- * none or what follows the first frame is not a header; DPI_MORE while a header is incomplete;
- * else 1 (frames line up).
+ * One side's bytes as frames of `kind` (K_*): DPI_UNKNOWN when the first header is none or what
+ * follows the first frame is not a header; DPI_MORE while a header is incomplete; else 1 (frames
+ * line up).
  */
 function frames(kind: i32, p: usize, len: i32): i32 {
-  const hdr = kind == 0 ? 5 : 8;
+  const hdr = kind == K_TLS ? 5 : kind == K_CQL || kind == K_CQL_LZ4 ? cqlHeaderSize(kind == K_CQL_LZ4) : 8;
   if (len < hdr) return len == 0 ? DPI_UNKNOWN : DPI_MORE;
-  const n = kind == 0 ? tlsRecord(p, len, 0) : kind == 1 ? amqpFrame(p, len, 0) : tdsPacket(p, len, 0);
+  const n = frameAt(kind, p, len, 0);
   if (n < 0) return DPI_UNKNOWN;
   if (n == len) return 1;
   if (n > len) return len >= DPI_PREFIX_CAP ? 1 : DPI_MORE;
   if (len - n < hdr) return len >= DPI_PREFIX_CAP ? 1 : DPI_MORE;
-  const m = kind == 0 ? tlsRecord(p, len, n) : kind == 1 ? amqpFrame(p, len, n) : tdsPacket(p, len, n);
-  return m < 0 ? DPI_UNKNOWN : 1;
+  return frameAt(kind, p, len, n) < 0 ? DPI_UNKNOWN : 1;
 }
 
 /** One framing on both sides: a side whose frames line up names it unless the other side breaks it. */
@@ -83,9 +131,15 @@ function framing(kind: i32, app: i32, cli: usize, cl: i32, srv: usize, sl: i32):
 
 /** Mid-stream identification over both sides' bytes (either may be the client's). */
 export function midstream(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
-  let r = framing(0, APP_SSL, cli, cl, srv, sl);
+  let r = framing(K_TLS, APP_SSL, cli, cl, srv, sl);
   if (r != DPI_UNKNOWN) return r;
-  r = framing(1, APP_RABBITMQ, cli, cl, srv, sl);
+  r = framing(K_AMQP, APP_RABBITMQ, cli, cl, srv, sl);
   if (r != DPI_UNKNOWN) return r;
-  return framing(2, APP_TDS, cli, cl, srv, sl);
+  r = framing(K_TDS, APP_TDS, cli, cl, srv, sl);
+  if (r != DPI_UNKNOWN) return r;
+  r = framing(K_AMQP10, APP_RABBITMQ, cli, cl, srv, sl);
+  if (r != DPI_UNKNOWN) return r;
+  r = framing(K_CQL, APP_CASSANDRA, cli, cl, srv, sl);
+  if (r != DPI_UNKNOWN) return r;
+  return framing(K_CQL_LZ4, APP_CASSANDRA, cli, cl, srv, sl);
 }

@@ -6,10 +6,13 @@
 // DATA block 1 answered by ACK block 1 (a read), ACK block 0 answered by DATA block 1 (a write),
 // an option acknowledgement (OACK) answered by ACK 0 or DATA 1, or an ERROR (code 0-8, a message,
 // NUL-terminated) on its own. NeuVector's dpi_tftp.c only looks at port 69 and misses these.
-// Everything here is recognised on any port: the shapes are specific enough.
+// Everything here is recognised on any port: the shapes are specific enough. An OACK nobody
+// answered (a one-sided capture of the server) is provisionally TFTP when every option it
+// acknowledges is one the RFCs define (blksize 2348, timeout and tsize 2349, windowsize 7440,
+// multicast 2090) with a decimal value (multicast: `addr,port,flag`).
 import { APP_TFTP } from "./apps";
-import { be16at, findByte, isText, litCI, LIT_YES, u8at } from "./bytes";
-import { DPI_MORE, DPI_UNKNOWN } from "./result";
+import { be16at, findByte, isDigit, isText, litCI, LIT_YES, tokenInListCI, u8at } from "./bytes";
+import { DPI_MORE, DPI_UNKNOWN, setProvisional } from "./result";
 
 const MAX_NAME: i32 = 255;
 const MAX_OPTIONS: i32 = 16;
@@ -68,8 +71,26 @@ function packet(p: usize, len: i32, op: i32, block: i32): bool {
   return i == len && len > 2;
 }
 
+/** An OACK's pairs are all known options with decimal values (multicast: digits, dots and commas). */
+function knownOptions(p: usize, len: i32): bool {
+  let i = 2;
+  for (let k = 0; k < MAX_OPTIONS && i < len; k++) {
+    const v = cstring(p, len, i);
+    const e = v > 0 ? cstring(p, len, v) : -1;
+    if (e < 0) return false;
+    const multicast = tokenInListCI(p, len, i, v - 1, "multicast");
+    if (!multicast && !tokenInListCI(p, len, i, v - 1, "blksize|timeout|tsize|windowsize")) return false;
+    for (let j = v; j < e - 1; j++) {
+      const c = <i32>load<u8>(p + <usize>j);
+      if (!isDigit(c) && !(multicast && (c == 0x2e || c == 0x2c))) return false;
+    }
+    i = e;
+  }
+  return i == len;
+}
+
 /** The first datagram of a transfer flow (sent by the server's new port), and the answer to it. */
-function transfer(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
+function transfer(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (errorPacket(cli, cl)) return APP_TFTP;
   const op = be16at(cli, cl, 0);
   let answerOp = 0;
@@ -77,15 +98,16 @@ function transfer(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
   if (packet(cli, cl, OP_DATA, 1)) { answerOp = OP_ACK; answerBlock = 1; }
   else if (packet(cli, cl, OP_ACK, 0) || (op == OP_OACK && packet(cli, cl, OP_OACK, 0))) { answerOp = OP_DATA; answerBlock = 1; }
   else return DPI_UNKNOWN;
+  if (op == OP_OACK && knownOptions(cli, cl)) setProvisional(out, APP_TFTP);
   if (sl == 0) return DPI_MORE;
   if (errorPacket(srv, sl) || packet(srv, sl, answerOp, answerBlock)) return APP_TFTP;
   // After an OACK the client acknowledges with ACK 0 (a read).
   return op == OP_OACK && packet(srv, sl, OP_ACK, 0) ? APP_TFTP : DPI_UNKNOWN;
 }
 
-export function tftp(cli: usize, cl: i32, srv: usize, sl: i32): i32 {
+export function tftp(cli: usize, cl: i32, srv: usize, sl: i32, out: usize): i32 {
   if (cl == 0) return sl == 0 ? DPI_MORE : DPI_UNKNOWN;
   const op = u8at(cli, cl, 1);
   if (u8at(cli, cl, 0) != 0) return DPI_UNKNOWN;
-  return op == 1 || op == 2 ? request(cli, cl) : transfer(cli, cl, srv, sl);
+  return op == 1 || op == 2 ? request(cli, cl) : transfer(cli, cl, srv, sl, out);
 }

@@ -3,8 +3,12 @@
 // 0x0300-0x0303, or an SSLv2 CLIENT-HELLO (length with the top bit set, version 0x0002 or
 // 0x0300-0x0303). Stricter than NeuVector, which also takes a first record of type 20/21: a
 // client always opens with a ClientHello. The SNI (extension 0) is the virtual host.
-import { APP_SSL } from "./apps";
-import { be16at, be24at, has, u8at } from "./bytes";
+// TDS 8 (SQL Server's strict encryption, MS-TDS §2.1 / §3.2.5.1) opens with TLS before any TDS
+// byte, and its clients name it in ALPN (extension 16) as `tds/8.0` (tedious, ODBC 18,
+// SqlClient): a ClientHello offering `tds/8.0` is TDS, decided from the client's own words.
+// Without that ALPN entry a TLS-first connection to 1433 is SSL: ports never decide.
+import { APP_SSL, APP_TDS } from "./apps";
+import { be16at, be24at, has, lit, LIT_YES, u8at } from "./bytes";
 import { DPI_MORE, DPI_PREFIX_CAP, DPI_UNKNOWN, setHost, setProvisional } from "./result";
 
 /** Largest TLS record payload: 2^14 plus the 2048 bytes of expansion TLSCiphertext allows. */
@@ -31,6 +35,19 @@ function sni(p: usize, len: i32, i: i32, end: i32, out: usize): void {
   setHost(out, a, n);
 }
 
+/** ALPN extension data at [i, end): does its protocol list offer `tds/8.0`? */
+function offersTds8(p: usize, len: i32, i: i32, end: i32): bool {
+  const listEnd = i + 2 + be16at(p, len, i);
+  if (listEnd > end) return false;
+  for (let k = i + 2; k < listEnd; ) {
+    const n = u8at(p, len, k);
+    if (n < 1) return false;
+    if (n == 7 && lit(p, len, k + 1, "tds/8.0") == LIT_YES) return true;
+    k += 1 + n;
+  }
+  return false;
+}
+
 /**
  * An SSLv2 CLIENT-HELLO: 2-byte header with the top bit set, msg type 1, version, then cipher
  * spec / session id / challenge lengths that add up to the record length.
@@ -50,9 +67,12 @@ function sslv2(p: usize, len: i32): i32 {
 }
 
 /**
- * The ClientHello of the first handshake record: every present byte must agree. SSL once the SNI
- * is seen or the hello is complete; before that DPI_MORE, unless the server already answered or
- * the prefix is full (the rest will not come).
+ * The ClientHello of the first handshake record: every present byte must agree. SSL (TDS when
+ * ALPN offers `tds/8.0`) once the extensions are all in, or the hello is complete; before that
+ * DPI_MORE (provisionally SSL), unless the prefix is full or the server answered a complete first
+ * record (the hello goes on in a record that is not walked): the rest will not come. A server
+ * answering a record cut short is a capture that lost bytes: SSL stays provisional, since what is
+ * missing may be an ALPN entry naming TDS 8.
  */
 function clientHello(p: usize, len: i32, sl: i32, out: usize): i32 {
   if (len < 5) return DPI_MORE;
@@ -72,7 +92,7 @@ function clientHello(p: usize, len: i32, sl: i32, out: usize): i32 {
   setProvisional(out, APP_SSL);
   // The hello may continue in a later record; only the first record's part is walked.
   const end = min(9 + hsLen, 5 + recLen);
-  const waiting = sl > 0 || len >= DPI_PREFIX_CAP ? APP_SSL : DPI_MORE;
+  const waiting = len >= DPI_PREFIX_CAP || (sl > 0 && len >= 5 + recLen) ? APP_SSL : DPI_MORE;
   let i = 43;
   const sid = u8at(p, len, i);
   if (sid < 0) return waiting;
@@ -93,20 +113,21 @@ function clientHello(p: usize, len: i32, sl: i32, out: usize): i32 {
   i += 2;
   const extEnd = i + extLen;
   if (extEnd > end) return end < 9 + hsLen ? waiting : DPI_UNKNOWN;
+  let app = APP_SSL;
   while (i < extEnd) {
     const type = be16at(p, len, i);
     const n = be16at(p, len, i + 2);
     if (n < 0) return waiting;
     if (i + 4 + n > extEnd) return DPI_UNKNOWN;
-    if (type == 0) {
+    if (type == 0 || type == 16) {
       if (!has(len, i + 4, n)) return waiting;
-      sni(p, len, i + 4, i + 4 + n, out);
-      return APP_SSL;
+      if (type == 0) sni(p, len, i + 4, i + 4 + n, out);
+      else if (offersTds8(p, len, i + 4, i + 4 + n)) app = APP_TDS;
     }
     i += 4 + n;
   }
   if (i != extEnd) return DPI_UNKNOWN;
-  return extEnd <= len ? APP_SSL : waiting;
+  return extEnd <= len ? app : waiting;
 }
 
 /** A server's first record, when it is all there is: handshake or alert with an SSL version. */

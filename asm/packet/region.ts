@@ -12,7 +12,7 @@ import {
   PS_FRAG_BYTES, PS_FRAG_SLOTS, PS_MAGIC, PS_PATTERN_BYTES, PS_PREFIX_SLOTS, PS_TO_CLOSED, PS_TO_EST,
   PS_TO_FIN, PS_TO_FRAG, PS_TO_ICMP, PS_TO_OTHER, PS_TO_SYN, PS_TO_UDP, PSF_DNS_SNOOP, PSF_DPI, PV_SIZE,
   DN_SIZE, EV_SIZE, EXT_IP_SIZE, METER_SIZE, PH_EXT_IPS, PH_METERS, PH_THREAT_STATES, PKT_EXT_IPS_MAX,
-  PKT_METER_SLOTS_MAX, PKT_METER_SLOTS_MIN, PS_EXT_IPS, PS_METER_SLOTS, PSF_THREATS, THREAT_FLOW_STATE,
+  PKT_METER_SLOTS_MAX, PKT_METER_SLOTS_MIN, PS_EXT_IPS, PS_METER_SLOTS, PSF_PORT_GUESS, PSF_THREATS, THREAT_FLOW_STATE,
 } from "../abi-packet";
 import { DPI_PREFIX_CAP } from "../dpi/result";
 import { dynBase, ready } from "../table";
@@ -48,6 +48,8 @@ export let extIpCap: u32 = 0;
 export let dpiOn = true;
 export let dnsSnoopOn = true;
 export let threatsOn = true;
+/** Flow-end records name an unknown flow by its port (PSF_PORT_GUESS). */
+export let portGuessOn = false;
 
 export let toSyn: u64 = 0;
 export let toEst: u64 = 0;
@@ -123,6 +125,7 @@ function readSettings(p: usize): bool {
   dpiOn = (flags & PSF_DPI) != 0;
   dnsSnoopOn = (flags & PSF_DNS_SNOOP) != 0;
   threatsOn = (flags & PSF_THREATS) != 0;
+  portGuessOn = (flags & PSF_PORT_GUESS) != 0;
   toSyn = <u64>setting(p, PS_TO_SYN) * NS;
   toEst = <u64>setting(p, PS_TO_EST) * NS;
   toFin = <u64>setting(p, PS_TO_FIN) * NS;

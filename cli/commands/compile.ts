@@ -1,7 +1,7 @@
 import { writeFileAtomic } from "../../common/atomic-write.js";
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { compileModule, DUMP_STAGES, loadAndCheck, signModule, type DumpStage } from "../../compiler/index.js";
+import { compileFiles, signModule, STAGES, type Stage } from "../../compiler/index.js";
 import { readKey } from "../keys.js";
 import { EXIT } from "../io.js";
 import { expandPolicyArgs, policyRoots } from "../policy-files.js";
@@ -11,7 +11,7 @@ import { allWarningsOption, formatOption, parseSets, reportDiagnostics, setOptio
 interface CompileOptions {
   output: string;
   set: string[];
-  dumpAfter?: DumpStage;
+  dumpAfter?: Stage;
   format: string;
   timings?: boolean;
   allWarnings?: boolean;
@@ -33,37 +33,39 @@ export function register(program: Command, ctx: CommandContext): void {
     .argument("<paths...>", "policy files (.nvp), or a folder holding one policy")
     .requiredOption("-o, --output <file>", "where to write the module")
     .addOption(setOption())
-    .addOption(new Option("--dump-after <stage>", "print the intermediate form after a stage").choices([...DUMP_STAGES]))
-    .option("--timings", "print each stage's time on stderr")
+    .addOption(new Option("--dump-after <stage>", "print a stage's output on stdout (compiler/pipeline.ts)").choices([...STAGES]))
+    .option("--timings", "print every stage's time on stderr")
     .option("--sign <key>", "sign the module with this Ed25519 private key (PEM); enforcers verify it with the public key")
     .addOption(allWarningsOption())
     .addOption(formatOption())
     .action((paths: string[], opts: CompileOptions) => {
       const files = policyFiles(paths, ctx.io.cwd);
-      const stages: { name: string; ms: number }[] = [];
-      const t0 = performance.now();
       // The key is read first: a bad key is a usage error before any work is done.
       const key = opts.sign ? readKey(ctx.io.cwd, opts.sign, "private") : undefined;
-      const checked = loadAndCheck(files, { params: parseSets(opts.set), cwd: ctx.io.cwd });
-      stages.push({ name: "parse+check", ms: performance.now() - t0 });
-      reportDiagnostics(ctx, checked.diagnostics, checked.sources, "human", opts.allWarnings ? "all" : "limited");
-      if (!checked.model) {
-        ctx.exit(checked.ioError ? EXIT.usage : EXIT.findings);
+      const out = compileFiles(files, {
+        params: parseSets(opts.set),
+        cwd: ctx.io.cwd,
+        compilerVersion: VERSION,
+        ...(opts.dumpAfter ? { dumpAfter: opts.dumpAfter, onDump: (_stage: Stage, text: string) => ctx.io.out(text.endsWith("\n") || text === "" ? text : text + "\n") } : {}),
+      });
+      reportDiagnostics(ctx, out.diagnostics, out.sources, "human", opts.allWarnings ? "all" : "limited");
+      const timings = () => {
+        if (opts.timings) for (const s of out.stages) ctx.io.err(`  ${s.name.padEnd(8)} ${s.ms.toFixed(2)} ms\n`);
+      };
+      if (!out.model || !out.module) {
+        timings();
+        ctx.exit(out.ioError ? EXIT.usage : EXIT.findings);
         return;
       }
-      const out = compileModule(checked.model, {
-        compilerVersion: VERSION,
-        ...(opts.dumpAfter ? { dumpAfter: opts.dumpAfter, onDump: (_stage: string, text: string) => ctx.io.out(text.endsWith("\n") ? text : text + "\n") } : {}),
-      });
-      stages.push(...out.stages);
-      const bytes = key ? signModule(out.bytes, key) : out.bytes;
+      const { model, stages } = out;
+      const bytes = key ? signModule(out.module.bytes, key) : out.module.bytes;
       writeFileAtomic(resolve(ctx.io.cwd, opts.output), bytes, opts.output);
-      const summary = { output: opts.output, bytes: bytes.length, signed: Boolean(key), tableBytes: out.tableBytes, rules: checked.model.rules.length, groups: checked.model.groups.length, stages };
+      const summary = { output: opts.output, bytes: bytes.length, signed: Boolean(key), tableBytes: out.module.tableBytes, rules: model.rules.length, groups: model.groups.length, stages };
       if (opts.format === "json") ctx.io.out(JSON.stringify(summary, null, 2) + "\n");
       else if (!opts.dumpAfter) {
         ctx.io.err(`wrote ${opts.output}: ${bytes.length} bytes, ${summary.rules} rules, ${summary.groups} groups${key ? ", signed" : ""}\n`);
       }
-      if (opts.timings) for (const s of stages) ctx.io.err(`  ${s.name.padEnd(12)} ${s.ms.toFixed(2)} ms\n`);
+      timings();
     });
 }
 

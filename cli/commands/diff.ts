@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { compileSources } from "../../compiler/check/compile-sources.js";
-import { diffPolicies } from "../../compiler/diff/diff.js";
+import { checkSources } from "../../compiler/pipeline.js";
+import { diffModules } from "../diff/module-deciders.js";
 import { renderHuman, renderJson, renderMarkdown } from "../../compiler/diff/render.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { EXIT } from "../io.js";
@@ -17,6 +17,7 @@ interface DiffOpts {
   format: string;
   exitCode?: boolean;
   maxPieces: string;
+  maxCombinations: string;
 }
 
 /** `.nvp` files of a path (a file, or every `.nvp` under a folder), sorted. */
@@ -68,7 +69,7 @@ function load(ctx: CommandContext, side: string, paths: readonly string[], rev: 
     }
   }
   if (entries.length === 0) throw new UsageError(`no .nvp file in ${paths.map((p) => `\`${p}\``).join(", ")}`);
-  const r = compileSources(texts, entries, params);
+  const r = checkSources(texts, entries, params);
   reportDiagnostics(ctx, r.diagnostics.filter((d) => d.severity === "error"), r.sources, "human");
   if (!r.model) ctx.io.err(`error: the ${side} policy${rev ? ` at ${rev}` : ""} has errors\n`);
   return r.model;
@@ -94,6 +95,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(formatOption(["human", "json", "markdown"]))
     .option("--exit-code", "exit 1 when some verdict changes (for CI)")
     .option("--max-pieces <n>", "decide at most this many flows", "4000000")
+    .option("--max-combinations <n>", "represent at most this many overlaps of workload groups one by one (past it: per group and per pair)", "300")
     .action((old: string, rest: string[], opts: DiffOpts) => {
       const cwd = ctx.io.cwd;
       const shared = parseSets(opts.set);
@@ -120,7 +122,9 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const max = Number(opts.maxPieces);
       if (!Number.isInteger(max) || max < 1) throw new UsageError("--max-pieces takes a positive whole number");
-      const r = diffPolicies(a, b, { maxPieces: max });
+      const combos = Number(opts.maxCombinations);
+      if (!Number.isInteger(combos) || combos < 0) throw new UsageError("--max-combinations takes a whole number (0: per group and per pair only)");
+      const r = diffModules(a, b, { maxPieces: max, maxCombinations: combos });
       ctx.io.out(opts.format === "json" ? renderJson(r) : opts.format === "markdown" ? renderMarkdown(r) : renderHuman(r));
       if (opts.exitCode && r.changes.length > 0) ctx.exit(EXIT.findings);
     });

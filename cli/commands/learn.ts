@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../common/atomic-write.js";
-import { compileModule, compileSources, formatText, loadAndCheck } from "../../compiler/index.js";
+import { compileModule, checkSources, formatText, loadAndCheck } from "../../compiler/index.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { MODES, type Mode } from "../../common/schema.js";
 import { loadModule } from "../../runtime/index.js";
@@ -179,7 +179,7 @@ function passModel(ctx: CommandContext, intoFile: string | undefined, into: Poli
   const rules = existing ? withoutCovered(learner.result(), existing) : learner.result();
   const path = resolve(ctx.io.cwd, intoFile ?? "learn.nvp");
   const text = intoFile ? readText(ctx, intoFile) + writeAddition(rules, { ...w, mode: "discover" }) : writePolicy(rules, { ...w, mode: "discover", paramNamespace: false });
-  const r = compileSources({ [path]: text }, [path]);
+  const r = checkSources({ [path]: text }, [path]);
   if (r.model) return r.model;
   if (into) return structuredClone(into);
   reportDiagnostics(ctx, r.diagnostics, r.sources, "human");

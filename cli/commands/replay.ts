@@ -35,6 +35,7 @@ interface ReplayOptions {
   store?: string;
   failOnThreat?: boolean;
   top?: string | true;
+  portGuess?: boolean;
   format: string;
 }
 
@@ -65,6 +66,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--flows <file>", "write one record per finished flow as NDJSON")
     .option("--store <file>", "also add the run to a flow store (DuckDB; created if missing): nvp report, nvp serve")
     .option("--top [n]", `a table of applications by flows, packets and bytes (n rows, default ${TOP_DEFAULT})`)
+    .option("--port-guess", "name flows that content left unknown by their port in --flows records (confidence port-guess; never used by rules)")
     .option("--fail-on-threat", "exit 4 when any threat was reported (CI: this capture carries no attack)")
     .addOption(formatOption())
     .action(async (captures: string[], opts: ReplayOptions) => {
@@ -77,7 +79,7 @@ export function register(program: Command, ctx: CommandContext): void {
       if (mode === "policy" && opts.inventory.length === 0) {
         ctx.io.err("warning: no --inventory: every address is external, so only address, DNS-name and built-in groups can match; give the cluster's workloads with --inventory FILE\n");
       }
-      const engine = new PacketEngine(module, { inventory });
+      const engine = new PacketEngine(module, { inventory, settings: { portGuess: opts.portGuess === true } });
       for (const [name, ips] of Object.entries(dns)) engine.addDnsResolution(name, ips);
       // The store (DuckDB) is loaded only when asked for: a replay without --store never loads it.
       const recorder = opts.store ? await (await import("../../runtime/store/index.js")).StoreRecorder.open() : undefined;
@@ -155,8 +157,8 @@ const IDENTIFY_POLICY = "policy identify\nrule 1 allow any -> any\n";
 async function policyModule(ctx: CommandContext, opts: ReplayOptions): Promise<PolicyModule | undefined> {
   if (opts.module && opts.policy.length) throw new UsageError("give either --module FILE or --policy FILE…, not both");
   if (!opts.module && opts.policy.length === 0) {
-    const { compileModule, compileSources } = await import("../../compiler/index.js");
-    const r = compileSources({ "identify.nvp": IDENTIFY_POLICY }, ["identify.nvp"]);
+    const { compileModule, checkSources } = await import("../../compiler/index.js");
+    const r = checkSources({ "identify.nvp": IDENTIFY_POLICY }, ["identify.nvp"]);
     if (!r.model) throw new Error("the identification policy does not check");
     return loadModule(compileModule(r.model, { compilerVersion: VERSION }).bytes);
   }

@@ -2,6 +2,7 @@
  * A small collector the checker passes around: every finding is recorded, nothing throws, so one
  * run reports every problem at once (style.md). Helpers keep the call sites to one line each.
  */
+import { CODE_CATALOG } from "../../common/codes/catalog.js";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import type { Span } from "../../common/span.js";
 
@@ -30,7 +31,26 @@ export class Diags {
   private errorCount = 0;
   private readonly perFile = new Map<string, { kept: number; summary?: Diagnostic; dropped: number }>();
 
+  /**
+   * Record a finding with the severity its code has in the catalog (common/codes/): `error` and
+   * `warn` say at the call site what the catalog says (test/docs/diagnostic-catalog.test.ts holds
+   * them to it), but the catalog decides.
+   */
+  report(code: string, f: Finding): void {
+    if (severityOf(code, "error") === "warning") this.list.push(build(code, "warning", f));
+    else this.addError(code, f);
+  }
+
   error(code: string, f: Finding): void {
+    this.report(code, f);
+  }
+
+  warn(code: string, f: Finding): void {
+    if (severityOf(code, "warning") === "error") this.addError(code, f);
+    else this.list.push(build(code, "warning", f));
+  }
+
+  private addError(code: string, f: Finding): void {
     this.errorCount++;
     const file = f.span.file;
     const n = this.perFile.get(file) ?? { kept: 0, dropped: 0 };
@@ -49,10 +69,6 @@ export class Diags {
     }
   }
 
-  warn(code: string, f: Finding): void {
-    this.list.push(build(code, "warning", f));
-  }
-
   /** An error with no source location (a `--set` flag, a missing entry file). */
   errorNoSpan(code: string, message: string, help: string, file?: string): void {
     this.errorCount++;
@@ -64,6 +80,11 @@ export class Diags {
   get errors(): number {
     return this.errorCount;
   }
+}
+
+/** The catalog's severity of a code; `fallback` for a code the catalog lacks (the catalog test forbids that). */
+function severityOf(code: string, fallback: "error" | "warning"): "error" | "warning" {
+  return CODE_CATALOG.get(code)?.severity ?? fallback;
 }
 
 function build(code: string, severity: "error" | "warning", f: Finding): Diagnostic {

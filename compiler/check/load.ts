@@ -10,7 +10,7 @@ import { INPUT_FILE_CODES, InputFileError, readInputFile } from "../../common/in
 import { join, posix } from "node:path";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import type { Span } from "../../common/span.js";
-import { parseSource } from "../ast/parse.js";
+import { parseSource, type ParseResult } from "../ast/parse.js";
 import type { SourceFile } from "../ast/types.js";
 import { decodeSource, MAX_SOURCE_BYTES } from "../source.js";
 import { Diags, q } from "./diag.js";
@@ -28,6 +28,8 @@ export interface LoadOptions {
   fs?: LoadFs;
   /** Where `std/<name>` imports are read from (default: the package's stdlib/). */
   stdlibDir?: string;
+  /** The parser (default parseSource); compiler/pipeline.ts wraps it to time the parse stage. */
+  parse?: (path: string, text: string) => ParseResult;
 }
 
 export interface LoadResult {
@@ -60,6 +62,7 @@ interface Target {
 export function loadPolicy(entry: readonly string[], opts: LoadOptions = {}): LoadResult {
   const fs = opts.fs ?? nodeFs;
   const stdlibDir = opts.stdlibDir ?? defaultStdlibDir();
+  const parse = opts.parse ?? parseSource;
   const out: LoadResult = { files: [], sources: new Map(), diagnostics: [] };
   const d = new Diags();
   const state = new Map<string, "loading" | "done">();
@@ -91,7 +94,7 @@ export function loadPolicy(entry: readonly string[], opts: LoadOptions = {}): Lo
     out.diagnostics.push(...decoded.diagnostics);
     if (decoded.text !== undefined) {
       out.sources.set(t.display, decoded.text);
-      const parsed = parseSource(t.display, decoded.text);
+      const parsed = parse(t.display, decoded.text);
       out.diagnostics.push(...parsed.diagnostics);
       for (const item of parsed.file.items) {
         if (item.kind !== "import") continue;

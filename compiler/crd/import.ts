@@ -11,7 +11,7 @@
 import { stringify } from "yaml";
 import { sortDiagnostics, type Diagnostic } from "../../common/diagnostics.js";
 import { Diags, q } from "../check/diag.js";
-import { compileSources } from "../check/compile-sources.js";
+import { checkSources } from "../pipeline.js";
 import { GroupTable, isIpEntry, type ImportedGroup } from "./import-groups.js";
 import { appsToNvp, portsToNvp } from "./ports.js";
 import { readCrds, spanOf } from "./read.js";
@@ -124,7 +124,7 @@ export function importCrds(files: readonly { name: string; text: string }[], opt
   if (kept.length > 0) out.kept = kept.map((k) => stringify(k)).join("---\n");
   // The generated text must check; if it does not, that is reported against the text itself.
   const outName = opts.outName ?? "imported.nvp";
-  const checked = compileSources({ [outName]: text }, [outName]);
+  const checked = checkSources({ [outName]: text }, [outName]);
   const errors = checked.diagnostics.filter((x) => x.severity === "error");
   if (errors.length > 0) {
     sources.set(outName, text);

@@ -7,17 +7,15 @@
  * 2. universe.ts cuts flow space at every boundary both policies draw and picks a representative
  *    per piece (addresses, workloads, ports, applications, hosts).
  * 3. For each change, every piece its rule matches (or, for a mode, every piece touching the
- *    service; for a setting, every piece) is decided by both policies' compiled modules in batches;
- *    where the actions differ, the reference evaluator confirms one flow per region (same old and
- *    new deciding rule and action), which becomes the witness.
+ *    service; for a setting, every piece) is decided by both policies in batches, through a
+ *    `BothDeciders` the caller gives (cli/diff/module-deciders.ts: the compiled modules, so that
+ *    compiler/ never imports the runtime); where the actions differ, the reference evaluator
+ *    confirms one flow per region (same old and new deciding rule and action), which becomes the
+ *    witness.
  */
 import { appById } from "../../common/apps.js";
 import { parseIp } from "../../common/ip.js";
-import type { Action, Flow, Mode, Workload } from "../../common/schema.js";
-import { RESULT_SIZE } from "../../common/abi.js";
-import { decodeResult } from "../../runtime/flow-codec.js";
-import { Enforcer, loadModule, type Decision } from "../../runtime/index.js";
-import { compileModule } from "../emit/compile-module.js";
+import type { Action, Flow, Mode, Verdict, Workload } from "../../common/schema.js";
 import type { GroupModel, PolicyModel, RuleModel } from "../model.js";
 import { evaluate } from "../reference/evaluate.js";
 import { resolveEndpointIp } from "../reference/endpoints.js";
@@ -59,22 +57,48 @@ export interface DiffResult {
   changes: Change[];
   /** The synthetic inventory and DNS answers the witnesses' addresses refer to. */
   context: { inventory: Universe["inventory"]; dns: Universe["dns"] };
-  stats: { ruleChanges: number; pieces: number; differing: number; truncated: boolean };
+  stats: { ruleChanges: number; pieces: number; differing: number; truncated: boolean; combinations: number; combinationsCapped: boolean };
 }
+
+/** The synthetic world the compared flows live in: workloads, nodes and DNS answers. */
+export type DiffWorld = DiffResult["context"];
+
+/** One flow of a batch that both policies decide, with the two decisions. */
+export interface DecidedPair {
+  /** Index of the flow in the batch. */
+  index: number;
+  old: DecisionSummary;
+  new: DecisionSummary;
+}
+
+/**
+ * Decides a batch of flows under the old and the new policy and yields at least every flow whose
+ * decisions differ (flows yielded with equal actions are skipped).
+ */
+export type DecideBatch = (batch: readonly Flow[]) => Iterable<DecidedPair>;
+
+/** Builds the batch decider for two policies in the given world (called once per diff). */
+export type BothDeciders = (a: PolicyModel, b: PolicyModel, world: DiffWorld) => DecideBatch;
 
 export interface DiffOptions {
   /** At most this many flows are decided (default 4,000,000); past it the result says truncated. */
   maxPieces?: number;
+  /**
+   * Workload groups overlapping in more ways than this (default 300) are represented by one workload
+   * per group and per pair with a changed rule's group instead of every combination; the result says so.
+   */
+  maxCombinations?: number;
 }
 
 const BATCH = 65_536;
 
-export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions = {}): DiffResult {
+/** The verdict-changing regions between policies `a` (old) and `b` (new), decided by `deciders`. */
+export function diffPolicies(a: PolicyModel, b: PolicyModel, deciders: BothDeciders, opts: DiffOptions = {}): DiffResult {
   const al = align(a, b);
   const changes: Change[] = al.changes.map((c) => ({ kind: c.kind, title: title(c, c.kind === "removed" ? a : b), ...ids(c), regions: [] }));
   for (const m of al.modes) changes.push({ kind: "mode", title: `nv.${m.service}.${m.namespace}: mode ${m.old} -> ${m.new}`, regions: [] });
   for (const s of al.settings) changes.push({ kind: "settings", title: `setting ${s.key}: ${s.old} -> ${s.new}`, regions: [] });
-  const stats = { ruleChanges: al.changes.length, pieces: 0, differing: 0, truncated: false };
+  const stats = { ruleChanges: al.changes.length, pieces: 0, differing: 0, truncated: false, combinations: 0, combinationsCapped: false };
   if (changes.length === 0) return { changes, context: { inventory: { workloads: [], nodes: [], internalSubnets: [], serviceExternalIps: [] }, dns: {} }, stats };
 
   const oldRules = new Map<number, Change>();
@@ -88,7 +112,9 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   const focusNew = al.changes.flatMap((c) => (c.kind === "removed" ? [] : [c.rule]));
   const ruleGroups = (m: PolicyModel, rs: readonly RuleModel[]) => rs.flatMap((r) => [...r.from, ...r.to].map((g) => m.groups[g] as GroupModel));
   const modeGroups = (m: PolicyModel) => m.groups.filter((g) => g.kind === "service" && al.modes.some((x) => x.service === g.service?.service && x.namespace === g.service?.namespace));
-  const u = buildUniverse(a, b, (m) => [...ruleGroups(m, m === a ? focusOld : focusNew), ...modeGroups(m)]);
+  const u = buildUniverse(a, b, (m) => [...ruleGroups(m, m === a ? focusOld : focusNew), ...modeGroups(m)], opts.maxCombinations ?? 300);
+  stats.combinations = u.combinations.count;
+  stats.combinationsCapped = u.combinations.capped;
 
   const pieces = new Pieces(u, [a, b], opts.maxPieces ?? 4_000_000);
   for (const r of focusOld) pieces.rule(0, r);
@@ -98,24 +124,14 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
   stats.pieces = pieces.flows.length;
   stats.truncated = pieces.truncated;
 
-  const ea = engine(a, u);
-  const eb = engine(b, u);
   const ctx = { inventory: u.inventory, dns: u.dns };
+  const decide = deciders(a, b, ctx);
   const regions = new Map<string, { change: Change; region?: Region; candidates: Flow[] }>();
   for (let i = 0; i < pieces.flows.length; i += BATCH) {
     const batch = pieces.flows.slice(i, i + BATCH);
-    // Each module decides its own encoding (an encoding is bound to its module); results are
-    // compared as bytes first and decoded only where they differ.
-    const ra = ea.decideEncoded(ea.encode(batch));
-    const rb = eb.decideEncoded(eb.encode(batch));
-    const va = new DataView(ra.buffer, ra.byteOffset, ra.byteLength);
-    const vb = new DataView(rb.buffer, rb.byteOffset, rb.byteLength);
-    batch.forEach((flow, k) => {
-      if (sameBytes(ra, rb, k * RESULT_SIZE)) return;
-      const x = decodeResult(va, k * RESULT_SIZE);
-      const y = decodeResult(vb, k * RESULT_SIZE);
-      if (typeof x === "number" || typeof y === "number") throw new Error(`the engine could not decide ${JSON.stringify(flow)}`);
-      if (x.action === y.action) return;
+    for (const { index, old: x, new: y } of decide(batch)) {
+      const flow = batch[index] as Flow;
+      if (x.action === y.action) continue;
       stats.differing++;
       const key = `${x.action}|${x.rule}|${y.action}|${y.rule}`;
       let entry = regions.get(key);
@@ -135,7 +151,7 @@ export function diffPolicies(a: PolicyModel, b: PolicyModel, opts: DiffOptions =
           entry.change.regions.push(entry.region);
         }
       }
-    });
+    }
   }
   return { changes: changes.filter((c) => c.regions.length > 0 || c.kind === "mode" || c.kind === "settings"), context: ctx, stats };
 }
@@ -146,17 +162,10 @@ function ids(c: RuleChange): { oldRule?: number; newRule?: number } {
   return { oldRule: c.old.id, newRule: c.rule.id };
 }
 
-function summary(d: Decision): DecisionSummary {
+function summary(d: Verdict): DecisionSummary {
   const s: DecisionSummary = { action: d.action, rule: d.rule };
   if (d.mode) s.mode = d.mode;
   return s;
-}
-
-function engine(m: PolicyModel, u: Universe): Enforcer {
-  const e = new Enforcer(loadModule(compileModule(m).bytes));
-  e.setInventory(u.inventory);
-  for (const [name, ips] of Object.entries(u.dns)) e.addDnsResolution(name, ips);
-  return e;
 }
 
 /** One line for a rule: `allow web -> db app PostgreSQL port tcp/5432`. */
@@ -206,9 +215,4 @@ function witnessContext(u: Universe, flow: Flow): { inventory: Universe["invento
   const workloads = u.inventory.workloads.filter((w) => w.ips.some((ip) => ips.has(ip)));
   const dns = Object.fromEntries(Object.entries(u.dns).filter(([, xs]) => xs.some((ip) => ips.has(ip))));
   return { inventory: { ...u.inventory, workloads }, dns };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array, at: number): boolean {
-  for (let i = at; i < at + RESULT_SIZE; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

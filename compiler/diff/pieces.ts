@@ -30,14 +30,21 @@ for (const a of APPS) if (a.parent !== undefined) CHILDREN.set(a.parent, [...(CH
 export class Pieces {
   readonly flows: Flow[] = [];
   truncated = false;
-  private readonly seen = new Set<string>();
   private readonly peers: Peer[] = [];
   /** Per policy: rule indexes by each group they name as a source. */
   private readonly byFrom: [Map<number, number[]>, Map<number, number[]>];
+  /** Per policy: rule indexes by each group they name as a destination. */
+  private readonly byTo: [Map<number, number[]>, Map<number, number[]>];
   /** Per peer and policy: the rules whose sources hold it, in order (made on first use). */
   private readonly fromRules = new Map<Peer, [number[], number[]]>();
+  /** Per peer and policy: a bit per rule whose destinations hold it (made on first use). */
+  private readonly toBits = new Map<Peer, [Uint32Array, Uint32Array]>();
   /** Pair keys as small numbers: piece keys stay short. */
   private readonly pairIds = new Map<string, number>();
+  /** Per pair key: the pieces taken (proto, port, app and host packed in one number). */
+  private readonly taken = new Map<number, Set<number>>();
+  /** Pair keys already enumerated whole, and with each `only` rule: a repeat adds nothing. */
+  private readonly enumerated = new Map<number, Set<RuleModel | undefined>>();
 
   constructor(
     private readonly u: Universe,
@@ -62,13 +69,19 @@ export class Pieces {
       if (ep.workload) peer.workload = ep.workload;
       this.peers.push(peer);
     }
-    this.byFrom = models.map((m) => {
+    const index = (m: PolicyModel, side: (r: RuleModel) => readonly number[]) => {
       const idx = new Map<number, number[]>();
       m.rules.forEach((r, i) => {
-        for (const g of r.from) idx.set(g, [...(idx.get(g) ?? []), i]);
+        for (const g of side(r)) {
+          const list = idx.get(g);
+          if (list) list.push(i);
+          else idx.set(g, [i]);
+        }
       });
       return idx;
-    }) as [Map<number, number[]>, Map<number, number[]>];
+    };
+    this.byFrom = [index(models[0], (r) => r.from), index(models[1], (r) => r.from)];
+    this.byTo = [index(models[0], (r) => r.to), index(models[1], (r) => r.to)];
   }
 
   /** Every piece rule `r` of policy `side` (0 old, 1 new) matches. */
@@ -92,22 +105,28 @@ export class Pieces {
   /** The rules of both policies that match this source and destination. */
   private relevant(s: Peer, d: Peer): { rules: RuleModel[]; key: string } {
     const out: RuleModel[] = [];
-    const key: string[] = [];
+    const key: number[] = [];
     let from = this.fromRules.get(s);
     if (!from) {
       from = [0, 1].map((side) => [...new Set([...s.in[side as 0 | 1]].flatMap((g) => this.byFrom[side as 0 | 1].get(g) ?? []))].sort((x, y) => x - y)) as [number[], number[]];
       this.fromRules.set(s, from);
     }
+    let to = this.toBits.get(d);
+    if (!to) {
+      to = [0, 1].map((side) => {
+        const bits = new Uint32Array((this.models[side as 0 | 1].rules.length + 31) >>> 5);
+        for (const g of d.in[side as 0 | 1]) for (const i of this.byTo[side as 0 | 1].get(g) ?? []) bits[i >>> 5]! |= 1 << (i & 31);
+        return bits;
+      }) as [Uint32Array, Uint32Array];
+      this.toBits.set(d, to);
+    }
     for (const side of [0, 1] as const) {
       const m = this.models[side];
+      const bits = to[side];
       for (const i of from[side]) {
-        {
-          const r = m.rules[i] as RuleModel;
-          if (r.to.some((t) => d.in[side].has(t))) {
-            out.push(r);
-            key.push(`${side}:${i}`);
-          }
-        }
+        if ((bits[i >>> 5]! & (1 << (i & 31))) === 0) continue;
+        out.push(m.rules[i] as RuleModel);
+        key.push(side ? -1 - i : i);
       }
     }
     return { rules: out, key: key.join(",") };
@@ -120,6 +139,11 @@ export class Pieces {
     const long = `${s.sig}|${d.sig}|${s.vh || d.vh}|${key}`;
     let pairKey = this.pairIds.get(long);
     if (pairKey === undefined) this.pairIds.set(long, (pairKey = this.pairIds.size));
+    // The same pair key enumerates the same pieces: a repeat (whole, or with the same rule) adds nothing.
+    let done = this.enumerated.get(pairKey);
+    if (!done) this.enumerated.set(pairKey, (done = new Set()));
+    if (done.has(undefined) || done.has(only)) return;
+    done.add(only);
     const cuts = { tcp: new Set<number>([0]), udp: new Set<number>([0]) };
     const appIds = new Set<number>();
     for (const r of rules) {
@@ -131,26 +155,32 @@ export class Pieces {
       for (const a of r.apps) for (const id of [a, ...(CHILDREN.get(a) ?? [])]) appIds.add(id);
     }
     const apps: (string | undefined)[] = [undefined, "unknown", ...APPS.filter((a) => appIds.has(a.id)).map((a) => a.name)];
-    const hosts = s.vh || d.vh ? this.u.hosts : [undefined];
+    const hosts: (string | undefined)[] = s.vh || d.vh ? this.u.hosts : [undefined];
     const ports: { proto: "tcp" | "udp" | "icmp"; port?: number }[] = [{ proto: "icmp" }];
     for (const proto of ["tcp", "udp"] as const) for (const port of cuts[proto]) ports.push({ proto, port });
     for (const p of ports) {
       if (only && only.ports.length > 0 && !only.ports.some((q) => q.proto === "any" || (q.proto === p.proto && (p.proto === "icmp" || (q.lo <= (p.port ?? 0) && (p.port ?? 0) <= q.hi))))) continue;
-      for (const app of apps) {
+      for (let ai = 0; ai < apps.length; ai++) {
+        const app = apps[ai];
         if (only && only.apps.length > 0 && app !== undefined && !appSatisfies(findApp(app)?.id ?? -1, only.apps)) continue;
-        for (const host of hosts) this.add(pairKey, s.ip, d.ip, p.proto, p.port, app, host);
+        for (let hi = 0; hi < hosts.length; hi++) {
+          // proto (2 bits), port + 1 (17), app (by index into this pair's list, 12), host (rest).
+          const packed = ((hi * 4096 + ai) * 131072 + (p.port ?? -1) + 1) * 4 + (p.proto === "tcp" ? 0 : p.proto === "udp" ? 1 : 2);
+          this.add(pairKey, packed, s.ip, d.ip, p.proto, p.port, app, hosts[hi]);
+        }
       }
     }
   }
 
-  private add(pairKey: number, src: string, dst: string, proto: "tcp" | "udp" | "icmp", port: number | undefined, app: string | undefined, host: string | undefined): void {
-    const key = `${pairKey}|${proto}|${port}|${app}|${host}`;
-    if (this.seen.has(key)) return;
+  private add(pairKey: number, packed: number, src: string, dst: string, proto: "tcp" | "udp" | "icmp", port: number | undefined, app: string | undefined, host: string | undefined): void {
+    let seen = this.taken.get(pairKey);
+    if (!seen) this.taken.set(pairKey, (seen = new Set()));
+    if (seen.has(packed)) return;
     if (this.flows.length >= this.max) {
       this.truncated = true;
       return;
     }
-    this.seen.add(key);
+    seen.add(packed);
     const f: Flow = { src, dst, proto };
     if (port !== undefined) f.port = port;
     if (app !== undefined) f.app = app;

@@ -15,7 +15,8 @@ const count = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}
 function summaryLine(r: DiffResult): string {
   const regions = r.changes.reduce((n, c) => n + c.regions.length, 0);
   if (r.changes.length === 0) return "no verdict changes";
-  const trunc = r.stats.truncated ? " (truncated: raise --max-pieces to see every piece)" : "";
+  let trunc = r.stats.truncated ? " (truncated: raise --max-pieces to see every piece)" : "";
+  if (r.stats.combinationsCapped) trunc += "; workload groups overlap in too many ways: one workload per group and per pair stands for them (raise --max-combinations for every combination)";
   return `${count(r.changes.length, "change")}, ${count(regions, "region")}: ${count(r.stats.differing, "piece")} of ${r.stats.pieces.toLocaleString("en-US")} examined change verdict${trunc}`;
 }
 

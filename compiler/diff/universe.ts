@@ -4,21 +4,23 @@
  *  - addresses: the elementary intervals between all IP, CIDR and range boundaries of both
  *    policies' address groups (one address per interval that some group covers, plus one outside
  *    all of them); each DNS name and wildcard (one resolved address per name);
- *  - workloads: one per service group, one per custom group (a value meeting each criterion), and
- *    one per pair of a group a changed rule names with any other workload or service group (the
- *    two attribute sets merged), so overlaps of rules that moved past each other are represented;
+ *  - workloads: one per combination of group memberships that attribute values can realise
+ *    (atoms.ts), so any overlap of groups — of two, three or more — is represented; past a cap, one
+ *    per group and one per pair of a group a changed rule names with any other group;
  *  - a node, an internal (non-workload) address and an outside address;
  *  - virtual hosts: each `vh:` name, none, and not yet known;
  *  - ports and applications are cut per source and destination (pieces.ts).
- * The pieces are complete for IP, name, `=`/`!=` (glob), `prefix` and `contains` criteria; for a
- * `regex` criterion the representative value is derived from the pattern and checked, so a
- * pattern it cannot satisfy has no representative (docs/diff.md says so).
+ * Candidate values come from the criteria's patterns (instances.ts) and are checked, so a `regex`
+ * pattern no candidate satisfies has no representative (docs/diff.md says so).
  */
 import { formatIp, MAX_IP, V4_BASE } from "../../common/ip.js";
 import type { Inventory, Workload } from "../../common/schema.js";
-import type { CriterionModel, GroupModel, PolicyModel } from "../model.js";
+import type { GroupModel, PolicyModel } from "../model.js";
 import type { Endpoint } from "../reference/endpoints.js";
 import { groupMembership } from "../reference/membership.js";
+import { workloadAtoms } from "./atoms.js";
+import { type Attrs, instancesOf, workloadOf } from "./instances.js";
+
 
 export interface Universe {
   inventory: Inventory;
@@ -28,23 +30,9 @@ export interface Universe {
   hosts: (string | undefined)[];
   /** What each representative address is (the reference's resolveEndpoint, without its linear scan). */
   kinds: Map<string, Endpoint>;
+  /** Workload membership combinations represented; `capped` when they were too many (pairs only). */
+  combinations: { count: number; capped: boolean };
 }
-
-const FRESH = "nvp-diff-none";
-
-/** A value meeting one positive criterion (undefined when none is found). */
-function instanceOf(c: CriterionModel): string | undefined {
-  const v = c.value;
-  if (c.op === "!=" || c.op === "!regex") return undefined;
-  let cand: string;
-  if (c.op === "=") cand = v === "any" ? FRESH : v.replace(/[*?]/g, "x");
-  else if (c.op === "prefix") cand = `${v}x`;
-  else if (c.op === "contains") cand = `x${v}x`;
-  else cand = v.replace(/^\^/, "").replace(/\$$/, "").replace(/\[([^\]])[^\]]*\]/g, "$1").replace(/\((?:[^|)]*\|)*([^|)]*)\)/g, "$1").replace(/\.\*|\.\+|\./g, "x").replace(/[*+?]/g, "").replace(/\\(.)/g, "$1");
-  return cand;
-}
-
-type Attrs = Map<string, string>;
 
 /** Attribute choices that put a workload in group `g` (first positive criterion of each class). */
 function attrsFor(g: GroupModel): Attrs | undefined {
@@ -58,19 +46,10 @@ function attrsFor(g: GroupModel): Attrs | undefined {
   for (const c of g.criteria ?? []) {
     const key = c.labelKey === undefined ? c.key : `${c.key}:${c.labelKey}`;
     if (out.has(key)) continue;
-    const v = instanceOf(c);
+    const v = instancesOf(c)[0];
     if (v !== undefined) out.set(key, v);
   }
   return out;
-}
-
-function workloadOf(attrs: Attrs, name: string, ip: string): Workload {
-  const w: Workload = { name, namespace: attrs.get("namespace") ?? FRESH, service: attrs.get("service") ?? FRESH, labels: {}, nsLabels: {}, images: [attrs.get("image") ?? FRESH], containers: [attrs.get("container") ?? FRESH], node: attrs.get("node") ?? FRESH, ips: [ip] };
-  for (const [k, v] of attrs) {
-    if (k.startsWith("label:")) w.labels[k.slice(6)] = v;
-    else if (k.startsWith("ns-label:")) w.nsLabels[k.slice(9)] = v;
-  }
-  return w;
 }
 
 /** A block of 65536 addresses for synthetic workloads and peers, if possible one no address group touches. */
@@ -84,7 +63,11 @@ function freeBlock(covered: readonly [bigint, bigint][]): bigint {
   return blocks[0] as bigint;
 }
 
-export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: PolicyModel) => GroupModel[]): Universe {
+/**
+ * `maxCombinations`: more workload membership combinations than this (among those holding a group a
+ * change names) and workloads are represented per group and per pair instead.
+ */
+export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: PolicyModel) => GroupModel[], maxCombinations: number): Universe {
   const groups = [...a.groups, ...b.groups];
   const intervals: [bigint, bigint][] = [];
   const names = new Set<string>();
@@ -140,20 +123,27 @@ export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: P
     const at = attrsFor(g);
     return at === undefined ? [] : [{ g, at }];
   });
+  // One per group; then every membership combination that holds a group a change names.
   for (const { at } of all) add(at);
-  // A merge is kept only when it lands in both groups: anything else repeats one of the two.
-  const ctx = { inventory: { workloads: [], nodes: [], internalSubnets: [], serviceExternalIps: [] }, dns: {} };
-  const holds = (g: GroupModel, w: Workload) => groupMembership(g, ctx, 0n, { kind: "workload", workload: w }, undefined) !== undefined;
-  const focused = [...new Set([...focusGroups(a), ...focusGroups(b)])].flatMap((g) => {
-    const at = attrsFor(g);
-    return at === undefined ? [] : [{ g, at }];
-  });
-  for (const f of focused) {
-    for (const o of all) {
-      if (o.g === f.g) continue;
-      for (const merged of [new Map([...o.at, ...f.at]), new Map([...f.at, ...o.at])]) {
-        const w = workloadOf(merged, "probe", "::");
-        if (holds(f.g, w) && holds(o.g, w)) add(merged);
+  const focus = new Set([...focusGroups(a), ...focusGroups(b)]);
+  const atoms = workloadAtoms(groups, { cap: maxCombinations, within: new Set(groups.flatMap((g, i) => (focus.has(g) ? [i] : []))) });
+  if (atoms) for (const at of atoms) add(at);
+  else {
+    // Too many combinations: one per group, and merged pairs with the groups changed rules name.
+    // A merge is kept only when it lands in both groups: anything else repeats one of the two.
+    const ctx = { inventory: { workloads: [], nodes: [], internalSubnets: [], serviceExternalIps: [] }, dns: {} };
+    const holds = (g: GroupModel, w: Workload) => groupMembership(g, ctx, 0n, { kind: "workload", workload: w }, undefined) !== undefined;
+    const focused = [...new Set([...focusGroups(a), ...focusGroups(b)])].flatMap((g) => {
+      const at = attrsFor(g);
+      return at === undefined ? [] : [{ g, at }];
+    });
+    for (const f of focused) {
+      for (const o of all) {
+        if (o.g === f.g) continue;
+        for (const merged of [new Map([...o.at, ...f.at]), new Map([...f.at, ...o.at])]) {
+          const w = workloadOf(merged, "probe", "::");
+          if (holds(f.g, w) && holds(o.g, w)) add(merged);
+        }
       }
     }
   }
@@ -169,5 +159,5 @@ export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: P
   for (const w of workloads) kinds.set(w.ips[0] as string, { kind: "workload", workload: w });
   kinds.set(nodeIp, { kind: "node", node });
   kinds.set(internal, { kind: "internal" });
-  return { inventory, dns, endpoints, hosts: [undefined, "", ...vhs], kinds };
+  return { inventory, dns, endpoints, hosts: [undefined, "", ...vhs], kinds, combinations: { count: atoms?.length ?? 0, capped: !atoms } };
 }

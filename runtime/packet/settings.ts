@@ -47,6 +47,12 @@ export interface PacketSettings {
   dnsSnoop: boolean;
   /** Threat detection (docs/threats.md); off: no detector runs, nothing is reported or blocked. */
   threats: boolean;
+  /**
+   * Name a flow that carried payload but that content left unknown by its server port, in its
+   * flow-end record only (confidence `port-guess`); rule matching never sees the guess
+   * (docs/protocols.md, "Port guesses"). Off by default: ports never decide.
+   */
+  portGuess: boolean;
   /** Rate-meter entries for the rate detections (floods), a power of two, 32 bytes each. */
   meterSlots: number;
   /** Service externalIPs the engine holds (the inventory's `serviceExternalIps`, for k8s-mitm). */
@@ -67,6 +73,7 @@ export const DEFAULT_PACKET_SETTINGS: Readonly<PacketSettings> = Object.freeze({
   dpi: true,
   dnsSnoop: true,
   threats: true,
+  portGuess: false,
   meterSlots: 65536,
   externalIps: 4096,
 });
@@ -123,5 +130,5 @@ export function writeSettings(mem: DataView, at: number, s: PacketSettings, patt
   put(P.PS_DNS_MIN_TTL, s.dnsMinTtl);
   put(P.PS_METER_SLOTS, s.meterSlots);
   put(P.PS_EXT_IPS, s.externalIps);
-  put(P.PS_FLAGS, (s.dpi ? P.PSF_DPI : 0) | (s.dnsSnoop ? P.PSF_DNS_SNOOP : 0) | (s.threats ? P.PSF_THREATS : 0));
+  put(P.PS_FLAGS, (s.dpi ? P.PSF_DPI : 0) | (s.dnsSnoop ? P.PSF_DNS_SNOOP : 0) | (s.threats ? P.PSF_THREATS : 0) | (s.portGuess ? P.PSF_PORT_GUESS : 0));
 }

@@ -30,14 +30,16 @@ export function countryOf(ip: string): { alpha2: string; numeric: string } | und
   return { alpha2: a2, numeric: iso3166.whereAlpha2(a2)?.numeric ?? "" };
 }
 
-/** Look up every external address of run `runId` not yet in `geo`. */
+/** Look up every external address of run `runId` (its flows, threats and events) not yet in `geo`. */
 export async function fillGeo(store: FlowStore, runId: number): Promise<number> {
   const rows = await store.query(
     `SELECT DISTINCT ip FROM (
        SELECT src_ip AS ip FROM flows WHERE run_id = $1 AND src_kind = 'external'
        UNION ALL SELECT dst_ip FROM flows WHERE run_id = $1 AND dst_kind = 'external'
        UNION ALL SELECT src_ip FROM threats WHERE run_id = $1 AND src_kind = 'external'
-       UNION ALL SELECT dst_ip FROM threats WHERE run_id = $1 AND dst_kind = 'external')
+       UNION ALL SELECT dst_ip FROM threats WHERE run_id = $1 AND dst_kind = 'external'
+       UNION ALL SELECT src_ip FROM events WHERE run_id = $1 AND src_kind = 'external'
+       UNION ALL SELECT dst_ip FROM events WHERE run_id = $1 AND dst_kind = 'external')
      WHERE ip IS NOT NULL AND ip NOT IN (SELECT ip FROM geo)`,
     [runId],
   );

@@ -6,8 +6,14 @@
  */
 import type { ModuleMeta } from "../../common/abi-meta.js";
 import type { Inventory } from "../../common/schema.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fillGeo } from "./geo.js";
-import { FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
+import { ingestSource } from "./ingest-source.js";
+import { convertNeuVector, isNeuVectorFile } from "./neuvector-read.js";
+import type { NvPods } from "./neuvector-map.js";
+import { FLOW_SEARCH_SELECT, FLOW_SELECT, NDJSON_COLUMNS } from "./schema.js";
 import { firstLine, STORE_CODES, StoreError, type FlowStore, type Param } from "./store.js";
 
 export interface RunInfo {
@@ -22,6 +28,8 @@ export interface RunInfo {
 export interface CaptureInput {
   capture: string;
   files: string[];
+  /** How the files are read: nvp's event NDJSON, NeuVector's exported security events, or (absent) told apart by their first line. */
+  format?: "nvp" | "neuvector";
   packets?: number;
   bytes?: number;
   error?: string;
@@ -52,7 +60,11 @@ export interface IngestResult {
   flows: number;
   events: number;
   threats: number;
+  /** NeuVector files: the records read but not stored (incidents, other notifications, lines of other logs). */
+  skipped?: { incidents: number; other: number; lines: number };
 }
+
+type Counts = { flows: number; events: number; threats: number };
 
 const EVENT_TYPES = ["violation", "deny", "learn", "reset", "flow-end", "threat"];
 
@@ -69,13 +81,28 @@ export async function ingestRun(store: FlowStore, run: RunInfo, captures: readon
   return store.transaction(async () => {
     const runId = await newRun(store, run, ctx);
     const total: IngestResult = { runId, flows: 0, events: 0, threats: 0 };
+    const nvPods: NvPods = new Map();
     for (const c of captures) {
       const counts = { flows: 0, events: 0, threats: 0 };
-      for (const file of c.files) add(counts, await loadFile(store, runId, { sql: "$capture", params: { capture: c.capture } }, file));
+      const capture = { sql: "$capture", params: { capture: c.capture } };
+      for (const file of c.files) {
+        const src = await ingestSource(file);
+        try {
+          if (c.format === "neuvector" || (c.format === undefined && isNeuVectorFile(src.path))) add(counts, await loadNeuVector(store, runId, capture, src.path, total, nvPods));
+          else add(counts, await loadFile(store, runId, capture, src.path));
+        } catch (e) {
+          // Errors name the user's path, not the temporary copy of a streamed input.
+          if (src.path !== file && e instanceof Error) e.message = e.message.split(src.path).join(file);
+          throw e;
+        } finally {
+          src.done();
+        }
+      }
       await store.run("INSERT INTO captures VALUES ($1, $2, $3, $4, $5, $6, $7)", [runId, c.capture, c.packets ?? null, c.bytes ?? null, counts.flows, counts.events + counts.threats, c.error ?? null]);
       add(total, counts);
     }
     await writeContext(store, runId, ctx);
+    await writeNvPods(store, runId, nvPods, ctx);
     await fillGeo(store, runId);
     await store.run("DROP TABLE IF EXISTS temp.s");
     return total;
@@ -110,7 +137,7 @@ export async function ingestReplay(store: FlowStore, run: RunInfo, files: readon
   });
 }
 
-function add(to: { flows: number; events: number; threats: number }, n: { flows: number; events: number; threats: number }): void {
+function add(to: Counts, n: Counts): void {
   to.flows += n.flows;
   to.events += n.events;
   to.threats += n.threats;
@@ -124,9 +151,11 @@ async function newRun(store: FlowStore, run: RunInfo, ctx: RunContext): Promise<
 }
 
 /** Stage `file`, check it, and insert its rows; `capture` is the SQL (with its parameters) naming each row's capture. */
-async function loadFile(store: FlowStore, runId: number, capture: { sql: string; params: Record<string, Param> }, file: string): Promise<{ flows: number; events: number; threats: number }> {
+type CaptureSql = { sql: string; params: Record<string, Param> };
+
+async function loadFile(store: FlowStore, runId: number, capture: CaptureSql, file: string): Promise<Counts> {
   try {
-    await store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM read_json($file, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, { file });
+    await stage(store, file);
   } catch (e) {
     throw new StoreError(STORE_CODES.input, `\`${file}\`: ${firstLine(e)}`, "give NDJSON event or flow files as `nvp replay --events/--flows` writes them (docs/formats.md)");
   }
@@ -135,12 +164,50 @@ async function loadFile(store: FlowStore, runId: number, capture: { sql: string;
     const bad = (await store.query(`SELECT n, type, problem FROM (SELECT row_number() OVER () AS n, type, ${PROBLEM} AS problem FROM s) WHERE problem IS NOT NULL ORDER BY n LIMIT 1`))[0]!;
     throw new StoreError(STORE_CODES.shape, `\`${file}\`: record ${String(bad["n"])} ${String(bad["problem"])}${bad["type"] ? ` (type \`${String(bad["type"])}\`)` : ""}`, "every record needs type, src.ip, dst.ip, packets, bytes, first and last (docs/formats.md, Event NDJSON)");
   }
+  return insertStaged(store, runId, capture);
+}
+
+const stage = (store: FlowStore, file: string) =>
+  store.run(`CREATE OR REPLACE TEMP TABLE s AS SELECT * FROM read_json($file, format = 'newline_delimited', columns = ${NDJSON_COLUMNS})`, { file });
+
+/** The staged records `s` into flows, events and threats. */
+async function insertStaged(store: FlowStore, runId: number, capture: CaptureSql): Promise<Counts> {
   const params = { run: runId, ...capture.params };
   const count = async (where: string) => Number((await store.query(`SELECT count(*) AS n FROM s WHERE ${where}`))[0]!["n"]);
-  await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT(capture.sql)}, "end" FROM s WHERE type = 'flow-end'`, params);
+  await store.run(`INSERT INTO flows SELECT ${FLOW_SELECT(capture.sql)}, "end", ${FLOW_SEARCH_SELECT(capture.sql)} FROM s WHERE type = 'flow-end'`, params);
   await store.run(`INSERT INTO events SELECT type, CAST(time AS TIMESTAMP_NS), ${FLOW_SELECT(capture.sql)}, awaiting, xff.ip, xff.rule, xff.action FROM s WHERE type NOT IN ('flow-end', 'threat')`, params);
   await store.run(`INSERT INTO threats SELECT CAST(time AS TIMESTAMP_NS), threat, id, slug, severity, evidence, ${FLOW_SELECT(capture.sql)} FROM s WHERE type = 'threat'`, params);
   return { flows: await count("type = 'flow-end'"), events: await count("type NOT IN ('flow-end', 'threat')"), threats: await count("type = 'threat'") };
+}
+
+/**
+ * A file of NeuVector's security events (neuvector-read.ts): mapped to event lines in a temp file,
+ * which is staged and inserted as nvp's own. Skipped records are added to `total.skipped`.
+ */
+async function loadNeuVector(store: FlowStore, runId: number, capture: CaptureSql, file: string, total: IngestResult, pods: NvPods): Promise<Counts> {
+  const dir = mkdtempSync(join(tmpdir(), "nvp-nv-"));
+  try {
+    const lines = join(dir, "events.ndjson");
+    const res = await convertNeuVector(file, lines, pods);
+    const sk = (total.skipped ??= { incidents: 0, other: 0, lines: 0 });
+    sk.incidents += res.skipped.incidents;
+    sk.other += res.skipped.other;
+    sk.lines += res.skipped.lines;
+    if (res.violations + res.threats === 0) return { flows: 0, events: 0, threats: 0 };
+    await stage(store, lines);
+    return await insertStaged(store, runId, capture);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The workloads NeuVector's records named (pod, namespace, service, images, addresses), unless the inventory has them. */
+async function writeNvPods(store: FlowStore, runId: number, pods: NvPods, ctx: RunContext): Promise<void> {
+  const known = new Set((ctx.inventory?.workloads ?? []).map((w) => `${w.namespace}/${w.name}`));
+  for (const [key, { pod, images, ips }] of pods) {
+    if (known.has(key)) continue;
+    await store.run("INSERT INTO workloads VALUES ($1, $2, $3, $4, $5, $6::VARCHAR[], $7::VARCHAR[])", [runId, pod.namespace, pod.name, pod.service, pod.node, listLiteral([...images]), listLiteral([...ips])]);
+  }
 }
 
 /** Policy services and groups, workloads, DNS resolutions: what the report needs beside the flows. */

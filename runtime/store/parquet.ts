@@ -1,7 +1,7 @@
 /** `nvp export-parquet`: every table of the store as one Parquet file (zstd), for Spark, Trino or ClickHouse. */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { TABLES } from "./schema.js";
+import { DERIVED_COLUMNS, TABLES } from "./schema.js";
 import { firstLine, STORE_CODES, StoreError, type FlowStore } from "./store.js";
 
 export async function exportParquet(store: FlowStore, dir: string): Promise<{ table: string; file: string; rows: number }[]> {
@@ -11,7 +11,9 @@ export async function exportParquet(store: FlowStore, dir: string): Promise<{ ta
     const file = join(dir, `${table}.parquet`);
     try {
       // The table name comes from TABLES, never from input; COPY takes no parameters, so the path is quoted.
-      await store.run(`COPY ${table} TO '${file.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`);
+      const derived = DERIVED_COLUMNS[table];
+      const source = derived ? `(SELECT * EXCLUDE (${derived.join(", ")}) FROM ${table})` : table;
+      await store.run(`COPY ${source} TO '${file.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION zstd)`);
     } catch (e) {
       throw new StoreError(STORE_CODES.write, `cannot write \`${file}\`: ${firstLine(e)}`, "check the folder exists and is writable");
     }

@@ -4,7 +4,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { STORE_CODES, StoreError } from "./codes.js";
-import { SCHEMA_SQL, STORE_SCHEMA_VERSION } from "./schema.js";
+import { MIGRATIONS, SCHEMA_SQL, STORE_SCHEMA_VERSION } from "./schema.js";
 
 export { STORE_CODES, StoreError };
 
@@ -52,8 +52,21 @@ export class FlowStore {
       if (readOnly) throw new StoreError(STORE_CODES.open, `\`${this.path}\` is not an nvp flow store`, "create one with `nvp ingest` or `nvp replay --store`");
       await this.conn.run(`INSERT INTO meta VALUES ('schema', '${STORE_SCHEMA_VERSION}')`);
     } else if (String(found) !== String(STORE_SCHEMA_VERSION)) {
-      throw new StoreError(STORE_CODES.version, `the store \`${this.path}\` has schema version ${String(found)}, this nvp reads ${STORE_SCHEMA_VERSION}`, "export it with the nvp that wrote it, or start a new store");
+      const from = Number(found);
+      const known = Number.isInteger(from) && from < STORE_SCHEMA_VERSION && Array.from({ length: STORE_SCHEMA_VERSION - from }, (_, k) => MIGRATIONS[from + k]).every(Boolean);
+      const msg = `the store \`${this.path}\` has schema version ${String(found)}, this nvp reads ${STORE_SCHEMA_VERSION}`;
+      if (!known) throw new StoreError(STORE_CODES.version, msg, "export it with the nvp that wrote it, or start a new store");
+      if (readOnly) throw new StoreError(STORE_CODES.version, msg, "it is upgraded in place when nvp first writes to it (`nvp ingest --store` or `nvp serve --store`); or use the nvp that wrote it");
+      await this.migrate(from);
     }
+  }
+
+  /** Upgrade a store of version `from` to this version, all steps in one transaction. */
+  private async migrate(from: number): Promise<void> {
+    await this.transaction(async () => {
+      for (let v = from; v < STORE_SCHEMA_VERSION; v++) for (const sql of MIGRATIONS[v]!) await this.conn.run(sql);
+      await this.conn.run(`UPDATE meta SET value = '${STORE_SCHEMA_VERSION}' WHERE key = 'schema'`);
+    });
   }
 
   /** Run `sql` with `params` bound to `$1…` (or `$name` when params is an object); rows as plain objects. */

@@ -1,12 +1,12 @@
 /**
- * The NV2xxx catalog, the docs and the tests agree: every code in compiler/check/codes.ts has a
+ * The NV2xxx catalog, the docs and the tests agree: every code in common/codes/check.ts has a
  * row with the same severity in docs/diagnostics.md, is emitted somewhere in compiler/check/, and
  * is asserted by at least one checker test or golden file.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { CHECK_CODES } from "../../compiler/check/codes.js";
+import { CHECK_CODES } from "../../common/codes/check.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const read = (dir: string, ext: string) =>

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { renderAll } from "../../common/diagnostics.js";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { checkSources } from "../../compiler/pipeline.js";
 
 const ROOT = join(import.meta.dirname, "..", "golden", "check");
 const cases = readdirSync(ROOT, { withFileTypes: true })
@@ -26,7 +26,7 @@ test.each(cases)("%s", (name) => {
   for (const f of readdirSync(dir).filter((f) => f.endsWith(".nvp"))) texts[f] = readFileSync(join(dir, f), "utf8");
   const paramsFile = join(dir, "params.json");
   const params = existsSync(paramsFile) ? (JSON.parse(readFileSync(paramsFile, "utf8")) as Record<string, string>) : {};
-  const r = compileSources(texts, ["main.nvp"], params);
+  const r = checkSources(texts, ["main.nvp"], params);
   const rendered = `${renderAll(r.diagnostics, r.sources)}\n`;
   const expectedFile = join(dir, "expected.txt");
   if (process.env.UPDATE_GOLDEN) writeFileSync(expectedFile, rendered);

@@ -4,15 +4,15 @@
  */
 import { expect } from "vitest";
 import type { Diagnostic } from "../../common/diagnostics.js";
-import { type CompiledSources, compileSources } from "../../compiler/check/compile-sources.js";
+import { type CheckedPolicy, checkSources } from "../../compiler/pipeline.js";
 
 /** Check one file, `test.nvp`, plus optional extra files (imports). */
-export function check(text: string, opts: { params?: Record<string, string>; files?: Record<string, string> } = {}): CompiledSources {
-  return compileSources({ "test.nvp": text, ...opts.files }, ["test.nvp"], opts.params ?? {});
+export function check(text: string, opts: { params?: Record<string, string>; files?: Record<string, string> } = {}): CheckedPolicy {
+  return checkSources({ "test.nvp": text, ...opts.files }, ["test.nvp"], opts.params ?? {});
 }
 
 /** The source text a diagnostic underlines. */
-export function underlined(r: CompiledSources, d: { span?: Diagnostic["span"] }): string | undefined {
+export function underlined(r: CheckedPolicy, d: { span?: Diagnostic["span"] }): string | undefined {
   if (!d.span) return undefined;
   return r.sources.get(d.span.file)?.slice(d.span.start.offset, d.span.end.offset);
 }
@@ -39,7 +39,7 @@ function matches(actual: string | undefined, want: string | RegExp): boolean {
  * Exactly one diagnostic with this code, and it has these properties. Returns it. Every diagnostic
  * must also be well-formed (style.md): lowercase message without final period, a label and help.
  */
-export function expectOne(r: CompiledSources, want: Expected): Diagnostic {
+export function expectOne(r: CheckedPolicy, want: Expected): Diagnostic {
   const found = r.diagnostics.filter((d) => d.code === want.code);
   expect(found.map((d) => d.message), `diagnostics: ${JSON.stringify(r.diagnostics.map((d) => `${d.code} ${d.message}`))}`).toHaveLength(1);
   const d = found[0]!;
@@ -63,12 +63,12 @@ export function expectWellFormed(d: Diagnostic): void {
 }
 
 /** Codes of all diagnostics, in order. */
-export function codes(r: CompiledSources): string[] {
+export function codes(r: CheckedPolicy): string[] {
   return r.diagnostics.map((d) => d.code);
 }
 
 /** No diagnostics at all, and a model. */
-export function expectClean(r: CompiledSources): void {
+export function expectClean(r: CheckedPolicy): void {
   expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
   expect(r.model).toBeDefined();
 }

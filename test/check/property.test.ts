@@ -11,8 +11,8 @@ import { describe, expect, test } from "vitest";
 import type { Diagnostic } from "../../common/diagnostics.js";
 import { compareSpans } from "../../common/span.js";
 import { checkPolicy } from "../../compiler/check/check.js";
-import { CHECK_CODES } from "../../compiler/check/codes.js";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { CHECK_CODES } from "../../common/codes/check.js";
+import { checkSources } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { arbSourceFile } from "../arbitraries/ast.js";
 import { arbParams, arbSourceFiles } from "../arbitraries/check-ast.js";
@@ -74,7 +74,7 @@ describe("the checker never throws", () => {
           const at = e.at % (text.length + 1);
           text = text.slice(0, at) + e.ins + text.slice(at + e.del);
         }
-        const r = compileSources({ "main.nvp": text, "base.nvp": "rule 1 allow nodes -> nodes" }, ["main.nvp"], { stage: "x" });
+        const r = checkSources({ "main.nvp": text, "base.nvp": "rule 1 allow nodes -> nodes" }, ["main.nvp"], { stage: "x" });
         expectSound(r.diagnostics, r.model, false);
       }),
       { numRuns: 300 },

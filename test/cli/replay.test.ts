@@ -85,6 +85,18 @@ describe("nvp replay", () => {
     expect(m.err).toMatch(/^error\[NV54\d\d\]/);
   });
 
+  test("--port-guess names a flow content left unknown by its port, in the flow record only", async () => {
+    const dir = scratch();
+    // 64 random bytes to a real PostgreSQL server: ruled out by every parser before the answer.
+    const cap = join(caps, "neg-random-5432.pcap");
+    const plain = await run(["replay", cap, "--flows", "plain.ndjson"], dir);
+    const guessed = await run(["replay", cap, "--port-guess", "--flows", "guessed.ndjson"], dir);
+    expect([plain.code, guessed.code]).toEqual([0, 0]);
+    const read = (f: string) => readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(read("plain.ndjson").map((f) => [f.app, f.confidence, f.unidentified?.reason])).toEqual([["unknown", undefined, "one-sided"]]);
+    expect(read("guessed.ndjson").map((f) => [f.app, f.confidence, f.unidentified])).toEqual([["PostgreSQL", "port-guess", undefined]]);
+  });
+
   test("not both --module and --policy", async () => {
     const dir = scratch();
     expect((await run(["compile", "allow.nvp", "-o", "allow.wasm"], dir)).code).toBe(0);

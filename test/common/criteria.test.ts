@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { checkSources } from "../../compiler/pipeline.js";
 import { accepts } from "../../compiler/check/group-facts.js";
 import { referenceBatch, wasmBatch } from "../../cli/engines.js";
 import { globMatch, globMatcher, isNegative, positiveOf, valueTest } from "../../common/criteria.js";
@@ -106,13 +106,13 @@ describe("checker, reference and module agree on `?` against an emoji", () => {
   test("the checker proves rule 20 shadowed: `?` accepts the emoji", () => {
     expect(accepts({ key: "label", labelKey: "app", op: "=", value: "?" }, SMILE)).toBe(true);
     expect(accepts({ key: "label", labelKey: "app", op: "!=", value: "?" }, SMILE)).toBe(false);
-    const r = compileSources({ "p.nvp": policy }, ["p.nvp"]);
+    const r = checkSources({ "p.nvp": policy }, ["p.nvp"]);
     const shadowed = r.diagnostics.filter((d) => d.code === "NV2302").map((d) => d.message);
     expect(shadowed).toEqual(["rule 20 never decides: rule 10 matches every flow it would"]);
   });
 
   test("the reference evaluator and the compiled module decide the same: rule 10 for the emoji, no `??` match", () => {
-    const model = compileSources({ "p.nvp": policy }, ["p.nvp"]).model!;
+    const model = checkSources({ "p.nvp": policy }, ["p.nvp"]).model!;
     const flows = [
       { src: "10.0.0.1", dst: "10.0.0.9", proto: "tcp" as const, port: 80 },
       { src: "10.0.0.1", dst: "10.0.0.9", proto: "tcp" as const, port: 81 },

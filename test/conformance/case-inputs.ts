@@ -1,18 +1,18 @@
 /**
  * Turning a corpus case's inputs into what engines take: the `.nvp` text through the real front
- * end (compileSources: load, imports incl. `std/`, parse, check) into a PolicyModel, and the inline inventory through the real inventory
+ * end (checkSources: load, imports incl. `std/`, parse, check) into a PolicyModel, and the inline inventory through the real inventory
  * loader. Any error diagnostic is a broken case, reported with the rendered diagnostics.
  */
 import { stringify } from "yaml";
 import { hasErrors, renderAll } from "../../common/diagnostics.js";
 import type { Inventory } from "../../common/schema.js";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { checkSources } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { loadInventory } from "../../runtime/inventory/index.js";
 
 /** Compile one policy file (it may import `std/…`) with `--set` overrides; throws on any error. */
 export function compilePolicy(path: string, text: string, params: Record<string, string> = {}): PolicyModel {
-  const compiled = compileSources({ [path]: text }, [path], params);
+  const compiled = checkSources({ [path]: text }, [path], params);
   if (!compiled.model || hasErrors(compiled.diagnostics)) {
     throw new Error(`case policy does not compile:\n${renderAll(compiled.diagnostics, compiled.sources)}`);
   }

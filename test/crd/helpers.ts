@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { wasmEnforcer } from "../../cli/engines.js";
 import { expect } from "vitest";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { checkSources } from "../../compiler/pipeline.js";
 import { exportCrd } from "../../compiler/crd/export.js";
 import { importCrds, type ImportResult } from "../../compiler/crd/import.js";
 import type { CrdDoc } from "../../compiler/crd/types.js";
@@ -18,7 +18,7 @@ export const ROOT = join(import.meta.dirname, "../..");
 
 /** Check `.nvp` text; throws with the diagnostics when it has errors. */
 export function checkText(text: string, name = "imported.nvp"): PolicyModel {
-  const r = compileSources({ [name]: text }, [name]);
+  const r = checkSources({ [name]: text }, [name]);
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   if (!r.model || errors.length) throw new Error(`does not check:\n${errors.map((d) => `${d.code} ${d.message} @${d.span?.start.line}`).join("\n")}\n${text}`);
   return r.model;

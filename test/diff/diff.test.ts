@@ -6,7 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { diffPolicies, type DiffResult } from "../../compiler/diff/diff.js";
+import { diffModules } from "../../cli/diff/module-deciders.js";
+import { diffPolicies, type BothDeciders, type DiffResult } from "../../compiler/diff/diff.js";
 import type { GroupModel, PolicyModel, RuleModel } from "../../compiler/model.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { parseIp } from "../../common/ip.js";
@@ -44,14 +45,14 @@ describe("no change", () => {
     // DNS name), so only the ports keep these rules apart.
     const a = checkText(`${base}rule 10 allow web -> db port tcp/5432\nrule 20 allow front -> web app HTTP port tcp/80\nrule 30 deny web -> partners port tcp/443\n`);
     const b = checkText(`${base}rule 7 deny web -> partners port tcp/443\nrule 8 allow web -> db port tcp/5432\nrule 9 allow front -> web app HTTP port tcp/80\n`);
-    const r = diffPolicies(a, b);
+    const r = diffModules(a, b);
     expect(r.changes).toEqual([]);
   });
 
   test("reordering overlapping rules is a change, with its witness", () => {
     const a = checkText(`${base}rule 10 allow web -> partners port tcp/443\nrule 20 deny web -> partners\n`);
     const b = checkText(`${base}rule 10 deny web -> partners\nrule 20 allow web -> partners port tcp/443\n`);
-    const r = diffPolicies(a, b);
+    const r = diffModules(a, b);
     expect(r.changes.map((c) => c.title)).toEqual(["rule 20 moved (now rule 10): deny web -> partners"]);
     const g = r.changes[0]!.regions;
     // To an outside partner the deny blocks; to a workload the partner's name resolves to (in
@@ -61,10 +62,25 @@ describe("no change", () => {
     expectWitnessesHold(a, b, r);
   });
 
+  test("compiler/diff takes its deciders from the caller: the reference evaluator gives the modules' result", () => {
+    // The seam that keeps compiler/ free of the runtime: any BothDeciders will do.
+    const reference: BothDeciders = (a, b, world) => (batch) =>
+      batch.map((flow, index) => {
+        const x = evaluate(a, world, flow);
+        const y = evaluate(b, world, flow);
+        return { index, old: { action: x.action, rule: x.rule }, new: { action: y.action, rule: y.rule } };
+      });
+    const a = checkText(`${base}rule 10 allow web -> partners port tcp/443\nrule 20 deny web -> partners\n`);
+    const b = checkText(`${base}rule 10 deny web -> partners\nrule 20 allow web -> partners port tcp/443\n`);
+    const viaModules = diffModules(a, b);
+    expect(viaModules.changes.length).toBeGreaterThan(0);
+    expect(diffPolicies(a, b, reference)).toEqual(viaModules);
+  });
+
   test("a group that changes its criteria changes the rules that use it", () => {
     const a = checkText(`${base}rule 10 allow front -> db\n`);
     const b = checkText(`${base.replace('tier = "front"', 'tier = "edge"')}rule 10 allow front -> db\n`);
-    const r = diffPolicies(a, b);
+    const r = diffModules(a, b);
     expect(r.changes.map((c) => c.kind).sort()).toEqual(["added", "removed"]);
     expectWitnessesHold(a, b, r);
     const pairs = r.changes.flatMap((c) => c.regions.map((g) => `${g.old.action}->${g.new.action}`)).sort();
@@ -89,7 +105,7 @@ describe("planted differences", () => {
         if (m.rules.some((r) => r.id === id)) return;
         const from = m.groups[pick % m.groups.length]!.index;
         const b = planted(m, id, action, from, port);
-        const r = diffPolicies(m, b);
+        const r = diffModules(m, b);
         expectWitnessesHold(m, b, r);
         // Only flows to the planted address and port can change.
         for (const c of r.changes) for (const g of c.regions) expect(g.witness.flow).toMatchObject({ dst: PLANTED_IP, proto: "tcp", port });
@@ -112,7 +128,7 @@ describe("planted differences", () => {
     for (let i = 1; i <= 2000; i++) lines.push(`rule ${i * 10} ${i % 7 ? "allow" : "deny"} ${i % 2 ? "web" : "front"} -> ${i % 3 ? "db" : "partners"} port tcp/${1000 + i}`);
     const a = checkText(lines.join("\n"));
     const b = checkText([...lines, `rule 5 deny web -> db port tcp/1001`].join("\n"));
-    const r = diffPolicies(a, b);
+    const r = diffModules(a, b);
     expect(r.changes.map((c) => c.title)).toEqual(["rule 5 added: deny web -> db port tcp/1001"]);
     expect(r.changes[0]!.regions.map((g) => `${g.old.action} ${g.old.rule} -> ${g.new.action} ${g.new.rule}`)).toEqual(["allow 10 -> deny 5"]);
     expectWitnessesHold(a, b, r);
@@ -142,7 +158,7 @@ describe("completeness on random scenarios", () => {
         const rules = m.rules.filter((_, i) => i !== drop % m.rules.length);
         const up = rules[lift % rules.length]!;
         const b: PolicyModel = { ...m, rules: [{ ...up, id: 0.5 }, ...rules.filter((r) => r !== up)].map((r, i) => ({ ...r, id: (i + 1) * 7 })) };
-        const r = diffPolicies(m, b);
+        const r = diffModules(m, b);
         expectWitnessesHold(m, b, r);
         const regions = new Set(r.changes.flatMap((c) => c.regions.map((g) => `${g.old.rule}|${g.old.action}|${g.new.rule}|${g.new.action}`)));
         const ctx = { inventory, dns };

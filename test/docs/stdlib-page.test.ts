@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseSource } from "../../compiler/ast/parse.js";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { checkSources } from "../../compiler/pipeline.js";
 import { entryText } from "../../compiler/fmt/print.js";
 import { REPO_ROOT, repoFiles } from "../repo-files.js";
 
@@ -33,7 +33,7 @@ describe("the standard library page", () => {
   test("the example checks", () => {
     const example = /For example:\n\n```\n([\s\S]*?)```/.exec(page)?.[1];
     expect(example).toBeDefined();
-    const r = compileSources({ "x.nvp": `policy x\n${example}` }, ["x.nvp"]);
+    const r = checkSources({ "x.nvp": `policy x\n${example}` }, ["x.nvp"]);
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(r.model?.rules.map((x) => x.id)).toEqual([10, 20, 30]);
   });

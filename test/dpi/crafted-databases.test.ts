@@ -91,7 +91,8 @@ describe("Redis", () => {
 describe("MongoDB, Kafka, ZooKeeper, Cassandra", () => {
   const msg = (len: number, id: number, to: number, op: number) => [...le32(len), ...le32(id), ...le32(to), ...le32(op)];
   test("MongoDB: the reply's responseTo matches the request", () => {
-    const req = Uint8Array.from([...msg(21, 42, 0, 2013), 0, 0, 0, 0, 0]);
+    // OP_MSG, flags 0, one kind-0 section: the empty document.
+    const req = Uint8Array.from([...msg(26, 42, 0, 2013), 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]);
     expect(tcp(req, Uint8Array.from(msg(21, 7, 42, 2013)))).toBe("MongoDB");
     expect(tcp(req, Uint8Array.from(msg(21, 7, 43, 2013)))).toBe("unknown");
     expect(tcp(Uint8Array.from(msg(21, 42, 9, 2013)), Uint8Array.from(msg(21, 7, 42, 2013)))).toBe("unknown");
@@ -176,7 +177,7 @@ describe("SQL Server, Oracle, memcached, Couchbase, Spark, VoltDB, brokers", () 
 
   test("RabbitMQ (AMQP 0-9-1), ActiveMQ (OpenWire, STOMP)", () => {
     expect(tcp("AMQP\x00\x00\x09\x01")).toBe("RabbitMQ");
-    expect(tcp("AMQP\x00\x01\x00\x00")).toBe("unknown");
+    expect(tcp("AMQP\x00\x02\x00\x00")).toBe("unknown");
     expect(tcp(Uint8Array.from([0, 0, 1, 0x20, 1, ...bytes("ActiveMQ"), 0, 0, 0, 12]))).toBe("ActiveMQ");
     expect(tcp("", Uint8Array.from([0, 0, 1, 0x20, 1, ...bytes("ActiveMQ")]))).toBe("ActiveMQ");
     const connect = "CONNECT\naccept-version:1.2\nhost:/\n\n\0";

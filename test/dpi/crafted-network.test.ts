@@ -15,15 +15,17 @@ beforeAll(async () => {
 const name = (code: number) => codeName(code);
 
 describe("TLS", () => {
-  test("ClientHello byte by byte: DPI_MORE until the SNI is in, then SSL with the virtual host", () => {
+  test("ClientHello byte by byte: DPI_MORE until the extensions are in, then SSL with the virtual host", () => {
     const hello = clientHello({ sni: "api.example.test" });
     const g = grow(dpi, TCP, 50000, 443, [[0, hello]]);
     expect(name(g.code)).toBe("SSL");
     expect(g.result.host).toBe("api.example.test");
-    // The SNI extension comes first: SSL as soon as its last byte is there (record 5, handshake
-    // 4, version 2, random 32, session id 1, suites 2 + 4, compression 2, extensions 2, then the
-    // extension: type and length 4, list length 2, name type 1, name length 2, the name).
-    expect(g.at).toBe(5 + 4 + 2 + 32 + 1 + 6 + 2 + 2 + 4 + 2 + 1 + 2 + "api.example.test".length);
+    // SSL once the last extension is in (an ALPN entry after the SNI could still name TDS 8):
+    // record 5, handshake 4, version 2, random 32, session id 1, suites 2 + 4, compression 2,
+    // extensions 2, the SNI extension (type and length 4, list length 2, name type 1, name
+    // length 2, the name), supported_groups (4 + 4).
+    expect(g.at).toBe(5 + 4 + 2 + 32 + 1 + 6 + 2 + 2 + 4 + 2 + 1 + 2 + "api.example.test".length + 8);
+    expect(g.at).toBe(hello.length);
   });
 
   test("a hello without SNI is SSL once complete; waiting is provisionally SSL", () => {

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as A from "../../common/abi.js";
 import type { Flow } from "../../common/schema.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import { evaluate, FlowError } from "../../compiler/reference/index.js";
 import { Enforcer, loadModule } from "../../runtime/index.js";
 import { arbScenario } from "../arbitraries/model.js";

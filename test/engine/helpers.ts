@@ -5,8 +5,7 @@ import { GROUPS_SECTION } from "../../common/abi-groups.js";
 import { META_SECTION, metaPayload, type ModuleMeta } from "../../common/abi-meta.js";
 import { appendCustomSection } from "../../compiler/emit/wasm-patch.js";
 import { customSection, SEC_CUSTOM, uleb, wasmSections } from "../../common/abi-wasm.js";
-import { compileSources } from "../../compiler/check/index.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import type { Decision } from "../../runtime/index.js";
 
@@ -26,7 +25,7 @@ export function referenceDecision(v: Verdict): Decision {
 
 /** Check `.nvp` text into a model; fails the test on errors. */
 export function modelOf(text: string, params: Record<string, string> = {}): PolicyModel {
-  const r = compileSources({ "test.nvp": text }, ["test.nvp"], params);
+  const r = checkSources({ "test.nvp": text }, ["test.nvp"], params);
   const errors = r.diagnostics.filter((d) => d.severity === "error");
   if (!r.model || errors.length) throw new Error(`policy does not check: ${errors.map((d) => `${d.code} ${d.message}`).join("; ")}`);
   return r.model;

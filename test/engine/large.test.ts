@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { V4_BASE } from "../../common/ip.js";
 import { emptyInventory, type Flow } from "../../common/schema.js";
 import type { PolicyModel } from "../../compiler/model.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { Enforcer, loadModule } from "../../runtime/index.js";
 import { generatedAgrees } from "./generated-agrees.js";

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest";
 import { ABI_VERSION, FORMAT_VERSION, H_RULE_IDS, PAGE_SIZE, TABLE_BASE, TABLE_MAGIC } from "../../common/abi.js";
 import { META_SECTION } from "../../common/abi-meta.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import { engineBytes } from "../../compiler/emit/engine-file.js";
 import { appendCustomSection, patchEngine } from "../../compiler/emit/wasm-patch.js";
 import { lowerModel } from "../../compiler/lower/lower.js";

@@ -10,8 +10,7 @@ import * as A from "../../common/abi.js";
 import { setGeometry } from "../../common/abi-sets.js";
 import { V4_BASE } from "../../common/ip.js";
 import { emptyInventory, type Flow, type Inventory } from "../../common/schema.js";
-import { compileSources } from "../../compiler/check/index.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../../compiler/pipeline.js";
 import { encodeTable } from "../../compiler/encode/encode.js";
 import { lowerModel } from "../../compiler/lower/lower.js";
 import type { PolicyModel } from "../../compiler/model.js";
@@ -34,7 +33,7 @@ describe("set geometry", () => {
 
   test("a generated 100k-rule policy's sets take less than half the bytes of fixed headers", () => {
     const g = generatePolicy(100_000, 1000, 0);
-    const model = compileSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
+    const model = checkSources({ "bench.nvp": g.source }, ["bench.nvp"]).model;
     if (!model) throw new Error("the generated policy does not check");
     const table = encodeTable(lowerModel(model));
     // Format 4 (S = 25 summary words and ranks in every set): 2,783,752 bytes; format 5: 1,165,160.

@@ -28,13 +28,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
  * Imports that break the table above today, each with the work that removes it. Any other fails;
  * a listed import that is gone fails too, so that the list only shrinks.
  */
-const KNOWN_LAYER_BREAKS: Record<string, string> = {
-  // `nvp diff` decides both policies with their compiled modules through the Enforcer: a tool on
-  // top of the compiler and the runtime, so it belongs above both (beside cli/, or given a decide
-  // function by its caller). Left in place while the diff work is under way.
-  "compiler/diff/diff.ts → runtime/index.ts": "nvp diff: move the wasm half above compiler/",
-  "compiler/diff/diff.ts → runtime/flow-codec.ts": "nvp diff reads the result records: moves with the wasm half",
-};
+const KNOWN_LAYER_BREAKS: Record<string, string> = {};
 
 /**
  * The edges that close the import cycles that exist today: with them taken out the graph has no

@@ -7,15 +7,14 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { compileSources } from "../../compiler/check/index.js";
-import { compileModule, type DumpStage } from "../../compiler/emit/compile-module.js";
+import { checkSources, compileModule, type DumpStage } from "../../compiler/pipeline.js";
 
 const DIR = join(import.meta.dirname, "../golden/lower");
 const update = process.env.UPDATE_GOLDEN === "1";
 
 function dumps(file: string): Record<DumpStage, string> {
   const path = join(DIR, file);
-  const checked = compileSources({ [path]: readFileSync(path, "utf8") }, [path]);
+  const checked = checkSources({ [path]: readFileSync(path, "utf8") }, [path]);
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   if (!checked.model || errors.length) throw new Error(`${file}: ${errors.map((d) => d.message).join("; ")}`);
   const out = {} as Record<DumpStage, string>;

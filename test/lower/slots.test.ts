@@ -1,5 +1,5 @@
 /**
- * Slot assignment (compiler/encode/encode.ts assignSlots): rules cluster by first destination
+ * Slot assignment (compiler/encode/slots.ts assignSlots): rules cluster by first destination
  * group, then first source group, then order; rules whose ports span many elementary intervals
  * (ranges) come after all the others, so the port sets' bits for them fill a few dense words.
  */

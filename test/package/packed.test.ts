@@ -136,9 +136,9 @@ describe("the packed package", () => {
     ]);
     const [root, runtime, compiler] = ENTRIES.map((e) => got.m[e] as string[]);
     expect(runtime).toEqual(expect.arrayContaining(["loadModule", "Enforcer", "PacketEngine", "readCapture", "parseCaptureBuffer", "loadInventory"]));
-    expect(compiler).toEqual(expect.arrayContaining(["compileSources", "compileModule", "loadAndCheck", "formatText", "evaluate"]));
+    expect(compiler).toEqual(expect.arrayContaining(["checkFiles", "checkSources", "compileFiles", "compileSources", "compileModule", "loadAndCheck", "formatText", "evaluate"]));
     // The root entry keeps working: it is the runtime plus the compiler's API.
-    expect(root).toEqual(expect.arrayContaining([...runtime!, "compileSources", "compileModule", "loadAndCheck", "renderDiagnostic"]));
+    expect(root).toEqual(expect.arrayContaining([...runtime!, "checkFiles", "checkSources", "compileFiles", "compileSources", "compileModule", "loadAndCheck", "renderDiagnostic"]));
   });
 
   test("docs and examples import through the package entries, and every name they import exists", () => {

@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { loadModule } from "../../runtime/index.js";
 import { PacketEngine } from "../../runtime/packets.js";

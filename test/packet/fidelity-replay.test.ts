@@ -5,7 +5,7 @@
  * flow's final verdict must be the reference evaluator's and the one NeuVector's code gives.
  */
 import { describe, expect, test } from "vitest";
-import { compileSources } from "../../compiler/check/compile-sources.js";
+import { checkSources } from "../../compiler/pipeline.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import type { Flow } from "../../common/schema.js";
 import { parseCaptureBuffer } from "../../runtime/capture/index.js";
@@ -67,7 +67,7 @@ function throughPcap(packets: PacketInput[]): PacketInput[] {
 }
 
 describe("crafted captures through the packet path agree with the reference and NeuVector", () => {
-  const model = compileSources({ "fidelity.nvp": POLICY("") }, ["fidelity.nvp"]).model!;
+  const model = checkSources({ "fidelity.nvp": POLICY("") }, ["fidelity.nvp"]).model!;
   test.each(crafted(0).map((c, i) => [c.name, i] as const))("%s", (_name, i) => {
     const c = crafted(i * 1000)[i]!;
     const engine = engineFor(POLICY(""), { inventory: INV });

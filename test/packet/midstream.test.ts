@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest";
 import type { PacketEvent, PacketInput } from "../../runtime/packets.js";
 import { ACK, PSH, SYN, bytesOf, input, ipv4, tcp, udp } from "./craft.js";
 import { engineFor } from "./engine.js";
+import { amqp10Frame, cqlEnvelope, cqlSegment } from "../dpi/craft-variants.js";
 
 const ALLOW = "policy p\nrule 10 allow any -> any\n";
 const C = "10.0.0.1";
@@ -84,6 +85,58 @@ describe("joined mid-stream: steady-state framing", () => {
   ] as [string, [0 | 1, Uint8Array][]][])("not named: %s", (_w, parts) => {
     const f = end(midTcp(parts));
     expect(f.app).toBe("unknown");
+  });
+});
+
+describe("Cassandra native protocol v5: checksummed segments after STARTUP", () => {
+  // A QUERY envelope (opcode 7) and its RESULT (opcode 8), each in a self-contained segment.
+  const query = cqlEnvelope(false, 3, 7, [0, 0, 0, 8, ...bytesOf("SELECT 1"), 0, 1, 0]);
+  const result = cqlEnvelope(true, 3, 8, [0, 0, 0, 1]);
+  const options = cqlEnvelope(false, 0, 5, []);
+  const supported = cqlEnvelope(true, 0, 6, [0, 0]);
+
+  test("a whole v5 session (OPTIONS, SUPPORTED, then segments): certain from the opening", () => {
+    const f = end(midTcp([[0, options], [1, supported], [0, cqlSegment(query)], [1, cqlSegment(result)]], true));
+    expect([f.app, f.confidence]).toEqual(["Cassandra", "certain"]);
+  });
+
+  test.each([
+    ["uncompressed segments both ways", [[0, cqlSegment(query)], [1, cqlSegment(result)]]],
+    ["two segments back to back, the first not self-contained", [[0, Uint8Array.from([...cqlSegment(query.subarray(0, 9), { selfContained: false }), ...cqlSegment(query.subarray(9), { selfContained: false })])]]],
+    ["LZ4 segments (compressed and uncompressed lengths in a 5-byte header)", [[0, cqlSegment(Uint8Array.from([0xf0, 1, 2, 3, 4]), { uncompressed: 40 })], [1, cqlSegment(Uint8Array.from([0x90, 9]), { uncompressed: 13 })]]],
+  ] as [string, [0 | 1, Uint8Array][]][])("joined mid-stream, %s: Cassandra, likely", (_w, parts) => {
+    const f = end(midTcp(parts));
+    expect([f.app, f.confidence]).toEqual(["Cassandra", "likely"]);
+  });
+
+  test.each([
+    ["a header whose CRC24 is off by one bit", (() => { const s = cqlSegment(query); s[3]! ^= 1; return s; })()],
+    ["a payload whose CRC32 fails", cqlSegment(query, { badCrc32: true })],
+    ["a capture starting inside a segment", cqlSegment(query).subarray(2)],
+  ])("not named: %s", (_w, seg) => {
+    expect(end(midTcp([[0, seg], [1, cqlSegment(result)]])).app).toBe("unknown");
+  });
+});
+
+describe("AMQP 1.0 frames without the protocol header", () => {
+  // transfer (0x14) with a payload, disposition (0x15) back; flow (0x13) with a ulong descriptor.
+  const transfer = Uint8Array.from([...amqp10Frame(0, 0x14, [0x45]), 0x00, 0x53, 0x75, 0xa0, 2, 0x68, 0x69].map((b, i) => (i === 3 ? b + 7 : b)));
+  const disposition = amqp10Frame(0, 0x15);
+  const flowUlong = Uint8Array.from([0, 0, 0, 20, 2, 0, 0, 0, 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x13, 0xc0, 0]);
+  const heartbeat = Uint8Array.from([0, 0, 0, 8, 2, 0, 0, 0]);
+
+  test("transfer and disposition frames, a ulong descriptor, heartbeats: RabbitMQ (the AMQP application), likely", () => {
+    const f = end(midTcp([[0, Uint8Array.from([...transfer, ...flowUlong])], [1, Uint8Array.from([...disposition, ...heartbeat])]]));
+    expect([f.app, f.confidence]).toEqual(["RabbitMQ", "likely"]);
+  });
+
+  test.each([
+    ["a performative code outside open..close", amqp10Frame(0, 0x30)],
+    ["an AMQP performative in a SASL frame", amqp10Frame(1, 0x10)],
+    ["a data offset past the frame", Uint8Array.from([0, 0, 0, 8, 3, 0, 0, 0])],
+    ["a ulong descriptor with a domain", Uint8Array.from([0, 0, 0, 20, 2, 0, 0, 0, 0x00, 0x80, 0, 0, 0x01, 0x37, 0, 0, 0, 0x13, 0xc0, 0])],
+  ])("not named: %s", (_w, frame) => {
+    expect(end(midTcp([[0, frame], [1, disposition]])).app).toBe("unknown");
   });
 });
 

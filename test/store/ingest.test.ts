@@ -2,10 +2,10 @@
  * The flow store's ingest: what `nvp replay --store` and `nvp ingest` write, runs accumulating,
  * one transaction per ingest (a bad file leaves the store as it was), and the Parquet export.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { FlowStore, ingestRun, STORE_CODES, StoreError } from "../../runtime/store/index.js";
+import { flowsPage, FlowStore, ingestRun, parseFilter, STORE_CODES, StoreError } from "../../runtime/store/index.js";
 import { clusterFixture, INVENTORY, nvp, type Fixture } from "./fixture.js";
 
 let fx: Fixture;
@@ -113,10 +113,33 @@ describe("nvp ingest", () => {
     await withStore(store, (s) => s.run("UPDATE meta SET value = '0' WHERE key = 'schema'"));
     const r = await nvp(["ingest", "--store", store, fx.flows], fx.dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/error\[NV5602\]: the store `.*old\.duckdb` has schema version 0, this nvp reads 1/);
+    expect(r.err).toMatch(/error\[NV5602\]: the store `.*old\.duckdb` has schema version 0, this nvp reads 2/);
     const r2 = await nvp(["report", "--store", fx.capture, "-o", "x.html"], fx.dir);
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/error\[NV5601\]: cannot open the store/);
+  });
+
+  test("a version-1 store (no search column) is upgraded in place when written to; read-only it is refused with how", async () => {
+    const store = join(fx.dir, "v1.duckdb");
+    copyFileSync(fx.store, store);
+    await withStore(store, async (s) => {
+      await s.run("ALTER TABLE flows DROP COLUMN search");
+      await s.run("UPDATE meta SET value = '1' WHERE key = 'schema'");
+    });
+    const r = await nvp(["report", "--store", store, "-o", "v1.html"], fx.dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/error\[NV5602\]: the store `.*v1\.duckdb` has schema version 1, this nvp reads 2\n.*\n.*upgraded in place when nvp first writes to it/);
+    expect((await nvp(["ingest", "--store", store, "--capture", "again", fx.flows], fx.dir)).code).toBe(0);
+    const flows = lines(fx.flows);
+    await withStore(store, async (s) => {
+      expect((await s.query("SELECT value FROM meta WHERE key = 'schema'"))[0]!["value"]).toBe("2");
+      // The old run's rows got their search text as the new run's did: the same flows match.
+      const per = await s.query("SELECT run_id, count(*) AS n FROM flows WHERE contains(search, 'payments') GROUP BY run_id ORDER BY run_id");
+      const want = flows.filter((f) => JSON.stringify([(f["src"] as { name?: string }).name, (f["dst"] as { name?: string }).name]).includes("payments")).length;
+      expect(per).toEqual([{ run_id: 1, n: want }, { run_id: 2, n: want }]);
+      expect((await flowsPage(s, parseFilter({ q: "AGAIN" }))).total).toBe(flows.length);
+    });
+    expect((await nvp(["report", "--store", store, "-o", "v1.html"], fx.dir)).code).toBe(0);
   });
 
   test("ingestRun rolls back a run whose second capture fails", async () => {
@@ -148,6 +171,9 @@ describe("nvp export-parquet", () => {
       const cols = await s.query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($1))", [flows.file]);
       expect(cols).toContainEqual({ column_name: "first_ts", column_type: "TIMESTAMP_NS" });
       expect(cols).toContainEqual({ column_name: "src_groups", column_type: "VARCHAR[]" });
+      // nvp's own search column stays in the store.
+      expect(cols.map((c) => c["column_name"])).not.toContain("search");
+      expect(cols.map((c) => c["column_name"])).toContain("end_reason");
     } finally {
       s.close();
     }

@@ -10,7 +10,7 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import type { Mode } from "../../common/schema.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { compileModule } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { loadModule } from "../../runtime/index.js";
 import { PacketEngine, type PacketInput } from "../../runtime/packets.js";

@@ -7,8 +7,7 @@ import { describe, expect, test } from "vitest";
 import { THREATS } from "../../common/threats.js";
 import { main } from "../../cli/main.js";
 import { memoryIo } from "../../cli/io.js";
-import { compileSources } from "../../compiler/check/index.js";
-import { compileModule } from "../../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../../compiler/pipeline.js";
 import { loadModule, readThreatConfig } from "../../runtime/index.js";
 import { eventLine, type PacketSettingsInput } from "../../runtime/packets.js";
 import { resolveSettings } from "../../runtime/packet/settings.js";
@@ -20,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 function moduleOf(text: string) {
-  const r = compileSources({ "p.nvp": text }, ["p.nvp"]);
+  const r = checkSources({ "p.nvp": text }, ["p.nvp"]);
   if (!r.model) throw new Error(r.diagnostics.map((d) => d.message).join("; "));
   return loadModule(compileModule(r.model).bytes);
 }

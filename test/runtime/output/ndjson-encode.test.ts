@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import * as P from "../../../common/abi-packet.js";
 import type { Inventory } from "../../../common/schema.js";
-import { compileSources } from "../../../compiler/check/compile-sources.js";
-import { compileModule } from "../../../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../../../compiler/pipeline.js";
 import { parseCaptureBuffer } from "../../../runtime/capture/index.js";
 import { loadModule } from "../../../runtime/index.js";
 import { NdjsonEncoder } from "../../../runtime/output/ndjson-encode.js";
@@ -58,7 +57,7 @@ function decodeAll(batch: RawEventBatch): string[] {
 }
 
 function engine(): PacketEngine {
-  const r = compileSources({ "enc.nvp": POLICY }, ["enc.nvp"]);
+  const r = checkSources({ "enc.nvp": POLICY }, ["enc.nvp"]);
   return new PacketEngine(loadModule(compileModule(r.model!).bytes), { inventory: INVENTORY, settings: { threats: true } });
 }
 

@@ -9,8 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { compileSources } from "../../../compiler/check/compile-sources.js";
-import { compileModule } from "../../../compiler/emit/compile-module.js";
+import { checkSources, compileModule } from "../../../compiler/pipeline.js";
 import { readCapture } from "../../../runtime/capture/index.js";
 import { loadModule } from "../../../runtime/index.js";
 import { emptyCounts, PacketEngine, type FrameBatch } from "../../../runtime/packets.js";
@@ -92,7 +91,7 @@ describe("replay pcap frame reader", () => {
   });
 
   test("a replay through either reader has the same figures", async () => {
-    const r = compileSources({ "p.nvp": "policy p\nservice db = nv.db.data { mode protect }\nrule 10 allow any -> any app postgresql, dns\nrule 20 deny any -> any app redis\n" }, ["p.nvp"]);
+    const r = checkSources({ "p.nvp": "policy p\nservice db = nv.db.data { mode protect }\nrule 10 allow any -> any app postgresql, dns\nrule 20 deny any -> any app redis\n" }, ["p.nvp"]);
     const module = loadModule(compileModule(r.model!).bytes);
     const files = [caps, wild].flatMap((d) => readdirSync(d).filter((n) => n.endsWith(".pcap") || n.endsWith(".pcapng")).sort().map((f) => join(d, f)));
     const figures = async (general: boolean) => {

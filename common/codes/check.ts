@@ -1,13 +1,11 @@
 /**
- * The checker's diagnostic codes (NV2xxx) with a one-line title each: the catalog behind
- * docs/diagnostics.md and SARIF rule descriptions. Codes are stable; never reuse a retired one.
+ * The checker's diagnostic codes (NV2xxx, emitted in compiler/check/) with a one-line title each:
+ * part of the catalog (catalog.ts) behind docs/diagnostics.md and SARIF rule descriptions. Codes
+ * are stable; never reuse a retired one.
  */
-export interface CodeInfo {
-  severity: "error" | "warning";
-  title: string;
-}
+import type { CodeTable } from "./code-info.js";
 
-export const CHECK_CODES: Readonly<Record<string, CodeInfo>> = {
+export const CHECK_CODES: CodeTable = {
   // Loading (imports).
   NV2001: { severity: "error", title: "file not found (entry file, import or standard library module)" },
   NV2002: { severity: "error", title: "import cycle" },

@@ -3,12 +3,9 @@
  * (compiler/source.ts, grammar/lexer.ts), NV1xxx for syntax (grammar/messages.ts, compiler/ast/).
  * The catalog behind docs/diagnostics.md and SARIF rule descriptions. Codes are stable; never reuse one.
  */
-export interface SyntaxCodeInfo {
-  severity: "error" | "warning";
-  title: string;
-}
+import type { CodeTable } from "./code-info.js";
 
-export const SYNTAX_CODES: Readonly<Record<string, SyntaxCodeInfo>> = {
+export const SYNTAX_CODES: CodeTable = {
   // Reading the file (compiler/source.ts).
   NV0002: { severity: "error", title: "file is not text (contains NUL bytes)" },
   NV0003: { severity: "error", title: "file is not valid UTF-8" },

@@ -1,10 +1,11 @@
 /**
- * Diagnostic codes of NeuVector CRD import and export (NV6xxx), with a one-line title each: the
- * catalog behind docs/diagnostics.md. Codes are stable; never reuse a retired one.
+ * Diagnostic codes of NeuVector CRD import and export (NV6xxx, emitted in compiler/crd/), with a
+ * one-line title each: part of the catalog (catalog.ts) behind docs/diagnostics.md. Codes are
+ * stable; never reuse a retired one.
  */
-import type { CodeInfo } from "../check/codes.js";
+import type { CodeTable } from "./code-info.js";
 
-export const CRD_CODES: Readonly<Record<string, CodeInfo>> = {
+export const CRD_CODES: CodeTable = {
   // Reading the YAML.
   NV6001: { severity: "error", title: "YAML syntax error in a CRD file" },
   NV6002: { severity: "error", title: "document is not a NeuVector network CRD (unknown kind or apiVersion)" },

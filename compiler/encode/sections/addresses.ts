@@ -1,0 +1,52 @@
+/**
+ * Section `addresses`: the IPv4 interval table (starts, then classes), the IPv6 interval table
+ * (u128 starts, then classes), the address classes (from-set, to-set) and, for the host, each
+ * class's address groups as LEB128 gap lists.
+ * Engine check: asm/table.ts `validate()`, the "Address intervals" block (H_ACLS, H_ADDR4,
+ * H_ADDR6, H_CGROUPS).
+ */
+import * as A from "../../../common/abi.js";
+import { ByteWriter } from "../../../common/abi-bytes.js";
+import { V4_BASE } from "../../../common/ip.js";
+import type { IrAddrInterval } from "../../lower/ir.js";
+import { gapList, type TableWriter } from "../table-writer.js";
+
+const V4_LAST = V4_BASE + 0xffffffffn;
+
+/** The part of the address intervals inside ::ffff:0:0/96, as IPv4 starts (starts[0] = 0). */
+function v4Projection(intervals: readonly IrAddrInterval[]): { start: number; cls: number }[] {
+  const out: { start: number; cls: number }[] = [];
+  for (const iv of intervals) {
+    if (iv.hi < V4_BASE || iv.lo > V4_LAST) continue;
+    const lo = iv.lo < V4_BASE ? V4_BASE : iv.lo;
+    out.push({ start: Number(lo - V4_BASE), cls: iv.cls });
+  }
+  return out;
+}
+
+export function writeAddresses(t: TableWriter): void {
+  const { ir, w, put, pool } = t;
+  const v4 = v4Projection(ir.addrIntervals);
+  put(A.H_ADDR4_N, v4.length);
+  put(A.H_ADDR4, w.length);
+  for (const iv of v4) w.u32(iv.start);
+  for (const iv of v4) w.u32(iv.cls);
+  w.align(8);
+  put(A.H_ADDR6_N, ir.addrIntervals.length);
+  put(A.H_ADDR6, w.length);
+  for (const iv of ir.addrIntervals) w.u128(iv.lo);
+  for (const iv of ir.addrIntervals) w.u32(iv.cls);
+  w.align(8);
+  put(A.H_ACLS_N, ir.addrClasses.length);
+  put(A.H_ACLS, w.length);
+  for (const c of ir.addrClasses) {
+    w.u32(pool.add(c.from));
+    w.u32(pool.add(c.to));
+  }
+  // The classes' address groups, for the host to name them in events.
+  put(A.H_CGROUPS, w.length);
+  const classGroups = new ByteWriter();
+  for (const c of ir.addrClasses) gapList(w, classGroups, c.groups);
+  put(A.H_CGROUPS_N, classGroups.length);
+  w.bytes(classGroups.finish());
+}
