@@ -167,6 +167,21 @@ describe("NeuVector service-IP groups (S2.10)", () => {
       label: "not nv.ip.<service>.<namespace>",
     });
   });
+  test("NV2308: a rule to cluster IPs only never takes effect on kubernetes with basic contention", () => {
+    expectOne(check("rule 10 deny containers -> nv.ip.api.shop"), {
+      code: "NV2308",
+      severity: "warning",
+      message: "rule 10 can never take effect: its destinations are Service cluster IPs",
+      label: "flows to cluster IPs are open at the client on kubernetes",
+      help: /ApplyPolicyAtIngress.*platform openshift/,
+    });
+  });
+  test("no NV2308 on openshift, with strict contention, from a cluster IP, or beside another destination", () => {
+    expectClean(check("rule 10 deny containers -> nv.ip.api.shop\nsettings { platform openshift }"));
+    expectClean(check("rule 10 deny containers -> nv.ip.api.shop\nsettings { contention strict }"));
+    expectClean(check("rule 10 allow nv.ip.api.shop -> containers"));
+    expectClean(check("rule 10 allow containers -> nv.ip.api.shop, nv.api.shop"));
+  });
   test("`platform` takes kubernetes or openshift", () => {
     expectOne(check("rule 1 allow nodes -> nodes\nsettings { platform swarm }"), { code: "NV2211", message: "setting `platform` cannot be `swarm`" });
   });
