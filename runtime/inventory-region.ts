@@ -45,7 +45,7 @@ export function buildInventoryRegion(
 
   type Kind = "workload" | "node" | "internal" | "external";
   /** `alsoNode`: a host-network workload's address is a host interface, so the node built-ins apply too. */
-  const classOf = (key: string, kind: Kind, groups: readonly number[], ip: bigint, alsoNode = false): number => {
+  const classOf = (key: string, kind: Kind, groups: readonly number[], ip: bigint, alsoNode = false, toOnly: readonly number[] = []): number => {
     const cls = addrClass(ip);
     const full = `${key}|${cls}`;
     let idx = classIndex.get(full);
@@ -59,6 +59,7 @@ export function buildInventoryRegion(
             ...(alsoNode ? [table.kindRules("node", s)] : []),
             table.addrClassRules(cls, s),
             ...groups.map((g) => table.groupRules(g, s)),
+            ...(s === 1 ? toOnly.map((g) => table.groupRules(g, s)) : []),
           ]),
         );
       classes.push({ from: side(0), to: side(1) });
@@ -90,13 +91,16 @@ export function buildInventoryRegion(
   }
   // Service cluster IPs: internal, unmanaged, in their nv.ip.<svc>.<ns> groups (S2.10); the flag
   // lets the engine open them at the client on kubernetes (S3.1).
+  const openshift = (table.settings() & A.SET_OPENSHIFT) !== 0;
   for (const s of inv.services ?? []) {
     const groups = matcher.serviceIpsOf(s.name, s.namespace);
+    // OpenShift: custom groups selecting the namespace hold its cluster IPs as destinations.
+    const toOnly = openshift ? matcher.openshiftServiceIpGroups(s.namespace) : [];
     for (const text of s.ips) {
       const ip = parseIp(String(text).trim());
       if (ip === null || seen.has(ip)) continue;
       seen.add(ip);
-      entries.push({ ip, value: classOf(`s:${groups.join(",")}`, "internal", groups, ip) + 1, kind: A.KIND_INTERNAL, mode: 0, flags: A.IEF_SVC_IP });
+      entries.push({ ip, value: classOf(`s:${groups.join(",")}|${toOnly.join(",")}`, "internal", groups, ip, false, toOnly) + 1, kind: A.KIND_INTERNAL, mode: 0, flags: A.IEF_SVC_IP });
     }
   }
   const ranges = inv.internalSubnets.flatMap((text) => {

@@ -27,9 +27,9 @@ interface Side {
   info: EndpointInfo;
 }
 
-function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | undefined): Side {
+function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | undefined, asDestination = false): Side {
   const ep = resolveEndpointIp(ctx.inventory, ip);
-  const ms = membershipsIp(model, ctx, ip, ep, host);
+  const ms = membershipsIp(model, ctx, ip, ep, host, asDestination);
   const info: EndpointInfo = { ip: formatIp(ip), kind: ep.kind, groups: groupNames(model, ms) };
   if (ep.workload) info.name = `${ep.workload.namespace}/${ep.workload.name}`;
   else if (ep.node) info.name = ep.node.name;
@@ -150,7 +150,7 @@ export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verd
   const pf = parseFlow(flow);
   const trace: string[] = [describeFlow(pf)];
   const src = side(model, ctx, pf.src, pf.host);
-  const dst = side(model, ctx, pf.dst, pf.host);
+  const dst = side(model, ctx, pf.dst, pf.host, true);
   trace.push(describeSide("source", src), describeSide("destination", dst));
   const primary = lookup(model, pf, src, dst, trace);
   let verdict: Verdict = { ...primary, src: src.info, dst: dst.info, trace };
