@@ -8,14 +8,14 @@ import {
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
-import { icmpPasses, openBeforeRules, plainLookup, serviceIpOpen } from "./carve-outs";
+import { icmpPasses, openBeforeRules, openshiftIngressOpen, plainLookup, serviceIpOpen } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
 import { resolveSide, sideHostNet, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
-  tcpIndex, tcpN, udp, udpBase, udpIndex, udpN, xffOn,
+  openshift, tcpIndex, tcpN, udp, udpBase, udpIndex, udpN, xffOn,
 } from "./table";
 import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
 import { markHost } from "./vhost";
@@ -233,7 +233,8 @@ export function decideOne(flow: usize, res: usize): u32 {
   const proto = <u32>load<u8>(flow + F_PROTO);
   portSets(proto, <u32>load<u16>(flow + F_PORT));
   appSets(load<u32>(flow + F_APP));
-  if (((flags & FLAG_XFF) == 0 || !xffOn) && plainLookup(proto, flow + F_SRC, flow + F_DST)) {
+  // The fast path knows none of the carve-outs, nor OpenShift's ingress opening.
+  if (((flags & FLAG_XFF) == 0 || !xffOn) && !openshift && plainLookup(proto, flow + F_SRC, flow + F_DST)) {
     const p1 = port1 != emptySet ? port1 : port0;
     const a1 = app1 != emptySet ? app1 : app0;
     if (decideFast(flow, res, port0, p1, appFilter, appFilter ? app0 : port0, appFilter ? a1 : p1)) return E_OK;
@@ -256,8 +257,10 @@ export function decideOne(flow: usize, res: usize): u32 {
   const srcKind = sideKind;
   const icmpPass = icmpPasses(proto);
   const extIp = dstExtIp && srcKind == KIND_WORKLOAD;
+  const dstProtect = dstMode == MODE_PROTECT && !dstNoIntercept;
   const open = openBeforeRules(proto, flow + F_SRC, flow + F_DST) ||
-    (dstSvcIp && serviceIpOpen(srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept));
+    (dstSvcIp && serviceIpOpen(srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept)) ||
+    openshiftIngressOpen(srcKind, dstKind, dstProtect);
   byPort(sideHostNet || dstHostNet);
   lookup(sideMode, dstMode, open, icmpPass, sideNoIntercept || dstNoIntercept, extIp);
 
@@ -280,7 +283,8 @@ export function decideOne(flow: usize, res: usize): u32 {
     srcYes = sideYes;
     const xKind = sideKind;
     byPort(sideHostNet || dstHostNet);
-    lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept, false);
+    const xOpen = openBeforeRules(proto, flow + F_XFF, flow + F_DST) || openshiftIngressOpen(xKind, dstKind, dstProtect);
+    lookup(sideMode, dstMode, xOpen, icmpPass, sideNoIntercept || dstNoIntercept, false);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);
     store<u8>(res + R_XACTION, <u8>outAction);

@@ -28,6 +28,18 @@ export function serviceIpOpen(model: PolicyModel, srcProtect: boolean): boolean 
   return !(model.settings.contention === "strict" && srcProtect);
 }
 
+/**
+ * S3.1, `platform openshift` (ApplyPolicyAtIngress false): `dpi_policy_lookup_by_key` opens
+ * east-west ingress from an internal address into a workload ("east-west ingress traffic is
+ * always allowed"), and no enforcer checks a node's or an internal-subnet address's egress, so
+ * such a lookup is open — unless strict contention has a Protect destination check it (`check_sgm`).
+ */
+export function openshiftIngressOpen(model: PolicyModel, srcKind: string, dstKind: string, dstProtect: boolean): boolean {
+  if (model.settings.extra.platform !== "openshift" || dstKind !== "workload") return false;
+  if (srcKind !== "node" && srcKind !== "internal") return false;
+  return !(model.settings.contention === "strict" && dstProtect);
+}
+
 /** Is ICMP under network rules (`any` covers it, and unmatched ICMP takes the implicit rule)? */
 export function icmpPoliced(model: PolicyModel): boolean {
   return setting(model, "icmp-policy");

@@ -9,7 +9,7 @@ import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
 import { parseFlow, type ParsedFlow } from "./flow-input.js";
 import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
-import { icmpPoliced, openReason, serviceIpOpen } from "./carve-outs.js";
+import { icmpPoliced, openReason, openshiftIngressOpen, serviceIpOpen } from "./carve-outs.js";
 import { effectiveMode, endpointMode, ruleAction } from "./modes.js";
 import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
 
@@ -80,6 +80,12 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
     const action = srcMode === "protect" && !unblockable ? "deny" : "violate";
     trace.push(`destination is a Service externalIP (CVE-2020-8554): rules skipped, ${action} by the source's ${srcMode} mode`);
     const result: LookupResult = { action, rule: 0 };
+    if (eff.reported) result.mode = eff.mode;
+    return result;
+  }
+  if (openshiftIngressOpen(model, src.ep.kind, dst.ep.kind, dstMode === "protect" && interceptable(dst))) {
+    trace.push(`on openshift NeuVector decides east-west traffic at the source, and no enforcer checks this ${src.ep.kind} source's egress: open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`);
+    const result: LookupResult = { action: "allow", rule: 0 };
     if (eff.reported) result.mode = eff.mode;
     return result;
   }
