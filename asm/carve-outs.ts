@@ -2,9 +2,9 @@
 // rules. Only TCP, UDP and ICMP are looked up (dpi_policy_lookup), link-local peers are opened
 // first (dpi_policy_lookup_by_key), and with ICMP policy off unmatched ICMP meets the default pass
 // rule (dpi_add_default_policy). Settings opt a policy into policing the last two.
-import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from "./abi";
+import { KIND_INTERNAL, KIND_NODE, KIND_WORKLOAD, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from "./abi";
 import { isV4 } from "./intervals";
-import { icmpPolicy, linkLocalPolicy } from "./table";
+import { icmpPolicy, linkLocalPolicy, openshift, strict } from "./table";
 
 @inline function isIcmp(proto: u32): bool {
   return proto == PROTO_ICMP || proto == PROTO_ICMPV6;
@@ -20,6 +20,26 @@ import { icmpPolicy, linkLocalPolicy } from "./table";
 export function openBeforeRules(proto: u32, src: usize, dst: usize): bool {
   if (proto != PROTO_TCP && proto != PROTO_UDP && !isIcmp(proto)) return true;
   return !linkLocalPolicy && (linkLocal(src) || linkLocal(dst));
+}
+
+/**
+ * A flow to a Service cluster IP on kubernetes: NeuVector decides east-west traffic at the
+ * destination (ApplyPolicyAtIngress), so `dpi_policy_lookup_by_key` opens it at the client, unless
+ * strict contention has a Protect client check it too (`check_sgm`). `srcProtect`: the source is
+ * a workload in Protect that can be intercepted.
+ */
+export function serviceIpOpen(srcProtect: bool): bool {
+  return !openshift && !(strict && srcProtect);
+}
+
+/**
+ * `platform openshift` applies policy at the source only, so `dpi_policy_lookup_by_key` opens
+ * east-west ingress from an internal address (a node or an internal-subnet address, which no
+ * enforcer checks on the way out) into a workload — unless strict contention has a Protect
+ * destination check it too (`check_sgm`). `dstProtect`: the destination is such a workload.
+ */
+export function openshiftIngressOpen(srcKind: u32, dstKind: u32, dstProtect: bool): bool {
+  return openshift && dstKind == KIND_WORKLOAD && (srcKind == KIND_NODE || srcKind == KIND_INTERNAL) && !(strict && dstProtect);
 }
 
 /** Does an ICMP flow no rule matches pass (icmp-policy off) instead of taking the implicit rule? */

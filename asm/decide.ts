@@ -8,14 +8,14 @@ import {
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
-import { icmpPasses, openBeforeRules, plainLookup } from "./carve-outs";
+import { icmpPasses, openBeforeRules, openshiftIngressOpen, plainLookup, serviceIpOpen } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
-import { resolveSide, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideYes } from "./resolve";
+import { resolveSide, sideHostNet, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
-  tcpIndex, tcpN, udp, udpBase, udpIndex, udpN, xffOn,
+  openshift, tcpIndex, tcpN, udp, udpBase, udpIndex, udpN, xffOn,
 } from "./table";
 import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
 import { markHost } from "./vhost";
@@ -28,6 +28,10 @@ let dstYes: u32 = 0;
 let port0: usize = 0;
 let port1: usize = 0;
 let appFilter = false;
+/** The flow's application is known (appSets); appFilter is this unless a lookup is by port only. */
+let appKnown = false;
+/** A host-network workload is a side of the current lookup: applications are not checked (S4). */
+let portsOnly = false;
 let app0: usize = 0;
 let app1: usize = 0;
 
@@ -133,6 +137,8 @@ function portSets(proto: u32, port: u32): void {
 /** Rules a known application satisfies: none listed (appAny) or listing it or its parent. */
 function appSets(app: u32): void {
   appFilter = app != APP_UNIDENTIFIED;
+  appKnown = appFilter;
+  portsOnly = false;
   app0 = appAny;
   app1 = emptySet;
   if (app == APP_UNIDENTIFIED || app == APP_UNKNOWN_ID) return;
@@ -184,7 +190,7 @@ function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noInterc
   if (r >= 0) {
     // A match that some condition holds only as maybe is pending: it waits for the app or the host.
     const ri = <u32>r;
-    const appYes = !appFilter ? hasRule(appAny, ri) : true;
+    const appYes = portsOnly || (!appFilter ? hasRule(appAny, ri) : true);
     if (!appYes || !anyHas(srcList, srcYes, ri) || !anyHas(dstList, dstYes, ri)) {
       outAction = ACT_PENDING;
       outAwait = appYes ? AWAIT_HOST : AWAIT_APP;
@@ -192,6 +198,15 @@ function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noInterc
     }
   }
   outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode, noIntercept);
+}
+
+/**
+ * createIPRule ("for host mode container, only check ports, not applications"): with a
+ * host-network workload on a side, every rule's application condition holds.
+ */
+function byPort(on: bool): void {
+  portsOnly = on;
+  appFilter = appKnown && !on;
 }
 
 /** Zero a result record with plain stores (memory.fill is a runtime call in V8, slow for 32 bytes). */
@@ -218,7 +233,8 @@ export function decideOne(flow: usize, res: usize): u32 {
   const proto = <u32>load<u8>(flow + F_PROTO);
   portSets(proto, <u32>load<u16>(flow + F_PORT));
   appSets(load<u32>(flow + F_APP));
-  if (((flags & FLAG_XFF) == 0 || !xffOn) && plainLookup(proto, flow + F_SRC, flow + F_DST)) {
+  // The fast path knows none of the carve-outs, nor OpenShift's ingress opening.
+  if (((flags & FLAG_XFF) == 0 || !xffOn) && !openshift && plainLookup(proto, flow + F_SRC, flow + F_DST)) {
     const p1 = port1 != emptySet ? port1 : port0;
     const a1 = app1 != emptySet ? app1 : app0;
     if (decideFast(flow, res, port0, p1, appFilter, appFilter ? app0 : port0, appFilter ? a1 : p1)) return E_OK;
@@ -233,13 +249,20 @@ export function decideOne(flow: usize, res: usize): u32 {
   const dstMode = sideMode;
   const dstNoIntercept = sideNoIntercept;
   const dstExtIp = sideSvcExtIp;
+  const dstSvcIp = sideSvcIp;
+  const dstHostNet = sideHostNet;
   resolveSide(flow + F_SRC, 0, srcList, hostKnown);
   srcN = sideN;
   srcYes = sideYes;
   const srcKind = sideKind;
   const icmpPass = icmpPasses(proto);
   const extIp = dstExtIp && srcKind == KIND_WORKLOAD;
-  lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_SRC, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept, extIp);
+  const dstProtect = dstMode == MODE_PROTECT && !dstNoIntercept;
+  const open = openBeforeRules(proto, flow + F_SRC, flow + F_DST) ||
+    (dstSvcIp && serviceIpOpen(srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept)) ||
+    openshiftIngressOpen(srcKind, dstKind, dstProtect);
+  byPort(sideHostNet || dstHostNet);
+  lookup(sideMode, dstMode, open, icmpPass, sideNoIntercept || dstNoIntercept, extIp);
 
   clearResult(res);
   store<u8>(res + R_SRC_KIND, <u8>srcKind);
@@ -259,7 +282,9 @@ export function decideOne(flow: usize, res: usize): u32 {
     srcN = sideN;
     srcYes = sideYes;
     const xKind = sideKind;
-    lookup(sideMode, dstMode, openBeforeRules(proto, flow + F_XFF, flow + F_DST), icmpPass, sideNoIntercept || dstNoIntercept, false);
+    byPort(sideHostNet || dstHostNet);
+    const xOpen = openBeforeRules(proto, flow + F_XFF, flow + F_DST) || openshiftIngressOpen(xKind, dstKind, dstProtect);
+    lookup(sideMode, dstMode, xOpen, icmpPass, sideNoIntercept || dstNoIntercept, false);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);
     store<u8>(res + R_XACTION, <u8>outAction);

@@ -4,7 +4,7 @@
 // kind's built-ins and its address class), every condition is a yes, and the whole decision runs
 // on locals. Anything else goes through decideOne's general path, which gives the same answers.
 import {
-  ACT_PENDING, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC, IE_FLAGS, IE_FROM, IE_KIND, IE_TO, IE_MODE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP,
+  ACT_PENDING, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC, IE_FLAGS, IE_FROM, IE_KIND, IE_TO, IE_MODE, IEF_NO_INTERCEPT, IEF_HOST_NET, IEF_SVC_EXTIP, IEF_SVC_IP,
   KIND_EXTERNAL,
   KIND_INTERNAL, MODE_NONE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE,
   R_PRULE, R_RULE, R_SRC_KIND, R_STATUS,
@@ -142,9 +142,11 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
   const shi = load<u64>(flow + F_SRC, 8);
   if (dnsCap != 0 && (probe(dnsHash, dnsCap, dlo, dhi) != 0 || probe(dnsHash, dnsCap, slo, shi) != 0)) return false;
   const de = probe(invHash, invCap, dlo, dhi);
-  // A Service externalIP destination is decided before the rules (decide.ts).
-  if (de != 0 && (load<u8>(de + IE_FLAGS) & IEF_SVC_EXTIP) != 0) return false;
+  // A Service externalIP or cluster IP destination may be decided before the rules (decide.ts).
+  if (de != 0 && (load<u8>(de + IE_FLAGS) & (IEF_SVC_EXTIP | IEF_SVC_IP)) != 0) return false;
   const se = probe(invHash, invCap, slo, shi);
+  // A host-network workload on either side is matched by port only (decide.ts).
+  if ((de != 0 && (load<u8>(de + IE_FLAGS) & IEF_HOST_NET) != 0) || (se != 0 && (load<u8>(se + IE_FLAGS) & IEF_HOST_NET) != 0)) return false;
   let dKind: u32;
   let sKind: u32;
   let dMode = MODE_NONE;

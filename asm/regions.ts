@@ -7,7 +7,7 @@ import {
   D_SETS_HI, D_SETS_LO, DNS_MAGIC, DNS_REC_SIZE, E_OK, E_NO_TABLE, E_REGION_BOUNDS, E_REGION_CORRUPT, I_CLS,
   I_HASH, I_HCAP, I_HEADER_SIZE, I_INT4, I_INT4_N, I_INT6, I_INT6_N, I_LEN, I_MAGIC, I_NCLS, I_NSETS,
   I_SET_OFFS, I_SETS_HI, I_SETS_LO, IE_FROM, IE_KIND, IE_MODE, IE_TO, IE_VALUE, INVENTORY_MAGIC, IP_ENTRY_SIZE,
-  IE_FLAGS, IEF_SVC_EXTIP, KIND_EXTERNAL, KIND_NODE, KIND_WORKLOAD, MODE_PROTECT,
+  IE_FLAGS, IEF_HOST_NET, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IEF_SVC_IP, KIND_EXTERNAL, KIND_INTERNAL, KIND_NODE, KIND_WORKLOAD, MODE_PROTECT,
 } from "./abi";
 import { fits, isPow2, memBytes } from "./mem";
 import { validSets } from "./sets";
@@ -85,9 +85,15 @@ export function setInventory(p: usize, len: u32): u32 {
     const v = load<u32>(e + IE_VALUE);
     if (v == 0) continue;
     const kind = <u32>load<u8>(e + IE_KIND);
-    if (v > nCls || (kind != KIND_WORKLOAD && kind != KIND_NODE && kind != KIND_EXTERNAL) || <u32>load<u8>(e + IE_MODE) > MODE_PROTECT) return E_REGION_CORRUPT;
-    // An outside entry is a Service externalIP, unmanaged; only workloads carry IEF_NO_INTERCEPT.
+    if (v > nCls || kind < KIND_WORKLOAD || kind > KIND_EXTERNAL || <u32>load<u8>(e + IE_MODE) > MODE_PROTECT) return E_REGION_CORRUPT;
+    // An outside entry is a Service externalIP, an internal one a Service cluster IP, both
+    // unmanaged; only workloads carry IEF_NO_INTERCEPT.
     const flags = <u32>load<u8>(e + IE_FLAGS);
+    if (kind == KIND_INTERNAL && (flags != IEF_SVC_IP || load<u8>(e + IE_MODE) != 0)) return E_REGION_CORRUPT;
+    if (kind != KIND_INTERNAL && (flags & IEF_SVC_IP) != 0) return E_REGION_CORRUPT;
+    // Workload traits: a host-network workload is never interceptable.
+    if (kind != KIND_WORKLOAD && (flags & (IEF_NO_INTERCEPT | IEF_HOST_NET)) != 0) return E_REGION_CORRUPT;
+    if ((flags & IEF_HOST_NET) != 0 && (flags & IEF_NO_INTERCEPT) == 0) return E_REGION_CORRUPT;
     if (kind == KIND_EXTERNAL && (flags != IEF_SVC_EXTIP || load<u8>(e + IE_MODE) != 0)) return E_REGION_CORRUPT;
     if (kind != KIND_EXTERNAL && (flags & IEF_SVC_EXTIP) != 0) return E_REGION_CORRUPT;
   }

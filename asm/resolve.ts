@@ -2,7 +2,7 @@
 // rule sets whose union is "rules whose from (or to) contains a group of this endpoint". Yes sets
 // come first in the list, then sets that only may match (vh: groups awaiting their host).
 import {
-  DNS_REC_SIZE, IE_FLAGS, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IP_ENTRY_SIZE, KIND_EXTERNAL,
+  DNS_REC_SIZE, IE_FLAGS, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IEF_HOST_NET, IEF_SVC_IP, IP_ENTRY_SIZE, KIND_EXTERNAL,
   KIND_INTERNAL, MODE_NONE,
 } from "./abi";
 import { findAddr4, hasAddrIndex } from "./addr-index";
@@ -21,6 +21,10 @@ export let sideMode: u32 = 0;
 export let sideNoIntercept = false;
 /** The endpoint is a Service externalIP (IEF_SVC_EXTIP; its kind is KIND_EXTERNAL). */
 export let sideSvcExtIp = false;
+/** The endpoint is a Service cluster IP (IEF_SVC_IP; its kind is KIND_INTERNAL). */
+export let sideSvcIp = false;
+/** The endpoint is a host-network workload (IEF_HOST_NET): rules are matched by port only. */
+export let sideHostNet = false;
 export let sideN: u32 = 0;
 export let sideYes: u32 = 0;
 
@@ -80,12 +84,16 @@ export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): v
     sideMode = <u32>load<u8>(e + IE_MODE);
     sideNoIntercept = (load<u8>(e + IE_FLAGS) & IEF_NO_INTERCEPT) != 0;
     sideSvcExtIp = (load<u8>(e + IE_FLAGS) & IEF_SVC_EXTIP) != 0;
+    sideSvcIp = (load<u8>(e + IE_FLAGS) & IEF_SVC_IP) != 0;
+    sideHostNet = (load<u8>(e + IE_FLAGS) & IEF_HOST_NET) != 0;
     push(list, invSet(load<u32>(invCls + ((<usize>(load<u32>(e + IE_VALUE) - 1) << 3) + (<usize>to << 2)))));
   } else {
     sideKind = isInternal(lo, hi) ? KIND_INTERNAL : KIND_EXTERNAL;
     sideMode = MODE_NONE;
     sideNoIntercept = false;
     sideSvcExtIp = false;
+    sideSvcIp = false;
+    sideHostNet = false;
     push(list, setPtr(load<u32>(kindSets + ((<usize>(sideKind - 1) << 3) + (<usize>to << 2)))));
     push(list, setPtr(load<u32>(acls + (<usize>addrClass(lo, hi) << 3) + (<usize>to << 2))));
   }

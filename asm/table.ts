@@ -9,7 +9,7 @@ import {
   H_RULE_IDS, H_RULE_ORDER, H_WORD_MIN, H_SCRATCH, H_SET_OFFS, H_SETS_HI, H_SETS_LO, H_SETTINGS, H_STR, H_STR_LEN, H_TCP, H_TCP_BASE,
   H_TCP_N, H_UDP, H_UDP_BASE, H_UDP_N, H_VH, H_VH_N, HEADER_SIZE, MODE_DISCOVER, MODE_PROTECT,
   NAME_ENTRY_SIZE, NE_FLAGS, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, SET_DEFAULT_MODE_SHIFT,
-  SET_ICMP_POLICY, SET_LINK_LOCAL, SET_NODES_MODE_SHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC, H_THREATS, H_THREATS_N, THREAT_REC_SIZE,
+  SET_ICMP_POLICY, SET_LINK_LOCAL, SET_NODES_MODE_SHIFT, SET_OPENSHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC, H_THREATS, H_THREATS_N, THREAT_REC_SIZE,
   ACL_ENTRY_SIZE, ADDR4_ENTRY_SIZE, ADDR6_ENTRY_SIZE, APP_ENTRY_SIZE, CGROUP_ENTRY_SIZE, KIND_SETS_N, LIST_ENTRY_SIZE, PORT_ENTRY_SIZE,
   RULE_SLOT_SIZE, SET_INDEX_SIZE, SET_OFF_SIZE, VH_ENTRY_SIZE, WORD_MIN_SIZE,
 } from "./abi";
@@ -30,6 +30,8 @@ export let strict = false;
 /** ICMP under network rules (icmp-policy), link-local peers policed (link-local-policy). */
 export let icmpPolicy = false;
 export let linkLocalPolicy = false;
+/** `platform openshift`: flows to Service IPs meet the rules at the source (S3.1). */
+export let openshift = false;
 export let defaultMode: u32 = MODE_DISCOVER;
 export let nodesMode: u32 = MODE_DISCOVER;
 
@@ -117,6 +119,7 @@ function validate(): u32 {
   strict = (settings & SET_STRICT) != 0;
   icmpPolicy = (settings & SET_ICMP_POLICY) != 0;
   linkLocalPolicy = (settings & SET_LINK_LOCAL) != 0;
+  openshift = (settings & SET_OPENSHIFT) != 0;
   defaultMode = (settings >> SET_DEFAULT_MODE_SHIFT) & 0xff;
   nodesMode = (settings >> SET_NODES_MODE_SHIFT) & 0xff;
   if (defaultMode < MODE_DISCOVER || defaultMode > MODE_PROTECT) return E_TABLE_CORRUPT;

@@ -23,7 +23,7 @@ import { MODES } from "./schema.js";
 export const GROUPS_SECTION = "nvp.groups";
 export const GROUPS_MAGIC = 0x5052474e;
 const NO_STRING = 0xffffffff;
-export const GROUP_KINDS = ["builtin", "service", "workload", "address"] as const;
+export const GROUP_KINDS = ["builtin", "service", "workload", "address", "service-ip"] as const;
 
 /** Encode `groups` as the section's payload. Deterministic. */
 export function encodeGroups(groups: readonly MetaGroup[]): Uint8Array<ArrayBuffer> {

@@ -23,7 +23,7 @@ export interface MetaCriterion {
 
 export interface MetaGroup {
   name: string;
-  kind: "builtin" | "service" | "workload" | "address";
+  kind: "builtin" | "service" | "workload" | "address" | "service-ip";
   builtin?: string;
   service?: { service: string; namespace: string };
   mode?: Mode;

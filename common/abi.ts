@@ -245,6 +245,8 @@ export const SET_XFF = 1;
 export const SET_STRICT = 2;
 export const SET_ICMP_POLICY = 4;
 export const SET_LINK_LOCAL = 8;
+/** `platform openshift`: policy at the source, so flows to Service IPs meet the rules (ApplyPolicyAtIngress false). */
+export const SET_OPENSHIFT = 16;
 export const SET_DEFAULT_MODE_SHIFT = 8;
 export const SET_NODES_MODE_SHIFT = 16;
 
@@ -307,6 +309,10 @@ export const IE_FLAGS = 22;
 export const IEF_NO_INTERCEPT = 1;
 /** An outside address that is a Service externalIP (entry kind KIND_EXTERNAL): CVE-2020-8554. */
 export const IEF_SVC_EXTIP = 2;
+/** A Service's cluster IP (entry kind KIND_INTERNAL, in its `nv.ip.<svc>.<ns>` groups). */
+export const IEF_SVC_IP = 4;
+/** A host-network workload (entry kind KIND_WORKLOAD, with IEF_NO_INTERCEPT): rules' applications are not checked. */
+export const IEF_HOST_NET = 8;
 /** Inventory entries only: the engine stores the class's from and to set addresses here on install. */
 export const IE_FROM = 24;
 export const IE_TO = 28;

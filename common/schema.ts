@@ -87,6 +87,10 @@ export interface Workload {
   /** False: the enforcer cannot intercept the workload's traffic (NeuVector's CapIntcp), so a deny
    *  involving it is a violation (docs/semantics.md S4). Absent = true. */
   interceptable?: boolean;
+  /** True: the pod shares its node's network namespace (`spec.hostNetwork`); its IPs are the
+   *  node's. NeuVector decides it by port, never by application, and cannot intercept it
+   *  (docs/semantics.md S4). Absent = false. */
+  hostNetwork?: boolean;
 }
 
 export interface InventoryNode {
@@ -94,9 +98,23 @@ export interface InventoryNode {
   ips: string[];
 }
 
+/**
+ * A Kubernetes Service: its cluster IPs are internal addresses in NeuVector's service-IP group
+ * `nv.ip.<name>.<namespace>` (docs/semantics.md S2.10); `endpoints` are its backends' addresses
+ * (EndpointSlices), shown in traces of flows to it.
+ */
+export interface InventoryService {
+  name: string;
+  namespace: string;
+  ips: string[];
+  endpoints: string[];
+}
+
 export interface Inventory {
   workloads: Workload[];
   nodes: InventoryNode[];
+  /** Services with cluster IPs; absent = none. */
+  services?: InventoryService[];
   /** CIDRs, ranges or IPs that are internal although they are no workload or node. */
   internalSubnets: string[];
   /** Service external IPs (CVE-2020-8554 MITM detection). */

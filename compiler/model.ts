@@ -35,9 +35,9 @@ export interface GroupModel {
   index: number;
   /** The name rules use: a declared name, a built-in, or `nv.<svc>.<ns>`. */
   name: string;
-  kind: "builtin" | "service" | "workload" | "address";
+  kind: "builtin" | "service" | "workload" | "address" | "service-ip";
   builtin?: BuiltinGroup;
-  /** Service groups: NeuVector's nv.<service>.<namespace>. */
+  /** Service groups: NeuVector's nv.<service>.<namespace>; service-IP groups nv.ip.<service>.<namespace>. */
   service?: { service: string; namespace: string };
   /** Declared network mode of a service group; absent = settings.defaultMode. */
   mode?: Mode;

@@ -52,4 +52,5 @@ export const CHECK_CODES: CodeTable = {
   NV2305: { severity: "warning", title: "Discover mode left on" },
   NV2306: { severity: "warning", title: "group is never used" },
   NV2307: { severity: "warning", title: "rule names link-local addresses NeuVector never polices" },
+  NV2308: { severity: "warning", title: "rule to Service cluster IPs that Kubernetes never looks up" },
 };

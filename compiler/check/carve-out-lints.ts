@@ -22,6 +22,25 @@ function linkLocalWitness(g: GroupInfo): bigint | undefined {
   return best;
 }
 
+/**
+ * NV2308: on kubernetes with basic contention a flow to a Service cluster IP is open at the
+ * client (S3.1: ApplyPolicyAtIngress, and no check_sgm), so a rule whose every destination is an
+ * `nv.ip.<svc>.<ns>` group never decides anything — typically a rule carried over from OpenShift.
+ */
+export function lintServiceIpRules(rules: readonly CheckedRule[], groups: readonly GroupInfo[], settings: CheckedSettings, d: Diags): void {
+  if (settings.model.extra.platform === "openshift" || settings.model.contention === "strict") return;
+  for (const r of rules) {
+    const to = r.model.to.map((i) => groups[i]);
+    if (to.length === 0 || !to.every((g) => g && !g.broken && g.model.kind === "service-ip")) continue;
+    d.warn("NV2308", {
+      span: r.decl.span,
+      message: `rule ${r.model.id} can never take effect: its destinations are Service cluster IPs`,
+      label: "flows to cluster IPs are open at the client on kubernetes",
+      help: "NeuVector's Kubernetes flavour decides east-west traffic at the destination pod (ApplyPolicyAtIngress): name the service group `nv.<svc>.<ns>` instead, or set `settings { platform openshift }` if the cluster is OpenShift",
+    });
+  }
+}
+
 export function lintLinkLocal(rules: readonly CheckedRule[], groups: readonly GroupInfo[], settings: CheckedSettings, d: Diags): void {
   if (settings.model.extra["link-local-policy"] === "on") return;
   for (const r of rules) {

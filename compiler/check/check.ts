@@ -10,7 +10,7 @@ import { Containment } from "./containment.js";
 import { Diags } from "./diag.js";
 import { GroupTable } from "./groups.js";
 import { importTarget, isStdPath } from "./import-path.js";
-import { lintLinkLocal } from "./carve-out-lints.js";
+import { lintLinkLocal, lintServiceIpRules } from "./carve-out-lints.js";
 import { lintDiscover, lintGroups, lintRules } from "./lints.js";
 import { collectDeclarations } from "./names.js";
 import { Params } from "./params.js";
@@ -43,6 +43,7 @@ export function checkPolicy(files: readonly SourceFile[], opts: CheckOptions = {
   lintRules(rules, table.groups, d);
   lintDiscover(table.groups, settings, d);
   lintLinkLocal(rules, table.groups, settings, d);
+  lintServiceIpRules(rules, table.groups, settings, d);
   const cont = new Containment(
     table.groups.map((g) => g.model),
     (i) => table.groups[i]!.broken,

@@ -188,6 +188,16 @@ export class GroupTable {
     }
     const endpoint = /^(Host|Workload):(.*)$/.exec(name);
     if (endpoint) return this.endpointGroup(name, endpoint[1] as string, endpoint[2] as string, ref);
+    if (name.startsWith("nv.ip.") && name.split(".").length === 4) {
+      // NeuVector's service-IP group (controller/cache/group.go makeServiceIPGroupName): the
+      // Service's cluster IPs, from the inventory's Services (S2.10).
+      const sn = parseServiceName(`nv.${name.slice("nv.ip.".length)}`);
+      if (!sn.ok) {
+        this.d.error("NV2212", { span: ref.span, message: sn.error.replace(/`nv\.[^`]*`/, q(name)), label: "not nv.ip.<service>.<namespace>", help: sn.help });
+        return undefined;
+      }
+      return this.use(this.implicit(name, { kind: "service-ip", service: { service: sn.service, namespace: sn.namespace } }));
+    }
     if (name.startsWith("nv.")) {
       const sn = parseServiceName(name);
       if (!sn.ok) {

@@ -143,6 +143,13 @@ export const SETTINGS: SettingSpec[] = [
     default: "off",
     ...onOff,
   },
+  {
+    key: "platform",
+    description:
+      "where NeuVector enforces east-west policy: `kubernetes` at the destination (ApplyPolicyAtIngress), so flows to a Service IP are open at the client; `openshift` at the source, so they meet the rules and `nv.ip.<svc>.<ns>` groups",
+    default: "kubernetes",
+    ...oneOf(["kubernetes", "openshift"]),
+  },
   ...THREATS.flatMap(threatRows),
 ];
 

@@ -139,6 +139,9 @@ function selectorOf(g: GroupModel): CrdSelector | { error: string } {
     const { service, namespace } = g.service ?? { service: "", namespace: "" };
     return { name: serviceName(g), criteria: [{ key: "service", op: "=", value: `${service}.${namespace}` }, { key: "domain", op: "=", value: namespace }] };
   }
+  // NeuVector's own export of a service-IP group carries its addresses and `domain`; only the
+  // `domain` survives its import (crdsecurityrule.go), so that is what nvp writes.
+  if (g.kind === "service-ip") return { name: g.name, criteria: [{ key: "domain", op: "=", value: g.service?.namespace ?? "" }] };
   if (!NV_GROUP_NAME.test(g.name)) return { error: "NeuVector group names start with a letter or digit" };
   if (g.kind === "address") return { name: g.name, criteria: (g.addresses ?? []).map((a) => ({ key: "address", op: "=", value: a.text })) };
   const criteria = [];

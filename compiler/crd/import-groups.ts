@@ -23,6 +23,8 @@ export const NV_GROUP_NAME = /^[a-zA-Z0-9]+[.:a-zA-Z0-9_-]*$/;
 export type ImportedGroup =
   | { kind: "builtin"; ref: string }
   | { kind: "service"; ref: string; service: string; namespace: string }
+  /** NeuVector's service-IP group `nv.ip.<svc>.<ns>`: nvp resolves the name itself (semantics.md S2.10). */
+  | { kind: "service-ip"; ref: string }
   | { kind: "address"; ref: string; entries: string[]; comment?: string }
   | { kind: "workload"; ref: string; criteria: NvpCriterion[]; comment?: string };
 
@@ -95,6 +97,9 @@ export class GroupTable {
     const sel = def.selector;
     const span = spanOf(sel, "name") ?? def.span;
     const lower = name.toLowerCase();
+    // Exported rules name service-IP groups; NeuVector's import keeps only their `domain` criterion
+    // (controller/rest/crdsecurityrule.go), and nvp fills them from the inventory's Services.
+    if (name.startsWith("nv.ip.") && name.split(".").length === 4) return { kind: "service-ip", ref: name };
     if (!NV_GROUP_NAME.test(name) || ["fed.", "nv.ip.", "host:", "workload:"].some((p) => lower.startsWith(p))) {
       this.d.error("NV6109", { span, message: `${q(name)} is not a group name NeuVector imports`, label: "invalid or reserved name", help: "names match `^[a-zA-Z0-9]+[.:a-zA-Z0-9_-]*$` and do not start with `fed.`, `nv.ip.`, `Host:` or `Workload:`" });
       return null;

@@ -191,7 +191,7 @@ function groupLines(groups: readonly ImportedGroup[], modes: Map<string, { mode:
     out.push(`service ${alias} = ${name} { mode ${mode} }`);
   }
   for (const g of groups) {
-    if (g.kind === "builtin" || g.kind === "service") continue;
+    if (g.kind === "builtin" || g.kind === "service" || g.kind === "service-ip") continue;
     if (g.comment) out.push(...g.comment.split("\n").map((l) => `# ${l}`));
     if (g.kind === "address") {
       const entries = g.entries.map((e) => (e.startsWith("vh:") ? `vh:${quote(e.slice(3))}` : isIpEntry(e) ? e : quote(e)));

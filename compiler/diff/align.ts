@@ -28,6 +28,8 @@ export function groupKey(g: GroupModel): string {
       return `b:${g.builtin}`;
     case "service":
       return `s:${g.service?.service}/${g.service?.namespace}`;
+    case "service-ip":
+      return `i:${g.service?.service}/${g.service?.namespace}`;
     case "workload":
       return `w:${JSON.stringify((g.criteria ?? []).map((c) => [c.key, c.labelKey ?? "", c.op, c.value]).sort())}`;
     case "address":

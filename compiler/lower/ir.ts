@@ -98,8 +98,9 @@ export interface IrThreat {
 export interface DecisionIR {
   policy: string;
   /** icmpPolicy: `any` rules cover ICMP and unmatched ICMP takes the implicit rule; linkLocalPolicy:
-   *  169.254.0.0/16 peers are policed (both off by default, as NeuVector). */
-  settings: { xff: boolean; contention: Contention; defaultMode: Mode; nodesMode: Mode; icmpPolicy: boolean; linkLocalPolicy: boolean };
+   *  169.254.0.0/16 peers are policed (both off by default, as NeuVector); openshift: `platform
+   *  openshift`, flows to Service IPs meet the rules at the source. */
+  settings: { xff: boolean; contention: Contention; defaultMode: Mode; nodesMode: Mode; icmpPolicy: boolean; linkLocalPolicy: boolean; openshift: boolean };
   rules: IrRule[];
   groups: IrGroup[];
   kinds: Record<EndpointKindName, FromTo>;

@@ -77,9 +77,10 @@ export function lowerModel(checked: PolicyModel): DecisionIR {
   const { xff, contention, defaultMode, nodesMode, extra } = model.settings;
   const icmpPolicy = extra["icmp-policy"] === "on";
   const linkLocalPolicy = extra["link-local-policy"] === "on";
+  const openshift = extra.platform === "openshift";
   return {
     policy: model.name,
-    settings: { xff, contention, defaultMode, nodesMode, icmpPolicy, linkLocalPolicy },
+    settings: { xff, contention, defaultMode, nodesMode, icmpPolicy, linkLocalPolicy, openshift },
     rules: model.rules.map((r, index) => ({ index, id: r.id, action: r.action, learned: r.learned })),
     groups,
     kinds: kindSets(model, lists),

@@ -45,7 +45,7 @@ export function printIr(ir: DecisionIR): string {
   const out: string[] = [];
   const s = ir.settings;
   out.push(`policy ${ir.policy}`);
-  const carveOuts = `${s.icmpPolicy ? " icmp-policy=on" : ""}${s.linkLocalPolicy ? " link-local-policy=on" : ""}`;
+  const carveOuts = `${s.icmpPolicy ? " icmp-policy=on" : ""}${s.linkLocalPolicy ? " link-local-policy=on" : ""}${s.openshift ? " platform=openshift" : ""}`;
   out.push(`settings xff=${s.xff ? "on" : "off"} contention=${s.contention} default-mode=${s.defaultMode} nodes-mode=${s.nodesMode}${carveOuts}`);
   out.push(`rules (${ir.rules.length})`);
   for (const r of ir.rules) out.push(`  r${r.index} id=${r.id} ${r.action}${r.learned ? " learned" : ""}`);

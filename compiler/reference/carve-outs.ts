@@ -16,6 +16,30 @@ function setting(model: PolicyModel, key: "icmp-policy" | "link-local-policy"): 
   return model.settings.extra[key] === "on";
 }
 
+/**
+ * S3.1, `platform kubernetes` (NeuVector's ApplyPolicyAtIngress): a flow to a Service's cluster IP
+ * is east-west egress to an internal address, which `dpi_policy_lookup_by_key` opens at the client
+ * — the server's enforcer decides the connection kube-proxy delivers to a backend pod — unless
+ * strict contention makes a Protect client check it too (`check_sgm`: strict and the client's
+ * default action is deny, i.e. Protect and interceptable). `srcProtect`: the source is such a workload.
+ */
+export function serviceIpOpen(model: PolicyModel, srcProtect: boolean): boolean {
+  if (model.settings.extra.platform === "openshift") return false;
+  return !(model.settings.contention === "strict" && srcProtect);
+}
+
+/**
+ * S3.1, `platform openshift` (ApplyPolicyAtIngress false): `dpi_policy_lookup_by_key` opens
+ * east-west ingress from an internal address into a workload ("east-west ingress traffic is
+ * always allowed"), and no enforcer checks a node's or an internal-subnet address's egress, so
+ * such a lookup is open — unless strict contention has a Protect destination check it (`check_sgm`).
+ */
+export function openshiftIngressOpen(model: PolicyModel, srcKind: string, dstKind: string, dstProtect: boolean): boolean {
+  if (model.settings.extra.platform !== "openshift" || dstKind !== "workload") return false;
+  if (srcKind !== "node" && srcKind !== "internal") return false;
+  return !(model.settings.contention === "strict" && dstProtect);
+}
+
 /** Is ICMP under network rules (`any` covers it, and unmatched ICMP takes the implicit rule)? */
 export function icmpPoliced(model: PolicyModel): boolean {
   return setting(model, "icmp-policy");

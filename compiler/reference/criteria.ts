@@ -29,6 +29,19 @@ export function criterionClass(c: CriterionModel): CriterionKeyModel {
 }
 
 /**
+ * On OpenShift a custom group also holds, as a destination, the cluster IPs of Services in the
+ * namespaces its `namespace` (`domain`) criteria select, every other criterion ignored, and never
+ * when it has none (share/criteria.go IsSvcIpGroupSelected, controller/cache/group.go
+ * svcipGroupJoin). The class rule is workloadSelected's.
+ */
+export function namespaceSelected(namespace: string, criteria: readonly CriterionModel[]): boolean {
+  const list = criteria.filter((c) => c.key === "namespace");
+  if (list.length === 0) return false;
+  const met = (c: CriterionModel) => valueTest(positiveOf(c.op), c.value)(namespace) !== isNegative(c.op);
+  return list.some((c) => !isNegative(c.op)) ? list.some(met) : list.every(met);
+}
+
+/**
  * NeuVector's combination. A group without criteria selects no workload (IsWorkloadSelected
  * returns false on an empty selector).
  */

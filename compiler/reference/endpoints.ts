@@ -1,16 +1,18 @@
 /**
  * S1: resolve an address to an endpoint by scanning the inventory in the documented order —
- * workload, node, internal subnet, external. Inventory entries that do not parse never match
+ * workload, node, Service cluster IP, internal subnet, external. Inventory entries that do not parse never match
  * (the inventory loader reports them; the oracle must not crash on them).
  */
 import { formatIp, parseIp, parseIpRange } from "../../common/ip.js";
-import type { EndpointKind, Inventory, InventoryNode, Workload } from "../../common/schema.js";
+import type { EndpointKind, Inventory, InventoryNode, InventoryService, Workload } from "../../common/schema.js";
 import { parseAddress } from "./flow-input.js";
 
 export interface Endpoint {
   kind: EndpointKind;
   workload?: Workload;
   node?: InventoryNode;
+  /** A Service's cluster IP: an internal endpoint in the service's `nv.ip.<svc>.<ns>` groups. */
+  service?: InventoryService;
 }
 
 function listsIp(ips: readonly string[], ip: bigint): boolean {
@@ -31,6 +33,8 @@ export function resolveEndpointIp(inv: Inventory, ip: bigint): Endpoint {
   if (workload) return { kind: "workload", workload };
   const node = inv.nodes.find((n) => listsIp(n.ips, ip));
   if (node) return { kind: "node", node };
+  const service = (inv.services ?? []).find((s) => listsIp(s.ips, ip));
+  if (service) return { kind: "internal", service };
   return { kind: isInternal(inv, ip) ? "internal" : "external" };
 }
 
@@ -45,7 +49,9 @@ export function describeEndpoint(ip: bigint, ep: Endpoint): string {
     ? `workload ${ep.workload.namespace}/${ep.workload.name}`
     : ep.node
       ? `node ${ep.node.name}`
-      : ep.kind === "internal"
+      : ep.service
+        ? `Service ${ep.service.namespace}/${ep.service.name} (cluster IP, unmanaged)`
+        : ep.kind === "internal"
         ? "internal address (unmanaged)"
         : "external address (unmanaged)";
   return `${formatIp(ip)}: ${where}`;

@@ -9,7 +9,7 @@ import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
 import { parseFlow, type ParsedFlow } from "./flow-input.js";
 import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
-import { icmpPoliced, openReason } from "./carve-outs.js";
+import { icmpPoliced, openReason, openshiftIngressOpen, serviceIpOpen } from "./carve-outs.js";
 import { effectiveMode, endpointMode, ruleAction } from "./modes.js";
 import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
 
@@ -27,9 +27,9 @@ interface Side {
   info: EndpointInfo;
 }
 
-function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | undefined): Side {
+function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | undefined, asDestination = false): Side {
   const ep = resolveEndpointIp(ctx.inventory, ip);
-  const ms = membershipsIp(model, ctx, ip, ep, host);
+  const ms = membershipsIp(model, ctx, ip, ep, host, asDestination);
   const info: EndpointInfo = { ip: formatIp(ip), kind: ep.kind, groups: groupNames(model, ms) };
   if (ep.workload) info.name = `${ep.workload.namespace}/${ep.workload.name}`;
   else if (ep.node) info.name = ep.node.name;
@@ -37,6 +37,12 @@ function side(model: PolicyModel, ctx: EvalContext, ip: bigint, host: string | u
   if (mode !== undefined) info.mode = mode;
   const svcExtIp = ep.kind === "external" && ctx.inventory.serviceExternalIps.some((t) => parseIp(String(t).trim()) === ip);
   return { ip, ep, ms, info, svcExtIp };
+}
+
+/** NeuVector's CapIntcp: false for `interceptable: false` and for host-network pods (`!hostMode`). */
+function interceptable(s: Side): boolean {
+  const w = s.ep.workload;
+  return !w || (w.interceptable !== false && w.hostNetwork !== true);
 }
 
 function describeSide(role: string, s: Side): string {
@@ -70,16 +76,35 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   }
   if (dst.svcExtIp && src.ep.kind === "workload") {
     // dpi_policy_lookup_by_key: the workload's default action, deny only in Protect.
-    const unblockable = src.ep.workload?.interceptable === false;
+    const unblockable = !interceptable(src);
     const action = srcMode === "protect" && !unblockable ? "deny" : "violate";
     trace.push(`destination is a Service externalIP (CVE-2020-8554): rules skipped, ${action} by the source's ${srcMode} mode`);
     const result: LookupResult = { action, rule: 0 };
     if (eff.reported) result.mode = eff.mode;
     return result;
   }
+  if (openshiftIngressOpen(model, src.ep.kind, dst.ep.kind, dstMode === "protect" && interceptable(dst))) {
+    trace.push(`on openshift NeuVector decides east-west traffic at the source, and no enforcer checks this ${src.ep.kind} source's egress: open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`);
+    const result: LookupResult = { action: "allow", rule: 0 };
+    if (eff.reported) result.mode = eff.mode;
+    return result;
+  }
+  const svc = dst.ep.service;
+  if (svc && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
+    const backends = svc.endpoints.length ? `backends ${svc.endpoints.join(", ")}` : "no backends listed";
+    trace.push(
+      `destination is Service ${svc.namespace}/${svc.name}'s cluster IP (${backends}): on kubernetes NeuVector decides east-west traffic at the destination, so the client side is open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`,
+    );
+    const result: LookupResult = { action: "allow", rule: 0 };
+    if (eff.reported) result.mode = eff.mode;
+    return result;
+  }
   const onlyHits = model.rules.length > TRACE_ALL_RULES_LIMIT;
   const icmp = icmpPoliced(model);
-  const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app, icmpPoliced: icmp }, onlyHits);
+  // createIPRule: "For host mode container, only check ports, not applications."
+  const portsOnly = [src, dst].some((s) => s.ep.workload?.hostNetwork === true);
+  if (portsOnly) trace.push("a host-network workload is a side: rules are matched by port, never by application (createIPRule)");
+  const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app, icmpPoliced: icmp, portsOnly }, onlyHits);
   if (onlyHits) {
     const looked = fm.considered.length + fm.omitted;
     trace.push(
@@ -107,7 +132,7 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   trace.push(`action: ${decided.why}`);
   result.action = decided.action;
   // NeuVector's createWorkloadRule: "deny cannot be enforced for non-interceptable container".
-  const unblockable = [src, dst].find((s) => s.ep.workload?.interceptable === false);
+  const unblockable = [src, dst].find((s) => s.ep.workload && !interceptable(s));
   if (result.action === "deny" && unblockable) {
     result.action = "violate";
     trace.push(`${unblockable.info.name ?? unblockable.info.ip} cannot be intercepted: deny becomes violate`);
@@ -131,7 +156,7 @@ export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verd
   const pf = parseFlow(flow);
   const trace: string[] = [describeFlow(pf)];
   const src = side(model, ctx, pf.src, pf.host);
-  const dst = side(model, ctx, pf.dst, pf.host);
+  const dst = side(model, ctx, pf.dst, pf.host, true);
   trace.push(describeSide("source", src), describeSide("destination", dst));
   const primary = lookup(model, pf, src, dst, trace);
   let verdict: Verdict = { ...primary, src: src.info, dst: dst.info, trace };

@@ -6,7 +6,7 @@
 import type { DnsTable, Inventory } from "../../common/schema.js";
 import type { GroupModel, PolicyModel } from "../model.js";
 import { addressGroupMatch, type Membership } from "./addresses.js";
-import { workloadSelected } from "./criteria.js";
+import { namespaceSelected, workloadSelected } from "./criteria.js";
 import type { Endpoint } from "./endpoints.js";
 import { parseAddress } from "./flow-input.js";
 
@@ -17,13 +17,17 @@ export interface EvalContext {
 
 export type { Membership };
 
-/** Is the endpoint in one group? undefined = no. */
+/**
+ * Is the endpoint in one group? undefined = no. `openshiftDst`: the endpoint is a destination
+ * under `platform openshift`, where custom groups also hold their namespaces' cluster IPs (S2.10).
+ */
 export function groupMembership(
   g: GroupModel,
   ctx: EvalContext,
   ip: bigint,
   ep: Endpoint,
   host: string | undefined,
+  openshiftDst = false,
 ): Membership | undefined {
   switch (g.kind) {
     case "builtin":
@@ -33,7 +37,8 @@ export function groupMembership(
         case "containers":
           return ep.kind === "workload" ? "yes" : undefined;
         case "nodes":
-          return ep.kind === "node" ? "yes" : undefined;
+          // A host-network workload's address is a host interface too (fillAddrForGroup's nodes entry).
+          return ep.kind === "node" || ep.workload?.hostNetwork === true ? "yes" : undefined;
         case "external":
           // Internal-subnet, node and workload addresses are never external (S2.4).
           return ep.kind === "external" ? "yes" : undefined;
@@ -45,7 +50,14 @@ export function groupMembership(
       const s = g.service;
       return w && s && w.service === s.service && w.namespace === s.namespace ? "yes" : undefined;
     }
+    case "service-ip": {
+      // S2.10: NeuVector's nv.ip.<svc>.<ns> holds the Service's cluster IPs (createServiceIPGroup).
+      const svc = ep.service;
+      const s = g.service;
+      return svc && s && svc.name === s.service && svc.namespace === s.namespace ? "yes" : undefined;
+    }
     case "workload":
+      if (openshiftDst && ep.service && namespaceSelected(ep.service.namespace, g.criteria ?? [])) return "yes";
       return ep.workload && workloadSelected(ep.workload, g.criteria ?? []) ? "yes" : undefined;
     case "address":
       // Address entries apply to every endpoint kind: a group may name workload or node IPs.
@@ -60,10 +72,12 @@ export function membershipsIp(
   ip: bigint,
   ep: Endpoint,
   host: string | undefined,
+  asDestination = false,
 ): Map<number, Membership> {
   const out = new Map<number, Membership>();
+  const openshiftDst = asDestination && model.settings.extra.platform === "openshift";
   for (const g of model.groups) {
-    const m = groupMembership(g, ctx, ip, ep, host);
+    const m = groupMembership(g, ctx, ip, ep, host, openshiftDst);
     if (m !== undefined) out.set(g.index, m);
   }
   return out;

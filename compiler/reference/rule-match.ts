@@ -30,6 +30,8 @@ export interface RuleFlow {
   app: FlowApp;
   /** icmp-policy on: `any` and port-less rules cover ICMP too (S3.1). */
   icmpPoliced: boolean;
+  /** A host-network workload is a side: rules' applications are not checked (S4). */
+  portsOnly?: boolean;
 }
 
 /** Source (or destination) in any of the rule's groups: yes beats maybe beats no. */
@@ -94,7 +96,7 @@ export function checkRule(rule: RuleModel, f: RuleFlow): RuleCheck {
   const from = sideMatch(rule.from, f.src);
   const to = sideMatch(rule.to, f.dst);
   const ports = portsMatch(rule.ports, f.proto, f.port, f.icmpPoliced);
-  const apps = appsMatch(rule.apps, f.app);
+  const apps = f.portsOnly ? "yes" : appsMatch(rule.apps, f.app);
   const result = and(from, to, ports, apps);
   const check: RuleCheck = { rule, from, to, ports, apps, result };
   if (result === "maybe") check.awaiting = apps === "maybe" ? "app" : "host";

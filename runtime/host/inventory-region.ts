@@ -43,7 +43,9 @@ export function buildInventoryRegion(
   const entries: IpEntry[] = [];
   const seen = new Set<bigint>();
 
-  const classOf = (key: string, kind: "workload" | "node" | "external", groups: readonly number[], ip: bigint): number => {
+  type Kind = "workload" | "node" | "internal" | "external";
+  /** `alsoNode`: a host-network workload's address is a host interface, so the node built-ins apply too. */
+  const classOf = (key: string, kind: Kind, groups: readonly number[], ip: bigint, alsoNode = false, toOnly: readonly number[] = []): number => {
     const cls = addrClass(ip);
     const full = `${key}|${cls}`;
     let idx = classIndex.get(full);
@@ -51,7 +53,15 @@ export function buildInventoryRegion(
       idx = classes.length;
       classIndex.set(full, idx);
       const side = (s: 0 | 1) =>
-        pool.add(union.of([table.kindRules(kind, s), table.addrClassRules(cls, s), ...groups.map((g) => table.groupRules(g, s))]));
+        pool.add(
+          union.of([
+            table.kindRules(kind, s),
+            ...(alsoNode ? [table.kindRules("node", s)] : []),
+            table.addrClassRules(cls, s),
+            ...groups.map((g) => table.groupRules(g, s)),
+            ...(s === 1 ? toOnly.map((g) => table.groupRules(g, s)) : []),
+          ]),
+        );
       classes.push({ from: side(0), to: side(1) });
     }
     return idx;
@@ -60,13 +70,15 @@ export function buildInventoryRegion(
   // S1 order: a workload's IP wins over a node's, the first workload listing an IP over later ones.
   for (const w of inv.workloads) {
     const m = matcher.of(w);
-    const key = `w:${m.groups.join(",")}`;
+    const hostNet = w.hostNetwork === true;
+    const key = `w${hostNet ? "h" : ""}:${m.groups.join(",")}`;
+    // A host-network pod cannot be intercepted (NeuVector: capIntcp = !hostMode) and is matched by port only.
+    const flags = (w.interceptable === false || hostNet ? A.IEF_NO_INTERCEPT : 0) | (hostNet ? A.IEF_HOST_NET : 0);
     for (const text of w.ips) {
       const ip = parseIp(String(text).trim());
       if (ip === null || seen.has(ip)) continue;
       seen.add(ip);
-      const flags = w.interceptable === false ? A.IEF_NO_INTERCEPT : 0;
-      entries.push({ ip, value: classOf(key, "workload", m.groups, ip) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1, flags });
+      entries.push({ ip, value: classOf(key, "workload", m.groups, ip, hostNet) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1, flags });
     }
   }
   for (const n of inv.nodes) {
@@ -75,6 +87,20 @@ export function buildInventoryRegion(
       if (ip === null || seen.has(ip)) continue;
       seen.add(ip);
       entries.push({ ip, value: classOf("n", "node", [], ip) + 1, kind: A.KIND_NODE, mode: 0 });
+    }
+  }
+  // Service cluster IPs: internal, unmanaged, in their nv.ip.<svc>.<ns> groups (S2.10); the flag
+  // lets the engine open them at the client on kubernetes (S3.1).
+  const openshift = (table.settings() & A.SET_OPENSHIFT) !== 0;
+  for (const s of inv.services ?? []) {
+    const groups = matcher.serviceIpsOf(s.name, s.namespace);
+    // OpenShift: custom groups selecting the namespace hold its cluster IPs as destinations.
+    const toOnly = openshift ? matcher.openshiftServiceIpGroups(s.namespace) : [];
+    for (const text of s.ips) {
+      const ip = parseIp(String(text).trim());
+      if (ip === null || seen.has(ip)) continue;
+      seen.add(ip);
+      entries.push({ ip, value: classOf(`s:${groups.join(",")}|${toOnly.join(",")}`, "internal", groups, ip, false, toOnly) + 1, kind: A.KIND_INTERNAL, mode: 0, flags: A.IEF_SVC_IP });
     }
   }
   const ranges = inv.internalSubnets.flatMap((text) => {

@@ -39,6 +39,15 @@ function selector(criteria: readonly MetaCriterion[]): Selector {
   return (w) => classes.every(({ list, anyPositive }) => (anyPositive ? list.some((c) => met(w, c)) : list.every((c) => met(w, c))));
 }
 
+/** IsSvcIpGroupSelected: only `namespace` criteria count, by the class rule; none selects nothing. */
+function namespaceSelector(criteria: readonly MetaCriterion[]): (ns: string) => boolean {
+  const list = criteria.filter((c) => c.key === "namespace").map(compile);
+  if (list.length === 0) return () => false;
+  const anyPositive = list.some((c) => !c.negative);
+  const met = (c: Compiled, ns: string) => c.test(ns) !== c.negative;
+  return (ns) => (anyPositive ? list.some((c) => met(c, ns)) : list.every((c) => met(c, ns)));
+}
+
 export interface WorkloadMembership {
   /** Indexes of the service and workload groups the workload is in, ascending. */
   groups: number[];
@@ -50,6 +59,9 @@ export class MembershipMatcher {
   private readonly criteria: { index: number; select: Selector }[] = [];
   private readonly services = new Map<string, number[]>();
   private readonly modes = new Map<string, Mode>();
+  private readonly serviceIpGroups = new Map<string, number[]>();
+  /** Custom groups with their namespace criteria (OpenShift's svcipGroupJoin, S2.10). */
+  private readonly namespaceSelectors: { index: number; select: (ns: string) => boolean }[] = [];
 
   constructor(
     groups: readonly MetaGroup[],
@@ -61,10 +73,24 @@ export class MembershipMatcher {
         this.services.set(key, [...(this.services.get(key) ?? []), index]);
         // The first service group that declares a mode decides (the reference's endpointMode).
         if (g.mode && !this.modes.has(key)) this.modes.set(key, g.mode);
+      } else if (g.kind === "service-ip" && g.service) {
+        const key = serviceKey(g.service.service, g.service.namespace);
+        this.serviceIpGroups.set(key, [...(this.serviceIpGroups.get(key) ?? []), index]);
       } else if (g.kind === "workload") {
         this.criteria.push({ index, select: selector(g.criteria ?? []) });
+        this.namespaceSelectors.push({ index, select: namespaceSelector(g.criteria ?? []) });
       }
     });
+  }
+
+  /** S2.10: the `nv.ip.<name>.<namespace>` groups a Service's cluster IPs are in, ascending. */
+  serviceIpsOf(name: string, namespace: string): number[] {
+    return this.serviceIpGroups.get(serviceKey(name, namespace)) ?? [];
+  }
+
+  /** Custom groups that hold `namespace`'s cluster IPs as destinations on OpenShift, ascending. */
+  openshiftServiceIpGroups(namespace: string): number[] {
+    return this.namespaceSelectors.filter((m) => m.select(namespace)).map((m) => m.index);
   }
 
   /** S2 for a workload, and its mode (S4: the first service group declaring one, else default-mode). */

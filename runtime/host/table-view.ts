@@ -118,6 +118,11 @@ export class TableView {
   }
 
   /** from (side 0) or to (side 1) rules of the built-in groups an endpoint kind belongs to. */
+  /** H_SETTINGS: the policy's switches (SET_* bits). */
+  settings(): number {
+    return this.h(A.H_SETTINGS);
+  }
+
   kindRules(kind: KindName, side: 0 | 1): number[] {
     return this.set(this.u32(this.h(A.H_KIND_SETS) + (KIND_INDEX[kind] * 2 + side) * A.SET_INDEX_SIZE));
   }

@@ -26,6 +26,24 @@ export interface NodeEntry {
   ipLocs: Loc[];
 }
 
+export interface ServiceEntry {
+  name: string;
+  namespace: string;
+  /** Cluster IPs, canonical text. */
+  ips: string[];
+  /** Backend addresses given on the service itself (nvp's format). */
+  endpoints: string[];
+  loc: Loc;
+  ipLocs: Loc[];
+}
+
+/** An EndpointSlice's addresses, joined to its Service (label kubernetes.io/service-name) on merge. */
+export interface SliceEntry {
+  service: string;
+  namespace: string;
+  ips: string[];
+}
+
 export interface NamespaceEntry {
   name: string;
   labels: Record<string, string>;
@@ -48,6 +66,8 @@ export interface Collected {
   namespaces: NamespaceEntry[];
   internalSubnets: { text: string; loc: Loc }[];
   serviceExternalIps: { ip: string; loc: Loc }[];
+  services: ServiceEntry[];
+  slices: SliceEntry[];
   /** `namespace/Kind/name` → owner, from ReplicaSet and Job objects. */
   owners: Map<string, OwnerRef>;
   skipped: SkippedPods;
@@ -60,6 +80,8 @@ export function emptyCollected(): Collected {
     namespaces: [],
     internalSubnets: [],
     serviceExternalIps: [],
+    services: [],
+    slices: [],
     owners: new Map(),
     skipped: { hostNetwork: 0, noIp: 0, finished: 0 },
   };

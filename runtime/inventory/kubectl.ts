@@ -6,6 +6,7 @@
 import { INVENTORY } from "../../common/codes/input.js";
 import { at, isRecord, type Loc, type Reader } from "../input/reader.js";
 import { readIp, type Collected } from "./collect.js";
+import { readEndpointSlice, readKubectlService } from "./services.js";
 import { ownerKey, type OwnerRef } from "./service-name.js";
 
 /** Kinds whose information reaches us through their pods anyway: accepted without a warning. */
@@ -30,7 +31,7 @@ export function readKubectl(obj: Record<string, unknown>, root: Loc, r: Reader, 
   for (const [k, { count, loc }] of ignored) {
     r.sink.warn(INVENTORY.ignoredKind, `${count} \`${k}\` object${count === 1 ? " is" : "s are"} ignored`, loc, {
       label: "not used by the inventory",
-      help: "the inventory reads Pods, Nodes, Namespaces, Services, and ReplicaSets/Jobs for owner names",
+      help: "the inventory reads Pods, Nodes, Namespaces, Services, EndpointSlices, and ReplicaSets/Jobs for owner names",
     });
   }
 }
@@ -55,6 +56,8 @@ function readObject(loc: Loc, defaultKind: string | undefined, r: Reader, out: C
       return readNamespace(loc, r, out);
     case "Service":
       return readService(o, loc, r, out);
+    case "EndpointSlice":
+      return readSlice(o, loc, r, out);
     case "ReplicaSet":
     case "Job":
       return readOwnerLink(kind, loc, r, out);
@@ -126,10 +129,6 @@ function readPod(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected
     out.skipped.finished++;
     return;
   }
-  if (hostNetwork) {
-    out.skipped.hostNetwork++;
-    return;
-  }
   if (ips.ips.length === 0) {
     out.skipped.noIp++;
     return;
@@ -143,6 +142,8 @@ function readPod(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected
       containers: containers.names,
       node: nodeName,
       ips: ips.ips,
+      // Its IPs are its node's; merge keeps each for the first host-network pod listing it.
+      ...(hostNetwork ? { hostNetwork: true } : {}),
     },
     ...(meta.owner ? { owner: meta.owner } : {}),
     loc,
@@ -238,31 +239,15 @@ function readNamespace(loc: Loc, r: Reader, out: Collected): void {
   if (meta) out.namespaces.push({ name: meta.name, labels: meta.labels, loc });
 }
 
-/** ClusterIPs are internal addresses (NeuVector: service subnets); externalIPs feed the MITM check. */
+/** Services and EndpointSlices: services.ts. */
 function readService(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected): void {
   const meta = readMeta(loc, r, "service", true);
-  const spec = o.spec == null ? {} : r.map(at(loc, "spec"), "`spec`", "a service `spec` is a mapping");
-  if (!meta || !spec) return;
-  const sloc = at(loc, "spec");
-  const cluster: string[] = [];
-  const addCluster = (l: Loc): void => {
-    const v = r.string(l, "a cluster IP", "a cluster IP is an address or `None`");
-    if (v === undefined || v === "" || v === "None") return;
-    const ip = readIp(r, l, "a cluster IP");
-    if (ip !== undefined && !cluster.includes(ip)) {
-      cluster.push(ip);
-      out.internalSubnets.push({ text: ip, loc: l });
-    }
-  };
-  if (spec.clusterIPs != null) r.list(at(sloc, "clusterIPs"), "`spec.clusterIPs`", "a list of addresses")?.forEach((_, i) => addCluster(at(sloc, "clusterIPs", i)));
-  if (spec.clusterIP != null) addCluster(at(sloc, "clusterIP"));
-  if (spec.externalIPs != null) {
-    r.list(at(sloc, "externalIPs"), "`spec.externalIPs`", "a list of addresses")?.forEach((_, i) => {
-      const l = at(sloc, "externalIPs", i);
-      const ip = readIp(r, l, "an external IP");
-      if (ip !== undefined) out.serviceExternalIps.push({ ip, loc: l });
-    });
-  }
+  if (meta) readKubectlService(o, loc, meta, r, out);
+}
+
+function readSlice(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected): void {
+  const meta = readMeta(loc, r, "EndpointSlice", true);
+  if (meta) readEndpointSlice(o, loc, meta, r, out);
 }
 
 function readOwnerLink(kind: string, loc: Loc, r: Reader, out: Collected): void {

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { formatIp, parseIp, parseIpRange } from "../../common/ip.js";
-import { MODES, type DnsTable, type Flow, type Inventory, type InventoryNode, type Workload } from "../../common/schema.js";
+import { MODES, type DnsTable, type Flow, type Inventory, type InventoryNode, type InventoryService, type Workload } from "../../common/schema.js";
 import { CRITERION_OPS, type CriterionOp } from "../../compiler/ast/types.js";
 import type {
   AddressModel,
@@ -36,6 +36,8 @@ export const EXTERNAL_IPS = ["192.0.2.1", "192.0.2.200", "203.0.113.5", "8.8.8.8
 export const LINK_LOCAL_IPS = ["169.254.169.254", "169.254.0.1", "fe80::1"];
 export const ADDRESS_POOL = [...WORKLOAD_IPS, ...NODE_IPS, ...INTERNAL_IPS, ...EXTERNAL_IPS, ...LINK_LOCAL_IPS];
 export const INTERNAL_SUBNETS = ["10.0.2.0/29", "10.0.2.4-10.0.2.12", "10.0.3.7", "fd00:2::/120"];
+/** Service cluster IPs: two of their own, one IPv6, and one inside an internal subnet. */
+export const SERVICE_IPS = ["10.96.0.1", "10.96.0.2", "fd00:96::1", INTERNAL_IPS[1]!];
 
 export const DNS_NAMES = [
   "db.example.com",
@@ -92,14 +94,24 @@ const workloadBaseArb: fc.Arbitrary<Workload> = fc.record({
   ips: fc.uniqueArray(fc.constantFrom(...WORKLOAD_IPS, ...INTERNAL_IPS.slice(0, 1)), { minLength: 1, maxLength: 2 }),
 });
 
-/** One workload in four is one the enforcer cannot intercept (its denies are violations). */
+/**
+ * One workload in four is one the enforcer cannot intercept (its denies are violations); one in
+ * eight shares its node's network (hostNetwork: node addresses, rules matched by port only).
+ */
 const workloadArb: fc.Arbitrary<Workload> = fc
-  .tuple(workloadBaseArb, fc.nat(3))
-  .map(([w, n]) => (n === 0 ? { ...w, interceptable: false } : w));
+  .tuple(workloadBaseArb, fc.nat(7), fc.uniqueArray(fc.constantFrom(...NODE_IPS), { minLength: 1, maxLength: 2 }))
+  .map(([w, n, nodeIps]) => (n < 2 ? { ...w, interceptable: false } : n === 2 ? { ...w, ips: nodeIps, hostNetwork: true } : w));
 
 const nodeArb: fc.Arbitrary<InventoryNode> = fc.record({
   name: fc.constantFrom(...NODES),
   ips: fc.uniqueArray(fc.constantFrom(...NODE_IPS), { minLength: 1, maxLength: 2 }),
+});
+
+const serviceArb: fc.Arbitrary<InventoryService> = fc.record({
+  name: fc.constantFrom(...SERVICES),
+  namespace: fc.constantFrom(...NAMESPACES),
+  ips: fc.uniqueArray(fc.constantFrom(...SERVICE_IPS), { minLength: 1, maxLength: 2 }),
+  endpoints: fc.uniqueArray(fc.constantFrom(...WORKLOAD_IPS.slice(0, 4)), { maxLength: 2 }),
 });
 
 /** No IP is listed by two workloads (S1 would take the first; the inventory loader rejects it). */
@@ -112,15 +124,21 @@ function dedupeIps<T extends { ips: string[] }>(items: T[]): T[] {
  * `externalIps`: list some outside and internal addresses as Service externalIPs (the decision
  * then skips the rules for workloads reaching them; the packet path also raises k8s-mitm).
  */
-export function arbInventory(externalIps = false): fc.Arbitrary<Inventory> {
+export function arbInventory(externalIps = false, services = false): fc.Arbitrary<Inventory> {
   return fc
     .record({
       workloads: fc.array(workloadArb, { maxLength: 6 }),
       nodes: fc.array(nodeArb, { maxLength: 2 }),
+      services: services ? fc.uniqueArray(serviceArb, { maxLength: 3, selector: (v) => `${v.namespace}/${v.name}` }) : fc.constant([] as InventoryService[]),
       internalSubnets: fc.subarray(INTERNAL_SUBNETS),
       serviceExternalIps: externalIps ? fc.subarray([EXTERNAL_IPS[0]!, EXTERNAL_IPS[4]!, INTERNAL_IPS[0]!]) : fc.constant([] as string[]),
     })
-    .map((inv) => ({ ...inv, workloads: dedupeIps(inv.workloads), nodes: dedupeIps(inv.nodes) }));
+    .map(({ services: svcs, ...inv }) => ({
+      ...inv,
+      workloads: dedupeIps(inv.workloads),
+      nodes: dedupeIps(inv.nodes),
+      ...(svcs.length ? { services: dedupeIps(svcs) } : {}),
+    }));
 }
 
 /** Resolutions of pool names to the given addresses (default: the whole pool). */
@@ -185,6 +203,11 @@ const serviceGroupArb: fc.Arbitrary<GroupSpec> = fc
     return g;
   });
 
+/** NeuVector's service-IP groups nv.ip.<svc>.<ns> (S2.10). */
+const serviceIpGroupArb: fc.Arbitrary<GroupSpec> = fc
+  .record({ service: fc.constantFrom(...SERVICES), namespace: fc.constantFrom(...NAMESPACES) })
+  .map(({ service, namespace }) => ({ name: `nv.ip.${service}.${namespace}`, kind: "service-ip", service: { service, namespace } }));
+
 const workloadGroupArb: fc.Arbitrary<GroupSpec> = fc
   .array(criterionArb, { minLength: 1, maxLength: 4 })
   .map((criteria) => ({ name: "wl", kind: "workload", criteria }));
@@ -201,11 +224,13 @@ const groupsArb: fc.Arbitrary<GroupModel[]> = fc
     fc.uniqueArray(serviceGroupArb, { maxLength: 4, selector: (g) => g.name }),
     fc.array(workloadGroupArb, { maxLength: 3 }),
     fc.array(addressGroupArb, { maxLength: 4 }),
+    fc.uniqueArray(serviceIpGroupArb, { maxLength: 2, selector: (g) => g.name }),
   )
-  .map(([builtins, services, workloads, addresses]) => {
+  .map(([builtins, services, workloads, addresses, serviceIps]) => {
     const specs: GroupSpec[] = [
       ...builtins.map((b): GroupSpec => ({ name: b, kind: "builtin", builtin: b })),
       ...services,
+      ...serviceIps,
       ...workloads.map((g, i) => ({ ...g, name: `wl-${i}` })),
       ...addresses.map((g, i) => ({ ...g, name: `addr-${i}` })),
     ];
@@ -228,7 +253,11 @@ const settingsArb: fc.Arbitrary<SettingsModel> = fc.record({
   defaultMode: fc.constantFrom(...MODES),
   nodesMode: fc.constantFrom(...MODES),
   // NeuVector's carve-out switches (docs/semantics.md S3.1), both ways.
-  extra: fc.record({ "icmp-policy": fc.constantFrom("on", "off"), "link-local-policy": fc.constantFrom("on", "off") }),
+  extra: fc.record({
+    "icmp-policy": fc.constantFrom("on", "off"),
+    "link-local-policy": fc.constantFrom("on", "off"),
+    platform: fc.constantFrom("kubernetes", "openshift"),
+  }),
 });
 
 function rulesArb(groupCount: number, maxRules: number): fc.Arbitrary<RuleModel[]> {
@@ -314,9 +343,9 @@ export interface Scenario {
 }
 
 /** A whole test input: a model, an inventory and DNS table, and flows biased to their addresses. */
-export function arbScenario(opts: ModelOptions & { maxFlows?: number; externalIps?: boolean } = {}): fc.Arbitrary<Scenario> {
-  return fc.record({ model: arbPolicyModel(opts), inventory: arbInventory(opts.externalIps) }).chain(({ model, inventory }) => {
-    const used = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips)];
+export function arbScenario(opts: ModelOptions & { maxFlows?: number; externalIps?: boolean; services?: boolean } = {}): fc.Arbitrary<Scenario> {
+  return fc.record({ model: arbPolicyModel(opts), inventory: arbInventory(opts.externalIps, opts.services) }).chain(({ model, inventory }) => {
+    const used = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips), ...(inventory.services ?? []).flatMap((v) => v.ips)];
     // Names resolve mostly to addresses flows will use, so DNS and vh: groups get hit.
     const hot = [...used, ...EXTERNAL_IPS.slice(0, 2)];
     const flowArb = fc.oneof(arbFlow(hot), arbFlow());

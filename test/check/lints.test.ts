@@ -148,3 +148,41 @@ describe("NeuVector endpoint groups (S2.9)", () => {
     });
   });
 });
+
+describe("NeuVector service-IP groups (S2.10)", () => {
+  test("`nv.ip.<svc>.<ns>` needs no declaration, checks clean and is a service-ip group", () => {
+    const r = check("rule 10 allow containers -> nv.ip.api.shop\nsettings { platform openshift }");
+    expectClean(r);
+    const g = r.model!.groups.find((x) => x.name === "nv.ip.api.shop");
+    expect(g).toMatchObject({ kind: "service-ip", service: { service: "api", namespace: "shop" } });
+  });
+  test("a three-part `nv.ip.<ns>` stays a service group (a service named `ip`)", () => {
+    expect(check("rule 10 allow containers -> nv.ip.shop").model!.groups.find((x) => x.name === "nv.ip.shop")?.kind).toBe("service");
+  });
+  test("a bad service or namespace label is NV2212, naming the nv.ip group", () => {
+    expectOne(check("rule 10 allow containers -> nv.ip.API.shop"), {
+      code: "NV2212",
+      message: "service `API` in `nv.ip.API.shop` is not a DNS-1123 label",
+      underlined: "nv.ip.API.shop",
+      label: "not nv.ip.<service>.<namespace>",
+    });
+  });
+  test("NV2308: a rule to cluster IPs only never takes effect on kubernetes with basic contention", () => {
+    expectOne(check("rule 10 deny containers -> nv.ip.api.shop"), {
+      code: "NV2308",
+      severity: "warning",
+      message: "rule 10 can never take effect: its destinations are Service cluster IPs",
+      label: "flows to cluster IPs are open at the client on kubernetes",
+      help: /ApplyPolicyAtIngress.*platform openshift/,
+    });
+  });
+  test("no NV2308 on openshift, with strict contention, from a cluster IP, or beside another destination", () => {
+    expectClean(check("rule 10 deny containers -> nv.ip.api.shop\nsettings { platform openshift }"));
+    expectClean(check("rule 10 deny containers -> nv.ip.api.shop\nsettings { contention strict }"));
+    expectClean(check("rule 10 allow nv.ip.api.shop -> containers"));
+    expectClean(check("rule 10 allow containers -> nv.ip.api.shop, nv.api.shop"));
+  });
+  test("`platform` takes kubernetes or openshift", () => {
+    expectOne(check("rule 1 allow nodes -> nodes\nsettings { platform swarm }"), { code: "NV2211", message: "setting `platform` cannot be `swarm`" });
+  });
+});

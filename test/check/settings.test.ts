@@ -13,6 +13,7 @@ describe("settings", () => {
     const want = Object.fromEntries([
       ["icmp-policy", "off"],
       ["link-local-policy", "off"],
+      ["platform", "kubernetes"],
       ...THREATS.flatMap((t) => [
         [t.slug, t.enabled ? "on" : "off"],
         [`${t.slug}.action`, t.action],

@@ -37,7 +37,7 @@ describe("conformance corpus", () => {
   });
 
   test("every case pinning NeuVector fidelity cites NeuVector code", () => {
-    const fidelity = cases.filter((c) => ["nodes", "carve-outs", "endpoint-groups"].includes(c.file));
+    const fidelity = cases.filter((c) => ["nodes", "carve-outs", "endpoint-groups", "services", "host-network"].includes(c.file));
     expect(fidelity.filter((c) => c.nv === undefined).map((c) => c.name)).toEqual([]);
   });
 

@@ -23,8 +23,8 @@ const checkerPorts = (r: PolicyModel["rules"][number]) => (r.ports.some((p) => p
 const arbCase = arbPolicyModel({ maxRules: 8 })
   .map((m): PolicyModel => ({ ...m, settings: { ...DEFAULT_SETTINGS, xff: m.settings.xff }, rules: m.rules.map((r) => ({ ...r, learned: false, ports: checkerPorts(r) })) }))
   .chain((model) =>
-    arbInventory().chain((inventory) => {
-      const hot = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips), ...EXTERNAL_IPS.slice(0, 2)];
+    arbInventory(false, true).chain((inventory) => {
+      const hot = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips), ...(inventory.services ?? []).flatMap((v) => v.ips), ...EXTERNAL_IPS.slice(0, 2)];
       return fc.record({ model: fc.constant(model), inventory: fc.constant(inventory), dns: arbDnsTable(hot), flows: fc.array(fc.oneof(arbFlow(hot), arbFlow()), { minLength: 4, maxLength: 10 }) });
     }),
   );

@@ -45,7 +45,7 @@ onBothEngines(() => describe("wasm engine = reference evaluator", () => {
   test(`${SCENARIOS} random scenarios of up to ${FLOWS_PER_SCENARIO} flows`, () => {
     let cases = 0;
     fc.assert(
-      fc.property(arbScenario({ maxRules: 10, maxFlows: FLOWS_PER_SCENARIO, externalIps: true }), (s) => {
+      fc.property(arbScenario({ maxRules: 10, maxFlows: FLOWS_PER_SCENARIO, externalIps: true, services: true }), (s) => {
         cases += check(s);
       }),
       { numRuns: SCENARIOS },

@@ -39,7 +39,7 @@ function primaries(raw: Uint8Array, n: number): number[][] {
 describe("fast path = general path", () => {
   test("a flow's primary lookup is the same with and without an X-Forwarded-For client", () => {
     fc.assert(
-      fc.property(arbScenario({ maxRules: 150, maxFlows: 8 }), fc.constantFrom("8.8.8.8", "10.0.0.1", "fd00::2"), ({ model, ctx, flows }, client) => {
+      fc.property(arbScenario({ maxRules: 150, maxFlows: 8, services: true }), fc.constantFrom("8.8.8.8", "10.0.0.1", "fd00::2"), ({ model, ctx, flows }, client) => {
         const withXff = { ...model, settings: { ...model.settings, xff: true } };
         const enforcer = new Enforcer(loadModule(compileModule(withXff).bytes));
         enforcer.setInventory(ctx.inventory);

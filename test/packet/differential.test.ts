@@ -91,7 +91,7 @@ onBothEngines(() => describe("packets through the engine = reference evaluator o
   test(`${SCENARIOS} random scenarios`, () => {
     let cases = 0;
     fc.assert(
-      fc.property(arbScenario({ maxRules: 10, maxFlows: 6 }), (s) => {
+      fc.property(arbScenario({ maxRules: 10, maxFlows: 6, services: true }), (s) => {
         cases += check(s);
       }),
       { numRuns: SCENARIOS },

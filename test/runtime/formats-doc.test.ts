@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { loadInventory } from "../../runtime/inventory/index.js";
+import { checkSources } from "../../compiler/pipeline.js";
+import { evaluate } from "../../compiler/reference/index.js";
 import { INPUT_CODES } from "../../common/codes/input.js";
 import { parseDnsTable } from "../../runtime/input/dns.js";
 import { parseFlowsNdjson } from "../../runtime/input/flows.js";
@@ -19,11 +21,48 @@ function block(heading: string): string {
   return text;
 }
 
+/** The `n`th (0-based) fenced block after `heading`. */
+function nthBlock(heading: string, n: number): string {
+  let at = doc.indexOf(heading);
+  let text = "";
+  for (let i = 0; i <= n; i++) {
+    const open = doc.indexOf("```", at);
+    const start = doc.indexOf("\n", open) + 1;
+    const end = doc.indexOf("```", start);
+    text = doc.slice(start, end);
+    at = end + 3;
+  }
+  return text;
+}
+
 describe("docs/formats.md", () => {
   test("the inventory example loads without diagnostics", () => {
     const r = loadInventory([{ path: "inventory.yaml", text: block("### nvp's format") }]);
     expect(r.diagnostics).toEqual([]);
     expect(r.inventory.workloads[0]?.service).toBe("web");
+    expect(r.inventory.workloads.find((w) => w.hostNetwork)?.name).toBe("node-exporter-7hx2k");
+    expect(r.inventory.services?.[0]?.ips).toEqual(["10.96.12.40"]);
+  });
+
+  test("the Services example loads: cluster IPs, backends and externalIPs", () => {
+    const r = loadInventory([{ path: "services.yaml", text: block("#### Services") }]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.inventory.services).toEqual([
+      { name: "api", namespace: "shop", ips: ["10.96.0.10", "fd00:96::10"], endpoints: ["10.0.0.5"] },
+      { name: "web", namespace: "shop", ips: ["10.96.0.11"], endpoints: [] },
+    ]);
+    expect(r.inventory.serviceExternalIps).toEqual(["203.0.113.7"]);
+    // The verdicts the section states, by the reference evaluator.
+    const policy = nthBlock("#### Services", 1);
+    const decide = (extra: string) => {
+      const model = checkSources({ "svc.nvp": policy + extra }, ["svc.nvp"]).model!;
+      const v = evaluate(model, { inventory: r.inventory, dns: {} }, { src: "10.0.0.4", dst: "10.96.0.10", proto: "tcp", port: 8080 });
+      return [v.action, v.rule];
+    };
+    expect([decide(""), decide("settings { platform openshift }\n")]).toEqual([
+      ["allow", 0],
+      ["deny", 10],
+    ]);
   });
 
   test("the NDJSON example gives three flows", () => {

@@ -23,6 +23,7 @@ export function writeHeader(t: TableWriter): void {
       (s.contention === "strict" ? A.SET_STRICT : 0) |
       (s.icmpPolicy ? A.SET_ICMP_POLICY : 0) |
       (s.linkLocalPolicy ? A.SET_LINK_LOCAL : 0) |
+      (s.openshift ? A.SET_OPENSHIFT : 0) |
       (modeCode(s.defaultMode) << A.SET_DEFAULT_MODE_SHIFT) |
       (modeCode(s.nodesMode) << A.SET_NODES_MODE_SHIFT),
   );

@@ -49,7 +49,8 @@ describe("kubectl shapes", () => {
     );
     expect(r.diagnostics).toEqual([]);
     expect(r.inventory.workloads.map((w) => w.service)).toEqual(["storefront", "nightly-report"]);
-    expect(r.inventory.internalSubnets).toEqual(["10.96.0.20", "fd00:96::20"]);
+    expect(r.inventory.internalSubnets).toEqual([]);
+    expect(r.inventory.services).toEqual([{ name: "storefront", namespace: "shop", ips: ["10.96.0.20", "fd00:96::20"], endpoints: [] }]);
     expect(r.inventory.serviceExternalIps).toEqual(["203.0.113.7"]);
   });
 });

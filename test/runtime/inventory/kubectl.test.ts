@@ -24,6 +24,7 @@ describe("kubectl fixtures", () => {
       "shop/migrate-schema-x7k2m": "migrate-schema", // plain Job
       "default/legacy-frontend-h4k9z": "legacy-frontend", // bare ReplicaSet, no hash label
       "default/debug-shell": "debug-shell", // bare pod
+      "kube-system/kube-proxy-5xq9w": "kube-proxy", // host-network DaemonSet pod
     });
   });
 
@@ -52,16 +53,30 @@ describe("kubectl fixtures", () => {
     ]);
   });
 
-  test("host-network, pending and finished pods are skipped and counted", () => {
+  test("pending and finished pods are skipped and counted", () => {
     const names = r.inventory.workloads.map((w) => w.name);
-    expect(names).not.toContain("kube-proxy-5xq9w");
     expect(names).not.toContain("api-5c9f8d7b6-zz9rt");
     expect(names).not.toContain("backup-29400000-m2n4b");
-    expect(r.skipped).toEqual({ hostNetwork: 1, noIp: 1, finished: 1 });
-    expect(r.stats).toEqual({ workloads: 9, nodes: 2, namespaces: 3, ips: 15, skippedPods: { hostNetwork: 1, noIp: 1, finished: 1, total: 3 } });
-    expect(formatInventoryStats(r.stats)).toBe(
-      "9 workloads in 3 namespaces, 2 nodes; skipped 3 pods (1 host-network, 1 without an IP, 1 finished)",
-    );
+    expect(r.skipped).toEqual({ hostNetwork: 0, noIp: 1, finished: 1 });
+    expect(r.stats).toEqual({ workloads: 10, nodes: 2, namespaces: 4, ips: 16, skippedPods: { hostNetwork: 0, noIp: 1, finished: 1, total: 2 } });
+    expect(formatInventoryStats(r.stats)).toBe("10 workloads in 4 namespaces, 2 nodes; skipped 2 pods (1 without an IP, 1 finished)");
+  });
+
+  test("a host-network pod is a workload with its node's address, which the node keeps too", () => {
+    const proxy = r.inventory.workloads.find((w) => w.name === "kube-proxy-5xq9w");
+    expect(proxy).toMatchObject({ namespace: "kube-system", node: "node-1", ips: ["192.168.1.10"], hostNetwork: true });
+    expect(r.inventory.nodes[0]?.ips).toContain("192.168.1.10");
+  });
+
+  test("a second host-network pod on the same node loses the shared address and is counted as skipped", () => {
+    const pods = JSON.parse(fixture("pods.json").text) as { items: Record<string, unknown>[] };
+    const proxy = pods.items.find((p) => (p.metadata as { name: string }).name === "kube-proxy-5xq9w")!;
+    const twin = structuredClone(proxy);
+    (twin.metadata as { name: string }).name = "calico-node-x2";
+    const two = loadInventory([{ path: "pods.json", text: JSON.stringify({ ...pods, items: [...pods.items, twin] }) }]);
+    expect(two.diagnostics).toEqual([]);
+    expect(two.inventory.workloads.map((w) => w.name)).not.toContain("calico-node-x2");
+    expect(two.skipped.hostNetwork).toBe(1);
   });
 
   test("pods alone load without namespace labels", () => {

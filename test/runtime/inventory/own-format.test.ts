@@ -230,4 +230,17 @@ describe("workload traits", () => {
     expect(r.d("NV5104")).toMatchObject({ message: "`interceptable` must be a boolean, found a string" });
     expect(r.inventory.workloads).toEqual([]);
   });
+  test("`hostNetwork: true` is carried and may share its node's address; a non-boolean is an error", () => {
+    const r = load("workloads:\n  - {name: exp, namespace: mon, ips: [10.0.1.1], hostNetwork: true}\nnodes:\n  - {name: n1, ips: [10.0.1.1]}\n");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.inventory.workloads.map((w) => w.hostNetwork)).toEqual([true]);
+    expect(r.inventory.nodes).toEqual([{ name: "n1", ips: ["10.0.1.1"] }]);
+    const bad = load("workloads:\n  - {name: a, namespace: x, ips: [10.0.0.1], hostNetwork: 1}\n");
+    expect(bad.d("NV5104")).toMatchObject({ message: "`hostNetwork` must be a boolean, found a number" });
+    expect(bad.inventory.workloads).toEqual([]);
+  });
+  test("an ordinary workload still may not share a node's address", () => {
+    const r = load("workloads:\n  - {name: a, namespace: x, ips: [10.0.1.1]}\nnodes:\n  - {name: n1, ips: [10.0.1.1]}\n");
+    expect(r.d("NV5107").message).toBe("IP `10.0.1.1` belongs to both workload `x/a` and node `n1`");
+  });
 });
