@@ -64,7 +64,8 @@ export class Pieces {
       const sets = models.map((m) => new Set(m.groups.filter((g) => groupMembership(g, ctx, bits, ep, undefined) !== undefined).map((g) => g.index))) as [Set<number>, Set<number>];
       const vh = vhIps.has(ip);
       // A link-local address is open before any rule (carve-outs.ts): never one class with another.
-      const open = isLinkLocal(bits) ? "|link-local" : "";
+      // A cluster IP is open at the client under `platform kubernetes` (carve-outs.ts): likewise apart.
+      const open = (isLinkLocal(bits) ? "|link-local" : "") + (ep.service ? "|cluster-ip" : "");
       const key = `${ep.kind}|${[...sets[0]].join(",")}|${[...sets[1]].join(",")}|${models.map((m) => endpointMode(m, ep)).join(",")}|${vh}${open}`;
       if (classes.has(key)) continue;
       classes.add(key);

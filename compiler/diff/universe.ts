@@ -7,14 +7,15 @@
  *  - workloads: one per combination of group memberships that attribute values can realise
  *    (atoms.ts), so any overlap of groups — of two, three or more — is represented; past a cap, one
  *    per group and one per pair of a group a changed rule names with any other group;
- *  - a node, an internal (non-workload) address and an outside address;
+ *  - a node, an internal (non-workload) address and an outside address; a cluster IP per
+ *    `nv.ip.<svc>.<ns>` group (and, under `platform openshift`, per workload namespace);
  *  - virtual hosts: each `vh:` name, none, and not yet known;
  *  - ports and applications are cut per source and destination (pieces.ts).
  * Candidate values come from the criteria's patterns (instances.ts) and are checked, so a `regex`
  * pattern no candidate satisfies has no representative (docs/diff.md says so).
  */
 import { formatIp, MAX_IP, V4_BASE } from "../../common/ip.js";
-import type { Inventory, Workload } from "../../common/schema.js";
+import type { Inventory, InventoryService, Workload } from "../../common/schema.js";
 import type { GroupModel, PolicyModel } from "../model.js";
 import type { Endpoint } from "../reference/endpoints.js";
 import { groupMembership } from "../reference/membership.js";
@@ -153,9 +154,26 @@ export function buildUniverse(a: PolicyModel, b: PolicyModel, focusGroups: (m: P
     add(new Map(), n);
     for (const { at } of all) add(at, n);
   }
+  // Cluster IPs (S2.10): one Service per nv.ip.<svc>.<ns> group either policy names and, where a
+  // policy runs under `platform openshift` (workload groups' namespace criteria then select the
+  // cluster IPs of their namespaces), one per namespace a workload representative has.
+  const services: InventoryService[] = [];
+  const svcKeys = new Set<string>();
+  const addService = (name: string, namespace: string) => {
+    const k = `${name}\u0000${namespace}`;
+    if (svcKeys.has(k)) return;
+    svcKeys.add(k);
+    const ip = fresh();
+    services.push({ name, namespace, ips: [ip], endpoints: [] });
+    endpoints.push(ip);
+  };
+  for (const g of groups) if (g.kind === "service-ip" && g.service) addService(g.service.service, g.service.namespace);
+  if ([a, b].some((m) => m.settings.extra.platform === "openshift")) for (const w of workloads) addService("nvp-diff-svc", w.namespace);
   const node = { name: "node-diff", ips: [nodeIp] };
   const inventory: Inventory = { workloads, nodes: [node], internalSubnets: [`${internal}/128`], serviceExternalIps: [] };
+  if (services.length > 0) inventory.services = services;
   const kinds = new Map<string, Endpoint>(endpoints.map((ip) => [ip, { kind: "external" }]));
+  for (const s of services) kinds.set(s.ips[0] as string, { kind: "internal", service: s });
   for (const w of workloads) kinds.set(w.ips[0] as string, { kind: "workload", workload: w });
   kinds.set(nodeIp, { kind: "node", node });
   kinds.set(internal, { kind: "internal" });

@@ -10,28 +10,14 @@
  *   replay.counts, replay.tally.summary(), run.error
  */
 import { readCapture } from "../capture/read.js";
-import type { CaptureError } from "../capture/types.js";
 import type { EventSink } from "../output/event-sink.js";
 import { EventTally } from "../packet/event-tally.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
 import { emptyCounts, type PacketEngine, type PacketInput, type VerdictCounts } from "../packet/engine.js";
+import type { CaptureRun } from "./capture-run.js";
 import { readPcapFrames } from "./pcap-frames.js";
 
-/** One capture's reading: what was delivered, what was not decoded, and where reading stopped. */
-export interface CaptureRun {
-  file: string;
-  format?: "pcap" | "pcapng";
-  gzip: boolean;
-  packets: number;
-  bytes: number;
-  /** Frames without an IP packet, by what they carry (capture/not-ip.ts). */
-  notIp: Record<string, number>;
-  /** Records or blocks read but not delivered (pcapng), by reason. */
-  skipped: Record<string, number>;
-  /** Bytes after the last complete gzip member, ignored. */
-  gzipTrailing?: number;
-  error?: CaptureError;
-}
+export type { CaptureRun } from "./capture-run.js";
 
 export interface CaptureOptions {
   /** Called every few thousand packets: raw bytes read so far, packets so far. */

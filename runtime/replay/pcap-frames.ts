@@ -16,7 +16,7 @@ import { notIpKind } from "../capture/not-ip.js";
 import { pcapVariant } from "../capture/pcap.js";
 import { DEFAULT_MAX_PACKET_BYTES, LINKTYPE, type CaptureError } from "../capture/types.js";
 import type { FrameBatch, PacketEngine, VerdictCounts } from "../packet/engine.js";
-import type { CaptureRun } from "./driver.js";
+import type { CaptureRun } from "./capture-run.js";
 
 const BLOCK = 4 * 1024 * 1024;
 const HEADER = 16;
