@@ -137,9 +137,10 @@ export function workloadAtoms(groups: readonly GroupModel[], opts: AtomOptions):
         const attrs2 = new Map(st.attrs);
         if (cls.value !== undefined) attrs2.set(a, cls.value);
         next.set(k, { acc, attrs: attrs2 });
+        // Past the cap, stop at once: the states of one attribute can number thousands.
+        if (next.size > opts.cap * 4) return undefined;
       }
     }
-    if (next.size > opts.cap * 4) return undefined;
     states = next;
   }
   const out: Attrs[] = [];
