@@ -98,12 +98,19 @@ export function workloadAtoms(groups: readonly GroupModel[], opts: AtomOptions):
     if (a.includes(":")) addCandidate(a, undefined);
     addCandidate(a, "nvp-diff-none");
   }
-  for (const t of tests) (slots[t.slot] as Slot).last = attrs.filter((a) => tests.some((u) => u.slot === t.slot && u.attr === a)).at(-1) as string;
+  const testsOf = new Map<string, Test[]>();
+  for (const t of tests) testsOf.set(t.attr, [...(testsOf.get(t.attr) ?? []), t]);
+  // Each class ends at its last attribute in walk order (one pass: the tests are many).
+  const order = new Map(attrs.map((a, i) => [a, i]));
+  for (const t of tests) {
+    const slot = slots[t.slot] as Slot;
+    if (slot.last === "" || (order.get(t.attr) as number) > (order.get(slot.last) as number)) slot.last = t.attr;
+  }
 
   // Value classes per attribute: candidates meeting the same tests are one.
   const classes = new Map<string, { value: string | undefined; hits: number[] }[]>();
   for (const a of attrs) {
-    const mine = tests.filter((t) => t.attr === a);
+    const mine = testsOf.get(a) ?? [];
     const seen = new Map<string, { value: string | undefined; hits: number[] }>();
     for (const v of candidates.get(a) ?? []) {
       const hits = mine.filter((t) => t.met(v)).map((t) => t.index);
@@ -123,8 +130,8 @@ export function workloadAtoms(groups: readonly GroupModel[], opts: AtomOptions):
     for (const st of states.values()) {
       for (const cls of classes.get(a) ?? []) {
         const acc = st.acc.slice();
-        for (const t of tests) {
-          if (t.attr !== a || acc[t.slot] === 2) continue;
+        for (const t of testsOf.get(a) ?? []) {
+          if (acc[t.slot] === 2) continue;
           const slot = slots[t.slot] as Slot;
           const hit = cls.hits.includes(t.index);
           if (slot.or && hit) acc[t.slot] = 1;
