@@ -12,7 +12,7 @@ import {
 import { dnsCap, dnsHash, invCap, invHash } from "./regions";
 import { addrClass, isInternal, probe } from "./resolve";
 import { entryWords, groupEntries, hasRule, nSum, sparseSets, storedEntries, superGroup, superShift, superWord } from "./sets";
-import { acls, appAny, kindSets, setPtr, wordMin } from "./table";
+import { appAny, bundleSet, classSet, wordMin } from "./table";
 import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
 
 /** Bit b's word of a set whose summary word is s and words begin at base (0 when not stored). */
@@ -121,12 +121,16 @@ function searchDualSparse(d0: usize, d1: usize, s0: usize, s1: usize, p0: usize,
 let outsideKind: u32 = 0;
 let outsideSet1: usize = 0;
 
-/** Kind and sets of an address outside the inventory; returns the first set. */
+/**
+ * Kind and sets of an address outside the inventory; returns the first set: its class's bundle
+ * with the kind's built-ins folded in (the table stores one per kind), then the class's own.
+ */
 @inline function outside(lo: u64, hi: u64, to: u32): usize {
   const kind = isInternal(lo, hi) ? KIND_INTERNAL : KIND_EXTERNAL;
   outsideKind = kind;
-  outsideSet1 = setPtr(load<u32>(acls + (<usize>addrClass(lo, hi) << 3) + (<usize>to << 2)));
-  return setPtr(load<u32>(kindSets + ((<usize>(kind - 1) << 3) + (<usize>to << 2))));
+  const cls = addrClass(lo, hi);
+  outsideSet1 = classSet(cls, to);
+  return bundleSet(cls, kind, to);
 }
 
 /**

@@ -11,7 +11,7 @@ import { hashIp } from "./mem";
 import {
   dnsCap, dnsHash, dnsLists, dnsRec, dnsSet, int4, int4N, int6, int6N, invCap, invCls, invHash, invSet,
 } from "./regions";
-import { acls, addr4, addr4N, addr6, addr6N, kindSets, setPtr, vh } from "./table";
+import { addr4, addr4N, addr6, addr6N, bundleSet, classSet, setPtr, vh } from "./table";
 import { hostMarked } from "./vhost";
 
 /** What resolveSide found: the endpoint kind and mode, the list length and its yes prefix. */
@@ -94,8 +94,10 @@ export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): v
     sideSvcExtIp = false;
     sideSvcIp = false;
     sideHostNet = false;
-    push(list, setPtr(load<u32>(kindSets + ((<usize>(sideKind - 1) << 3) + (<usize>to << 2)))));
-    push(list, setPtr(load<u32>(acls + (<usize>addrClass(lo, hi) << 3) + (<usize>to << 2))));
+    // The class's bundle (its coarse groups' rules with the kind's built-ins), then its own sets.
+    const cls = addrClass(lo, hi);
+    push(list, bundleSet(cls, sideKind, to));
+    push(list, classSet(cls, to));
   }
   const d = probe(dnsHash, dnsCap, lo, hi);
   if (d == 0) {

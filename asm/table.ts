@@ -3,14 +3,14 @@
 // yields an E_* code and never a trap (docs/module.md lists what is checked).
 import {
   ABI_VERSION, E_OK, E_TABLE_BOUNDS, E_TABLE_CORRUPT, E_TABLE_MAGIC, E_TABLE_VERSION, FORMAT_VERSION,
-  GROUP_ENTRY_SIZE, H_ABI, H_ACLS, H_ACLS_N, H_ADDR4, H_ADDR4_N, H_ADDR6, H_ADDR6_N, H_APP_ANY, H_APPS,
+  GROUP_ENTRY_SIZE, H_ABI, H_ACLS, H_ACLS_N, H_BUNDLES, H_BUNDLES_N, H_ADDR4, H_ADDR4_N, H_ADDR6, H_ADDR6_N, H_APP_ANY, H_APPS,
   H_APPS_N, H_CGROUPS, H_CGROUPS_N, H_FORMAT, H_GROUPS, H_GROUPS_N, H_GRULES, H_GRULES_N, H_ICMP_SET, H_KIND_SETS, H_LEN, H_LISTS,
   H_LISTS_N, H_MAGIC, H_NAMES, H_NAMES_CAP, H_NRULES, H_NSETS, H_NSUM, H_OTHER_SET, H_RULE_FLAGS,
   H_RULE_IDS, H_RULE_ORDER, H_WORD_MIN, H_SCRATCH, H_SET_OFFS, H_SETS_HI, H_SETS_LO, H_SETTINGS, H_STR, H_STR_LEN, H_TCP, H_TCP_BASE,
-  H_TCP_N, H_UDP, H_UDP_BASE, H_UDP_N, H_VH, H_VH_N, HEADER_SIZE, MODE_DISCOVER, MODE_PROTECT,
+  H_TCP_N, H_UDP, H_UDP_BASE, H_UDP_N, H_VH, H_VH_N, HEADER_SIZE, KIND_INTERNAL, MODE_DISCOVER, MODE_PROTECT,
   NAME_ENTRY_SIZE, NE_FLAGS, NE_LEN, NE_LIST, NE_LIST_N, NE_STR, NE_USED, SET_DEFAULT_MODE_SHIFT,
   SET_ICMP_POLICY, SET_LINK_LOCAL, SET_NODES_MODE_SHIFT, SET_OPENSHIFT, SET_STRICT, SET_XFF, TABLE_BASE, TABLE_MAGIC, H_THREATS, H_THREATS_N, THREAT_REC_SIZE,
-  ACL_ENTRY_SIZE, ADDR4_ENTRY_SIZE, ADDR6_ENTRY_SIZE, APP_ENTRY_SIZE, CGROUP_ENTRY_SIZE, KIND_SETS_N, LIST_ENTRY_SIZE, PORT_ENTRY_SIZE,
+  ACL_ENTRY_SIZE, ADDR4_ENTRY_SIZE, BUNDLE_ENTRY_SIZE, ADDR6_ENTRY_SIZE, APP_ENTRY_SIZE, CGROUP_ENTRY_SIZE, KIND_SETS_N, LIST_ENTRY_SIZE, PORT_ENTRY_SIZE,
   RULE_SLOT_SIZE, SET_INDEX_SIZE, SET_OFF_SIZE, VH_ENTRY_SIZE, WORD_MIN_SIZE,
 } from "./abi";
 import { addrIndexBytes, buildAddrIndex } from "./addr-index";
@@ -49,7 +49,11 @@ export let addr4: usize = 0;
 export let addr6N: u32 = 0;
 export let addr6: usize = 0;
 export let aclsN: u32 = 0;
+/** Per address class: fine from-set, fine to-set, bundle index (ACL_ENTRY_SIZE bytes). */
 export let acls: usize = 0;
+let bundlesN: u32 = 0;
+/** Per bundle: (from, to) set indexes of its coarse rules, ∪ internal's, ∪ external's. */
+export let bundles: usize = 0;
 
 /** Bucket indexes of the tcp and udp port intervals (engine static data, rebuilt by init). */
 export const tcpIndex: usize = memory.data(PORT_INDEX_BYTES, 8);
@@ -86,6 +90,20 @@ export let marks: usize = 0;
 /** Absolute pointer of set `idx` (validated). */
 @inline export function setPtr(idx: u32): usize {
   return tBase + load<u32>(setOffs + (<usize>idx << 2));
+}
+
+/** The fine set of address class `cls` (to = 0: from-set, 1: to-set). */
+@inline export function classSet(cls: u32, to: u32): usize {
+  return setPtr(load<u32>(acls + <usize>cls * ACL_ENTRY_SIZE + (<usize>to << 2)));
+}
+
+/**
+ * The bundle set of class `cls` for an outside endpoint of kind KIND_INTERNAL or KIND_EXTERNAL:
+ * the class's coarse groups' rules ∪ the kind's built-ins. With classSet, the side's whole union.
+ */
+@inline export function bundleSet(cls: u32, kind: u32, to: u32): usize {
+  const b = bundles + <usize>load<u32>(acls + <usize>cls * ACL_ENTRY_SIZE + 8) * BUNDLE_ENTRY_SIZE;
+  return setPtr(load<u32>(b + (<usize>(kind - KIND_INTERNAL + 1) << 3) + (<usize>to << 2)));
 }
 
 /** A table section of n elements of `size` bytes at table offset `off`, 4-aligned, inside the table. */
@@ -151,7 +169,12 @@ function validate(): u32 {
   aclsN = h(H_ACLS_N);
   if (!section(h(H_ACLS), aclsN, ACL_ENTRY_SIZE)) return E_TABLE_BOUNDS;
   acls = tBase + h(H_ACLS);
-  if (!setIndexes(acls, aclsN * 2, 4)) return E_TABLE_CORRUPT;
+  if (!setIndexes(acls, aclsN, ACL_ENTRY_SIZE) || !setIndexes(acls + 4, aclsN, ACL_ENTRY_SIZE)) return E_TABLE_CORRUPT;
+  bundlesN = h(H_BUNDLES_N);
+  if (!section(h(H_BUNDLES), bundlesN, BUNDLE_ENTRY_SIZE)) return E_TABLE_BOUNDS;
+  bundles = tBase + h(H_BUNDLES);
+  if (!setIndexes(bundles, bundlesN * (BUNDLE_ENTRY_SIZE >> 2), 4)) return E_TABLE_CORRUPT;
+  for (let i: u32 = 0; i < aclsN; i++) if (load<u32>(acls + <usize>i * ACL_ENTRY_SIZE + 8) >= bundlesN) return E_TABLE_CORRUPT;
   addr4N = h(H_ADDR4_N);
   addr6N = h(H_ADDR6_N);
   if (addr4N == 0 || addr6N == 0 || !section(h(H_ADDR4), addr4N, ADDR4_ENTRY_SIZE) || !section(h(H_ADDR6), addr6N, ADDR6_ENTRY_SIZE)) return E_TABLE_BOUNDS;

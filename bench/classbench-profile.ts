@@ -26,6 +26,14 @@ const compiled = compileModule(model, enginePath ? { engine: readFileSync(engine
 console.log(`module ${compiled.bytes.length} bytes, table ${compiled.tableBytes}`);
 for (const [k, v] of Object.entries(compiled.sizes).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(16)} ${v}`);
 const loaded = loadModule(compiled.bytes);
+{
+  // The sets' stored 64-rule words (each set's nnz), and the address classes' bundles.
+  const t = new DataView(loaded.table.buffer, loaded.table.byteOffset, loaded.table.byteLength);
+  const h = (f: number) => t.getUint32(f, true);
+  let words = 0;
+  for (let i = 0; i < h(A.H_NSETS); i++) words += t.getUint32(t.getUint32(h(A.H_SET_OFFS) + i * 4, true) + A.SET_NNZ, true);
+  console.log(`  ${h(A.H_NSETS)} sets storing ${words} words; ${h(A.H_ACLS_N)} address classes, ${h(A.H_BUNDLES_N)} bundles; intervals ${h(A.H_ADDR4_N)} IPv4, ${h(A.H_ADDR6_N)} IPv6`);
+}
 console.log(`engine: ${isSimdEngine(loaded.wasm) ? "SIMD" : "scalar"} (NVP_ENGINE=${process.env.NVP_ENGINE ?? ""})`);
 const enforcer = new Enforcer(loaded);
 const enc = enforcer.encode(flows);

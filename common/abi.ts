@@ -9,12 +9,14 @@
  * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them; 4: group
  * rule lists as LEB128 gaps, address classes' groups in the table instead of `ranges` in the meta;
  * 5: rule sets store only the summary words of their non-zero super-summary groups; 6: H_SETTINGS
- * carries icmp-policy and link-local-policy, and the ICMP rule set holds only `icmp` rules when off).
+ * carries icmp-policy and link-local-policy, and the ICMP rule set holds only `icmp` rules when off;
+ * 7: an address class's sets hold only its fine groups' rules, its coarse groups' rules are in a
+ * shared bundle, H_BUNDLES, with the endpoint kinds' sets folded in).
  */
 
 // ---- versions ---------------------------------------------------------------------------------
 export const ABI_VERSION = 4;
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 // ---- linear memory layout (bytes) -------------------------------------------------------------
 /** The engine's static data must end below this (checked by the build and by loadModule). */
@@ -203,7 +205,15 @@ export const H_THREATS = 188;
  */
 export const H_CGROUPS = 192;
 export const H_CGROUPS_N = 196;
-export const HEADER_SIZE = 200;
+/**
+ * Address-class bundles (docs/module.md "Address classes"): H_BUNDLES_N entries of
+ * BUNDLE_ENTRY_SIZE bytes, each three (from, to) set index pairs: the coarse groups' rules alone
+ * (for the host), and those ∪ the internal, ∪ the external endpoint kind's built-in sets (pair
+ * kind - KIND_INTERNAL + 1, for the engine). Every H_ACLS entry names one bundle.
+ */
+export const H_BUNDLES_N = 200;
+export const H_BUNDLES = 204;
+export const HEADER_SIZE = 208;
 
 /**
  * Bytes per entry of each table section (the header gives its offset and count): the engine
@@ -220,8 +230,10 @@ export const SET_OFF_SIZE = 4;
 /** H_KIND_SETS: KIND_SETS_N u32 set indexes (per endpoint kind, source then destination side). */
 export const KIND_SETS_N = 8;
 export const SET_INDEX_SIZE = 4;
-/** H_ACLS: per address class, its source and destination set indexes. */
-export const ACL_ENTRY_SIZE = 8;
+/** H_ACLS: per address class its fine groups' source and destination set indexes, then its bundle index. */
+export const ACL_ENTRY_SIZE = 12;
+/** H_BUNDLES: per bundle three (source, destination) set index pairs. */
+export const BUNDLE_ENTRY_SIZE = 24;
 /** H_ADDR4: per interval a u32 start, then the u32 classes. */
 export const ADDR4_ENTRY_SIZE = 8;
 /** H_ADDR6: per interval a 128-bit start, then the u32 classes. */

@@ -44,8 +44,13 @@ const SECTIONS: readonly (readonly [string, (t: TableWriter) => void])[] = [
   ["sets", writeSets],
 ];
 
-export function encodeTable(ir: DecisionIR): EncodedTable {
-  const t = tableWriter(ir);
+export interface EncodeOptions {
+  /** Classes a group must cover to go to a bundle (class-bundles.ts; Infinity: none, format 6's sets). */
+  coarseClasses?: number;
+}
+
+export function encodeTable(ir: DecisionIR, opts: EncodeOptions = {}): EncodedTable {
+  const t = tableWriter(ir, opts.coarseClasses);
   const { w } = t;
   const sizes: Record<string, number> = {};
   let mark = 0;

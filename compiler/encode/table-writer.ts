@@ -8,6 +8,7 @@ import * as A from "../../common/abi.js";
 import { ByteWriter } from "../../common/abi-bytes.js";
 import { SetPool, setGeometry, type SetGeometry } from "../../common/abi-sets.js";
 import type { DecisionIR } from "../lower/ir.js";
+import { COARSE_CLASSES } from "./class-bundles.js";
 import { assignSlots } from "./slots.js";
 
 /** Interns rule lists (rule indexes) as sets over slots; returns the set index. */
@@ -33,9 +34,11 @@ export interface TableWriter {
   slots(list: readonly number[]): Uint32Array;
   /** The header as filled so far (written into the first HEADER_SIZE bytes at the end). */
   readonly header: Uint32Array;
+  /** Classes a group must cover to be coarse (class-bundles.ts). */
+  readonly coarseClasses: number;
 }
 
-export function tableWriter(ir: DecisionIR): TableWriter {
+export function tableWriter(ir: DecisionIR, coarseClasses = COARSE_CLASSES): TableWriter {
   const geo = setGeometry(ir.rules.length);
   const ruleAt = assignSlots(ir);
   const slotOf = new Uint32Array(ruleAt.length);
@@ -54,7 +57,7 @@ export function tableWriter(ir: DecisionIR): TableWriter {
   const put = (field: number, v: number) => {
     header[field / 4] = v >>> 0;
   };
-  return { ir, w: new ByteWriter(), geo, ruleAt, pool, put, slots, header };
+  return { ir, w: new ByteWriter(), geo, ruleAt, pool, put, slots, header, coarseClasses };
 }
 
 /**

@@ -57,7 +57,7 @@ export function buildInventoryRegion(
           union.of([
             table.kindRules(kind, s),
             ...(alsoNode ? [table.kindRules("node", s)] : []),
-            table.addrClassRules(cls, s),
+            ...table.addrClassRules(cls, s),
             ...groups.map((g) => table.groupRules(g, s)),
             ...(s === 1 ? toOnly.map((g) => table.groupRules(g, s)) : []),
           ]),

@@ -50,8 +50,10 @@ export class TableView {
       const sets = new Set<number>();
       for (let cls = 0; cls < classes; cls++) {
         this.classGroups(cls);
-        sets.add(this.u32(this.h(A.H_ACLS) + cls * 8)).add(this.u32(this.h(A.H_ACLS) + cls * 8 + 4));
+        const e = this.h(A.H_ACLS) + cls * A.ACL_ENTRY_SIZE;
+        sets.add(this.u32(e)).add(this.u32(e + 4));
       }
+      for (let i = 0; i < (this.h(A.H_BUNDLES_N) * A.BUNDLE_ENTRY_SIZE) / 4; i++) sets.add(this.u32(this.h(A.H_BUNDLES) + i * 4));
       for (let k = 0; k < A.KIND_SETS_N; k++) sets.add(this.u32(this.h(A.H_KIND_SETS) + k * A.SET_INDEX_SIZE));
       for (const idx of sets) this.checkSet(idx);
       this.ruleIds();
@@ -127,8 +129,15 @@ export class TableView {
     return this.set(this.u32(this.h(A.H_KIND_SETS) + (KIND_INDEX[kind] * 2 + side) * A.SET_INDEX_SIZE));
   }
 
-  addrClassRules(cls: number, side: 0 | 1): number[] {
-    return this.set(this.u32(this.h(A.H_ACLS) + (cls * 2 + side) * 4));
+  /**
+   * Rules whose from (side 0) or to (side 1) lists an address group covering class `cls`, as two
+   * lists to union: the class's own (fine groups) and its bundle's (coarse groups; pair 0, without
+   * any kind's built-ins).
+   */
+  addrClassRules(cls: number, side: 0 | 1): [number[], number[]] {
+    const e = this.h(A.H_ACLS) + cls * A.ACL_ENTRY_SIZE;
+    const bundle = this.h(A.H_BUNDLES) + this.u32(e + 8) * A.BUNDLE_ENTRY_SIZE;
+    return [this.set(this.u32(e + side * 4)), this.set(this.u32(bundle + side * 4))];
   }
 
   /** Rule slots whose from (side 0) or to (side 1) lists group `g`. */

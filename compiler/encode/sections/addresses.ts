@@ -1,14 +1,17 @@
 /**
  * Section `addresses`: the IPv4 interval table (starts, then classes), the IPv6 interval table
- * (u128 starts, then classes), the address classes (from-set, to-set) and, for the host, each
- * class's address groups as LEB128 gap lists.
- * Engine check: asm/table.ts `validate()`, the "Address intervals" block (H_ACLS, H_ADDR4,
- * H_ADDR6, H_CGROUPS).
+ * (u128 starts, then classes), the address classes (fine from-set, fine to-set, bundle), the
+ * bundles (coarse sets alone, then with each outside kind's sets: ../class-bundles.ts) and, for
+ * the host, each class's address groups as LEB128 gap lists.
+ * Engine check: asm/table.ts `validate()`, the "Address intervals" block (H_ACLS, H_BUNDLES,
+ * H_ADDR4, H_ADDR6, H_CGROUPS).
  */
 import * as A from "../../../common/abi.js";
 import { ByteWriter } from "../../../common/abi-bytes.js";
 import { V4_BASE } from "../../../common/ip.js";
 import type { IrAddrInterval } from "../../lower/ir.js";
+import { unionLists } from "../../lower/rule-lists.js";
+import { splitClasses } from "../class-bundles.js";
 import { gapList, type TableWriter } from "../table-writer.js";
 
 const V4_LAST = V4_BASE + 0xffffffffn;
@@ -37,11 +40,26 @@ export function writeAddresses(t: TableWriter): void {
   for (const iv of ir.addrIntervals) w.u128(iv.lo);
   for (const iv of ir.addrIntervals) w.u32(iv.cls);
   w.align(8);
+  const { fine, bundleOf, bundles } = splitClasses(ir, t.coarseClasses);
   put(A.H_ACLS_N, ir.addrClasses.length);
   put(A.H_ACLS, w.length);
-  for (const c of ir.addrClasses) {
+  fine.forEach((c, i) => {
     w.u32(pool.add(c.from));
     w.u32(pool.add(c.to));
+    w.u32(bundleOf[i] as number);
+  });
+  w.align(8);
+  put(A.H_BUNDLES_N, bundles.length);
+  put(A.H_BUNDLES, w.length);
+  const { internal, external } = ir.kinds;
+  for (const b of bundles) {
+    w.u32(pool.add(b.from));
+    w.u32(pool.add(b.to));
+    // Pair kind - KIND_INTERNAL + 1: what the engine ORs with the class's fine sets.
+    for (const k of [internal, external]) {
+      w.u32(pool.add(unionLists([b.from, k.from])));
+      w.u32(pool.add(unionLists([b.to, k.to])));
+    }
   }
   // The classes' address groups, for the host to name them in events.
   put(A.H_CGROUPS, w.length);
