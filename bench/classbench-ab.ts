@@ -4,8 +4,11 @@
  * with --a/--b (each compiled into its own module). Every packet of the trace per pass, batches
  * copied in as classbench-compare.ts does; R rounds of alternating passes; prints each engine's
  * best and median rate and the median ratio b/a. For A/B-ing engine changes on a shared machine.
+ * With --layout, one engine (the runtime's choice) on two tables: a = whole class sets (no
+ * bundles, format 6's sets), b = the default split into fine sets and bundles (docs/module.md
+ * "Address classes").
  *
- *   npx tsx bench/classbench-ab.ts <rules> <trace> [--rounds 15] [--a old.wasm --b new.wasm]
+ *   npx tsx bench/classbench-ab.ts <rules> <trace> [--rounds 15] [--a old.wasm --b new.wasm | --layout]
  */
 import { readFileSync } from "node:fs";
 import * as A from "../common/abi.js";
@@ -21,11 +24,19 @@ const opt = (name: string) => {
 };
 const rounds = Number(opt("--rounds") ?? 15);
 const files = [opt("--a"), opt("--b")];
+const layout = args.includes("--layout");
+if (layout) args.splice(args.indexOf("--layout"), 1);
 const [rulesFile, traceFile] = args;
 if (!rulesFile || !traceFile) throw new Error("usage: classbench-ab.ts <rules> <trace> [--rounds 15] [--a a.wasm --b b.wasm]");
 const { model, trace, flows } = readSet(rulesFile, traceFile);
 
-const contenders = (["scalar", "simd"] as const).map((engine, i) => {
+const contenders = layout
+  ? [Infinity, undefined].map((coarseClasses) => {
+      const compiled = compileModule(model, coarseClasses === undefined ? {} : { coarseClasses });
+      const label = `${coarseClasses === undefined ? "bundles" : "whole class sets"} (${(compiled.bytes.length / 2 ** 20).toFixed(2)} MiB)`;
+      return { label, enforcer: new Enforcer(loadModule(compiled.bytes)) };
+    })
+  : (["scalar", "simd"] as const).map((engine, i) => {
   const file = files[i];
   chooseEngine(file ? "scalar" : engine);
   const module = loadModule(compileModule(model, file ? { engine: readFileSync(file) } : {}).bytes);

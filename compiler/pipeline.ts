@@ -23,7 +23,7 @@ import { defaultStdlibDir } from "./check/import-path.js";
 import { loadPolicy, nodeFs, type LoadFs, type LoadResult } from "./check/load.js";
 import { printAsts, printLoaded, printModel, printModule } from "./dumps.js";
 import { emitModule, type EmitOptions } from "./emit/emit-module.js";
-import { encodeTable } from "./encode/encode.js";
+import { encodeTable, type EncodeOptions } from "./encode/encode.js";
 import { printTable } from "./encode/print-table.js";
 import { lowerModel } from "./lower/lower.js";
 import { printIr } from "./lower/print.js";
@@ -139,7 +139,7 @@ export function checkSources(
   return checkWith(entry, { fs, stdlibDir }, { ...opts, params }, new StageRun(opts));
 }
 
-export interface CompileOptions extends EmitOptions, StageOptions {}
+export interface CompileOptions extends EmitOptions, StageOptions, EncodeOptions {}
 
 export interface CompiledModule {
   bytes: Uint8Array<ArrayBuffer>;
@@ -153,7 +153,7 @@ export interface CompiledModule {
 function compileWith(model: PolicyModel, opts: CompileOptions, run: StageRun): CompiledModule {
   const first = run.timings.length;
   const ir = run.run("lower", () => lowerModel(model), printIr);
-  const table = run.run("encode", () => encodeTable(ir), (t) => printTable(t.bytes));
+  const table = run.run("encode", () => encodeTable(ir, opts), (t) => printTable(t.bytes));
   const bytes = run.run("emit", () => emitModule(model, ir, table, opts), printModule);
   return { bytes, stages: run.timings.slice(first), tableBytes: table.bytes.length, sizes: table.sizes };
 }
