@@ -109,6 +109,14 @@ describe("address-class bundles", () => {
     });
   });
 
+  test("the IPv6 table does not repeat the IPv4 intervals (the IPv4-mapped range is one interval)", () => {
+    const t = encodeTable(ir).bytes;
+    const h = (f: number) => new DataView(t.buffer, t.byteOffset, t.byteLength).getUint32(f, true);
+    expect(h(A.H_ADDR4_N)).toBeGreaterThan(1000);
+    // [0, ::ffff:0:0), the IPv4-mapped range, and what follows it: the policy has no IPv6 entries.
+    expect(h(A.H_ADDR6_N)).toBe(3);
+  });
+
   test("the split stores fewer set bytes than whole class sets", () => {
     const sizes = encodeTable(ir).sizes;
     // Every class's whole lists, as format 6 stored them, through the same encoder.
