@@ -14,6 +14,8 @@ import { assignSlots } from "./slots.js";
 /** Interns rule lists (rule indexes) as sets over slots; returns the set index. */
 export interface RulePool {
   add(list: readonly number[]): number;
+  /** The same for a list already over slots, ascending and without repeats (no sort). */
+  addSlots(sorted: ArrayLike<number>): number;
   readonly size: number;
   write: SetPool["write"];
 }
@@ -52,7 +54,7 @@ export function tableWriter(ir: DecisionIR, coarseClasses = COARSE_CLASSES): Tab
     return scratch.subarray(0, list.length).sort();
   };
   const inner = new SetPool(geo);
-  const pool: RulePool = { add: (list) => inner.add(slots(list)), get size() { return inner.size; }, write: inner.write.bind(inner) };
+  const pool: RulePool = { add: (list) => inner.add(slots(list)), addSlots: (sorted) => inner.add(sorted), get size() { return inner.size; }, write: inner.write.bind(inner) };
   const header = new Uint32Array(A.HEADER_SIZE / 4);
   const put = (field: number, v: number) => {
     header[field / 4] = v >>> 0;

@@ -9,7 +9,7 @@
 import { describe, expect, test } from "vitest";
 import * as A from "../../common/abi.js";
 import { emptyInventory, type Flow, type Inventory } from "../../common/schema.js";
-import { COARSE_CLASSES, splitClasses } from "../../compiler/encode/class-bundles.js";
+import { COARSE_CLASSES, MAX_BUNDLES, splitClasses } from "../../compiler/encode/class-bundles.js";
 import { assignSlots, encodeTable } from "../../compiler/encode/encode.js";
 import { lowerModel } from "../../compiler/lower/lower.js";
 import { unionLists } from "../../compiler/lower/rule-lists.js";
@@ -107,6 +107,14 @@ describe("address-class bundles", () => {
         }
       }
     });
+  });
+
+  test("the threshold rises until the bundles are few (each stores its rules three times)", () => {
+    // Every group coarse: a bundle per class, unless the threshold doubles.
+    expect(ir.addrClasses.length).toBeGreaterThan(2 * MAX_BUNDLES);
+    const split = splitClasses(ir, 1);
+    expect(split.bundles.length).toBeLessThanOrEqual(MAX_BUNDLES);
+    expect(split.bundles.length).toBeGreaterThan(1);
   });
 
   test("the IPv6 table does not repeat the IPv4 intervals (the IPv4-mapped range is one interval)", () => {
