@@ -8,10 +8,10 @@ import {
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
-import { icmpPasses, openBeforeRules, openshiftIngressOpen, plainLookup, serviceIpOpen } from "./carve-outs";
+import { icmpPasses, internalEgressOpen, openBeforeRules, openshiftIngressOpen, plainLookup } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
-import { hostPortEntry, isWorkloadAddr, resolveSide, sideHostNet, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
+import { hostPortEntry, isWorkloadAddr, resolveSide, sideDns, sideHostNet, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
@@ -301,6 +301,7 @@ export function decideOne(flow: usize, res: usize): u32 {
   const dstExtIp = sideSvcExtIp;
   const dstSvcIp = sideSvcIp;
   const dstHostNet = sideHostNet;
+  const dstDns = sideDns;
   resolveSide(flow + F_SRC, 0, srcList, hostKnown);
   srcN = sideN;
   srcYes = sideYes;
@@ -309,7 +310,7 @@ export function decideOne(flow: usize, res: usize): u32 {
   const extIp = dstExtIp && srcKind == KIND_WORKLOAD;
   const dstProtect = dstMode == MODE_PROTECT && !dstNoIntercept;
   const open = openBeforeRules(proto, flow + F_SRC, dstIp) ||
-    (dstSvcIp && serviceIpOpen(srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept)) ||
+    internalEgressOpen(dstKind, dstSvcIp, dstDns, srcKind, srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept) ||
     openshiftIngressOpen(srcKind, dstKind, dstProtect);
   if (viaMapped && !open && !extIp) {
     mappedLookup(hp, proto, hostKnown, sideMode, sideNoIntercept, sideHostNet, dstMode, dstNoIntercept, dstHostNet);

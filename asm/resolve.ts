@@ -24,6 +24,8 @@ export let sideSvcExtIp = false;
 export let sideSvcIp = false;
 /** The endpoint is a host-network workload (IEF_HOST_NET): rules are matched by port only. */
 export let sideHostNet = false;
+/** The address resolved from a name some DNS or vh: group names (it has a DNS record). */
+export let sideDns = false;
 export let sideN: u32 = 0;
 export let sideYes: u32 = 0;
 
@@ -115,6 +117,7 @@ export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): v
     push(list, setPtr(load<u32>(acls + (<usize>addrClass(lo, hi) << 3) + (<usize>to << 2))));
   }
   const d = probe(dnsHash, dnsCap, lo, hi);
+  sideDns = d != 0;
   if (d == 0) {
     sideYes = sideN;
     return;

@@ -9,7 +9,7 @@ import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
 import { parseFlow, type ParsedFlow } from "./flow-input.js";
 import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
-import { icmpPoliced, openReason, openshiftIngressOpen, serviceIpOpen } from "./carve-outs.js";
+import { fqdnResolved, icmpPoliced, openReason, openshiftIngressOpen, serviceIpOpen } from "./carve-outs.js";
 import { effectiveMode, endpointMode, ruleAction } from "./modes.js";
 import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
 import { mappedWorkload, pickMapped } from "./host-ports.js";
@@ -71,7 +71,7 @@ interface Via {
 const hostNetSide = (s: Side): boolean => s.ep.workload?.hostNetwork === true;
 
 /** S3 + S4 for one source/destination pair; `via`: the destination also reads as a mapped workload (S1.1). */
-function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: string[], prefix = "", via?: Via): LookupResult {
+function lookup(model: PolicyModel, ctx: EvalContext, pf: ParsedFlow, src: Side, dst: Side, out: string[], prefix = "", via?: Via): LookupResult {
   const trace = { push: (...lines: string[]) => out.push(...lines.map((l) => prefix + l)) };
   const srcMode = src.info.mode;
   const dstMode = dst.info.mode;
@@ -99,10 +99,17 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
     return result;
   }
   const svc = dst.ep.service;
-  if (svc && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
-    const backends = svc.endpoints.length ? `backends ${svc.endpoints.join(", ")}` : "no backends listed";
+  const internalDst = dst.ep.kind === "internal" && (svc !== undefined || src.ep.kind === "workload");
+  const fqdn = internalDst && fqdnResolved(model, ctx.dns, dst.ip);
+  if (fqdn && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
+    trace.push("the internal destination resolves from a name of the policy's DNS groups, so NeuVector checks the client's egress (ipv4_ent, dpi_policy_lookup_by_key)");
+  }
+  if (internalDst && !fqdn && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
+    const backends = svc && (svc.endpoints.length ? `backends ${svc.endpoints.join(", ")}` : "no backends listed");
     trace.push(
-      `destination is Service ${svc.namespace}/${svc.name}'s cluster IP (${backends}): on kubernetes NeuVector decides east-west traffic at the destination, so the client side is open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`,
+      svc
+        ? `destination is Service ${svc.namespace}/${svc.name}'s cluster IP (${backends}): on kubernetes NeuVector decides east-west traffic at the destination, so the client side is open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`
+        : "destination is an internal unmanaged address: on kubernetes NeuVector opens a workload's east-west egress at the client, and no enforcer is at the other end (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)",
     );
     const result: LookupResult = { action: "allow", rule: 0 };
     if (eff.reported) result.mode = eff.mode;
@@ -200,7 +207,7 @@ export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verd
   }
   const dst = side(model, ctx, pf.dst, pf.host, true);
   trace.push(describeSide("source", src), describeSide("destination", dst));
-  const primary = lookup(model, pf, src, dst, trace, "", via);
+  const primary = lookup(model, ctx, pf, src, dst, trace, "", via);
   let verdict: Verdict = { ...primary, src: src.info, dst: dst.info, trace };
 
   if (pf.xffText !== undefined && model.settings.xff && dst.ep.kind !== "workload") {
@@ -212,7 +219,7 @@ export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verd
       trace.push(`xff: second lookup with the X-Forwarded-For client as source`);
       const client = side(model, ctx, pf.xff, pf.host);
       trace.push(describeSide("xff source", client));
-      const second = lookup(model, pf, client, dst, trace, "xff ");
+      const second = lookup(model, ctx, pf, client, dst, trace, "xff ");
       verdict.xff = { ...second, src: client.info };
       // The more severe verdict wins; on a tie the primary lookup stands.
       if (ACTION_RANK[second.action] > ACTION_RANK[primary.action]) {
