@@ -124,9 +124,7 @@ export function buildInventoryRegion(
   region.ipHash(entries);
   const hp = hostPortEntries(inv, ownIp);
   if (hp.length > 0) {
-    w.align(8);
-    region.put(A.I_HP_N, hp.length);
-    region.put(A.I_HP, w.length);
+    region.section(A.I_HP_N, A.I_HP, hp.length);
     for (const e of hp) {
       w.u128(e.ip);
       w.u32(e.key);

@@ -62,44 +62,44 @@ function readMapping(loc: Loc, r: Reader, kubectl: boolean): HostPortMapping | "
   return { hostPort, containerPort, protocol, ...(hostIP !== undefined ? { hostIP } : {}) };
 }
 
-/** nvp's `hostPorts:` list. Undefined when an entry was bad (each one is reported). */
-export function readOwnHostPorts(loc: Loc, r: Reader): { ports: HostPortMapping[]; locs: Loc[] } | undefined {
-  const list = r.list(loc, "`hostPorts`", OWN_HELP);
-  if (!list) return undefined;
-  const ports: HostPortMapping[] = [];
-  const locs: Loc[] = [];
+export interface HostPortsRead {
+  ports: HostPortMapping[];
+  /** Where each mapping was written. */
+  locs: Loc[];
+}
+
+/** The `n` mappings of the list at `loc` into `out`; false when one was bad (each is reported). */
+function readList(loc: Loc, n: number, r: Reader, kubectl: boolean, out: HostPortsRead): boolean {
   let ok = true;
-  list.forEach((_, i) => {
-    const m = readMapping(at(loc, i), r, false);
+  for (let i = 0; i < n; i++) {
+    const m = readMapping(at(loc, i), r, kubectl);
     if (m === undefined) ok = false;
     else if (m !== "skip") {
-      ports.push(m);
-      locs.push(at(loc, i));
+      out.ports.push(m);
+      out.locs.push(at(loc, i));
     }
-  });
-  return ok ? { ports, locs } : undefined;
+  }
+  return ok;
+}
+
+/** nvp's `hostPorts:` list. Undefined when an entry was bad. */
+export function readOwnHostPorts(loc: Loc, r: Reader): HostPortsRead | undefined {
+  const list = r.list(loc, "`hostPorts`", OWN_HELP);
+  const out: HostPortsRead = { ports: [], locs: [] };
+  return list && readList(loc, list.length, r, false, out) ? out : undefined;
 }
 
 /** The `ports[]` entries with a `hostPort` of every container of a kubectl pod spec. */
-export function readPodHostPorts(sloc: Loc, containers: unknown[], r: Reader): { ports: HostPortMapping[]; locs: Loc[] } | undefined {
-  const ports: HostPortMapping[] = [];
-  const locs: Loc[] = [];
+export function readPodHostPorts(sloc: Loc, containers: unknown[], r: Reader): HostPortsRead | undefined {
+  const out: HostPortsRead = { ports: [], locs: [] };
   let ok = true;
   containers.forEach((c, i) => {
     if (!isRecord(c) || c.ports == null) return;
     const ploc = at(sloc, "containers", i, "ports");
     const list = r.list(ploc, "`ports`", "a container's `ports` is a list of `{containerPort, hostPort, protocol}`");
-    if (!list) return void (ok = false);
-    list.forEach((_, j) => {
-      const m = readMapping(at(ploc, j), r, true);
-      if (m === undefined) ok = false;
-      else if (m !== "skip") {
-        ports.push(m);
-        locs.push(at(ploc, j));
-      }
-    });
+    ok = (list !== undefined && readList(ploc, list.length, r, true, out)) && ok;
   });
-  return ok ? { ports, locs } : undefined;
+  return ok ? out : undefined;
 }
 
 /**
