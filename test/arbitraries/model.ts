@@ -399,8 +399,9 @@ function arbHostPortFlow(sources: readonly string[], targets: { dst: string; pro
 export function arbScenario(opts: ModelOptions & { maxFlows?: number; externalIps?: boolean; services?: boolean } = {}): fc.Arbitrary<Scenario> {
   return fc.record({ model: arbPolicyModel(opts), inventory: arbInventory(opts.externalIps, opts.services) }).chain(({ model, inventory }) => {
     const used = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips), ...(inventory.services ?? []).flatMap((v) => v.ips)];
-    // Names resolve mostly to addresses flows will use, so DNS and vh: groups get hit.
-    const hot = [...used, ...EXTERNAL_IPS.slice(0, 2)];
+    // Names resolve mostly to addresses flows will use, so DNS and vh: groups get hit; two
+    // internal-subnet addresses too (a policy name resolving to one keeps kubernetes' client check).
+    const hot = [...used, ...EXTERNAL_IPS.slice(0, 2), INTERNAL_IPS[2]!, INTERNAL_IPS[3]!];
     const targets = hostPortTargets(inventory);
     const flowArb = targets.length ? fc.oneof(arbFlow(hot), arbFlow(), arbHostPortFlow(hot, targets)) : fc.oneof(arbFlow(hot), arbFlow());
     return fc
