@@ -5,7 +5,8 @@ import type { Command } from "commander";
 import { createProgress } from "../../runtime/capture/index.js";
 import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
 import type { EventSink } from "../../runtime/output/event-sink.js";
-import { NdjsonSink } from "../../runtime/output/ndjson-sink.js";
+import { EVENT_TYPES, FLOW_TYPES, NdjsonSink } from "../../runtime/output/ndjson-sink.js";
+import { NdjsonWorkerSink, OutputOpenError } from "../../runtime/output/ndjson-worker-sink.js";
 import { StreamedFile } from "../../runtime/output/streamed-file.js";
 import { PacketEngine } from "../../runtime/packet/engine.js";
 import { CaptureMarks } from "../../runtime/replay/capture-marks.js";
@@ -22,6 +23,11 @@ export const EXIT_DENIED = 3;
 export const EXIT_THREAT = 4;
 /** Rows of the --top table when no count is given. */
 const TOP_DEFAULT = 20;
+/**
+ * With --output-thread auto, captures of at least this many bytes in all get the writer thread:
+ * below it, starting the thread costs more than the encoding it takes off the packet path.
+ */
+const THREAD_FROM_BYTES = 16 << 20;
 
 interface ReplayOptions {
   module?: string;
@@ -36,6 +42,7 @@ interface ReplayOptions {
   failOnThreat?: boolean;
   top?: string | true;
   portGuess?: boolean;
+  outputThread: string;
   format: string;
 }
 
@@ -68,6 +75,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--top [n]", `a table of applications by flows, packets and bytes (n rows, default ${TOP_DEFAULT})`)
     .option("--port-guess", "name flows that content left unknown by their port in --flows records (confidence port-guess; never used by rules)")
     .option("--fail-on-threat", "exit 4 when any threat was reported (CI: this capture carries no attack)")
+    .option("--output-thread <when>", `encode --events/--flows on a worker thread: on, off, or auto (captures of ${THREAD_FROM_BYTES >> 20} MiB or more)`, "auto")
     .addOption(formatOption())
     .action(async (captures: string[], opts: ReplayOptions) => {
       const top = topRows(opts.top);
@@ -85,7 +93,8 @@ export function register(program: Command, ctx: CommandContext): void {
       const recorder = opts.store ? await (await import("../../runtime/store/index.js")).StoreRecorder.open() : undefined;
       // Several captures: each NDJSON line names the capture its flow began in.
       const marks = captures.length > 1 ? new CaptureMarks() : undefined;
-      const replay = new Replay(engine, [...(await openSinks(ctx, opts, marks)), ...(recorder?.sinks ?? [])]);
+      const thread = outputThread(opts.outputThread, captures.map((f) => fileSize(resolve(ctx.io.cwd, f))));
+      const replay = new Replay(engine, [...(await openSinks(ctx, opts, thread, marks)), ...(recorder?.sinks ?? [])]);
       const runs: CaptureRun[] = [];
       const t0 = performance.now();
       try {
@@ -131,8 +140,30 @@ function topRows(v: string | true | undefined): number | undefined {
   return Number(v);
 }
 
+/** Whether the output files get the writer thread (`sizes`: the captures', undefined when not a regular file). */
+function outputThread(when: string, sizes: (number | undefined)[]): boolean {
+  if (when === "on") return true;
+  if (when === "off") return false;
+  if (when !== "auto") throw new UsageError(`--output-thread takes on, off or auto, not \`${when}\``);
+  // A pipe or a device may be any size: assume large.
+  return sizes.reduce<number>((n, s) => n + (s ?? Infinity), 0) >= THREAD_FROM_BYTES;
+}
+
 /** The --events and --flows writers (streamed, put in place when the replay finished). */
-async function openSinks(ctx: CommandContext, opts: ReplayOptions, marks?: CaptureMarks): Promise<EventSink[]> {
+async function openSinks(ctx: CommandContext, opts: ReplayOptions, thread: boolean, marks?: CaptureMarks): Promise<EventSink[]> {
+  if (thread) {
+    const files = [
+      { file: opts.events, types: EVENT_TYPES },
+      { file: opts.flows, types: FLOW_TYPES },
+    ].filter((f): f is { file: string; types: readonly number[] } => f.file !== undefined);
+    if (files.length === 0) return [];
+    try {
+      return [await NdjsonWorkerSink.open(files.map((f) => ({ path: resolve(ctx.io.cwd, f.file), types: f.types })), marks)];
+    } catch (e) {
+      if (!(e instanceof OutputOpenError)) throw e;
+      throw new UsageError(`cannot write \`${files[e.file]?.file}\`: ${e.code ?? e.message}`);
+    }
+  }
   const sinks: EventSink[] = [];
   const files: [string | undefined, (f: StreamedFile, m?: CaptureMarks) => NdjsonSink][] = [
     [opts.events, NdjsonSink.events],
