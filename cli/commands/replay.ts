@@ -13,7 +13,7 @@ import { CaptureMarks } from "../../runtime/replay/capture-marks.js";
 import { Replay, type CaptureRun } from "../../runtime/replay/driver.js";
 import { EXIT } from "../io.js";
 import { buildSummary, renderSummary, type ReplayMode } from "../replay-summary.js";
-import { readDns, readInventory } from "../session.js";
+import { readDns, readInventory } from "../session-inputs.js";
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 import { VERSION } from "../version.js";
 
