@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { readInputFile } from "../../common/input-file.js";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import type { Inventory } from "../../common/schema.js";
 import { createProgress } from "../../runtime/capture/index.js";
 import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
 import type { EventSink } from "../../runtime/output/event-sink.js";
@@ -11,6 +12,7 @@ import { StreamedFile } from "../../runtime/output/streamed-file.js";
 import { PacketEngine } from "../../runtime/packet/engine.js";
 import { CaptureMarks } from "../../runtime/replay/capture-marks.js";
 import { Replay, type CaptureRun } from "../../runtime/replay/driver.js";
+import type { StoreRecorder } from "../../runtime/store/record-events.js";
 import { EXIT } from "../io.js";
 import { buildSummary, renderSummary, type ReplayMode } from "../replay-summary.js";
 import { readDns, readInventory } from "../session-inputs.js";
@@ -80,21 +82,40 @@ export function register(program: Command, ctx: CommandContext): void {
     .action(async (captures: string[], opts: ReplayOptions) => {
       const top = topRows(opts.top);
       const mode: ReplayMode = opts.module || opts.policy.length ? "policy" : "identify";
-      const module = await policyModule(ctx, opts);
-      const inventory = readInventory(ctx, opts.inventory);
-      const dns = readDns(ctx, opts.dns, opts.dnsFile);
-      if (!module || !inventory || !dns) return;
-      if (mode === "policy" && opts.inventory.length === 0) {
-        ctx.io.err("warning: no --inventory: every address is external, so only address, DNS-name and built-in groups can match; give the cluster's workloads with --inventory FILE\n");
-      }
-      const engine = new PacketEngine(module, { inventory, settings: { portGuess: opts.portGuess === true } });
-      for (const [name, ips] of Object.entries(dns)) engine.addDnsResolution(name, ips);
-      // The store (DuckDB) is loaded only when asked for: a replay without --store never loads it.
-      const recorder = opts.store ? await (await import("../../runtime/store/index.js")).StoreRecorder.open() : undefined;
       // Several captures: each NDJSON line names the capture its flow began in.
       const marks = captures.length > 1 ? new CaptureMarks() : undefined;
       const thread = outputThread(opts.outputThread, captures.map((f) => fileSize(resolve(ctx.io.cwd, f))));
-      const replay = new Replay(engine, [...(await openSinks(ctx, opts, thread, marks)), ...(recorder?.sinks ?? [])]);
+      // The output files open (and the writer thread starts) while the policy compiles.
+      const opening = settled(openSinks(ctx, opts, thread, marks));
+      let sinks: EventSink[] | undefined;
+      let module: PolicyModule | undefined;
+      let inventory: Inventory | undefined;
+      let engine: PacketEngine;
+      let recorder: StoreRecorder | undefined;
+      try {
+        module = await policyModule(ctx, opts);
+        inventory = readInventory(ctx, opts.inventory);
+        const dns = readDns(ctx, opts.dns, opts.dnsFile);
+        if (!module || !inventory || !dns) {
+          await dropSinks(opening);
+          return;
+        }
+        if (mode === "policy" && opts.inventory.length === 0) {
+          ctx.io.err("warning: no --inventory: every address is external, so only address, DNS-name and built-in groups can match; give the cluster's workloads with --inventory FILE\n");
+        }
+        const opened = await opening;
+        if ("error" in opened) throw opened.error;
+        sinks = opened.value;
+        engine = new PacketEngine(module, { inventory, settings: { portGuess: opts.portGuess === true } });
+        for (const [name, ips] of Object.entries(dns)) engine.addDnsResolution(name, ips);
+        // The store (DuckDB) is loaded only when asked for: a replay without --store never loads it.
+        recorder = opts.store ? await (await import("../../runtime/store/index.js")).StoreRecorder.open() : undefined;
+      } catch (e) {
+        if (sinks) for (const s of sinks) await s.abort();
+        else await dropSinks(opening);
+        throw e;
+      }
+      const replay = new Replay(engine, [...sinks, ...(recorder?.sinks ?? [])]);
       const runs: CaptureRun[] = [];
       const t0 = performance.now();
       try {
@@ -138,6 +159,20 @@ function topRows(v: string | true | undefined): number | undefined {
   if (v === true) return TOP_DEFAULT;
   if (!/^[1-9]\d{0,5}$/.test(v)) throw new UsageError(`--top takes a row count from 1 to 999999, not \`${v}\``);
   return Number(v);
+}
+
+/** A promise's outcome as a value: awaited later, its rejection is never unhandled meanwhile. */
+function settled<T>(p: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/** Close output files opened ahead of a replay that does not happen (their targets keep their contents). */
+async function dropSinks(opening: Promise<{ value: EventSink[] } | { error: unknown }>): Promise<void> {
+  const o = await opening;
+  if ("value" in o) for (const s of o.value) await s.abort();
 }
 
 /** Whether the output files get the writer thread (`sizes`: the captures', undefined when not a regular file). */

@@ -40,6 +40,17 @@ describe.each(["off", "on"])("nvp replay output files, --output-thread %s", (thr
     expect(readdirSync(dir)).toEqual(["events.ndjson"]);
   });
 
+  test("a policy with errors (the files open while it compiles) leaves the targets and no temporary file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-out-"));
+    writeFileSync(join(dir, "flows.ndjson"), "old\n");
+    writeFileSync(join(dir, "bad.nvp"), "policy bad\nrule 10 allow nowhere -> any\n");
+    const r = await run(["replay", "--policy", "bad.nvp", capture, "--flows", "flows.ndjson", "--events", "events.ndjson", "--output-thread", thread], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error\[NV2\d+\]/);
+    expect(readFileSync(join(dir, "flows.ndjson"), "utf8")).toBe("old\n");
+    expect(readdirSync(dir).sort()).toEqual(["bad.nvp", "flows.ndjson"]);
+  });
+
   test("an output path that cannot be opened is refused before anything is replayed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nvp-out-"));
     mkdirSync(join(dir, "sub"));
