@@ -62,6 +62,9 @@ export type NewDescription = [id: number, mid: string, tail: string];
  * table), so neither side's table grows with the number of addresses in a replay.
  */
 export const MAX_IDS = 65536;
+/** Slots of DescriptionIds' address cache (a power of two). */
+const ADDR_CACHE_BITS = 12;
+const ADDR_CACHE = 1 << ADDR_CACHE_BITS;
 
 /**
  * The main thread's side: a small id for each endpoint's description, the same id for the same
@@ -72,8 +75,17 @@ export class DescriptionIds {
   private byObject = new WeakMap<EndpointDescription, number>();
   private readonly byText = new Map<string, number>();
   private namer: EndpointNamer | undefined;
+  private generation = -1;
   private fresh: NewDescription[] = [];
   private restarted = false;
+  /**
+   * Ids by IPv4 address and kind code, direct-mapped: a description depends only on those while
+   * the namer and its generation stay, and most records repeat the addresses of the ones before,
+   * so most endpoints cost no BigInt and no namer lookup.
+   */
+  private readonly hitAddr = new Uint32Array(ADDR_CACHE);
+  private readonly hitKind = new Uint8Array(ADDR_CACHE);
+  private readonly hitId = new Int32Array(ADDR_CACHE).fill(-1);
 
   constructor(private readonly maxIds = MAX_IDS) {}
 
@@ -86,27 +98,44 @@ export class DescriptionIds {
   restart(): void {
     this.byText.clear();
     this.byObject = new WeakMap();
+    this.hitId.fill(-1);
     this.fresh = [];
     this.restarted = true;
   }
 
   id(namer: EndpointNamer, view: DataView, k: number, server: boolean): number {
-    if (namer !== this.namer) {
+    if (namer !== this.namer || namer.generation !== this.generation) {
+      if (namer !== this.namer) this.byObject = new WeakMap();
       this.namer = namer;
-      this.byObject = new WeakMap();
+      this.generation = namer.generation;
+      this.hitId.fill(-1);
     }
+    const at = k * P.EV_SIZE + (server ? P.EV_SERVER : P.EV_CLIENT);
+    const kindCode = view.getUint8(k * P.EV_SIZE + (server ? P.EV_SERVER_KIND : P.EV_CLIENT_KIND));
+    // An IPv4-mapped address (::ffff:a.b.c.d): its low 32 bits are the key.
+    const v4 = view.getUint32(at + 4, true) === 0xffff && view.getUint32(at + 8, true) === 0 && view.getUint32(at + 12, true) === 0;
+    const addr = view.getUint32(at, true);
+    // Fibonacci hashing: the product's top bits depend on every bit of the address.
+    const slot = Math.imul(addr ^ (kindCode << 29), 0x9e3779b1) >>> (32 - ADDR_CACHE_BITS);
+    if (v4 && this.hitId[slot] !== -1 && this.hitAddr[slot] === addr && this.hitKind[slot] === kindCode) return this.hitId[slot] as number;
     const [d, kind] = describeSide(namer, view, k, server);
-    const known = this.byObject.get(d);
-    if (known !== undefined) return known;
-    const [mid, tail] = endpointText(d, kind);
-    const text = `${mid}\u0000${tail}`;
-    let id = this.byText.get(text);
+    let id = this.byObject.get(d);
     if (id === undefined) {
-      id = this.byText.size;
-      this.byText.set(text, id);
-      this.fresh.push([id, mid, tail]);
+      const [mid, tail] = endpointText(d, kind);
+      const text = `${mid}\u0000${tail}`;
+      id = this.byText.get(text);
+      if (id === undefined) {
+        id = this.byText.size;
+        this.byText.set(text, id);
+        this.fresh.push([id, mid, tail]);
+      }
+      this.byObject.set(d, id);
     }
-    this.byObject.set(d, id);
+    if (v4) {
+      this.hitAddr[slot] = addr;
+      this.hitKind[slot] = kindCode;
+      this.hitId[slot] = id;
+    }
     return id;
   }
 

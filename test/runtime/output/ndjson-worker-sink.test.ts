@@ -141,6 +141,28 @@ describe("NDJSON files from the writer thread", () => {
     expect(out.equals(encoded(batches))).toBe(true);
   });
 
+  test("a new DNS resolution between batches renames the same address in the records after it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-worker-sink-"));
+    const sink = await NdjsonWorkerSink.open([{ path: join(dir, "flows.ndjson"), types: FLOW_TYPES }]);
+    // As EndpointNamer does: setResolutions() bumps the generation, descriptions follow it.
+    const namer = { generation: 0, describe: () => ({ groups: namer.generation ? ["any", "external", "names"] : ["any", "external"] }) };
+    const chunks: Uint8Array[] = [];
+    const enc = new NdjsonEncoder((b) => chunks.push(b));
+    for (let g = 0; g < 3; g++) {
+      // The same 200 addresses in every batch.
+      const b = new RawEventBatch(flowEnds(200), 200, namer as unknown as EndpointNamer);
+      sink.write(b);
+      for (let k = 0; k < b.count; k++) enc.record(b, k);
+      namer.generation++;
+    }
+    enc.end();
+    await sink.end();
+    await sink.commit();
+    const out = readFileSync(join(dir, "flows.ndjson"));
+    expect(out.toString()).toContain('"groups":["any","external","names"]');
+    expect(out.equals(Buffer.concat(chunks))).toBe(true);
+  });
+
   test.skipIf(!existsSync("/usr/bin/mkfifo"))("a writer that cannot keep up holds the producer back; nothing is lost", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nvp-worker-sink-"));
     const fifo = join(dir, "slow.ndjson");
