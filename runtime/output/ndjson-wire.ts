@@ -5,7 +5,9 @@
  * 256 KiB, more than encoding them saves): a slot holds up to WIRE_RECORDS EV_SIZE records, then
  * from WIRE_SIDE_AT, WIRE_SIDE u32 per record (client and server description ids,
  * endpoint-json.ts, and the capture index, NO_CAPTURE for none). When every slot is taken a
- * message carries its own buffer of the same layout, transferred.
+ * message carries its own buffer of the same layout, transferred there and back and reused (a
+ * transferred buffer left to the worker's garbage collector would be freed only when V8 notices
+ * the external memory, tens of MB later).
  */
 import * as P from "../../common/abi-packet.js";
 import type { NewDescription } from "./endpoint-json.js";
@@ -53,8 +55,8 @@ export interface WireError {
 
 export type FromWorker =
   | { t: "opened" }
-  /** The batch was taken: its slot (-1 for its own buffer) is free again. */
-  | { t: "ack"; slot: number }
+  /** The batch was taken: its slot is free again, or its own buffer comes back for reuse. */
+  | { t: "ack"; slot: number; buf?: ArrayBuffer }
   | { t: "ended" }
   | { t: "committed" }
   | { t: "aborted" }

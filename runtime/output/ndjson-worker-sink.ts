@@ -6,7 +6,7 @@
  * NdjsonSink writes in one thread. Back-pressure: SLOTS messages can be unacknowledged; ready()
  * holds the replay while fewer than half are free, so a slow disk slows the replay and memory
  * stays bounded (a batch larger than the free slots overflows into buffers of its own, bounded by
- * the engine's event queue). Errors keep their codes (ENOSPC, EISDIR…) across the thread boundary.
+ * the engine's event queue, given back by the worker and reused). Errors keep their codes (ENOSPC, EISDIR…) across the thread boundary.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -45,6 +45,10 @@ export class NdjsonWorkerSink implements EventSink {
   private count = 0;
   private readonly ids: DescriptionIds;
   private capturesSent = 0;
+  /** Buffers of overflow messages the worker gave back. */
+  private readonly spare: ArrayBuffer[] = [];
+  /** Buffers ever made for overflow messages (tests: reuse keeps it at the most in flight at once). */
+  buffersMade = 0;
   /** Messages in their own buffers not yet acknowledged (tests: a slow writer keeps it small). */
   overflow = 0;
   peakOverflow = 0;
@@ -131,7 +135,7 @@ export class NdjsonWorkerSink implements EventSink {
     const slot = this.free.pop();
     if (slot === undefined) {
       this.slot = -1;
-      this.buf = new ArrayBuffer(WIRE_BYTES);
+      this.buf = this.spare.pop() ?? this.makeBuffer();
       this.rec = new Uint8Array(this.buf, 0, WIRE_SIDE_AT);
       this.side = new Uint32Array(this.buf, WIRE_SIDE_AT);
     } else {
@@ -140,6 +144,11 @@ export class NdjsonWorkerSink implements EventSink {
       this.rec = new Uint8Array(this.slots, slot * WIRE_BYTES, WIRE_SIDE_AT);
       this.side = new Uint32Array(this.slots, slot * WIRE_BYTES + WIRE_SIDE_AT, WIRE_RECORDS * WIRE_SIDE);
     }
+  }
+
+  private makeBuffer(): ArrayBuffer {
+    this.buffersMade++;
+    return new ArrayBuffer(WIRE_BYTES);
   }
 
   /** Hand the packed message over (with what the worker has not seen of descriptions and captures). */
@@ -200,8 +209,11 @@ export class NdjsonWorkerSink implements EventSink {
 
   private heard(m: FromWorker): void {
     if (m.t === "ack") {
-      if (m.slot < 0) this.overflow--;
-      else this.free.push(m.slot);
+      if (m.slot >= 0) this.free.push(m.slot);
+      else {
+        this.overflow--;
+        if (m.buf) this.spare.push(m.buf);
+      }
       if (this.overflow === 0 && this.free.length >= SLOTS / 2) for (const w of this.waiters.splice(0)) w.resolve();
       return;
     }

@@ -15,7 +15,7 @@ import { StreamedFile } from "./streamed-file.js";
 
 const port = parentPort;
 if (!port) throw new Error("ndjson-worker.ts runs as a worker thread");
-const post = (m: FromWorker) => port.postMessage(m);
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 const { files, slots } = workerData as WorkerFiles;
 const sinks: NdjsonSink[] = [];
@@ -60,7 +60,9 @@ async function batch(m: Extract<ToWorker, { t: "batch" }>): Promise<void> {
       post({ t: "failed", error: toWire(e) });
     }
   }
-  post({ t: "ack", slot: m.slot });
+  // An overflow message's own buffer goes back for the next one.
+  if (m.buf) post({ t: "ack", slot: m.slot, buf: m.buf }, [m.buf]);
+  else post({ t: "ack", slot: m.slot });
 }
 
 /** end, commit or abort every file, then say so (or the first error). */

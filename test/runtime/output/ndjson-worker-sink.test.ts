@@ -163,6 +163,24 @@ describe("NDJSON files from the writer thread", () => {
     expect(out.equals(Buffer.concat(chunks))).toBe(true);
   });
 
+  test("batches larger than the free slots overflow into buffers that come back and are reused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nvp-worker-sink-"));
+    const sink = await NdjsonWorkerSink.open([{ path: join(dir, "flows.ndjson"), types: FLOW_TYPES }]);
+    const batches: RawEventBatch[] = [];
+    // Each batch is 40 messages' worth: 16 go into slots, the rest into buffers of their own.
+    for (let i = 0; i < 3; i++) {
+      const b = new RawEventBatch(flowEnds(40 * 1024, i * 40 * 1024), 40 * 1024, classNamer);
+      batches.push(b);
+      sink.write(b);
+      await sink.ready();
+    }
+    await sink.end();
+    await sink.commit();
+    expect(sink.peakOverflow).toBeGreaterThanOrEqual(24);
+    expect(sink.buffersMade).toBe(sink.peakOverflow);
+    expect(readFileSync(join(dir, "flows.ndjson")).equals(encoded(batches))).toBe(true);
+  });
+
   test.skipIf(!existsSync("/usr/bin/mkfifo"))("a writer that cannot keep up holds the producer back; nothing is lost", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nvp-worker-sink-"));
     const fifo = join(dir, "slow.ndjson");
