@@ -15,12 +15,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { writeReplayCapture } from "./replay-capture.js";
-import { machine, median, ndpiReader, NVP, timed, type ProcessRun } from "./replay-run.js";
+import { benchArg as arg, machine, median, ndpiReader, NVP, timed, type ProcessRun } from "./replay-run.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 if (process.argv.includes("--help")) {
   console.log("usage: npx tsx bench/replay-process.ts [--rounds N] [--packets N] [--file CAPTURE]   (npm run build first)");
   process.exit(0);

@@ -14,12 +14,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from "node:os";
 import { join } from "node:path";
 import { writeReplayCapture } from "./replay-capture.js";
-import { machine, median, NVP } from "./replay-run.js";
+import { benchArg as arg, machine, median, NVP } from "./replay-run.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 if (process.argv.includes("--help")) {
   console.log("usage: npx tsx bench/replay-threads.ts [--rounds N] [--file CAPTURE]   (npm run build first; Linux)");
   process.exit(0);
