@@ -33,6 +33,18 @@ export function serviceIpOpen(srcProtect: bool): bool {
 }
 
 /**
+ * Row 39 of the fidelity table: on kubernetes `dpi_policy_lookup_by_key` opens a workload's egress
+ * to any internal address ("east-west egress traffic is always allowed"), not only to a cluster
+ * IP — unless the address is one a policy FQDN name resolved to (`ipv4_ent`), or strict
+ * contention has a Protect client check it (`check_sgm`). A cluster IP is opened for any source
+ * (services.yaml); an internal-subnet address for a workload source, the client NeuVector checks.
+ */
+export function internalEgressOpen(dstKind: u32, dstSvcIp: bool, dstDns: bool, srcKind: u32, srcProtect: bool): bool {
+  if (dstKind != KIND_INTERNAL || dstDns || (!dstSvcIp && srcKind != KIND_WORKLOAD)) return false;
+  return serviceIpOpen(srcProtect);
+}
+
+/**
  * `platform openshift` applies policy at the source only, so `dpi_policy_lookup_by_key` opens
  * east-west ingress from an internal address (a node or an internal-subnet address, which no
  * enforcer checks on the way out) into a workload — unless strict contention has a Protect

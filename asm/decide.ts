@@ -3,15 +3,15 @@
 // modes and the action table, then the X-Forwarded-For lookup. Reads only validated data.
 import {
   ACT_ALLOW, ACT_DENY, ACT_PENDING, ACT_VIOLATE, APP_UNIDENTIFIED, APP_UNKNOWN_ID, AWAIT_APP, AWAIT_HOST, AWAIT_NONE, E_FLOW, E_NO_TABLE, E_OK,
-  F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT, F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF,
+  F_APP, F_DST, F_FLAGS, F_HOST_LEN, F_HOST_OFF, F_PORT, F_PROTO, F_SRC, F_XFF, FLAG_HOST_KNOWN, FLAG_XFF, HP_CPORT, HP_WLO,
   HOST_ARENA_BASE, HOST_ARENA_SIZE, KIND_WORKLOAD, MODE_PROTECT, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, R_ACTION, R_AWAIT,
   R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE, R_PRULE, R_RULE, R_SRC_KIND, R_STATUS, R_XACTION, R_XAWAIT,
   R_XFF, R_XMODE, R_XRULE, R_XSRC_KIND,
 } from "./abi";
-import { icmpPasses, openBeforeRules, openshiftIngressOpen, plainLookup, serviceIpOpen } from "./carve-outs";
+import { icmpPasses, internalEgressOpen, openBeforeRules, openshiftIngressOpen, plainLookup } from "./carve-outs";
 import { decideFast } from "./fast";
 import { findPort } from "./intervals";
-import { resolveSide, sideHostNet, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
+import { hostPortEntry, isWorkloadAddr, resolveSide, sideDns, sideHostNet, sideKind, sideMode, sideN, sideNoIntercept, sideSvcExtIp, sideSvcIp, sideYes } from "./resolve";
 import { hasRule, nSum, setWord, sumWord, superGroup, superWord } from "./sets";
 import {
   appAny, apps, appsN, dstList, emptySet, icmpSet, otherSet, ready, setPtr, srcList, wordMin, tcp, tcpBase,
@@ -187,17 +187,61 @@ function lookup(srcMode: u32, dstMode: u32, open: bool, icmpPass: bool, noInterc
     outAction = ACT_ALLOW;
     return;
   }
-  if (r >= 0) {
-    // A match that some condition holds only as maybe is pending: it waits for the app or the host.
-    const ri = <u32>r;
-    const appYes = portsOnly || (!appFilter ? hasRule(appAny, ri) : true);
-    if (!appYes || !anyHas(srcList, srcYes, ri) || !anyHas(dstList, dstYes, ri)) {
-      outAction = ACT_PENDING;
-      outAwait = appYes ? AWAIT_HOST : AWAIT_APP;
-      return;
-    }
+  finish(r, candidateAwait(r), srcMode, dstMode, noIntercept);
+}
+
+/**
+ * AWAIT_NONE when every condition of candidate `r` holds as yes (or there is none), else what
+ * the maybe waits for: a match that holds only as maybe is pending until the app or the host.
+ */
+function candidateAwait(r: i32): u32 {
+  if (r < 0) return AWAIT_NONE;
+  const ri = <u32>r;
+  const appYes = portsOnly || (!appFilter ? hasRule(appAny, ri) : true);
+  if (appYes && anyHas(srcList, srcYes, ri) && anyHas(dstList, dstYes, ri)) return AWAIT_NONE;
+  return appYes ? AWAIT_HOST : AWAIT_APP;
+}
+
+/** The action for candidate `r` (or the implicit rule) whose pending state is `awaiting`. */
+function finish(r: i32, awaiting: u32, srcMode: u32, dstMode: u32, noIntercept: bool): void {
+  outMode = flowMode(srcMode, dstMode);
+  outRule = ruleIdOf(r);
+  if (awaiting != AWAIT_NONE) {
+    outAction = ACT_PENDING;
+    outAwait = awaiting;
+    return;
   }
+  outAwait = AWAIT_NONE;
   outAction = lookupAction(r, effectiveMode(outMode), srcMode, dstMode, noIntercept);
+}
+
+/**
+ * S1.1, a workload source reaching a mapped host port: every rule is matched as the flow to the
+ * node and as the flow to the mapped workload on its container port (NeuVector's NAT rules,
+ * createWorkloadRule); the earlier rule decides, with the side it matched as the destination.
+ * On the same rule a yes beats a maybe and the workload wins a tie (compiler/reference/host-ports.ts).
+ */
+function mappedLookup(hp: usize, proto: u32, hostKnown: bool, srcMode: u32, srcNoIntercept: bool, srcHostNet: bool, dstMode: u32, dstNoIntercept: bool, dstHostNet: bool): void {
+  byPort(srcHostNet || dstHostNet);
+  const rA = bestCandidate();
+  const aAwait = candidateAwait(rA);
+  resolveSide(hp + HP_WLO, 1, dstList, hostKnown);
+  dstN = sideN;
+  dstYes = sideYes;
+  const wMode = sideMode;
+  const wNoIntercept = sideNoIntercept;
+  portSets(proto, <u32>load<u16>(hp + HP_CPORT));
+  byPort(srcHostNet || sideHostNet);
+  const rB = bestCandidate();
+  const bAwait = candidateAwait(rB);
+  let mapped = rB >= 0;
+  if (rA >= 0 && rB >= 0) {
+    const oA = ruleOrderOf(<u32>rA);
+    const oB = ruleOrderOf(<u32>rB);
+    mapped = oA == oB ? bAwait == AWAIT_NONE || aAwait != AWAIT_NONE : oB < oA;
+  }
+  if (mapped) finish(rB, bAwait, srcMode, wMode, srcNoIntercept || wNoIntercept);
+  else finish(rA, aAwait, srcMode, dstMode, srcNoIntercept || dstNoIntercept);
 }
 
 /**
@@ -231,10 +275,16 @@ export function decideOne(flow: usize, res: usize): u32 {
   const hostLen = load<u32>(flow + F_HOST_LEN);
   if (hostOff > HOST_ARENA_SIZE || hostLen > HOST_ARENA_SIZE - hostOff) return fail(res, E_FLOW);
   const proto = <u32>load<u8>(flow + F_PROTO);
-  portSets(proto, <u32>load<u16>(flow + F_PORT));
+  let dstIp = flow + F_DST;
+  // S1.1: a mapped host port. An unmanaged source's flow is the pod's, after the node's NAT; a
+  // workload's is matched both ways (mappedLookup). Neither is the fast path's.
+  const hp = hostPortEntry(dstIp, proto, <u32>load<u16>(flow + F_PORT));
+  const viaMapped = hp != 0 && isWorkloadAddr(flow + F_SRC);
+  if (hp != 0 && !viaMapped) dstIp = hp + HP_WLO;
+  portSets(proto, hp != 0 && !viaMapped ? <u32>load<u16>(hp + HP_CPORT) : <u32>load<u16>(flow + F_PORT));
   appSets(load<u32>(flow + F_APP));
   // The fast path knows none of the carve-outs, nor OpenShift's ingress opening.
-  if (((flags & FLAG_XFF) == 0 || !xffOn) && !openshift && plainLookup(proto, flow + F_SRC, flow + F_DST)) {
+  if (hp == 0 && ((flags & FLAG_XFF) == 0 || !xffOn) && !openshift && plainLookup(proto, flow + F_SRC, flow + F_DST)) {
     const p1 = port1 != emptySet ? port1 : port0;
     const a1 = app1 != emptySet ? app1 : app0;
     if (decideFast(flow, res, port0, p1, appFilter, appFilter ? app0 : port0, appFilter ? a1 : p1)) return E_OK;
@@ -242,7 +292,7 @@ export function decideOne(flow: usize, res: usize): u32 {
   const hostKnown = (flags & FLAG_HOST_KNOWN) != 0;
   if (hostKnown) markHost(HOST_ARENA_BASE + hostOff, hostLen);
 
-  resolveSide(flow + F_DST, 1, dstList, hostKnown);
+  resolveSide(dstIp, 1, dstList, hostKnown);
   dstN = sideN;
   dstYes = sideYes;
   const dstKind = sideKind;
@@ -251,6 +301,7 @@ export function decideOne(flow: usize, res: usize): u32 {
   const dstExtIp = sideSvcExtIp;
   const dstSvcIp = sideSvcIp;
   const dstHostNet = sideHostNet;
+  const dstDns = sideDns;
   resolveSide(flow + F_SRC, 0, srcList, hostKnown);
   srcN = sideN;
   srcYes = sideYes;
@@ -258,11 +309,15 @@ export function decideOne(flow: usize, res: usize): u32 {
   const icmpPass = icmpPasses(proto);
   const extIp = dstExtIp && srcKind == KIND_WORKLOAD;
   const dstProtect = dstMode == MODE_PROTECT && !dstNoIntercept;
-  const open = openBeforeRules(proto, flow + F_SRC, flow + F_DST) ||
-    (dstSvcIp && serviceIpOpen(srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept)) ||
+  const open = openBeforeRules(proto, flow + F_SRC, dstIp) ||
+    internalEgressOpen(dstKind, dstSvcIp, dstDns, srcKind, srcKind == KIND_WORKLOAD && sideMode == MODE_PROTECT && !sideNoIntercept) ||
     openshiftIngressOpen(srcKind, dstKind, dstProtect);
-  byPort(sideHostNet || dstHostNet);
-  lookup(sideMode, dstMode, open, icmpPass, sideNoIntercept || dstNoIntercept, extIp);
+  if (viaMapped && !open && !extIp) {
+    mappedLookup(hp, proto, hostKnown, sideMode, sideNoIntercept, sideHostNet, dstMode, dstNoIntercept, dstHostNet);
+  } else {
+    byPort(sideHostNet || dstHostNet);
+    lookup(sideMode, dstMode, open, icmpPass, sideNoIntercept || dstNoIntercept, extIp);
+  }
 
   clearResult(res);
   store<u8>(res + R_SRC_KIND, <u8>srcKind);
@@ -276,6 +331,13 @@ export function decideOne(flow: usize, res: usize): u32 {
   let awaiting = outAwait;
   let rule = outRule;
   if ((flags & FLAG_XFF) != 0 && xffOn && dstKind == KIND_WORKLOAD) {
+    if (viaMapped) {
+      // mappedLookup left the mapped workload's sets; the second lookup is to the address itself.
+      resolveSide(dstIp, 1, dstList, hostKnown);
+      dstN = sideN;
+      dstYes = sideYes;
+      portSets(proto, <u32>load<u16>(flow + F_PORT));
+    }
     // S5: the same destination, the X-Forwarded-For client as source; the more severe wins. Only
     // sessions into a workload (NeuVector's ingress sessions, dpi_policy_reeval) get this lookup.
     resolveSide(flow + F_XFF, 0, srcList, hostKnown);
@@ -283,7 +345,7 @@ export function decideOne(flow: usize, res: usize): u32 {
     srcYes = sideYes;
     const xKind = sideKind;
     byPort(sideHostNet || dstHostNet);
-    const xOpen = openBeforeRules(proto, flow + F_XFF, flow + F_DST) || openshiftIngressOpen(xKind, dstKind, dstProtect);
+    const xOpen = openBeforeRules(proto, flow + F_XFF, dstIp) || openshiftIngressOpen(xKind, dstKind, dstProtect);
     lookup(sideMode, dstMode, xOpen, icmpPass, sideNoIntercept || dstNoIntercept, false);
     store<u8>(res + R_XFF, 1);
     store<u8>(res + R_XSRC_KIND, <u8>xKind);

@@ -14,6 +14,8 @@ import { addrClass, isInternal, probe } from "./resolve";
 import { entryWords, groupEntries, hasRule, nSum, sparseSets, storedEntries, superGroup, superShift, superWord } from "./sets";
 import { appAny, bundleSet, classSet, wordMin } from "./table";
 import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
+import { KIND_WORKLOAD } from "./abi";
+import { openshift } from "./table";
 
 /** Bit b's word of a set whose summary word is s and words begin at base (0 when not stored). */
 @inline function maskedWord(base: usize, s: u64, b: u64, below: u64): u64 {
@@ -150,6 +152,8 @@ export function decideFast(flow: usize, res: usize, p0: usize, p1: usize, appFil
   // A Service externalIP or cluster IP destination may be decided before the rules (decide.ts).
   if (de != 0 && (load<u8>(de + IE_FLAGS) & (IEF_SVC_EXTIP | IEF_SVC_IP)) != 0) return false;
   const se = probe(invHash, invCap, slo, shi);
+  // On kubernetes a workload's egress to an internal address may be open at the client (decide.ts).
+  if (de == 0 && !openshift && se != 0 && <u32>load<u8>(se + IE_KIND) == KIND_WORKLOAD && isInternal(dlo, dhi)) return false;
   // A host-network workload on either side is matched by port only (decide.ts).
   if ((de != 0 && (load<u8>(de + IE_FLAGS) & IEF_HOST_NET) != 0) || (se != 0 && (load<u8>(se + IE_FLAGS) & IEF_HOST_NET) != 0)) return false;
   let dKind: u32;

@@ -8,8 +8,9 @@ import {
   I_HASH, I_HCAP, I_HEADER_SIZE, I_INT4, I_INT4_N, I_INT6, I_INT6_N, I_LEN, I_MAGIC, I_NCLS, I_NSETS,
   I_SET_OFFS, I_SETS_HI, I_SETS_LO, IE_FROM, IE_KIND, IE_MODE, IE_TO, IE_VALUE, INVENTORY_MAGIC, IP_ENTRY_SIZE,
   IE_FLAGS, IEF_HOST_NET, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IEF_SVC_IP, KIND_EXTERNAL, KIND_INTERNAL, KIND_NODE, KIND_WORKLOAD, MODE_PROTECT,
+  HP_ENTRY_SIZE, HP_HI, HP_KEY, HP_LO, HP_WHI, HP_WLO, I_HP, I_HP_N, IE_HI, IE_LO, PROTO_TCP, PROTO_UDP,
 } from "./abi";
-import { fits, isPow2, memBytes } from "./mem";
+import { fits, hashIp, isPow2, memBytes } from "./mem";
 import { validSets } from "./sets";
 import { dynBase, ready, vhN } from "./table";
 
@@ -23,6 +24,9 @@ export let int4N: u32 = 0;
 export let int4: usize = 0;
 export let int6N: u32 = 0;
 export let int6: usize = 0;
+/** Host-port mappings (S1.1): hpN entries at hpBase. */
+export let hpN: u32 = 0;
+export let hpBase: usize = 0;
 
 export let dnsCap: u32 = 0;
 export let dnsHash: usize = 0;
@@ -30,6 +34,20 @@ export let dnsRec: usize = 0;
 export let dnsLists: usize = 0;
 export let dnsSetOffs: usize = 0;
 export let dnsBase: usize = 0;
+
+/** The hash entry for an address in a region's table, or 0. */
+@inline export function probe(hash: usize, cap: u32, lo: u64, hi: u64): usize {
+  if (cap == 0) return 0;
+  const mask = cap - 1;
+  let slot = hashIp(lo, hi) & mask;
+  for (let i: u32 = 0; i < cap; i++) {
+    const e = hash + <usize>slot * IP_ENTRY_SIZE;
+    if (load<u32>(e + IE_VALUE) == 0) return 0;
+    if (load<u64>(e + IE_LO) == lo && load<u64>(e + IE_HI) == hi) return e;
+    slot = (slot + 1) & mask;
+  }
+  return 0;
+}
 
 @inline export function invSet(idx: u32): usize {
   return invBase + load<u32>(invSetOffs + (<usize>idx << 2));
@@ -60,6 +78,7 @@ function regionSets(p: usize, len: u32, nOff: u32, offsOff: u32, loOff: u32, hiO
 
 function clearInventory(): void {
   invCap = 0;
+  hpN = 0;
   int4N = 0;
   int6N = 0;
 }
@@ -122,7 +141,45 @@ export function setInventory(p: usize, len: u32): u32 {
   int4N = n4;
   int6N = n6;
   invCap = cap;
+  if (!setHostPorts(p, len)) {
+    clearInventory();
+    return E_REGION_CORRUPT;
+  }
   return E_OK;
+}
+
+/** (hi, lo, key) of entry `a` is below entry `b`'s. */
+function hpBelow(a: usize, b: usize): bool {
+  const ah = load<u64>(a + HP_HI);
+  const bh = load<u64>(b + HP_HI);
+  if (ah != bh) return ah < bh;
+  const al = load<u64>(a + HP_LO);
+  const bl = load<u64>(b + HP_LO);
+  if (al != bl) return al < bl;
+  return load<u32>(a + HP_KEY) < load<u32>(b + HP_KEY);
+}
+
+/**
+ * The host-port section (S1.1), checked against the installed hash: sorted strictly, TCP or UDP
+ * keys, and each entry's workload address resolving to a workload, so a lookup never needs a check.
+ */
+function setHostPorts(p: usize, len: u32): bool {
+  const n = load<u32>(p + I_HP_N);
+  const off = load<u32>(p + I_HP);
+  if (n == 0) return true;
+  if (!sec(off, n, HP_ENTRY_SIZE, len)) return false;
+  const base = p + off;
+  for (let i: u32 = 0; i < n; i++) {
+    const e = base + <usize>i * HP_ENTRY_SIZE;
+    const proto = load<u32>(e + HP_KEY) >> 16;
+    if (proto != PROTO_TCP && proto != PROTO_UDP) return false;
+    if (i > 0 && !hpBelow(e - HP_ENTRY_SIZE, e)) return false;
+    const w = probe(invHash, invCap, load<u64>(e + HP_WLO), load<u64>(e + HP_WHI));
+    if (w == 0 || <u32>load<u8>(w + IE_KIND) != KIND_WORKLOAD) return false;
+  }
+  hpBase = base;
+  hpN = n;
+  return true;
 }
 
 /** Validate and install a DNS region; on any error the engine has no DNS resolutions. */

@@ -2,14 +2,13 @@
 // rule sets whose union is "rules whose from (or to) contains a group of this endpoint". Yes sets
 // come first in the list, then sets that only may match (vh: groups awaiting their host).
 import {
-  DNS_REC_SIZE, IE_FLAGS, IE_HI, IE_KIND, IE_LO, IE_MODE, IE_VALUE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IEF_HOST_NET, IEF_SVC_IP, IP_ENTRY_SIZE, KIND_EXTERNAL,
-  KIND_INTERNAL, MODE_NONE,
+  DNS_REC_SIZE, HP_ENTRY_SIZE, HP_HI, HP_KEY, HP_LO, IE_FLAGS, IE_KIND, IE_MODE, IE_VALUE, IEF_NO_INTERCEPT, IEF_SVC_EXTIP, IEF_HOST_NET, IEF_SVC_IP,
+  KIND_EXTERNAL, KIND_INTERNAL, KIND_WORKLOAD, MODE_NONE, PROTO_TCP, PROTO_UDP,
 } from "./abi";
 import { findAddr4, hasAddrIndex } from "./addr-index";
 import { find128, find32, isV4 } from "./intervals";
-import { hashIp } from "./mem";
 import {
-  dnsCap, dnsHash, dnsLists, dnsRec, dnsSet, int4, int4N, int6, int6N, invCap, invCls, invHash, invSet,
+  dnsCap, dnsHash, dnsLists, dnsRec, dnsSet, hpBase, hpN, int4, int4N, int6, int6N, invCap, invCls, invHash, invSet, probe,
 } from "./regions";
 import { addr4, addr4N, addr6, addr6N, bundleSet, classSet, setPtr, vh } from "./table";
 import { hostMarked } from "./vhost";
@@ -25,19 +24,39 @@ export let sideSvcExtIp = false;
 export let sideSvcIp = false;
 /** The endpoint is a host-network workload (IEF_HOST_NET): rules are matched by port only. */
 export let sideHostNet = false;
+/** The address resolved from a name some DNS or vh: group names (it has a DNS record). */
+export let sideDns = false;
 export let sideN: u32 = 0;
 export let sideYes: u32 = 0;
 
-/** The hash entry for an address in a region's table, or 0. */
-@inline export function probe(hash: usize, cap: u32, lo: u64, hi: u64): usize {
-  if (cap == 0) return 0;
-  const mask = cap - 1;
-  let slot = hashIp(lo, hi) & mask;
-  for (let i: u32 = 0; i < cap; i++) {
-    const e = hash + <usize>slot * IP_ENTRY_SIZE;
-    if (load<u32>(e + IE_VALUE) == 0) return 0;
-    if (load<u64>(e + IE_LO) == lo && load<u64>(e + IE_HI) == hi) return e;
-    slot = (slot + 1) & mask;
+export { probe };
+
+/** The address at `ip` is a workload's (the inventory's first kind in S1 order). */
+export function isWorkloadAddr(ip: usize): bool {
+  const e = probe(invHash, invCap, load<u64>(ip), load<u64>(ip, 8));
+  return e != 0 && <u32>load<u8>(e + IE_KIND) == KIND_WORKLOAD;
+}
+
+/**
+ * S1.1: the host-port entry for (address at `ip`, protocol, port), or 0 — a binary search over
+ * the inventory's entries, sorted by address (hi, then lo) and then key.
+ */
+export function hostPortEntry(ip: usize, proto: u32, port: u32): usize {
+  if (hpN == 0 || (proto != PROTO_TCP && proto != PROTO_UDP)) return 0;
+  const lo = load<u64>(ip);
+  const hi = load<u64>(ip, 8);
+  const key = (proto << 16) | port;
+  let a: u32 = 0;
+  let b = hpN;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    const e = hpBase + <usize>mid * HP_ENTRY_SIZE;
+    const ehi = load<u64>(e + HP_HI);
+    const elo = load<u64>(e + HP_LO);
+    const ekey = load<u32>(e + HP_KEY);
+    if (ehi == hi && elo == lo && ekey == key) return e;
+    if (ehi < hi || (ehi == hi && (elo < lo || (elo == lo && ekey < key)))) a = mid + 1;
+    else b = mid;
   }
   return 0;
 }
@@ -100,6 +119,7 @@ export function resolveSide(ip: usize, to: u32, list: usize, hostKnown: bool): v
     push(list, classSet(cls, to));
   }
   const d = probe(dnsHash, dnsCap, lo, hi);
+  sideDns = d != 0;
   if (d == 0) {
     sideYes = sideN;
     return;

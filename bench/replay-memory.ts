@@ -1,7 +1,8 @@
 /**
  * Replay in constant memory: peak RSS of the whole `nvp replay` process on captures of 10⁵, 10⁶
  * and 10⁷ generated flows (one SYN each, every flow its own client address, so the flow table
- * fills and flows are evicted and reported as they go), with and without --flows/--events files.
+ * fills and flows are evicted and reported as they go), with and without --flows/--events files
+ * (written by the writer thread, --output-thread on, whatever the capture's size).
  * The target is a flat line below 300 MB. The flows file of 10⁷ flows is about 4 GB; it is written
  * to a temporary directory and removed.
  *
@@ -82,7 +83,7 @@ for (let flows = 100_000; flows <= max; flows *= 10) {
   await synCapture(file, flows);
   const plain = timed(process.execPath, [NVP, "replay", "--policy", policy, file, "--format", "json"]);
   const flowsFile = join(work, "flows.ndjson");
-  const withFiles = timed(process.execPath, [NVP, "replay", "--policy", policy, file, "--flows", flowsFile, "--events", join(work, "events.ndjson"), "--format", "json"]);
+  const withFiles = timed(process.execPath, [NVP, "replay", "--policy", policy, file, "--flows", flowsFile, "--events", join(work, "events.ndjson"), "--output-thread", "on", "--format", "json"]);
   if (plain.status !== 0 || withFiles.status !== 0) throw new Error(`replay exited ${plain.status}/${withFiles.status}`);
   const s = JSON.parse(withFiles.stdout);
   rmSync(file);

@@ -2,8 +2,10 @@
  * `nvp replay` as a user runs it, against `ndpiReader -i` on the same file: whole processes
  * (start-up, policy compile, reading, decoding, flow table, DPI, threats, summary), in turns,
  * rotating the order every round, on a ≥1M-packet capture made from the committed real fixtures
- * (bench/replay-capture.ts). Columns: nvp alone, nvp writing --flows and --events, nDPI; the
- * median wall time, CPU time and peak RSS of each, and the per-round ratios nDPI/nvp.
+ * (bench/replay-capture.ts). Rows: nvp alone (compiling the policy, and with a compiled
+ * --module), nvp writing --flows and --events (with the writer thread, the default for a capture
+ * this size, and without it, --output-thread off), nDPI; the median wall time, CPU time and peak
+ * RSS of each, and the per-round ratios nDPI/nvp.
  *
  *   npm run build && npx tsx bench/replay-process.ts [--rounds 5] [--packets 1000000] [--file F]
  *
@@ -13,12 +15,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { writeReplayCapture } from "./replay-capture.js";
-import { machine, median, ndpiReader, NVP, timed, type ProcessRun } from "./replay-run.js";
+import { benchArg as arg, machine, median, ndpiReader, NVP, timed, type ProcessRun } from "./replay-run.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 if (process.argv.includes("--help")) {
   console.log("usage: npx tsx bench/replay-process.ts [--rounds N] [--packets N] [--file CAPTURE]   (npm run build first)");
   process.exit(0);
@@ -32,6 +30,8 @@ process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 if (!existsSync(file)) console.log(`wrote ${file}: ${(await writeReplayCapture(file, want)).toLocaleString("en")} packets`);
 const policy = join(work, "allow-all.nvp");
 writeFileSync(policy, "policy allowall\nrule 10 allow any -> any\n");
+const module = join(work, "allow-all.wasm");
+if (timed(process.execPath, [NVP, "compile", policy, "-o", module]).status !== 0) throw new Error("nvp compile failed");
 const ndpi = ndpiReader();
 
 interface Contender {
@@ -41,7 +41,13 @@ interface Contender {
 }
 const contenders: Contender[] = [
   { name: "nvp replay --policy allow-all.nvp", cmd: process.execPath, args: [NVP, "replay", "--policy", policy, file, "--format", "json"] },
+  { name: "nvp replay --module allow-all.wasm", cmd: process.execPath, args: [NVP, "replay", "--module", module, file, "--format", "json"] },
   { name: "nvp replay … --flows F --events F", cmd: process.execPath, args: [NVP, "replay", "--policy", policy, file, "--flows", join(work, "flows.ndjson"), "--events", join(work, "events.ndjson"), "--format", "json"] },
+  {
+    name: "nvp replay … --flows F --events F --output-thread off",
+    cmd: process.execPath,
+    args: [NVP, "replay", "--policy", policy, file, "--flows", join(work, "flows.ndjson"), "--events", join(work, "events.ndjson"), "--output-thread", "off", "--format", "json"],
+  },
 ];
 if (ndpi) contenders.push({ name: "ndpiReader -i", cmd: ndpi, args: ["-i", file] });
 
@@ -59,11 +65,11 @@ for (let r = 0; r < rounds; r++) {
     }
     runs.get(c.name)?.push(run);
   }
-  console.log(`round ${r + 1}: ${contenders.map((c) => `${c.name.split(" ")[0]} ${runs.get(c.name)?.at(-1)?.wall.toFixed(2)} s`).join(", ")}`);
+  console.log(`round ${r + 1}: ${contenders.map((c, i) => `#${i + 1} ${runs.get(c.name)?.at(-1)?.wall.toFixed(2)} s`).join(", ")}`);
 }
 
 console.log("");
-console.log(`${file}: ${packets.toLocaleString("en")} packets, ${rounds} rounds in turns`);
+console.log(`${file}: ${packets.toLocaleString("en")} packets, ${rounds} rounds in turns; at the end: ${machine()}`);
 console.log("");
 console.log("| process | wall (median) | CPU user+sys (median) | peak RSS (median) | nDPI wall / this wall, per round | median | nDPI CPU / this CPU (median) |");
 console.log("|---|---:|---:|---:|---|---:|---:|");

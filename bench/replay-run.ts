@@ -52,3 +52,9 @@ export function ndpiReader(): string | undefined {
 
 /** The repository's CLI, built (dist/), run by plain node as a user runs it. */
 export const NVP = join(import.meta.dirname, "../bin/nvp.js");
+
+/** The value after `--name` on the command line, or `fallback`. */
+export function benchArg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}

@@ -5,7 +5,7 @@
  *
  * Format rules (the generator relies on them): one `export const NAME = <integer literal>;` per
  * line, names in UPPER_SNAKE_CASE, values decimal or hex. docs/module.md explains every field.
- * Bump ABI_VERSION when a record or layout changes (4: IE_FLAGS in inventory entries, Service externalIPs as entries), FORMAT_VERSION when the table encoding or the
+ * Bump ABI_VERSION when a record or layout changes (4: IE_FLAGS in inventory entries, Service externalIPs as entries; 5: host-port mappings in the inventory region), FORMAT_VERSION when the table encoding or the
  * `nvp.meta` layout does (3: rule ids no longer in `nvp.meta`, the table holds them; 4: group
  * rule lists as LEB128 gaps, address classes' groups in the table instead of `ranges` in the meta;
  * 5: rule sets store only the summary words of their non-zero super-summary groups; 6: H_SETTINGS
@@ -15,7 +15,7 @@
  */
 
 // ---- versions ---------------------------------------------------------------------------------
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 export const FORMAT_VERSION = 7;
 
 // ---- linear memory layout (bytes) -------------------------------------------------------------
@@ -344,7 +344,22 @@ export const I_NSETS = 40;
 export const I_SET_OFFS = 44;
 export const I_SETS_LO = 48;
 export const I_SETS_HI = 52;
-export const I_HEADER_SIZE = 56;
+/** Host-port mappings (docs/semantics.md S1.1): I_HP_N entries of HP_ENTRY_SIZE at I_HP, sorted. */
+export const I_HP_N = 56;
+export const I_HP = 60;
+export const I_HEADER_SIZE = 64;
+/**
+ * A host-port entry: the node address (u64 lo, u64 hi), HP_KEY = protocol << 16 | host port
+ * (u32), the container port (u16), and an address of the mapped workload (u64 lo, u64 hi) that
+ * the inventory hash resolves to it. Sorted by address (hi, then lo), then key; no repeats.
+ */
+export const HP_ENTRY_SIZE = 40;
+export const HP_LO = 0;
+export const HP_HI = 8;
+export const HP_KEY = 16;
+export const HP_CPORT = 20;
+export const HP_WLO = 24;
+export const HP_WHI = 32;
 
 export const DNS_MAGIC = 0x4450564e;
 export const D_MAGIC = 0;

@@ -91,6 +91,21 @@ export interface Workload {
    *  node's. NeuVector decides it by port, never by application, and cannot intercept it
    *  (docs/semantics.md S4). Absent = false. */
   hostNetwork?: boolean;
+  /** Container ports published on the node (`hostPort`): a flow to one of the node's addresses on
+   *  the host port is decided as NeuVector's NAT rules do (docs/semantics.md S1.1). */
+  hostPorts?: HostPortMapping[];
+  /** The address of the node the pod runs on (kubectl `status.hostIP`), a host-port address
+   *  besides the inventory node named by `node`. */
+  hostIP?: string;
+}
+
+/** One `spec.containers[].ports[]` entry with a `hostPort`. */
+export interface HostPortMapping {
+  hostPort: number;
+  containerPort: number;
+  protocol: "tcp" | "udp";
+  /** The address the port is bound to; recorded, not used: NeuVector's getMappedPort ignores it. */
+  hostIP?: string;
 }
 
 export interface InventoryNode {

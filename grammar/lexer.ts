@@ -5,7 +5,8 @@
  * Comments are collected on the side; line breaks become `Newline` tokens (the item splitter keeps
  * only those inside `{…}`); lexical errors (NV0xxx) go to `diagnostics` and the scanner carries on.
  */
-import { createTokenInstance, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { createTokenInstance } from "./chevrotain.js";
 import type { Diagnostic } from "../common/diagnostics.js";
 import type { Pos, Span } from "../common/span.js";
 import { classifyChunk, NAME_RE } from "./words.js";

@@ -7,7 +7,8 @@
  * record; `syntaxDiagnostic` completes it with what was found and where, once the item is known.
  */
 import { portFormHint } from "../common/port-forms.js";
-import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import type { Diagnostic } from "../common/diagnostics.js";
 import type { Pos, Span } from "../common/span.js";
 import { Keyword, LCurly, Newline, Semi, Word } from "./tokens.js";

@@ -6,7 +6,8 @@
  *
  * The rule names and CST labels are read by compiler/ast/build.ts and grammar/messages.ts.
  */
-import { CstParser, type CstNode, type IOrAlt, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { CstNode, IOrAlt, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import { messageProvider } from "./messages.js";
 import {
   AddressLit, Address, ALL_TOKENS, Allow, App, Apps, Arrow, At, Caret, Comma, Contains, Deny, Duration, Eq, Group,

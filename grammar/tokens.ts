@@ -5,7 +5,8 @@
  *
  * Every type has a `LABEL` used in messages ("expected `->`"), never its internal name.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 /** Any reserved word: lets a label key be `app`, `port`, `service`… (`label app = "web"`). */
 export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA, label: "a keyword" });

@@ -2,17 +2,20 @@ import { statSync } from "node:fs";
 import { readInputFile } from "../../common/input-file.js";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import type { Inventory } from "../../common/schema.js";
 import { createProgress } from "../../runtime/capture/index.js";
 import { loadModule, NvpRuntimeError, type PolicyModule } from "../../runtime/index.js";
 import type { EventSink } from "../../runtime/output/event-sink.js";
-import { NdjsonSink } from "../../runtime/output/ndjson-sink.js";
+import { EVENT_TYPES, FLOW_TYPES, NdjsonSink } from "../../runtime/output/ndjson-sink.js";
+import { NdjsonWorkerSink, OutputOpenError } from "../../runtime/output/ndjson-worker-sink.js";
 import { StreamedFile } from "../../runtime/output/streamed-file.js";
 import { PacketEngine } from "../../runtime/packet/engine.js";
 import { CaptureMarks } from "../../runtime/replay/capture-marks.js";
 import { Replay, type CaptureRun } from "../../runtime/replay/driver.js";
+import type { StoreRecorder } from "../../runtime/store/record-events.js";
 import { EXIT } from "../io.js";
 import { buildSummary, renderSummary, type ReplayMode } from "../replay-summary.js";
-import { readDns, readInventory } from "../session.js";
+import { readDns, readInventory } from "../session-inputs.js";
 import { collect, formatOption, parseSets, reportDiagnostics, setOption, UsageError, type CommandContext } from "../shared.js";
 import { VERSION } from "../version.js";
 
@@ -22,6 +25,11 @@ export const EXIT_DENIED = 3;
 export const EXIT_THREAT = 4;
 /** Rows of the --top table when no count is given. */
 const TOP_DEFAULT = 20;
+/**
+ * With --output-thread auto, captures of at least this many bytes in all get the writer thread:
+ * below it, starting the thread costs more than the encoding it takes off the packet path.
+ */
+const THREAD_FROM_BYTES = 16 << 20;
 
 interface ReplayOptions {
   module?: string;
@@ -36,6 +44,7 @@ interface ReplayOptions {
   failOnThreat?: boolean;
   top?: string | true;
   portGuess?: boolean;
+  outputThread: string;
   format: string;
 }
 
@@ -68,24 +77,45 @@ export function register(program: Command, ctx: CommandContext): void {
     .option("--top [n]", `a table of applications by flows, packets and bytes (n rows, default ${TOP_DEFAULT})`)
     .option("--port-guess", "name flows that content left unknown by their port in --flows records (confidence port-guess; never used by rules)")
     .option("--fail-on-threat", "exit 4 when any threat was reported (CI: this capture carries no attack)")
+    .option("--output-thread <when>", `encode --events/--flows on a worker thread: on, off, or auto (captures of ${THREAD_FROM_BYTES >> 20} MiB or more)`, "auto")
     .addOption(formatOption())
     .action(async (captures: string[], opts: ReplayOptions) => {
       const top = topRows(opts.top);
       const mode: ReplayMode = opts.module || opts.policy.length ? "policy" : "identify";
-      const module = await policyModule(ctx, opts);
-      const inventory = readInventory(ctx, opts.inventory);
-      const dns = readDns(ctx, opts.dns, opts.dnsFile);
-      if (!module || !inventory || !dns) return;
-      if (mode === "policy" && opts.inventory.length === 0) {
-        ctx.io.err("warning: no --inventory: every address is external, so only address, DNS-name and built-in groups can match; give the cluster's workloads with --inventory FILE\n");
-      }
-      const engine = new PacketEngine(module, { inventory, settings: { portGuess: opts.portGuess === true } });
-      for (const [name, ips] of Object.entries(dns)) engine.addDnsResolution(name, ips);
-      // The store (DuckDB) is loaded only when asked for: a replay without --store never loads it.
-      const recorder = opts.store ? await (await import("../../runtime/store/index.js")).StoreRecorder.open() : undefined;
       // Several captures: each NDJSON line names the capture its flow began in.
       const marks = captures.length > 1 ? new CaptureMarks() : undefined;
-      const replay = new Replay(engine, [...(await openSinks(ctx, opts, marks)), ...(recorder?.sinks ?? [])]);
+      const thread = outputThread(opts.outputThread, captures.map((f) => fileSize(resolve(ctx.io.cwd, f))));
+      // The output files open (and the writer thread starts) while the policy compiles.
+      const opening = settled(openSinks(ctx, opts, thread, marks));
+      let sinks: EventSink[] | undefined;
+      let module: PolicyModule | undefined;
+      let inventory: Inventory | undefined;
+      let engine: PacketEngine;
+      let recorder: StoreRecorder | undefined;
+      try {
+        module = await policyModule(ctx, opts);
+        inventory = readInventory(ctx, opts.inventory);
+        const dns = readDns(ctx, opts.dns, opts.dnsFile);
+        if (!module || !inventory || !dns) {
+          await dropSinks(opening);
+          return;
+        }
+        if (mode === "policy" && opts.inventory.length === 0) {
+          ctx.io.err("warning: no --inventory: every address is external, so only address, DNS-name and built-in groups can match; give the cluster's workloads with --inventory FILE\n");
+        }
+        const opened = await opening;
+        if ("error" in opened) throw opened.error;
+        sinks = opened.value;
+        engine = new PacketEngine(module, { inventory, settings: { portGuess: opts.portGuess === true } });
+        for (const [name, ips] of Object.entries(dns)) engine.addDnsResolution(name, ips);
+        // The store (DuckDB) is loaded only when asked for: a replay without --store never loads it.
+        recorder = opts.store ? await (await import("../../runtime/store/index.js")).StoreRecorder.open() : undefined;
+      } catch (e) {
+        if (sinks) for (const s of sinks) await s.abort();
+        else await dropSinks(opening);
+        throw e;
+      }
+      const replay = new Replay(engine, [...sinks, ...(recorder?.sinks ?? [])]);
       const runs: CaptureRun[] = [];
       const t0 = performance.now();
       try {
@@ -131,8 +161,44 @@ function topRows(v: string | true | undefined): number | undefined {
   return Number(v);
 }
 
+/** A promise's outcome as a value: awaited later, its rejection is never unhandled meanwhile. */
+function settled<T>(p: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/** Close output files opened ahead of a replay that does not happen (their targets keep their contents). */
+async function dropSinks(opening: Promise<{ value: EventSink[] } | { error: unknown }>): Promise<void> {
+  const o = await opening;
+  if ("value" in o) for (const s of o.value) await s.abort();
+}
+
+/** Whether the output files get the writer thread (`sizes`: the captures', undefined when not a regular file). */
+function outputThread(when: string, sizes: (number | undefined)[]): boolean {
+  if (when === "on") return true;
+  if (when === "off") return false;
+  if (when !== "auto") throw new UsageError(`--output-thread takes on, off or auto, not \`${when}\``);
+  // A pipe or a device may be any size: assume large.
+  return sizes.reduce<number>((n, s) => n + (s ?? Infinity), 0) >= THREAD_FROM_BYTES;
+}
+
 /** The --events and --flows writers (streamed, put in place when the replay finished). */
-async function openSinks(ctx: CommandContext, opts: ReplayOptions, marks?: CaptureMarks): Promise<EventSink[]> {
+async function openSinks(ctx: CommandContext, opts: ReplayOptions, thread: boolean, marks?: CaptureMarks): Promise<EventSink[]> {
+  if (thread) {
+    const files = [
+      { file: opts.events, types: EVENT_TYPES },
+      { file: opts.flows, types: FLOW_TYPES },
+    ].filter((f): f is { file: string; types: readonly number[] } => f.file !== undefined);
+    if (files.length === 0) return [];
+    try {
+      return [await NdjsonWorkerSink.open(files.map((f) => ({ path: resolve(ctx.io.cwd, f.file), types: f.types })), marks)];
+    } catch (e) {
+      if (!(e instanceof OutputOpenError)) throw e;
+      throw new UsageError(`cannot write \`${files[e.file]?.file}\`: ${e.code ?? e.message}`);
+    }
+  }
   const sinks: EventSink[] = [];
   const files: [string | undefined, (f: StreamedFile, m?: CaptureMarks) => NdjsonSink][] = [
     [opts.events, NdjsonSink.events],

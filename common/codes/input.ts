@@ -19,6 +19,8 @@ export const INVENTORY = {
   conflict: "NV5111",
   noAddress: "NV5112",
   hostBits: "NV5113",
+  badHostPort: "NV5114",
+  duplicateHostPort: "NV5115",
 } as const;
 
 export const FLOWS = {
@@ -67,6 +69,8 @@ export const INPUT_CODES: CodeTable = {
   [INVENTORY.conflict]: { severity: "error", title: "two inventory fields that exclude each other" },
   [INVENTORY.noAddress]: { severity: "error", title: "workload or node with no IP address" },
   [INVENTORY.hostBits]: { severity: "warning", title: "internal subnet CIDR with host bits set" },
+  [INVENTORY.badHostPort]: { severity: "error", title: "host-port mapping with a bad port or protocol" },
+  [INVENTORY.duplicateHostPort]: { severity: "error", title: "one host port of a node mapped by two workloads" },
   [FLOWS.syntax]: { severity: "error", title: "flow or DNS input is not valid JSON/YAML" },
   [FLOWS.shape]: { severity: "error", title: "flow is not a mapping" },
   [FLOWS.unknownKey]: { severity: "error", title: "unknown key in a flow or DNS table" },

@@ -29,6 +29,8 @@ function linkLocalWitness(g: GroupInfo): bigint | undefined {
  */
 export function lintServiceIpRules(rules: readonly CheckedRule[], groups: readonly GroupInfo[], settings: CheckedSettings, d: Diags): void {
   if (settings.model.extra.platform === "openshift" || settings.model.contention === "strict") return;
+  // A cluster IP that a policy DNS name resolves to is checked at the client (`ipv4_ent`).
+  if (groups.some((g) => g && !g.broken && (g.model.addresses ?? []).some((e) => e.kind === "dns" || e.kind === "vh"))) return;
   for (const r of rules) {
     const to = r.model.to.map((i) => groups[i]);
     if (to.length === 0 || !to.every((g) => g && !g.broken && g.model.kind === "service-ip")) continue;

@@ -7,6 +7,8 @@
 import { isV4, parseIpRange, type IpRange } from "../../common/ip.js";
 import type { PolicyModel } from "../model.js";
 import type { FlowProto } from "./flow-input.js";
+import type { DnsTable } from "../../common/schema.js";
+import { resolvesFrom } from "./addresses.js";
 
 const parsed = parseIpRange("169.254.0.0/16");
 /** IS_IN_LINKLOCAL (dp/utils/helper.h): IPv4 only, as NeuVector's policy lookup is. */
@@ -26,6 +28,16 @@ function setting(model: PolicyModel, key: "icmp-policy" | "link-local-policy"): 
 export function serviceIpOpen(model: PolicyModel, srcProtect: boolean): boolean {
   if (model.settings.extra.platform === "openshift") return false;
   return !(model.settings.contention === "strict" && srcProtect);
+}
+
+/**
+ * S3.1, `platform kubernetes`: `dpi_policy_lookup_by_key` opens a workload's egress to any
+ * internal address, not only a cluster IP (row 39 of the fidelity table) — except an address
+ * that a name of the policy's FQDN (DNS or vh:) groups resolved to (its `ipv4_ent` lookup in
+ * `fqdn_ipv4_map`, which `snooped_fqdn_ipv4_mapping` fills for policy names only).
+ */
+export function fqdnResolved(model: PolicyModel, dns: DnsTable, ip: bigint): boolean {
+  return model.groups.some((g) => (g.addresses ?? []).some((e) => (e.kind === "dns" || e.kind === "vh") && resolvesFrom(dns, ip, e)));
 }
 
 /**

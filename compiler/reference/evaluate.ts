@@ -9,9 +9,10 @@ import type { PolicyModel } from "../model.js";
 import { describeEndpoint, resolveEndpointIp, type Endpoint } from "./endpoints.js";
 import { parseFlow, type ParsedFlow } from "./flow-input.js";
 import { groupNames, membershipsIp, type EvalContext, type Membership } from "./membership.js";
-import { icmpPoliced, openReason, openshiftIngressOpen, serviceIpOpen } from "./carve-outs.js";
+import { fqdnResolved, icmpPoliced, openReason, openshiftIngressOpen, serviceIpOpen } from "./carve-outs.js";
 import { effectiveMode, endpointMode, ruleAction } from "./modes.js";
 import { explainCheck, firstMatch, formatApps, formatPort, type RuleCheck } from "./rule-match.js";
+import { mappedWorkload, pickMapped } from "./host-ports.js";
 
 export type { EvalContext };
 
@@ -61,8 +62,16 @@ function describeMatch(model: PolicyModel, c: RuleCheck, pf: ParsedFlow): string
   return `rule ${r.id}: matches (${parts.join(", ")})`;
 }
 
-/** S3 + S4 for one source/destination pair. */
-function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: string[], prefix = ""): LookupResult {
+/** A mapped workload reached through its host port (S1.1), and its container port. */
+interface Via {
+  side: Side;
+  port: number;
+}
+
+const hostNetSide = (s: Side): boolean => s.ep.workload?.hostNetwork === true;
+
+/** S3 + S4 for one source/destination pair; `via`: the destination also reads as a mapped workload (S1.1). */
+function lookup(model: PolicyModel, ctx: EvalContext, pf: ParsedFlow, src: Side, dst: Side, out: string[], prefix = "", via?: Via): LookupResult {
   const trace = { push: (...lines: string[]) => out.push(...lines.map((l) => prefix + l)) };
   const srcMode = src.info.mode;
   const dstMode = dst.info.mode;
@@ -90,10 +99,17 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
     return result;
   }
   const svc = dst.ep.service;
-  if (svc && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
-    const backends = svc.endpoints.length ? `backends ${svc.endpoints.join(", ")}` : "no backends listed";
+  const internalDst = dst.ep.kind === "internal" && (svc !== undefined || src.ep.kind === "workload");
+  const fqdn = internalDst && fqdnResolved(model, ctx.dns, dst.ip);
+  if (fqdn && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
+    trace.push("the internal destination resolves from a name of the policy's DNS groups, so NeuVector checks the client's egress (ipv4_ent, dpi_policy_lookup_by_key)");
+  }
+  if (internalDst && !fqdn && serviceIpOpen(model, srcMode === "protect" && interceptable(src))) {
+    const backends = svc && (svc.endpoints.length ? `backends ${svc.endpoints.join(", ")}` : "no backends listed");
     trace.push(
-      `destination is Service ${svc.namespace}/${svc.name}'s cluster IP (${backends}): on kubernetes NeuVector decides east-west traffic at the destination, so the client side is open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`,
+      svc
+        ? `destination is Service ${svc.namespace}/${svc.name}'s cluster IP (${backends}): on kubernetes NeuVector decides east-west traffic at the destination, so the client side is open (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)`
+        : "destination is an internal unmanaged address: on kubernetes NeuVector opens a workload's east-west egress at the client, and no enforcer is at the other end (ApplyPolicyAtIngress, dpi_policy_lookup_by_key)",
     );
     const result: LookupResult = { action: "allow", rule: 0 };
     if (eff.reported) result.mode = eff.mode;
@@ -102,7 +118,7 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   const onlyHits = model.rules.length > TRACE_ALL_RULES_LIMIT;
   const icmp = icmpPoliced(model);
   // createIPRule: "For host mode container, only check ports, not applications."
-  const portsOnly = [src, dst].some((s) => s.ep.workload?.hostNetwork === true);
+  const portsOnly = hostNetSide(src) || hostNetSide(dst);
   if (portsOnly) trace.push("a host-network workload is a side: rules are matched by port, never by application (createIPRule)");
   const fm = firstMatch(model, { src: src.ms, dst: dst.ms, proto: pf.proto, port: pf.port, app: pf.app, icmpPoliced: icmp, portsOnly }, onlyHits);
   if (onlyHits) {
@@ -114,25 +130,43 @@ function lookup(model: PolicyModel, pf: ParsedFlow, src: Side, dst: Side, out: s
   for (const c of fm.considered) trace.push(describeMatch(model, c, pf));
   if (!fm.decided) trace.push("no rule matches: implicit rule 0");
 
-  trace.push(`mode: ${eff.why}`);
-  const result: LookupResult = { action: "pending", rule: fm.decided?.rule.id ?? 0 };
-  if (eff.reported) result.mode = eff.mode;
-  if (!fm.decided && pf.proto === "icmp" && !icmp) {
+  // S1.1: the NAT rules createWorkloadRule writes for the mapped workload, in the same rule order.
+  let decided = fm.decided;
+  let target = dst;
+  if (via) {
+    const w = via.side;
+    const viaPortsOnly = hostNetSide(src) || hostNetSide(w);
+    const fmW = firstMatch(model, { src: src.ms, dst: w.ms, proto: pf.proto, port: via.port, app: pf.app, icmpPoliced: icmp, portsOnly: viaPortsOnly }, onlyHits);
+    trace.push(`as ${w.info.name} on container port ${via.port}:`);
+    for (const c of fmW.considered) trace.push(`  ${describeMatch(model, c, pf)}`);
+    if (!fmW.decided) trace.push("  no rule matches");
+    if (pickMapped(model, fm.decided, fmW.decided) === "mapped") {
+      decided = fmW.decided;
+      target = w;
+      trace.push(`rule ${decided?.rule.id} decides as the flow to ${w.info.name} (its NAT rule, getMappedPort / createIPRule)`);
+    }
+  }
+  const effective = target === dst ? eff : effectiveMode(model, srcMode, target.info.mode);
+
+  trace.push(`mode: ${effective.why}`);
+  const result: LookupResult = { action: "pending", rule: decided?.rule.id ?? 0 };
+  if (effective.reported) result.mode = effective.mode;
+  if (!decided && pf.proto === "icmp" && !icmp) {
     trace.push("action: ICMP policy is off: unmatched ICMP passes (NeuVector's default ICMP pass rule)");
     result.action = "allow";
     return result;
   }
 
-  if (fm.decided?.result === "maybe") {
-    result.awaiting = fm.decided.awaiting ?? "app";
+  if (decided?.result === "maybe") {
+    result.awaiting = decided.awaiting ?? "app";
     trace.push(`action: pending on rule ${result.rule} until the ${result.awaiting === "app" ? "application" : "virtual host"} is known`);
     return result;
   }
-  const decided = ruleAction(fm.decided?.rule, eff.mode, srcMode, dstMode);
-  trace.push(`action: ${decided.why}`);
-  result.action = decided.action;
+  const act = ruleAction(decided?.rule, effective.mode, srcMode, target.info.mode);
+  trace.push(`action: ${act.why}`);
+  result.action = act.action;
   // NeuVector's createWorkloadRule: "deny cannot be enforced for non-interceptable container".
-  const unblockable = [src, dst].find((s) => s.ep.workload && !interceptable(s));
+  const unblockable = [src, target].find((s) => s.ep.workload && !interceptable(s));
   if (result.action === "deny" && unblockable) {
     result.action = "violate";
     trace.push(`${unblockable.info.name ?? unblockable.info.ip} cannot be intercepted: deny becomes violate`);
@@ -153,12 +187,27 @@ function describeFlow(pf: ParsedFlow): string {
  * or port); everything else yields a verdict.
  */
 export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verdict {
-  const pf = parseFlow(flow);
+  let pf = parseFlow(flow);
   const trace: string[] = [describeFlow(pf)];
   const src = side(model, ctx, pf.src, pf.host);
+  const mapped = mappedWorkload(ctx.inventory, pf.dst, pf.proto, pf.port);
+  let via: Via | undefined;
+  if (mapped) {
+    const name = `${mapped.workload.namespace}/${mapped.workload.name}`;
+    const where = `${formatIp(pf.dst)} ${String(pf.proto)}/${mapped.hostPort} is host port of workload ${name} (container port ${mapped.containerPort})`;
+    if (src.ep.kind === "workload") {
+      trace.push(`${where}: the source's enforcer matches it as the node and, by NAT rules, as ${name} (getMappedPort, createWorkloadRule)`);
+      via = { side: side(model, ctx, mapped.ip, pf.host, true), port: mapped.containerPort };
+    } else {
+      // No enforcer sees an unmanaged source's packet before the node's NAT: the pod's enforcer
+      // decides the translated flow (createWorkloadRule's ingress rules on its LocalIP).
+      trace.push(`${where}: an unmanaged source reaches it only through the node's NAT, so it is decided as the flow to ${formatIp(mapped.ip)}/${mapped.containerPort}`);
+      pf = { ...pf, dst: mapped.ip, port: mapped.containerPort };
+    }
+  }
   const dst = side(model, ctx, pf.dst, pf.host, true);
   trace.push(describeSide("source", src), describeSide("destination", dst));
-  const primary = lookup(model, pf, src, dst, trace);
+  const primary = lookup(model, ctx, pf, src, dst, trace, "", via);
   let verdict: Verdict = { ...primary, src: src.info, dst: dst.info, trace };
 
   if (pf.xffText !== undefined && model.settings.xff && dst.ep.kind !== "workload") {
@@ -170,7 +219,7 @@ export function evaluate(model: PolicyModel, ctx: EvalContext, flow: Flow): Verd
       trace.push(`xff: second lookup with the X-Forwarded-For client as source`);
       const client = side(model, ctx, pf.xff, pf.host);
       trace.push(describeSide("xff source", client));
-      const second = lookup(model, pf, client, dst, trace, "xff ");
+      const second = lookup(model, ctx, pf, client, dst, trace, "xff ");
       verdict.xff = { ...second, src: client.info };
       // The more severe verdict wins; on a tie the primary lookup stands.
       if (ACTION_RANK[second.action] > ACTION_RANK[primary.action]) {

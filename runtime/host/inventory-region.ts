@@ -68,6 +68,8 @@ export function buildInventoryRegion(
   };
 
   // S1 order: a workload's IP wins over a node's, the first workload listing an IP over later ones.
+  /** Each workload's first address that resolves to it: the engine finds a mapped workload by it. */
+  const ownIp = new Map<object, bigint>();
   for (const w of inv.workloads) {
     const m = matcher.of(w);
     const hostNet = w.hostNetwork === true;
@@ -78,6 +80,7 @@ export function buildInventoryRegion(
       const ip = parseIp(String(text).trim());
       if (ip === null || seen.has(ip)) continue;
       seen.add(ip);
+      if (!ownIp.has(w)) ownIp.set(w, ip);
       entries.push({ ip, value: classOf(key, "workload", m.groups, ip, hostNet) + 1, kind: A.KIND_WORKLOAD, mode: MODE_RANK[m.mode] + 1, flags });
     }
   }
@@ -119,6 +122,17 @@ export function buildInventoryRegion(
   const region = new RegionWriter(A.I_HEADER_SIZE, INVENTORY_FIELDS);
   const w = region.w;
   region.ipHash(entries);
+  const hp = hostPortEntries(inv, ownIp);
+  if (hp.length > 0) {
+    region.section(A.I_HP_N, A.I_HP, hp.length);
+    for (const e of hp) {
+      w.u128(e.ip);
+      w.u32(e.key);
+      w.u16(e.containerPort);
+      w.u16(0);
+      w.u128(e.workloadIp);
+    }
+  }
   w.align(8);
   region.put(A.I_NCLS, classes.length);
   region.put(A.I_CLS, w.length);
@@ -141,4 +155,38 @@ export function buildInventoryRegion(
     for (const e of map) w.u32(e.value);
   }
   return { bytes: region.finish(pool, A.INVENTORY_MAGIC), classes: classes.length, addresses: entries.length };
+}
+
+interface HostPortEntry {
+  ip: bigint;
+  /** protocol << 16 | host port (HP_KEY). */
+  key: number;
+  containerPort: number;
+  workloadIp: bigint;
+}
+
+/**
+ * S1.1: (node address, protocol, host port) → the mapped workload (by an address of its own) and
+ * container port. A workload's host-port addresses are its node's (by name) and its `hostIP`, as
+ * NeuVector's NatIP lists every interface of the host; the first workload in inventory order
+ * keeps a key. Sorted by address, then key, for the engine's binary search.
+ */
+function hostPortEntries(inv: Inventory, ownIp: Map<object, bigint>): HostPortEntry[] {
+  const byKey = new Map<string, HostPortEntry>();
+  for (const wl of inv.workloads) {
+    const workloadIp = ownIp.get(wl);
+    if (workloadIp === undefined || !wl.hostPorts) continue;
+    const node = wl.node === "" ? undefined : inv.nodes.find((n) => n.name === wl.node);
+    const addrs = [...(node?.ips ?? []), ...(wl.hostIP !== undefined ? [wl.hostIP] : [])]
+      .map((t) => parseIp(String(t).trim()))
+      .filter((ip): ip is bigint => ip !== null);
+    for (const m of wl.hostPorts) {
+      const key = ((m.protocol === "udp" ? A.PROTO_UDP : A.PROTO_TCP) << 16) | m.hostPort;
+      for (const ip of addrs) {
+        const k = `${ip}|${key}`;
+        if (!byKey.has(k)) byKey.set(k, { ip, key, containerPort: m.containerPort, workloadIp });
+      }
+    }
+  }
+  return [...byKey.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.key - b.key));
 }

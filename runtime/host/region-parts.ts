@@ -51,6 +51,13 @@ export class RegionWriter {
     this.header[field / 4] = v;
   }
 
+  /** Start an 8-aligned section of `n` records: its count and offset go into the header. */
+  section(countField: number, offsetField: number, n: number): void {
+    this.w.align(8);
+    this.put(countField, n);
+    this.put(offsetField, this.w.length);
+  }
+
   ipHash(entries: readonly IpEntry[]): void {
     const hash = writeIpHash(this.w, 0, entries);
     this.put(this.f.hcap, hash.cap);

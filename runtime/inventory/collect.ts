@@ -18,6 +18,8 @@ export interface WorkloadEntry {
   loc: Loc;
   /** Where each of `workload.ips` was written, index for index. */
   ipLocs: Loc[];
+  /** Where each of `workload.hostPorts` was written. */
+  hostPortLocs?: Loc[];
 }
 
 export interface NodeEntry {

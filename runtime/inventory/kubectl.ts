@@ -8,6 +8,7 @@ import { at, isRecord, type Loc, type Reader } from "../input/reader.js";
 import { readIp, type Collected } from "./collect.js";
 import { readEndpointSlice, readKubectlService } from "./services.js";
 import { ownerKey, type OwnerRef } from "./service-name.js";
+import { readPodHostPorts } from "./host-ports.js";
 
 /** Kinds whose information reaches us through their pods anyway: accepted without a warning. */
 const QUIET_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "CronJob", "ReplicationController"]);
@@ -124,7 +125,12 @@ function readPod(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected
   const containers = readContainers(sloc, spec, r);
   const nodeName = spec.nodeName == null ? "" : r.string(at(sloc, "nodeName"), "`spec.nodeName`", help);
   const ips = readPodIps(at(loc, "status"), status, r);
-  if (!containers || nodeName === undefined || !ips) return;
+  // Host ports (S1.1): `spec.containers[].ports[].hostPort`, published on `status.hostIP`.
+  const clist = Array.isArray(spec.containers) ? spec.containers : [];
+  const hostPorts = hostNetwork ? { ports: [], locs: [] } : readPodHostPorts(sloc, clist, r);
+  const hostIP = status.hostIP == null || status.hostIP === "" ? undefined : readIp(r, at(loc, "status", "hostIP"), "`status.hostIP`");
+  if (!containers || nodeName === undefined || !ips || !hostPorts) return;
+  if (status.hostIP != null && status.hostIP !== "" && hostIP === undefined) return;
   if (phase === "Succeeded" || phase === "Failed") {
     out.skipped.finished++;
     return;
@@ -144,10 +150,12 @@ function readPod(o: Record<string, unknown>, loc: Loc, r: Reader, out: Collected
       ips: ips.ips,
       // Its IPs are its node's; merge keeps each for the first host-network pod listing it.
       ...(hostNetwork ? { hostNetwork: true } : {}),
+      ...(hostPorts.ports.length > 0 ? { hostPorts: hostPorts.ports, ...(hostIP !== undefined ? { hostIP } : {}) } : {}),
     },
     ...(meta.owner ? { owner: meta.owner } : {}),
     loc,
     ipLocs: ips.locs,
+    ...(hostPorts.ports.length > 0 ? { hostPortLocs: hostPorts.locs } : {}),
   });
 }
 

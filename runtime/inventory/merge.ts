@@ -8,6 +8,7 @@ import { INVENTORY } from "../../common/codes/input.js";
 import { relatedAt, type Loc, type Sink } from "../input/reader.js";
 import type { Collected, NodeEntry, ServiceEntry, WorkloadEntry } from "./collect.js";
 import { deriveService } from "./service-name.js";
+import { checkHostPorts } from "./host-ports.js";
 
 interface Claim {
   what: string;
@@ -23,6 +24,7 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
   const services = uniqueBy(c.services, (e) => `${e.namespace}/${e.name}`, "service", sink);
   shareHostNetwork(workloads, c);
   checkIps(workloads, nodes, services, sink);
+  checkHostPorts(workloads, sink);
   // EndpointSlices (possibly from another file) add their addresses to their Service's own.
   const backends = new Map(services.map((e) => [`${e.namespace}/${e.name}`, e.endpoints]));
   for (const sl of c.slices) {
@@ -45,6 +47,8 @@ export function mergeCollected(c: Collected, sink: Sink): Inventory {
       ips: w.ips,
       ...(w.interceptable === false ? { interceptable: false } : {}),
       ...(w.hostNetwork === true ? { hostNetwork: true } : {}),
+      ...(w.hostPorts && w.hostPorts.length > 0 ? { hostPorts: w.hostPorts } : {}),
+      ...(w.hostIP !== undefined ? { hostIP: w.hostIP } : {}),
     };
   });
   return {

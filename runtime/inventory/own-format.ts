@@ -6,13 +6,14 @@
 import { parseIpRange } from "../../common/ip.js";
 import { INVENTORY } from "../../common/codes/input.js";
 import { at, isRecord, pathText, type Loc, type Reader } from "../input/reader.js";
-import { readIpList, type Collected } from "./collect.js";
+import { readIp, readIpList, type Collected } from "./collect.js";
 import type { OwnerRef } from "./service-name.js";
 import { readOwnServices } from "./services.js";
+import { readOwnHostPorts } from "./host-ports.js";
 
 export const TOP_KEYS = ["workloads", "nodes", "namespaces", "internalSubnets", "serviceExternalIps", "services"] as const;
 /** `nsLabels` is accepted so that a serialised Inventory (common/schema.ts) loads back as it was. */
-const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "nsLabels", "images", "image", "containers", "node", "ips", "interceptable", "hostNetwork"];
+const WORKLOAD_KEYS = ["name", "namespace", "service", "owner", "labels", "nsLabels", "images", "image", "containers", "node", "ips", "interceptable", "hostNetwork", "hostPorts", "hostIP"];
 const NODE_KEYS = ["name", "ips"];
 const NAMESPACE_KEYS = ["labels"];
 const OWNER_KEYS = ["kind", "name"];
@@ -89,7 +90,15 @@ function readWorkload(loc: Loc, r: Reader, out: Collected): void {
     r.typeError(at(loc, "hostNetwork"), "`hostNetwork`", "a boolean", "write `hostNetwork: true` for a pod that shares its node's network (its `ips` are the node's)");
     return;
   }
-  const traits = { ...(w.interceptable === false ? { interceptable: false } : {}), ...(w.hostNetwork === true ? { hostNetwork: true } : {}) };
+  const hostPorts = w.hostPorts == null ? undefined : readOwnHostPorts(at(loc, "hostPorts"), r);
+  const hostIP = w.hostIP == null ? undefined : readIp(r, at(loc, "hostIP"), "`hostIP`");
+  if ((w.hostPorts != null && !hostPorts) || (w.hostIP != null && hostIP === undefined)) return;
+  const traits = {
+    ...(w.interceptable === false ? { interceptable: false } : {}),
+    ...(w.hostNetwork === true ? { hostNetwork: true } : {}),
+    ...(hostPorts && hostPorts.ports.length > 0 ? { hostPorts: hostPorts.ports } : {}),
+    ...(hostIP !== undefined ? { hostIP } : {}),
+  };
   if (req.includes(false) || name === undefined || namespace === undefined || !ips || !labels || !images || !containers) return;
   if ((w.owner != null && !owner) || (w.nsLabels != null && !nsLabels)) return;
   if (!ips.ok) return; // each bad address was reported; a workload is never kept half-addressed
@@ -99,6 +108,7 @@ function readWorkload(loc: Loc, r: Reader, out: Collected): void {
     ...(owner ? { owner } : {}),
     loc,
     ipLocs: ips.locs,
+    ...(hostPorts && hostPorts.ports.length > 0 ? { hostPortLocs: hostPorts.locs } : {}),
   });
 }
 

@@ -3,8 +3,9 @@
  * prints (test/runtime/output/ndjson-encode.test.ts holds it to that on every fixture), without an
  * object or a string per event (the one allocation left is an endpoint's address as a BigInt, the
  * namer's key): the fixed JSON pieces are encoded once, an endpoint's kind, groups and name once
- * per description (endpoint()), times are formatted from two u32 halves with the second's text
- * cached, numbers and IPv4 addresses are written digit by digit. Rare parts (threat evidence,
+ * per description (endpoint-json.ts, which also lets a worker thread encode with descriptions the
+ * main thread resolved), times are formatted from two u32 halves with the second's text cached,
+ * numbers and IPv4 addresses are written digit by digit. Rare parts (threat evidence,
  * X-Forwarded-For, IPv6 addresses) take the ordinary path.
  */
 import * as A from "../../common/abi.js";
@@ -14,8 +15,9 @@ import { ACTIONS, MODES } from "../../common/schema.js";
 import { THREATS } from "../../common/threats.js";
 import { severityName } from "../threat-config.js";
 import { readAddr } from "../packet/dns.js";
-import { appName, CONFIDENCES, ENDS, KINDS, protoName, STATES, THREAT_ACTIONS, TUNNELS, TYPES, UNIDENTIFIED, type EndpointDescription, type EndpointNamer } from "../packet/events.js";
+import { appName, CONFIDENCES, ENDS, protoName, STATES, THREAT_ACTIONS, TUNNELS, TYPES, UNIDENTIFIED } from "../packet/events.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
+import { NamerEndpoints, type EndpointJson, type EndpointSource } from "./endpoint-json.js";
 
 const utf8 = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
@@ -77,9 +79,8 @@ const IP_OPEN = bytes('{"ip":"');
 export class NdjsonEncoder {
   private buf: Uint8Array;
   private pos = 0;
-  /** JSON after the address and after the port, by the namer's description (see endpoint()). */
-  private described = new WeakMap<EndpointDescription, { mid: Uint8Array; tail: Uint8Array }>();
-  private namer: EndpointNamer | undefined;
+  /** Endpoint JSON for record(): by the namer of the batch. */
+  private described: NamerEndpoints | undefined;
   private readonly apps = new Map<number, Uint8Array | null>();
   /** Seconds' text by second, direct-mapped: a flow record's three times are seconds apart. */
   private readonly seconds = new Float64Array(64).fill(-1);
@@ -108,13 +109,14 @@ export class NdjsonEncoder {
     this.capture = b;
   }
 
-  /** Encode record k of the batch as one line. */
+  /** Encode record k of the batch as one line, its endpoints described by the batch's namer. */
   record(batch: RawEventBatch, k: number): void {
-    if (batch.namer !== this.namer) {
-      this.namer = batch.namer;
-      this.described = new WeakMap();
-    }
-    const v = batch.view;
+    if (batch.namer !== this.described?.namer) this.described = new NamerEndpoints(batch.namer);
+    this.encode(batch.view, k, this.described);
+  }
+
+  /** Encode record k of `v` (records at k * EV_SIZE) as one line, its endpoints' JSON from `ends`. */
+  encode(v: DataView, k: number, ends: EndpointSource): void {
     const at = k * P.EV_SIZE;
     const type = v.getUint8(at + P.EV_TYPE);
     const typeBytes = TYPE_BYTES.get(type);
@@ -155,9 +157,9 @@ export class NdjsonEncoder {
     if (named) this.put(named);
     else this.int(proto);
     this.put(K.src);
-    this.endpoint(v, at + P.EV_CLIENT, ported ? v.getUint16(at + P.EV_CPORT, true) : -1, v.getUint8(at + P.EV_CLIENT_KIND));
+    this.endpoint(v, at + P.EV_CLIENT, ported ? v.getUint16(at + P.EV_CPORT, true) : -1, ends.endpoint(v, k, false));
     this.put(K.dst);
-    this.endpoint(v, at + P.EV_SERVER, ported ? v.getUint16(at + P.EV_SPORT, true) : -1, v.getUint8(at + P.EV_SERVER_KIND));
+    this.endpoint(v, at + P.EV_SERVER, ported ? v.getUint16(at + P.EV_SPORT, true) : -1, ends.endpoint(v, k, true));
     this.room(1024);
     const app = this.app(v.getUint32(at + P.EV_APP, true));
     if (app) {
@@ -369,21 +371,10 @@ export class NdjsonEncoder {
 
   /**
    * `{"ip":"…","kind":…,"groups":[…],"port":N,"name":…}`: the address written here (IPv4 digit by
-   * digit), the rest from bytes cached by the namer's description (shared by every outside address
-   * of one address class, so millions of addresses cost a handful of entries).
+   * digit), the rest from bytes cached per description (shared by every outside address of one
+   * address class, so millions of addresses cost a handful of entries).
    */
-  private endpoint(v: DataView, at: number, port: number, kindCode: number): void {
-    const ip = readAddr(v, at);
-    const kind = KINDS[kindCode] ?? "external";
-    const d = (this.namer as EndpointNamer).describe(ip, kind);
-    let e = this.described.get(d);
-    if (!e) {
-      e = {
-        mid: bytes(`","kind":${JSON.stringify(kind)},"groups":${JSON.stringify(d.groups)}`),
-        tail: bytes(d.name !== undefined ? `,"name":${JSON.stringify(d.name)}}` : "}"),
-      };
-      this.described.set(d, e);
-    }
+  private endpoint(v: DataView, at: number, port: number, e: EndpointJson): void {
     this.room(e.mid.length + e.tail.length + 1024);
     this.put(IP_OPEN);
     // An IPv4-mapped address (::ffff:a.b.c.d) is the low 32 bits.
@@ -397,7 +388,7 @@ export class NdjsonEncoder {
       this.byte(46);
       this.int(w & 255);
     } else {
-      this.put(bytes(formatIp(ip)));
+      this.put(bytes(formatIp(readAddr(v, at))));
     }
     this.put(e.mid);
     if (port >= 0) {

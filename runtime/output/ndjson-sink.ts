@@ -7,18 +7,23 @@
 import * as P from "../../common/abi-packet.js";
 import type { RawEventBatch } from "../packet/raw-events.js";
 import type { CaptureMarks } from "../replay/capture-marks.js";
+import { NamerEndpoints, type EndpointSource } from "./endpoint-json.js";
 import type { EventSink } from "./event-sink.js";
 import { NdjsonEncoder } from "./ndjson-encode.js";
 import { StreamedFile } from "./streamed-file.js";
 
 const CHUNK = 1 << 20;
 const MAX_PENDING = 2;
+/** The EVT_* types of a flows file and of an events file. */
+export const FLOW_TYPES: readonly number[] = [P.EVT_FLOW_END];
+export const EVENT_TYPES: readonly number[] = [P.EVT_VIOLATION, P.EVT_DENY, P.EVT_LEARN, P.EVT_RESET, P.EVT_THREAT];
 
 export class NdjsonSink implements EventSink {
   private readonly encoder = new NdjsonEncoder((bytes) => this.send(bytes), CHUNK);
   private pending = 0;
   private chain: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
+  private ends: NamerEndpoints | undefined;
   /** Lines written. */
   lines = 0;
 
@@ -31,18 +36,30 @@ export class NdjsonSink implements EventSink {
   ) {}
 
   static flows(file: StreamedFile, marks?: CaptureMarks): NdjsonSink {
-    return new NdjsonSink(file, new Set([P.EVT_FLOW_END]), marks);
+    return new NdjsonSink(file, new Set(FLOW_TYPES), marks);
   }
 
   static events(file: StreamedFile, marks?: CaptureMarks): NdjsonSink {
-    return new NdjsonSink(file, new Set([P.EVT_VIOLATION, P.EVT_DENY, P.EVT_LEARN, P.EVT_RESET, P.EVT_THREAT]), marks);
+    return new NdjsonSink(file, new Set(EVENT_TYPES), marks);
   }
 
   write(batch: RawEventBatch): void {
-    for (let k = 0; k < batch.count; k++) {
-      if (!this.types.has(batch.type(k))) continue;
-      if (this.marks) this.encoder.setCapture(this.marks.names[this.marks.indexOf(batch.view.getUint32(k * P.EV_SIZE + P.EV_FLOW, true))]);
-      this.encoder.record(batch, k);
+    if (batch.namer !== this.ends?.namer) this.ends = new NamerEndpoints(batch.namer);
+    const marks = this.marks;
+    const v = batch.view;
+    this.encodeRecords(v, batch.count, this.ends, marks && ((k) => marks.names[marks.indexOf(v.getUint32(k * P.EV_SIZE + P.EV_FLOW, true))]));
+  }
+
+  /**
+   * Encode the records of this file's types among `count` records of `view`, their endpoints'
+   * JSON from `ends`, each line naming the capture `capture(k)` gives (write() in this thread; the
+   * writer thread with what the main thread resolved, ndjson-worker.ts).
+   */
+  encodeRecords(view: DataView, count: number, ends: EndpointSource, capture?: (k: number) => string | undefined): void {
+    for (let k = 0; k < count; k++) {
+      if (!this.types.has(view.getUint8(k * P.EV_SIZE + P.EV_TYPE))) continue;
+      if (capture) this.encoder.setCapture(capture(k));
+      this.encoder.encode(view, k, ends);
       this.lines++;
     }
   }

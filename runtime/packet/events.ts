@@ -149,6 +149,8 @@ export class EndpointNamer {
   private readonly byClass = new Map<number, EndpointDescription>();
   private names = new Map<string, readonly bigint[]>();
   private namedIps = new Set<bigint>();
+  /** Counts setResolutions() calls: what was derived from describe() holds while it stays. */
+  generation = 0;
 
   /**
    * `addressClass` gives the table's address class of an address, `classGroups` the address
@@ -181,6 +183,7 @@ export class EndpointNamer {
     this.names = names;
     this.namedIps = new Set([...names.values()].flat());
     this.cache.clear();
+    this.generation++;
   }
 
   /**

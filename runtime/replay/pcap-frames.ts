@@ -134,10 +134,11 @@ function parse(buf: Uint8Array, filled: number, base: number, layout: Layout, ba
     const sec = view.getUint32(pos, le);
     const a = (sec & 0xffff) * 1e9 + view.getUint32(pos + 4, le) * fracNs;
     const b = (sec >>> 16) * 1e9;
-    const aLo = a % TWO32;
-    const bLo = b % 65536;
-    let lo = aLo + bLo * 65536;
-    let hi = (a - aLo) / TWO32 + (b - bLo) / 65536;
+    // Floor division by powers of two is exact in doubles, and much cheaper than `%` (fmod).
+    const aHi = Math.floor(a / TWO32);
+    const bHi = Math.floor(b / 65536);
+    let lo = a - aHi * TWO32 + (b - bHi * 65536) * 65536;
+    let hi = aHi + bHi;
     if (lo >= TWO32) {
       lo -= TWO32;
       hi += 1;

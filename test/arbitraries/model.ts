@@ -95,12 +95,36 @@ const workloadBaseArb: fc.Arbitrary<Workload> = fc.record({
 });
 
 /**
+ * Host ports (S1.1) from the flows' port pool, so flows to node addresses hit them; two workloads
+ * may map one node's port (the first in inventory order keeps it), and `hostIP` may name a node
+ * address or any other.
+ */
+const hostPortsArb = fc.record(
+  {
+    hostPorts: fc.array(
+      fc.record({
+        hostPort: fc.constantFrom(...PORTS.filter((p) => p > 0)),
+        containerPort: fc.constantFrom(...PORTS.filter((p) => p > 0)),
+        protocol: fc.constantFrom("tcp" as const, "udp" as const),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    hostIP: fc.constantFrom(...NODE_IPS, INTERNAL_IPS[0]!, EXTERNAL_IPS[0]!),
+  },
+  { requiredKeys: ["hostPorts"] },
+);
+
+/**
  * One workload in four is one the enforcer cannot intercept (its denies are violations); one in
- * eight shares its node's network (hostNetwork: node addresses, rules matched by port only).
+ * eight shares its node's network (hostNetwork: node addresses, rules matched by port only); half
+ * publish host ports.
  */
 const workloadArb: fc.Arbitrary<Workload> = fc
-  .tuple(workloadBaseArb, fc.nat(7), fc.uniqueArray(fc.constantFrom(...NODE_IPS), { minLength: 1, maxLength: 2 }))
-  .map(([w, n, nodeIps]) => (n < 2 ? { ...w, interceptable: false } : n === 2 ? { ...w, ips: nodeIps, hostNetwork: true } : w));
+  .tuple(workloadBaseArb, fc.nat(7), fc.uniqueArray(fc.constantFrom(...NODE_IPS), { minLength: 1, maxLength: 2 }), fc.option(hostPortsArb, { freq: 2 }))
+  .map(([w0, n, nodeIps, hp]) => {
+    const w = hp ? { ...w0, ...hp } : w0;
+    return n < 2 ? { ...w, interceptable: false } : n === 2 ? { ...w, ips: nodeIps, hostNetwork: true } : w;
+  });
 
 const nodeArb: fc.Arbitrary<InventoryNode> = fc.record({
   name: fc.constantFrom(...NODES),
@@ -343,12 +367,43 @@ export interface Scenario {
 }
 
 /** A whole test input: a model, an inventory and DNS table, and flows biased to their addresses. */
+/** (node address, protocol, host port) of every mapping in the inventory (S1.1), mapped or shadowed. */
+function hostPortTargets(inv: Inventory): { dst: string; proto: "tcp" | "udp"; port: number }[] {
+  return inv.workloads.flatMap((w) => {
+    const addrs = [...inv.nodes.filter((n) => n.name === w.node).flatMap((n) => n.ips), ...(w.hostIP !== undefined ? [w.hostIP] : [])];
+    return (w.hostPorts ?? []).flatMap((m) => addrs.map((dst) => ({ dst, proto: m.protocol, port: m.hostPort })));
+  });
+}
+
+/** Flows to a mapped host port (or the same address and port on the other protocol) from anywhere. */
+function arbHostPortFlow(sources: readonly string[], targets: { dst: string; proto: "tcp" | "udp"; port: number }[]): fc.Arbitrary<Flow> {
+  return fc
+    .record({
+      src: spelledIp(sources),
+      target: fc.constantFrom(...targets),
+      swap: fc.nat(5),
+      app: fc.option(fc.constantFrom(...FLOW_APPS), { nil: undefined }),
+      host: fc.option(fc.constantFrom(...HOSTS), { nil: undefined, freq: 2 }),
+      xff: fc.option(fc.constantFrom(...ADDRESS_POOL), { nil: undefined, freq: 4 }),
+    })
+    .map(({ src, target, swap, app, host, xff }) => {
+      const proto = swap === 0 ? (target.proto === "tcp" ? "udp" : "tcp") : target.proto;
+      const flow: Flow = { src, dst: target.dst, proto, port: target.port };
+      if (app !== undefined) flow.app = app;
+      if (host !== undefined) flow.host = host;
+      if (xff !== undefined) flow.xff = xff;
+      return flow;
+    });
+}
+
 export function arbScenario(opts: ModelOptions & { maxFlows?: number; externalIps?: boolean; services?: boolean } = {}): fc.Arbitrary<Scenario> {
   return fc.record({ model: arbPolicyModel(opts), inventory: arbInventory(opts.externalIps, opts.services) }).chain(({ model, inventory }) => {
     const used = [...inventory.workloads.flatMap((w) => w.ips), ...inventory.nodes.flatMap((n) => n.ips), ...(inventory.services ?? []).flatMap((v) => v.ips)];
-    // Names resolve mostly to addresses flows will use, so DNS and vh: groups get hit.
-    const hot = [...used, ...EXTERNAL_IPS.slice(0, 2)];
-    const flowArb = fc.oneof(arbFlow(hot), arbFlow());
+    // Names resolve mostly to addresses flows will use, so DNS and vh: groups get hit; two
+    // internal-subnet addresses too (a policy name resolving to one keeps kubernetes' client check).
+    const hot = [...used, ...EXTERNAL_IPS.slice(0, 2), INTERNAL_IPS[2]!, INTERNAL_IPS[3]!];
+    const targets = hostPortTargets(inventory);
+    const flowArb = targets.length ? fc.oneof(arbFlow(hot), arbFlow(), arbHostPortFlow(hot, targets)) : fc.oneof(arbFlow(hot), arbFlow());
     return fc
       .tuple(arbDnsTable(hot), fc.array(flowArb, { minLength: 1, maxLength: opts.maxFlows ?? 8 }))
       .map(([dns, flows]) => ({ model, ctx: { inventory, dns }, flows }));

@@ -182,6 +182,10 @@ describe("NeuVector service-IP groups (S2.10)", () => {
     expectClean(check("rule 10 allow nv.ip.api.shop -> containers"));
     expectClean(check("rule 10 allow containers -> nv.ip.api.shop, nv.api.shop"));
   });
+  test("no NV2308 when a DNS group may resolve a cluster IP, which the client then checks (ipv4_ent)", () => {
+    const r = check('group svc-names { address "*.svc.cluster.local" }\nrule 10 deny containers -> nv.ip.api.shop\nrule 20 allow containers -> svc-names');
+    expect(r.diagnostics.filter((d) => d.code === "NV2308")).toEqual([]);
+  });
   test("`platform` takes kubernetes or openshift", () => {
     expectOne(check("rule 1 allow nodes -> nodes\nsettings { platform swarm }"), { code: "NV2211", message: "setting `platform` cannot be `swarm`" });
   });

@@ -1,6 +1,6 @@
 /**
  * NeuVector fidelity on the packet path (docs/semantics.md S3.1, S4, S5): crafted captures — ICMP
- * echo, GRE, link-local peers, node peers, a Service cluster IP and HTTP with X-Forwarded-For in both directions — are
+ * echo, GRE, link-local peers, node peers, a Service cluster IP, an internal-subnet address and HTTP with X-Forwarded-For in both directions — are
  * written as a classic pcap, read back by the capture reader and replayed through the engine; each
  * flow's final verdict must be the reference evaluator's and the one NeuVector's code gives.
  */
@@ -26,11 +26,14 @@ rule 40 allow web -> external app http
 rule 50 deny nodes -> web
 rule 60 allow nodes -> web port tcp/10250
 rule 70 deny web -> nv.ip.api.shop
+group dbnet { address 10.20.0.0/16 }
+rule 80 deny web -> dbnet
 ${settings}`;
 
 const INV = {
   ...inventory([workload("web-1", "shop", "web", ["10.0.0.2"]), workload("ingress-1", "shop", "ingress", ["10.0.0.1"])], [{ name: "node-1", ips: ["10.0.1.1"] }]),
   services: [{ name: "api", namespace: "shop", ips: ["10.96.0.10"], endpoints: ["10.0.0.3"] }],
+  internalSubnets: ["10.20.0.0/16"],
 };
 
 const http = (xff?: string) => `GET / HTTP/1.1\r\nHost: web\r\n${xff ? `X-Forwarded-For: ${xff}\r\n` : ""}\r\n`;
@@ -56,6 +59,7 @@ function crafted(t0: number): Crafted[] {
     { name: "a node reaching the Protect pod on another port: the moved deny rule 50", packets: [input(ipv4("10.0.1.1", "10.0.0.2", 6, tcp(40002, 22, SYN)), t0)], flow: { src: "10.0.1.1", dst: "10.0.0.2", proto: "tcp", port: 22 }, nv: ["deny", 50] },
     { name: "a Service cluster IP on kubernetes: open at the client despite deny rule 70", packets: [input(ipv4("10.0.0.2", "10.96.0.10", 6, tcp(40003, 8080, SYN)), t0)], flow: { src: "10.0.0.2", dst: "10.96.0.10", proto: "tcp", port: 8080 }, nv: ["allow", 0] },
     { name: "ingress HTTP with a blocked XFF client is denied", packets: talk("10.0.0.1", "10.0.0.2", 80, "203.0.113.7"), flow: { src: "10.0.0.1", dst: "10.0.0.2", proto: "tcp", port: 80, app: "http", host: "web", xff: "203.0.113.7" }, nv: ["deny", 20] },
+    { name: "an internal-subnet address on kubernetes: open at the client despite deny rule 80", packets: [input(ipv4("10.0.0.2", "10.20.0.9", 6, tcp(40004, 5432, SYN)), t0)], flow: { src: "10.0.0.2", dst: "10.20.0.9", proto: "tcp", port: 5432 }, nv: ["allow", 0] },
     { name: "egress HTTP with the same XFF header is decided once", packets: talk("10.0.0.2", "198.51.100.80", 80, "203.0.113.7"), flow: { src: "10.0.0.2", dst: "198.51.100.80", proto: "tcp", port: 80, app: "http", host: "web", xff: "203.0.113.7" }, nv: ["allow", 40] },
   ];
 }
@@ -83,7 +87,7 @@ describe("crafted captures through the packet path agree with the reference and 
   test("with icmp-policy on, link-local-policy on and platform openshift the captures are decided as those settings say", () => {
     const text = POLICY("settings { icmp-policy on; link-local-policy on; platform openshift }");
     const cases = crafted(0);
-    const got = [0, 2, 4, 5].map((i) => {
+    const got = [0, 2, 4, 5, 7].map((i) => {
       const engine = engineFor(text, { inventory: INV });
       engine.process(throughPcap(cases[i]!.packets));
       engine.flush();
@@ -95,6 +99,7 @@ describe("crafted captures through the packet path agree with the reference and 
       ["deny", 10],
       ["allow", 0], // a node into a pod: on openshift only the source's egress would be checked
       ["deny", 70],
+      ["deny", 80],
     ]);
   });
 });

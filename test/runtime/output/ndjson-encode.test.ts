@@ -8,35 +8,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import * as P from "../../../common/abi-packet.js";
-import type { Inventory } from "../../../common/schema.js";
-import { checkSources, compileModule } from "../../../compiler/pipeline.js";
 import { parseCaptureBuffer } from "../../../runtime/capture/index.js";
-import { loadModule } from "../../../runtime/index.js";
 import { NdjsonEncoder } from "../../../runtime/output/ndjson-encode.js";
-import { PacketEngine, RawEventBatch } from "../../../runtime/packet/engine.js";
+import { RawEventBatch } from "../../../runtime/packet/engine.js";
+import { eventEngine } from "./event-policy.js";
 
 const fixtures = join(import.meta.dirname, "../../fixtures");
-const POLICY = `policy enc
-service db = nv.db.data { mode protect }
-service web = nv.web.data { mode monitor }
-service dev = nv.dev.data { mode discover }
-group names { address "www.example.test", vh:www.example.test }
-rule 10 allow db -> db app postgresql
-rule 20 deny db -> db app redis
-rule 30 allow any -> any port udp/53
-rule 40 allow any -> names app http
-settings { tls-1.0 on; dns-null-type on }
-`;
-const INVENTORY: Inventory = {
-  workloads: [
-    { name: "db-0", namespace: "data", service: "db", labels: { tier: "db" }, nsLabels: {}, images: [], containers: [], node: "n1", ips: ["127.0.0.1", "::1"] },
-    { name: "web-\"0\"", namespace: "data", service: "web", labels: {}, nsLabels: {}, images: [], containers: [], node: "n1", ips: ["10.0.0.9"] },
-    { name: "dev-0", namespace: "data", service: "dev", labels: {}, nsLabels: {}, images: [], containers: [], node: "n1", ips: ["10.0.0.10"] },
-  ],
-  nodes: [{ name: "n1", ips: ["10.0.0.1"] }],
-  internalSubnets: [],
-  serviceExternalIps: [],
-};
 
 function encodeAll(batch: RawEventBatch): string[] {
   const chunks: Uint8Array[] = [];
@@ -56,14 +33,9 @@ function decodeAll(batch: RawEventBatch): string[] {
   return out;
 }
 
-function engine(): PacketEngine {
-  const r = checkSources({ "enc.nvp": POLICY }, ["enc.nvp"]);
-  return new PacketEngine(loadModule(compileModule(r.model!).bytes), { inventory: INVENTORY, settings: { threats: true } });
-}
-
 describe("NDJSON encoder", () => {
   test("prints every fixture's events exactly as JSON.stringify(decodeEvent)", () => {
-    const e = engine();
+    const e = eventEngine();
     const types = new Set<string>();
     let n = 0;
     const check = (b: RawEventBatch) => {
@@ -92,7 +64,7 @@ describe("NDJSON encoder", () => {
   });
 
   test("prints records of random bytes exactly as JSON.stringify(decodeEvent)", () => {
-    const e = engine();
+    const e = eventEngine();
     let namer: RawEventBatch["namer"] | undefined;
     e.feed(parseCaptureBuffer(readFileSync(join(fixtures, "captures/postgresql.pcap"))).packets);
     e.flush();
