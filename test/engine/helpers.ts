@@ -7,7 +7,11 @@ import { appendCustomSection } from "../../compiler/emit/wasm-patch.js";
 import { customSection, SEC_CUSTOM, uleb, wasmSections } from "../../common/abi-wasm.js";
 import { checkSources, compileModule } from "../../compiler/pipeline.js";
 import type { PolicyModel } from "../../compiler/model.js";
-import type { Decision } from "../../runtime/index.js";
+import type { Decision, EngineExports, Inventory, PolicyModule } from "../../runtime/index.js";
+import { PAGE_SIZE } from "../../common/abi.js";
+import { buildInventoryRegion } from "../../runtime/host/inventory-region.js";
+import { MembershipMatcher } from "../../runtime/host/membership.js";
+import { TableView } from "../../runtime/host/table-view.js";
 
 function lookup(r: LookupResult): LookupResult {
   const out: LookupResult = { action: r.action, rule: r.rule };
@@ -77,4 +81,18 @@ export function editGroups(bytes: Uint8Array, edit: (payload: Uint8Array) => Uin
   const meta = JSON.parse(new TextDecoder().decode(customSection(bytes, metaSec).payload)) as ModuleMeta;
   const { hash, ...rest } = meta;
   return appendCustomSection(prefix, META_SECTION, metaPayload(rest, rehash ? hashFor(prefix, meta) : hash));
+}
+
+/**
+ * The inventory region the host builds for `inventory`, copied into `ex`'s memory past its
+ * scratch (64-byte aligned, memory grown to hold it), as the region tests hand it to
+ * setInventory; `ex` must already be initialised with the module's table.
+ */
+export function regionInEngine(mod: PolicyModule, ex: EngineExports, inventory: Inventory): { at: number; len: number; mem: DataView } {
+  const view = new TableView(mod.table, mod.meta);
+  const region = buildInventoryRegion(inventory, view, new MembershipMatcher(mod.meta.groups, "discover"), (ip) => ex.addrClass(BigInt.asUintN(64, ip), ip >> 64n));
+  const at = Math.ceil(ex.dynamicBase() / 64) * 64;
+  ex.memory.grow(Math.ceil((at + region.bytes.length + 4096) / PAGE_SIZE));
+  new Uint8Array(ex.memory.buffer).set(region.bytes, at);
+  return { at, len: region.bytes.length, mem: new DataView(ex.memory.buffer) };
 }

@@ -8,13 +8,10 @@ import { describe, expect, test } from "vitest";
 import * as A from "../../common/abi.js";
 import type { Inventory } from "../../common/schema.js";
 import { emptyInventory } from "../../common/schema.js";
-import { buildInventoryRegion } from "../../runtime/host/inventory-region.js";
-import { MembershipMatcher } from "../../runtime/host/membership.js";
-import { TableView } from "../../runtime/host/table-view.js";
 import { Enforcer, engineInstance, loadModule } from "../../runtime/index.js";
 import type { EngineExports } from "../../runtime/module/load.js";
 import { onBothEngines } from "./both-engines.js";
-import { moduleBytes } from "./helpers.js";
+import { moduleBytes, regionInEngine } from "./helpers.js";
 
 const POLICY = `policy hp
 service client = nv.client.shop { mode protect }
@@ -43,13 +40,8 @@ onBothEngines(() => {
   function withRegion(): { ex: EngineExports; at: number; len: number; hp: number; n: number; mem: DataView } {
     const ex = engineInstance(mod).exports as unknown as EngineExports;
     expect(ex.init(base, mod.meta.table.length)).toBe(A.E_OK);
-    const view = new TableView(mod.table, mod.meta);
-    const region = buildInventoryRegion(INVENTORY, view, new MembershipMatcher(mod.meta.groups, "discover"), (ip) => ex.addrClass(BigInt.asUintN(64, ip), ip >> 64n));
-    const at = Math.ceil(ex.dynamicBase() / 64) * 64;
-    ex.memory.grow(Math.ceil((at + region.bytes.length + 4096) / A.PAGE_SIZE));
-    new Uint8Array(ex.memory.buffer).set(region.bytes, at);
-    const mem = new DataView(ex.memory.buffer);
-    return { ex, at, len: region.bytes.length, hp: at + mem.getUint32(at + A.I_HP, true), n: mem.getUint32(at + A.I_HP_N, true), mem };
+    const { at, len, mem } = regionInEngine(mod, ex, INVENTORY);
+    return { ex, at, len, hp: at + mem.getUint32(at + A.I_HP, true), n: mem.getUint32(at + A.I_HP_N, true), mem };
   }
 
   describe("host-port section", () => {

@@ -16,12 +16,9 @@ import { lowerModel } from "../../compiler/lower/lower.js";
 import type { PolicyModel } from "../../compiler/model.js";
 import { evaluate } from "../../compiler/reference/index.js";
 import { generatePolicy } from "../../bench/gen-policy.js";
-import { buildInventoryRegion } from "../../runtime/host/inventory-region.js";
-import { MembershipMatcher } from "../../runtime/host/membership.js";
 import { Enforcer, engineInstance, loadModule } from "../../runtime/index.js";
 import type { EngineExports } from "../../runtime/module/load.js";
-import { TableView } from "../../runtime/host/table-view.js";
-import { referenceDecision } from "./helpers.js";
+import { referenceDecision, regionInEngine } from "./helpers.js";
 
 describe("set geometry", () => {
   test("dense up to SET_DENSE_SUM summary words, sparse after", () => {
@@ -175,23 +172,18 @@ describe("sparse sets in the engine", () => {
     const ex = instance();
     expect(ex.init(base, mod.meta.table.length)).toBe(A.E_OK);
     const inv: Inventory = { ...emptyInventory(), workloads: [{ name: "w", namespace: "ns", service: "web", labels: {}, nsLabels: {}, images: [], containers: [], node: "n", ips: ["10.0.2.1"] }] };
-    const view = new TableView(mod.table, mod.meta);
-    const region = buildInventoryRegion(inv, view, new MembershipMatcher(mod.meta.groups, "discover"), (ip) => ex.addrClass(BigInt.asUintN(64, ip), ip >> 64n));
-    const at = Math.ceil(ex.dynamicBase() / 64) * 64;
-    ex.memory.grow(Math.ceil((at + region.bytes.length + 4096) / A.PAGE_SIZE));
-    new Uint8Array(ex.memory.buffer).set(region.bytes, at);
-    const mem = new DataView(ex.memory.buffer);
+    const { at, len, mem } = regionInEngine(mod, ex, inv);
     // The region's sets are the last bytes before its padding word: find one with several groups.
     const sets: number[] = [];
-    for (let p = at; p + A.SET_ENTRIES <= at + region.bytes.length; p += 8) {
+    for (let p = at; p + A.SET_ENTRIES <= at + len; p += 8) {
       const sup = mem.getBigUint64(p + A.SET_SUPER, true);
       const k = popcount(sup);
       if (k >= 2 && k < geo.nGroups && sup < 1n << BigInt(geo.nGroups) && mem.getUint32(p + A.SET_WORDS, true) === A.SET_ENTRIES + k * A.SET_ENTRY && mem.getUint32(p + A.SET_ENTRIES + A.SE_AT, true) === A.SET_ENTRIES + k * A.SET_ENTRY) sets.push(p);
     }
     expect(sets.length).toBeGreaterThan(0);
-    expect(ex.setInventory(at, region.bytes.length)).toBe(A.E_OK);
+    expect(ex.setInventory(at, len)).toBe(A.E_OK);
     edit(mem, sets[0] as number);
-    expect(ex.setInventory(at, region.bytes.length)).toBe(A.E_REGION_CORRUPT);
+    expect(ex.setInventory(at, len)).toBe(A.E_REGION_CORRUPT);
   });
 
   test("mutated set bytes are refused or decide flows without trapping", () => {
