@@ -6,16 +6,14 @@
 import {
   ACT_PENDING, AWAIT_APP, AWAIT_NONE, E_OK, F_DST, F_SRC, IE_FLAGS, IE_FROM, IE_KIND, IE_TO, IE_MODE, IEF_NO_INTERCEPT, IEF_HOST_NET, IEF_SVC_EXTIP, IEF_SVC_IP,
   KIND_EXTERNAL,
-  KIND_INTERNAL, MODE_NONE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE,
+  KIND_INTERNAL, KIND_WORKLOAD, MODE_NONE, R_ACTION, R_AWAIT, R_DST_KIND, R_MODE, R_PACTION, R_PAWAIT, R_PMODE,
   R_PRULE, R_RULE, R_SRC_KIND, R_STATUS,
 } from "./abi";
 import { dnsCap, dnsHash, invCap, invHash } from "./regions";
 import { addrClass, isInternal, probe } from "./resolve";
 import { entryWords, groupEntries, hasRule, nSum, sparseSets, storedEntries, superGroup, superShift, superWord } from "./sets";
-import { appAny, bundleSet, classSet, wordMin } from "./table";
+import { appAny, bundleSet, classSet, openshift, wordMin } from "./table";
 import { earliestSlot, effectiveMode, flowMode, lookupAction, ruleIdOf, ruleOrderOf } from "./verdict";
-import { KIND_WORKLOAD } from "./abi";
-import { openshift } from "./table";
 
 /** Bit b's word of a set whose summary word is s and words begin at base (0 when not stored). */
 @inline function maskedWord(base: usize, s: u64, b: u64, below: u64): u64 {
