@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
+    // One fixed fast-check seed unless NVP_SEED says otherwise (test/seed-setup.ts).
+    setupFiles: ["./test/seed-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -17,3 +17,13 @@ export function propertyRuns(ci: number, full: number): number {
 export function timeoutFor(cases: number, msPerCase: number): number {
   return Math.max(120_000, cases * msPerCase * 4);
 }
+
+/** The seed every property test starts from: NVP_SEED (default 20261207), or undefined for `random`. */
+export function fixedSeed(): number | undefined {
+  const env = process.env["NVP_SEED"];
+  if (env === "random") return undefined;
+  if (env === undefined || env === "") return 20261207;
+  const n = Number(env);
+  if (!Number.isSafeInteger(n)) throw new Error(`NVP_SEED must be \`random\` or an integer, got \`${env}\``);
+  return n;
+}

@@ -29,10 +29,11 @@ function linkLocalWitness(g: GroupInfo): bigint | undefined {
  */
 export function lintServiceIpRules(rules: readonly CheckedRule[], groups: readonly GroupInfo[], settings: CheckedSettings, d: Diags): void {
   if (settings.model.extra.platform === "openshift" || settings.model.contention === "strict") return;
-  // A cluster IP that a policy DNS name resolves to is checked at the client (`ipv4_ent`).
-  if (groups.some((g) => g && !g.broken && (g.model.addresses ?? []).some((e) => e.kind === "dns" || e.kind === "vh"))) return;
   // Most policies have no service-IP group: skip the per-rule walk (100k rules: 100k arrays).
   if (!groups.some((g) => g && g.model.kind === "service-ip")) return;
+  // A cluster IP that a DNS name of a group some rule names resolves to is checked at the client (`ipv4_ent`).
+  const named = new Set(rules.flatMap((r) => [...r.model.from, ...r.model.to]));
+  if (groups.some((g, i) => g && !g.broken && named.has(i) && (g.model.addresses ?? []).some((e) => e.kind === "dns" || e.kind === "vh"))) return;
   for (const r of rules) {
     const to = r.model.to.map((i) => groups[i]);
     if (to.length === 0 || !to.every((g) => g && !g.broken && g.model.kind === "service-ip")) continue;

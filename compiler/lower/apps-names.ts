@@ -26,12 +26,18 @@ export function normaliseName(name: string): string {
   return lower.endsWith(".") ? lower.slice(0, -1) : lower;
 }
 
-/** Fill IrGroup.dns / .vh and return the vh slots, in group then entry order (duplicates folded). */
+/**
+ * Fill IrGroup.dns / .vh and return the vh slots, in group then entry order (duplicates folded).
+ * Only groups some rule names carry their names: NeuVector's enforcer learns FQDN names from the
+ * rules it is given (`dpi_policy_cfg` → `config_fqdn_ipv4_mapping`, the agent's `dp_ctrl_set_fqdn`),
+ * so a name in a group no rule uses is never snooped and never marks an address (`ipv4_ent`).
+ */
 export function lowerNames(model: PolicyModel, groups: IrGroup[], groupRules: readonly FromTo[]): IrVhSlot[] {
   const slots: IrVhSlot[] = [];
   for (const g of model.groups) {
     const ir = groups[g.index];
-    if (!ir) continue;
+    const rules = groupRules[g.index] ?? { from: [], to: [] };
+    if (!ir || (rules.from.length === 0 && rules.to.length === 0)) continue;
     const seen = new Set<string>();
     for (const a of g.addresses ?? []) {
       if (a.kind === "ip") continue;
@@ -42,7 +48,6 @@ export function lowerNames(model: PolicyModel, groups: IrGroup[], groupRules: re
       if (a.kind === "dns") {
         (ir.dns ??= []).push({ name, wildcard: a.wildcard });
       } else {
-        const rules = groupRules[g.index] ?? { from: [], to: [] };
         (ir.vh ??= []).push({ name, wildcard: a.wildcard, slot: slots.length });
         slots.push({ group: g.index, name, wildcard: a.wildcard, from: rules.from, to: rules.to });
       }

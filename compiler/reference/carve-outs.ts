@@ -34,10 +34,13 @@ export function serviceIpOpen(model: PolicyModel, srcProtect: boolean): boolean 
  * S3.1, `platform kubernetes`: `dpi_policy_lookup_by_key` opens a workload's egress to any
  * internal address, not only a cluster IP (row 39 of the fidelity table) — except an address
  * that a name of the policy's FQDN (DNS or vh:) groups resolved to (its `ipv4_ent` lookup in
- * `fqdn_ipv4_map`, which `snooped_fqdn_ipv4_mapping` fills for policy names only).
+ * `fqdn_ipv4_map`, which `snooped_fqdn_ipv4_mapping` fills for policy names only). Policy names are
+ * those of the rules the enforcer is given (`dpi_policy_cfg` → `config_fqdn_ipv4_mapping`): a
+ * group no rule names contributes none.
  */
 export function fqdnResolved(model: PolicyModel, dns: DnsTable, ip: bigint): boolean {
-  return model.groups.some((g) => (g.addresses ?? []).some((e) => (e.kind === "dns" || e.kind === "vh") && resolvesFrom(dns, ip, e)));
+  const named = (index: number) => model.rules.some((r) => r.from.includes(index) || r.to.includes(index));
+  return model.groups.some((g) => named(g.index) && (g.addresses ?? []).some((e) => (e.kind === "dns" || e.kind === "vh") && resolvesFrom(dns, ip, e)));
 }
 
 /**

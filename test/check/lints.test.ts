@@ -186,6 +186,10 @@ describe("NeuVector service-IP groups (S2.10)", () => {
     const r = check('group svc-names { address "*.svc.cluster.local" }\nrule 10 deny containers -> nv.ip.api.shop\nrule 20 allow containers -> svc-names');
     expect(r.diagnostics.filter((d) => d.code === "NV2308")).toEqual([]);
   });
+  test("NV2308 still when the DNS group is one no rule names: the enforcer never learns its names", () => {
+    const r = check('group svc-names { address "*.svc.cluster.local" }\nrule 10 deny containers -> nv.ip.api.shop');
+    expect(r.diagnostics.filter((d) => d.code === "NV2308").map((d) => d.message)).toEqual(["rule 10 can never take effect: its destinations are Service cluster IPs"]);
+  });
   test("`platform` takes kubernetes or openshift", () => {
     expectOne(check("rule 1 allow nodes -> nodes\nsettings { platform swarm }"), { code: "NV2211", message: "setting `platform` cannot be `swarm`" });
   });
