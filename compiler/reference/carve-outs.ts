@@ -39,8 +39,20 @@ export function serviceIpOpen(model: PolicyModel, srcProtect: boolean): boolean 
  * group no rule names contributes none.
  */
 export function fqdnResolved(model: PolicyModel, dns: DnsTable, ip: bigint): boolean {
-  const named = (index: number) => model.rules.some((r) => r.from.includes(index) || r.to.includes(index));
-  return model.groups.some((g) => named(g.index) && (g.addresses ?? []).some((e) => (e.kind === "dns" || e.kind === "vh") && resolvesFrom(dns, ip, e)));
+  const named = namedGroups(model);
+  return model.groups.some((g) => named.has(g.index) && (g.addresses ?? []).some((e) => (e.kind === "dns" || e.kind === "vh") && resolvesFrom(dns, ip, e)));
+}
+
+const namedCache = new WeakMap<PolicyModel, ReadonlySet<number>>();
+
+/** Indexes of the groups some rule names (once per model: the reference asks per flow). */
+function namedGroups(model: PolicyModel): ReadonlySet<number> {
+  let named = namedCache.get(model);
+  if (!named) {
+    named = new Set(model.rules.flatMap((r) => [...r.from, ...r.to]));
+    namedCache.set(model, named);
+  }
+  return named;
 }
 
 /**
