@@ -5,7 +5,7 @@
  * dead for those addresses, and the warning names one as a witness.
  */
 import { formatIp } from "../../common/ip.js";
-import { LINK_LOCAL } from "../reference/carve-outs.js";
+import { groupsRulesName, LINK_LOCAL } from "../reference/carve-outs.js";
 import { type Diags, q } from "./diag.js";
 import type { GroupInfo } from "./groups.js";
 import type { CheckedRule } from "./rules.js";
@@ -32,7 +32,7 @@ export function lintServiceIpRules(rules: readonly CheckedRule[], groups: readon
   // Most policies have no service-IP group: skip the per-rule walk (100k rules: 100k arrays).
   if (!groups.some((g) => g && g.model.kind === "service-ip")) return;
   // A cluster IP that a DNS name of a group some rule names resolves to is checked at the client (`ipv4_ent`).
-  const named = new Set(rules.flatMap((r) => [...r.model.from, ...r.model.to]));
+  const named = groupsRulesName(rules.map((r) => r.model));
   if (groups.some((g, i) => g && !g.broken && named.has(i) && (g.model.addresses ?? []).some((e) => e.kind === "dns" || e.kind === "vh"))) return;
   for (const r of rules) {
     const to = r.model.to.map((i) => groups[i]);

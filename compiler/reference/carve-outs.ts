@@ -5,7 +5,7 @@
  * protocol-less rules to TCP and UDP alone and `dpi_add_default_policy` lets other ICMP pass.
  */
 import { isV4, parseIpRange, type IpRange } from "../../common/ip.js";
-import type { PolicyModel } from "../model.js";
+import type { PolicyModel, RuleModel } from "../model.js";
 import type { FlowProto } from "./flow-input.js";
 import type { DnsTable } from "../../common/schema.js";
 import { resolvesFrom } from "./addresses.js";
@@ -43,13 +43,18 @@ export function fqdnResolved(model: PolicyModel, dns: DnsTable, ip: bigint): boo
   return model.groups.some((g) => named.has(g.index) && (g.addresses ?? []).some((e) => (e.kind === "dns" || e.kind === "vh") && resolvesFrom(dns, ip, e)));
 }
 
+/** Indexes of the groups some rule names, as `from` or `to`: those whose DNS names the enforcer learns. */
+export function groupsRulesName(rules: readonly Pick<RuleModel, "from" | "to">[]): Set<number> {
+  return new Set(rules.flatMap((r) => [...r.from, ...r.to]));
+}
+
 const namedCache = new WeakMap<PolicyModel, ReadonlySet<number>>();
 
-/** Indexes of the groups some rule names (once per model: the reference asks per flow). */
+/** groupsRulesName once per model: the reference asks per flow. */
 function namedGroups(model: PolicyModel): ReadonlySet<number> {
   let named = namedCache.get(model);
   if (!named) {
-    named = new Set(model.rules.flatMap((r) => [...r.from, ...r.to]));
+    named = groupsRulesName(model.rules);
     namedCache.set(model, named);
   }
   return named;
